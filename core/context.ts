@@ -1,0 +1,247 @@
+/**
+ * The driver's entry point: owns the executors, schedulers, block manager, broadcasts and
+ * accumulators, and creates the source RDDs.
+ *
+ * @example
+ *   const ctx = await Context.create({ master: 'local[2]' });
+ *   console.log(await ctx.range(0, 100).map((x) => x * x).sum());
+ *   await ctx.stop();
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Accumulator } from './accumulator.js';
+import { Broadcast } from './broadcast.js';
+import { encodeShared } from './codec.js';
+import { ConfigError, JobAbortedError } from './errors.js';
+import { EventBus, type EventOf, type EventType, type VoxelflowEvent } from './events.js';
+import type { Executor, TaskInputs } from './executor/executor.js';
+import { InlineExecutor } from './executor/inline-executor.js';
+import { ThreadExecutor } from './executor/thread-executor.js';
+import { CheckpointNode } from './nodes/checkpoint.js';
+import { ParallelizeNode, sliceArray } from './nodes/parallelize.js';
+import { RangeNode } from './nodes/range.js';
+import { TextFileNode } from './nodes/text-file.js';
+import { RDD, type RddContext, type RunJobOptions } from './rdd.js';
+import type { ResultOp } from './result-ops.js';
+import { DAGScheduler } from './scheduler/dag-scheduler.js';
+import { lineage } from './scheduler/stage-planner.js';
+import { TaskScheduler } from './scheduler/task-scheduler.js';
+import { parseSize } from './sizes.js';
+import { BlockManager, type BlockManagerStats } from './storage/block-manager.js';
+import { listInputFiles, planSplits } from './text-files.js';
+
+/** Options of Context.create. */
+export interface ContextOptions {
+  /** `local` (inline, for debugging), `local[N]` or `local[*]` (N worker threads). */
+  readonly master?: string;
+  readonly appName?: string;
+  /** Memory budget for cached partitions and shuffle outputs, e.g. '2g'. Beyond it blocks spill to disk. */
+  readonly memory?: string | number;
+  /** Where spilled blocks go (a fresh folder inside it, removed at stop). Default: the OS temp dir. */
+  readonly spillDir?: string;
+  /** Reliable directory for rdd.checkpoint(). */
+  readonly checkpointDir?: string;
+  /** Attempts per task before the job fails (default 4). */
+  readonly maxTaskFailures?: number;
+  /** Launch copies of straggling tasks (default false). */
+  readonly speculation?: boolean;
+  readonly speculationMultiplier?: number;
+  readonly speculationQuantile?: number;
+  /** Minimum run time before a task counts as a straggler, in ms (default 100). */
+  readonly speculationMinMs?: number;
+}
+
+const MASTER = /^local(?:\[(\*|\d+)\])?$/;
+
+export class Context implements RddContext {
+  readonly events = new EventBus();
+  readonly master: string;
+  readonly appName: string;
+  readonly defaultParallelism: number;
+  readonly serializesFunctions: boolean;
+  readonly checkpointDir: string | null;
+  private readonly blocks: BlockManager;
+  private readonly scheduler: DAGScheduler;
+  private readonly taskScheduler: TaskScheduler;
+  private readonly accumulators = new Map<number, Accumulator<number | unknown[]>>();
+  private readonly broadcasts = new Map<number, { value: Broadcast; bytes: Uint8Array | null }>();
+  private nextRddId = 0;
+  private nextShuffleId = 0;
+  private nextVarId = 0;
+  private stopped = false;
+
+  private constructor(
+    options: ContextOptions,
+    private readonly executors: readonly Executor[],
+    private readonly spillRoot: string,
+  ) {
+    this.master = options.master ?? 'local[*]';
+    this.appName = options.appName ?? 'voxelflow';
+    this.defaultParallelism = executors.reduce((n, e) => n + e.cores, 0);
+    this.serializesFunctions = !(executors[0] instanceof InlineExecutor);
+    this.checkpointDir = options.checkpointDir === undefined ? null : resolve(options.checkpointDir);
+    const budget = options.memory === undefined ? 1024 ** 3 : parseSize(options.memory, 'memory');
+    this.blocks = new BlockManager(budget, join(spillRoot, 'blocks'), this.events);
+    this.taskScheduler = new TaskScheduler(
+      executors,
+      {
+        maxFailures: options.maxTaskFailures ?? 4,
+        speculation: options.speculation ?? false,
+        speculationMultiplier: options.speculationMultiplier ?? 1.5,
+        speculationQuantile: options.speculationQuantile ?? 0.75,
+        speculationMinMs: options.speculationMinMs ?? 100,
+      },
+      this.events,
+    );
+    this.scheduler = new DAGScheduler({
+      blocks: this.blocks,
+      events: this.events,
+      tasks: this.taskScheduler,
+      accumulators: this.accumulators,
+      broadcastInputs: () => this.broadcastInputs(),
+    });
+    for (const e of executors) this.events.post({ type: 'executorAdded', executorId: e.id, cores: e.cores });
+  }
+
+  /** Starts a context. Rejects with a ConfigError for a bad option. */
+  static async create(options: ContextOptions = {}): Promise<Context> {
+    const master = options.master ?? 'local[*]';
+    const m = MASTER.exec(master);
+    if (m === null) {
+      throw new ConfigError('master', `unknown master '${master}'; use 'local', 'local[N]' or 'local[*]'`);
+    }
+    for (const [name, v] of [['maxTaskFailures', options.maxTaskFailures]] as const) {
+      if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new ConfigError(name, `${name} must be a positive integer, got ${v}`);
+    }
+    if (options.memory !== undefined) parseSize(options.memory, 'memory');
+    const spillRoot = mkdtempSync(join(options.spillDir ?? tmpdir(), 'voxelflow-'));
+    let executors: Executor[];
+    if (m[1] === undefined) executors = [new InlineExecutor()];
+    else {
+      const n = m[1] === '*' ? availableParallelism() : Number(m[1]);
+      if (n < 1) throw new ConfigError('master', `local[N] needs N >= 1, got '${master}'`);
+      executors = [new ThreadExecutor('threads', n)];
+    }
+    return new Context(options, executors, spillRoot);
+  }
+
+  // ---- sources -------------------------------------------------------------------------------
+
+  parallelize<T>(data: Iterable<T>, numSlices: number = this.defaultParallelism): RDD<T> {
+    const arr = Array.from(data);
+    checkSlices(numSlices);
+    return new RDD<T>(this, new ParallelizeNode<T>({ slices: sliceArray(arr, numSlices) }));
+  }
+
+  range(start: number, end?: number, step = 1, numSlices: number = this.defaultParallelism): RDD<number> {
+    if (end === undefined) return this.range(0, start, step, numSlices);
+    if (step === 0 || !Number.isFinite(step)) throw new TypeError(`range: step must be a non-zero finite number, got ${step}`);
+    checkSlices(numSlices);
+    return new RDD<number>(this, new RangeNode({ start, end, step, numSlices }));
+  }
+
+  textFile(pathOrGlob: string, minPartitions: number = Math.min(2, this.defaultParallelism)): RDD<string> {
+    checkSlices(minPartitions);
+    const splits = planSplits(listInputFiles(pathOrGlob), minPartitions);
+    return new RDD<string>(this, new TextFileNode({ splits }));
+  }
+
+  emptyRDD<T>(): RDD<T> {
+    return new RDD<T>(this, new ParallelizeNode<T>({ slices: [] }));
+  }
+
+  union<T>(...rdds: RDD<T>[]): RDD<T> {
+    if (rdds.length === 0) return this.emptyRDD();
+    return (rdds[0] as RDD<T>).union(...rdds.slice(1));
+  }
+
+  // ---- shared variables ----------------------------------------------------------------------
+
+  broadcast<T>(value: T): Broadcast<T> {
+    const b = new Broadcast<T>(this.nextVarId++, value);
+    this.broadcasts.set(b.id, { value: b as Broadcast, bytes: this.serializesFunctions ? encodeShared(value) : null });
+    return b;
+  }
+
+  accumulator(initial: number): Accumulator<number>;
+  accumulator<T>(initial: T[]): Accumulator<T[]>;
+  accumulator(initial: number | unknown[]): Accumulator<number | unknown[]> {
+    const acc = new Accumulator<number | unknown[]>(this.nextVarId++, Array.isArray(initial) ? [] : 0, Array.isArray(initial) ? 'list' : 'sum');
+    acc.mergeUpdate(initial);
+    this.accumulators.set(acc.id, acc);
+    return acc;
+  }
+
+  // ---- events and state ----------------------------------------------------------------------
+
+  on<K extends EventType | '*'>(type: K, handler: (event: K extends EventType ? EventOf<K> : VoxelflowEvent) => void): () => void {
+    return this.events.on(type, handler);
+  }
+  off<K extends EventType | '*'>(type: K, handler: (event: K extends EventType ? EventOf<K> : VoxelflowEvent) => void): void {
+    this.events.off(type, handler);
+  }
+
+  /** Memory, spill and block counters of the driver's block manager. */
+  storageStats(): BlockManagerStats {
+    return this.blocks.stats();
+  }
+
+  // ---- RddContext ----------------------------------------------------------------------------
+
+  newRddId(): number {
+    return this.nextRddId++;
+  }
+  newShuffleId(): number {
+    return this.nextShuffleId++;
+  }
+  unpersist(rddId: number): void {
+    this.blocks.removeRdd(rddId);
+  }
+
+  async runJob<R>(rdd: RDD<unknown>, op: ResultOp, options?: RunJobOptions<R>): Promise<R[]> {
+    if (this.stopped) throw new JobAbortedError('the context was stopped; create a new one with Context.create()');
+    const results = await this.scheduler.runJob<R>(rdd, op, options);
+    await this.checkpointAfterJob(rdd);
+    return results;
+  }
+
+  /** Stops executors and deletes spilled blocks. Running jobs fail with JobAbortedError. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.taskScheduler.abortAll(new JobAbortedError('the context was stopped while the job ran'));
+    await Promise.all(this.executors.map((e) => e.stop()));
+    this.blocks.clear();
+    rmSync(this.spillRoot, { recursive: true, force: true });
+  }
+
+  private broadcastInputs(): TaskInputs['broadcasts'] {
+    const out: [number, Uint8Array][] = [];
+    for (const [id, b] of this.broadcasts) {
+      if (b.value.isDestroyed) this.broadcasts.delete(id);
+      else if (b.bytes !== null) out.push([id, b.bytes]);
+    }
+    return out;
+  }
+
+  /** Writes RDDs marked by checkpoint() once a job has used them, then cuts their lineage. */
+  private async checkpointAfterJob(rdd: RDD<unknown>): Promise<void> {
+    for (const r of lineage(rdd)) {
+      if (r.checkpointState === 'marked' && this.checkpointDir !== null) {
+        const dir = join(this.checkpointDir, `${this.appName}-${process.pid}`, `rdd-${r.id}`);
+        await this.scheduler.runJob(r, { op: 'writeCheckpoint', dir });
+        r.node = new CheckpointNode({ dir, numPartitions: r.getNumPartitions() }, r.partitioner);
+        r.checkpointState = 'done';
+      } else if (r.checkpointState === 'local') {
+        await this.scheduler.runJob(r, { op: 'count' });
+        r.node = new CheckpointNode({ dir: '(local checkpoint: executor block store)', numPartitions: r.getNumPartitions() }, r.partitioner);
+        r.checkpointState = 'done';
+      }
+    }
+  }
+}
+
+function checkSlices(n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new TypeError(`numSlices must be a positive integer, got ${String(n)}`);
+}

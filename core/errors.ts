@@ -1,0 +1,109 @@
+/**
+ * Tagged error classes for the engine. Every error carries a `_tag` so callers can branch without
+ * `instanceof` across realms (worker threads rebuild errors from plain data), structured fields, and
+ * a message that says what failed, where, and how to fix it.
+ */
+
+/** Base class of every error voxelflow raises on purpose. */
+export class VoxelflowError extends Error {
+  readonly _tag: string = 'VoxelflowError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A bad option or argument given by the caller (the TypeError of voxelflow). */
+export class ConfigError extends VoxelflowError {
+  override readonly _tag = 'ConfigError';
+  constructor(readonly option: string, message: string) {
+    super(message);
+  }
+}
+
+/** A user function cannot be shipped to workers because it reads variables it does not own. */
+export class FreeVariableError extends VoxelflowError {
+  override readonly _tag = 'FreeVariableError';
+  constructor(readonly operation: string, readonly variables: readonly string[], message: string) {
+    super(message);
+  }
+}
+
+/** A function or value could not be serialized for a worker (native code, bound functions, syntax). */
+export class SerializationError extends VoxelflowError {
+  override readonly _tag = 'SerializationError';
+}
+
+/** Remote error rebuilt on the driver: the original name, message and stack travel as data. */
+export interface RemoteErrorData {
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string | undefined;
+  readonly tag?: string | undefined;
+  /** Set when the task could not read a shuffle block: the parent stage must be recomputed. */
+  readonly fetchFailed?: { readonly shuffleId: number; readonly mapIndex: number } | undefined;
+}
+
+/** A task failed all its attempts; the job fails with the task's own error as `cause`. */
+export class TaskFailedError extends VoxelflowError {
+  override readonly _tag = 'TaskFailedError';
+  constructor(
+    readonly stageId: number,
+    readonly partition: number,
+    readonly attempts: number,
+    readonly remote: RemoteErrorData,
+  ) {
+    super(
+      `task for partition ${partition} of stage ${stageId} failed ${attempts} time(s); last error: ` +
+        `${remote.name}: ${remote.message}` +
+        (remote.stack ? `\n  remote stack:\n${indent(remote.stack)}` : ''),
+      { cause: rebuildError(remote) },
+    );
+  }
+}
+
+/** A job was cancelled or its context stopped before it finished. */
+export class JobAbortedError extends VoxelflowError {
+  override readonly _tag = 'JobAbortedError';
+}
+
+/** A shuffle block could not be read; the scheduler resubmits the map stage that wrote it. */
+export class FetchFailedError extends VoxelflowError {
+  override readonly _tag = 'FetchFailedError';
+  constructor(readonly shuffleId: number, readonly mapIndex: number, message: string) {
+    super(message);
+  }
+}
+
+/** Turns any thrown value into plain data that survives structured clone and msgpack. */
+export function errorToData(err: unknown): RemoteErrorData {
+  if (err instanceof FetchFailedError) {
+    return {
+      name: err.name,
+      message: err.message,
+      stack: err.stack,
+      tag: err._tag,
+      fetchFailed: { shuffleId: err.shuffleId, mapIndex: err.mapIndex },
+    };
+  }
+  if (err instanceof Error) {
+    const tag = (err as { _tag?: unknown })._tag;
+    return { name: err.name, message: err.message, stack: err.stack, tag: typeof tag === 'string' ? tag : undefined };
+  }
+  return { name: 'Error', message: String(err) };
+}
+
+/** Rebuilds an Error from remote data, keeping the remote stack. */
+export function rebuildError(data: RemoteErrorData): Error {
+  const err = new Error(data.message);
+  err.name = data.name;
+  if (data.stack !== undefined) err.stack = data.stack;
+  return err;
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `    ${line}`)
+    .join('\n');
+}

@@ -1,0 +1,78 @@
+/**
+ * The contract between the scheduler and whatever runs tasks: the inline runner, a worker-thread
+ * pool, and (later) remote gRPC workers. Tasks and outcomes are data.
+ */
+import type { Aggregator } from '../dependency.js';
+import type { RemoteErrorData } from '../errors.js';
+import type { Partitioner } from '../partitioner.js';
+import type { RDD } from '../rdd.js';
+import type { ResultOp } from '../result-ops.js';
+import type { StorageLevel } from '../task-context.js';
+import type { BlockRef } from '../storage/block-ref.js';
+
+/** The map side of a shuffle: where records of the stage's RDD go. */
+export interface ShuffleWrite {
+  readonly shuffleId: number;
+  readonly partitioner: Partitioner;
+  readonly aggregator: Aggregator | null;
+  readonly mapSideCombine: boolean;
+}
+
+/** What every task of a stage does: compute `rdd`, then write a shuffle or run a result op. */
+export interface StageWork {
+  readonly rdd: RDD<unknown>;
+  readonly shuffle: ShuffleWrite | null;
+  readonly resultOp: ResultOp | null;
+}
+
+/** A stage's work, live for the inline runner and encoded once for every other executor. */
+export interface StageWorkHandle {
+  readonly id: string;
+  readonly live: StageWork;
+  encoded(): Uint8Array;
+}
+
+/** Blocks a task reads, resolved by the scheduler when the task launches. */
+export interface TaskInputs {
+  readonly shuffle: readonly (readonly [shuffleId: number, reduceId: number, refs: readonly BlockRef[]])[];
+  readonly cached: readonly (readonly [rddId: number, split: number, ref: BlockRef])[];
+  readonly broadcasts: readonly (readonly [id: number, bytes: Uint8Array])[];
+}
+
+export interface TaskDescription {
+  readonly taskId: number;
+  readonly stageId: number;
+  readonly stageAttempt: number;
+  readonly partition: number;
+  readonly attempt: number;
+  readonly speculative: boolean;
+  readonly work: StageWorkHandle;
+  readonly inputs: TaskInputs;
+}
+
+export interface CachePut {
+  readonly rddId: number;
+  readonly split: number;
+  readonly level: StorageLevel;
+  readonly bytes: Uint8Array;
+}
+
+export type TaskOutcome =
+  | {
+      readonly status: 'success';
+      readonly result: unknown;
+      readonly shuffleOutput: { readonly bytes: Uint8Array; readonly offsets: readonly number[] } | null;
+      readonly cachePuts: readonly CachePut[];
+      readonly accumulators: readonly (readonly [number, unknown])[];
+      readonly records: number;
+    }
+  | { readonly status: 'failed'; readonly error: RemoteErrorData };
+
+/** Runs tasks. `cores` is how many it runs at once. */
+export interface Executor {
+  readonly id: string;
+  readonly cores: number;
+  readonly host: string;
+  runTask(task: TaskDescription, signal: AbortSignal): Promise<TaskOutcome>;
+  stop(): Promise<void>;
+}

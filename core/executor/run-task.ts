@@ -1,0 +1,89 @@
+/**
+ * Runs one task attempt against the blocks the scheduler resolved for it. Shared by every executor:
+ * the inline runner calls it on the driver's live RDDs, worker threads on RDDs rebuilt from a plan.
+ */
+import { decode, encode } from '../codec.js';
+import { FetchFailedError } from '../errors.js';
+import { runResultOp } from '../result-ops.js';
+import { TaskContext, type BlockSource, type StorageLevel } from '../task-context.js';
+import { readBlock, toShared, type BlockRef } from '../storage/block-ref.js';
+import type { CachePut, StageWork, TaskInputs } from './executor.js';
+import { writeShuffle, type ShuffleOutput } from './shuffle-writer.js';
+
+export interface RawOutcome {
+  readonly result: unknown;
+  readonly shuffleOutput: ShuffleOutput | null;
+  readonly cachePuts: CachePut[];
+  readonly accumulators: [number, unknown][];
+  readonly records: number;
+}
+
+export interface TaskIds {
+  readonly taskId: number;
+  readonly stageId: number;
+  readonly partition: number;
+  readonly attempt: number;
+}
+
+/** Computes the task's partition and returns what the driver must record. Throws on task failure. */
+export function executeTask(work: StageWork, ids: TaskIds, inputs: TaskInputs): RawOutcome {
+  const cachePuts: CachePut[] = [];
+  const blocks = new TaskBlocks(inputs, cachePuts);
+  const tc = new TaskContext(ids.stageId, ids.partition, ids.attempt, ids.taskId, blocks);
+  return tc.run(() => {
+    let result: unknown = null;
+    let shuffleOutput: ShuffleOutput | null = null;
+    let records = 0;
+    if (work.shuffle !== null) {
+      shuffleOutput = writeShuffle(work.rdd, ids.partition, tc, work.shuffle);
+      records = shuffleOutput.records;
+    } else if (work.resultOp !== null) {
+      result = runResultOp(work.resultOp, work.rdd, ids.partition, tc);
+    }
+    return { result, shuffleOutput, cachePuts, accumulators: [...tc.accumulatorUpdates], records };
+  });
+}
+
+class TaskBlocks implements BlockSource {
+  private readonly shuffle = new Map<string, readonly BlockRef[]>();
+  private readonly cached = new Map<string, BlockRef>();
+
+  constructor(inputs: TaskInputs, private readonly puts: CachePut[]) {
+    for (const [s, r, refs] of inputs.shuffle) this.shuffle.set(`${s}:${r}`, refs);
+    for (const [id, split, ref] of inputs.cached) this.cached.set(`${id}:${split}`, ref);
+  }
+
+  shuffleBuckets(shuffleId: number, reduceId: number): Uint8Array[] {
+    const refs = this.shuffle.get(`${shuffleId}:${reduceId}`);
+    if (refs === undefined) {
+      throw new FetchFailedError(shuffleId, -1, `shuffle ${shuffleId} bucket ${reduceId} was not resolved for this task`);
+    }
+    return refs.map((ref) => {
+      if (ref.kind === 'missing') {
+        throw new FetchFailedError(shuffleId, ref.mapIndex, `shuffle ${shuffleId}: output of map ${ref.mapIndex} is missing`);
+      }
+      try {
+        return readBlock(ref);
+      } catch (err) {
+        const mapIndex = refs.indexOf(ref);
+        throw new FetchFailedError(shuffleId, mapIndex, `shuffle ${shuffleId}: cannot read output of map ${mapIndex}: ${(err as Error).message}`);
+      }
+    });
+  }
+
+  getCached(rddId: number, split: number): unknown[] | undefined {
+    const ref = this.cached.get(`${rddId}:${split}`);
+    if (ref === undefined) return undefined;
+    try {
+      return decode<unknown[]>(readBlock(ref));
+    } catch {
+      return undefined; // a lost cache block is recomputed from lineage
+    }
+  }
+
+  putCached(rddId: number, split: number, records: unknown[], level: StorageLevel): void {
+    const bytes = toShared(encode(records));
+    this.puts.push({ rddId, split, level, bytes });
+    this.cached.set(`${rddId}:${split}`, { kind: 'mem', bytes });
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * The `local[N]` master's executor: a piscina pool of N worker threads. Each task carries the stage's
+ * encoded work (a SharedArrayBuffer, so posting it costs nothing) and refs to the blocks it reads.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { decode } from '../codec.js';
+import { errorToData, type RemoteErrorData } from '../errors.js';
+import type { CachePut, Executor, TaskDescription, TaskInputs, TaskOutcome } from './executor.js';
+
+/** What crosses to a worker thread. */
+export interface WorkerTaskMessage {
+  readonly taskId: number;
+  readonly stageId: number;
+  readonly partition: number;
+  readonly attempt: number;
+  readonly workId: string;
+  readonly work: Uint8Array;
+  readonly inputs: TaskInputs;
+}
+
+/** What comes back. */
+export type WorkerTaskReply =
+  | {
+      readonly status: 'success';
+      readonly payload: Uint8Array;
+      readonly shuffleOutput: { readonly bytes: Uint8Array; readonly offsets: readonly number[] } | null;
+      readonly cachePuts: readonly CachePut[];
+      readonly records: number;
+    }
+  | { readonly status: 'failed'; readonly error: RemoteErrorData };
+
+export class ThreadExecutor implements Executor {
+  readonly host = hostname();
+  private readonly pool: Piscina;
+
+  constructor(
+    readonly id: string,
+    readonly cores: number,
+  ) {
+    this.pool = new Piscina({
+      filename: workerScript(),
+      minThreads: cores,
+      maxThreads: cores,
+      concurrentTasksPerWorker: 1,
+      idleTimeout: 2 ** 30,
+    });
+  }
+
+  async runTask(task: TaskDescription, signal: AbortSignal): Promise<TaskOutcome> {
+    const msg: WorkerTaskMessage = {
+      taskId: task.taskId,
+      stageId: task.stageId,
+      partition: task.partition,
+      attempt: task.attempt,
+      workId: task.work.id,
+      work: task.work.encoded(),
+      inputs: task.inputs,
+    };
+    let reply: WorkerTaskReply;
+    try {
+      reply = (await this.pool.run(msg, { signal })) as WorkerTaskReply;
+    } catch (err) {
+      if (signal.aborted) return { status: 'failed', error: { name: 'AbortError', message: 'task killed' } };
+      const data = errorToData(err);
+      return { status: 'failed', error: { ...data, message: `worker thread died: ${data.message}` } };
+    }
+    if (reply.status === 'failed') return reply;
+    const { result, accumulators } = decode<{ result: unknown; accumulators: [number, unknown][] }>(reply.payload);
+    return {
+      status: 'success',
+      result,
+      accumulators,
+      shuffleOutput: reply.shuffleOutput,
+      cachePuts: reply.cachePuts,
+      records: reply.records,
+    };
+  }
+
+  async stop(): Promise<void> {
+    await this.pool.destroy();
+  }
+}
+
+/** The compiled worker entry. Sources run under vitest still use the built file. */
+function workerScript(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'voxelflow') {
+      const script = join(dir, 'dist', 'core', 'executor', 'worker-main.js');
+      if (!existsSync(script)) throw new Error(`worker script ${script} is missing; run 'npm run build' in ${dir}`);
+      return script;
+    }
+    dir = dirname(dir);
+  }
+  throw new Error('cannot find the voxelflow package root to start worker threads; reinstall voxelflow');
+}

@@ -1,0 +1,70 @@
+/**
+ * Entry of a worker thread (piscina). Rebuilds each stage's RDDs from its plan once, then runs the
+ * stage's tasks. Results and blocks go back in SharedArrayBuffers, so nothing is copied twice.
+ */
+import { setBroadcastResolver } from '../broadcast.js';
+import { decode, encodeShared } from '../codec.js';
+import { errorToData } from '../errors.js';
+import { partitionerFromSpec, type PartitionerSpec } from '../partitioner.js';
+import { revivePlan, workerRddContext, type Plan } from '../plan.js';
+import type { ResultOp } from '../result-ops.js';
+import type { Aggregator } from '../dependency.js';
+import type { StageWork } from './executor.js';
+import { executeTask } from './run-task.js';
+import type { WorkerTaskMessage, WorkerTaskReply } from './thread-executor.js';
+
+/** A stage's work as encoded by the driver. */
+export interface EncodedStageWork {
+  readonly plan: Plan;
+  readonly shuffle: {
+    readonly shuffleId: number;
+    readonly partitioner: PartitionerSpec;
+    readonly aggregator: Aggregator | null;
+    readonly mapSideCombine: boolean;
+  } | null;
+  readonly resultOp: ResultOp | null;
+}
+
+const works = new Map<string, StageWork>();
+const broadcastValues = new Map<number, unknown>();
+let broadcastBytes = new Map<number, Uint8Array>();
+
+setBroadcastResolver((id) => {
+  if (broadcastValues.has(id)) return broadcastValues.get(id);
+  const bytes = broadcastBytes.get(id);
+  if (bytes === undefined) throw new Error(`broadcast ${id} is not available to this task (was it destroyed?)`);
+  const value = decode(bytes);
+  broadcastValues.set(id, value);
+  return value;
+});
+
+function stageWork(msg: WorkerTaskMessage): StageWork {
+  let work = works.get(msg.workId);
+  if (work === undefined) {
+    const data = decode<EncodedStageWork>(msg.work);
+    work = {
+      rdd: revivePlan(data.plan, workerRddContext),
+      shuffle: data.shuffle === null ? null : { ...data.shuffle, partitioner: partitionerFromSpec(data.shuffle.partitioner) },
+      resultOp: data.resultOp,
+    };
+    if (works.size >= 32) works.delete(works.keys().next().value as string);
+    works.set(msg.workId, work);
+  }
+  return work;
+}
+
+export default function runTask(msg: WorkerTaskMessage): WorkerTaskReply {
+  try {
+    broadcastBytes = new Map(msg.inputs.broadcasts);
+    const out = executeTask(stageWork(msg), msg, msg.inputs);
+    return {
+      status: 'success',
+      payload: encodeShared({ result: out.result, accumulators: out.accumulators }),
+      shuffleOutput: out.shuffleOutput === null ? null : { bytes: out.shuffleOutput.bytes, offsets: out.shuffleOutput.offsets },
+      cachePuts: out.cachePuts,
+      records: out.records,
+    };
+  } catch (err) {
+    return { status: 'failed', error: errorToData(err) };
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * voxelflow core: the lazy, Spark-style RDD engine. Depends on no other voxelflow folder.
+ *
+ * @example
+ *   import { Context } from 'voxelflow';
+ *   const ctx = await Context.create({ master: 'local[2]' });
+ *   const words = ctx.parallelize(['a b', 'b c']).flatMap((line) => line.split(' '));
+ *   const counts = await words.map((w) => [w, 1] as [string, number]).reduceByKey((a, b) => a + b).collectAsMap();
+ *   await ctx.stop();
+ */
+export { Context, type ContextOptions } from './context.js';
+export { RDD, type RddContext, type RunJobOptions, type ShuffleOptions, type Fn1, type Fn2 } from './rdd.js';
+export { TaskContext, type StorageLevel, type BlockSource } from './task-context.js';
+export { Accumulator, type AccumulatorKind } from './accumulator.js';
+export { Broadcast } from './broadcast.js';
+export { HashPartitioner, RangePartitioner, type Partitioner, type PartitionerSpec } from './partitioner.js';
+export { EventBus, type VoxelflowEvent, type EventType, type EventOf } from './events.js';
+export { StatCounter } from './stat-counter.js';
+export { KeyMap } from './key-map.js';
+export { compareKeys, hashKey, keysEqual } from './keys.js';
+export { parseSize, formatBytes } from './sizes.js';
+export type { ApproxResult } from './actions.js';
+export type { BlockManagerStats } from './storage/block-manager.js';
+export type { Plan, PlanNode } from './plan.js';
+export { toPlan } from './plan.js';
+export {
+  VoxelflowError,
+  ConfigError,
+  FreeVariableError,
+  SerializationError,
+  TaskFailedError,
+  JobAbortedError,
+  FetchFailedError,
+} from './errors.js';

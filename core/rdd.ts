@@ -1,0 +1,516 @@
+/**
+ * RDD: an immutable, partitioned, lazily computed collection. Transformations build new lineage nodes
+ * in one line; actions (actions.ts) run jobs and return Promises. Pair operations apply to RDDs of
+ * `[key, value]` arrays, with structural key equality.
+ *
+ * @example
+ *   const ctx = await Context.create({ master: 'local[2]' });
+ *   const counts = await ctx.parallelize(['a', 'b', 'a'])
+ *     .map((w) => [w, 1] as [string, number])
+ *     .reduceByKey((a, b) => a + b)
+ *     .collect(); // [['a', 2], ['b', 1]] in some order
+ */
+import * as actions from './actions.js';
+import { CartesianNode } from './nodes/cartesian.js';
+import { CheckpointNode } from './nodes/checkpoint.js';
+import { CoalesceNode, coalesceGroups } from './nodes/coalesce.js';
+import { MapPartitionsNode, type MapKind } from './nodes/map-partitions.js';
+import { SampleNode } from './nodes/sample.js';
+import { ShuffledNode } from './nodes/shuffled.js';
+import { UnionNode } from './nodes/union.js';
+import { ZipWithIndexNode } from './nodes/zip-with-index.js';
+import { ZipNode } from './nodes/zip.js';
+import { HashPartitioner, RangePartitioner, samePartitioner, type Partitioner } from './partitioner.js';
+import type { Aggregator, Dependency } from './dependency.js';
+import type { Emit, RddNode } from './rdd-node.js';
+import type { ResultOp } from './result-ops.js';
+import type { StorageLevel, TaskContext } from './task-context.js';
+import { userFn, type UserFn } from './user-fn.js';
+import { debugString } from './debug-string.js';
+
+/** What an RDD needs from its context (the driver's Context, or a worker's stand-in). */
+export interface RddContext {
+  /** True unless the master is inline `local`: functions are shipped as source and checked. */
+  readonly serializesFunctions: boolean;
+  readonly defaultParallelism: number;
+  readonly checkpointDir: string | null;
+  newRddId(): number;
+  newShuffleId(): number;
+  runJob<R>(rdd: RDD<unknown>, op: ResultOp, options?: RunJobOptions<R>): Promise<R[]>;
+  unpersist(rddId: number): void;
+}
+
+/** Options of a job: a subset of partitions, and a hook called as each partition's result lands. */
+export interface RunJobOptions<R> {
+  readonly partitions?: readonly number[];
+  readonly onResult?: (index: number, result: R) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** Options of the shuffle operations (reduceByKey, groupByKey, join, ...). */
+export interface ShuffleOptions<E = unknown> {
+  readonly numPartitions?: number;
+  readonly partitioner?: Partitioner;
+  /** Values the functions read through their `env` argument. */
+  readonly env?: E;
+}
+
+export type Fn1<A, R, E> = (a: A, env: E, tc: TaskContext) => R;
+export type Fn2<A, B, R, E> = (a: A, b: B, env: E, tc: TaskContext) => R;
+
+type Pair<K, V> = [K, V];
+
+export class RDD<T> {
+  /** Set by the plan reviver on workers; assigned by the context on the driver. */
+  id: number;
+  name: string | null = null;
+  storageLevel: StorageLevel = 'NONE';
+  /** 'marked' until a job materializes it; then the node is swapped for a CheckpointNode. */
+  checkpointState: 'none' | 'marked' | 'local' | 'done' = 'none';
+
+  constructor(
+    readonly context: RddContext,
+    public node: RddNode<T>,
+    id?: number,
+  ) {
+    this.id = id ?? context.newRddId();
+  }
+
+  // ---- the five properties -------------------------------------------------------------------
+
+  getNumPartitions(): number {
+    return this.node.numPartitions();
+  }
+  get dependencies(): readonly Dependency[] {
+    return this.node.dependencies();
+  }
+  get partitioner(): Partitioner | null {
+    return this.node.partitioner;
+  }
+  preferredLocations(split: number): readonly string[] {
+    return this.node.preferredLocations?.(split) ?? [];
+  }
+
+  /** Pushes partition `split` to `emit`; owns caching so nodes cannot get it wrong. */
+  iterate(split: number, tc: TaskContext, emit: Emit<T>): void {
+    if (this.storageLevel === 'NONE') return this.node.compute(split, tc, emit);
+    const cached = tc.blocks.getCached(this.id, split) as T[] | undefined;
+    if (cached !== undefined) {
+      for (let i = 0; i < cached.length; i++) emit(cached[i] as T);
+      return;
+    }
+    const records: T[] = [];
+    this.node.compute(split, tc, (x) => void records.push(x));
+    tc.blocks.putCached(this.id, split, records, this.storageLevel);
+    for (let i = 0; i < records.length; i++) emit(records[i] as T);
+  }
+
+  /** Lineage, one line per RDD, indented at shuffle boundaries (like Spark's). */
+  toDebugString(): string {
+    return debugString(this);
+  }
+  /** Same as toDebugString. */
+  explain(): string {
+    return debugString(this);
+  }
+  setName(name: string): this {
+    this.name = name;
+    return this;
+  }
+
+  // ---- narrow transformations ----------------------------------------------------------------
+
+  private fn<F extends (...args: never[]) => unknown>(f: F, env: unknown, op: string): UserFn {
+    return userFn(f, env, op, this.context.serializesFunctions) as UserFn;
+  }
+  private mapped<U>(kind: MapKind, f: UserFn | null, preservesPartitioning = false): RDD<U> {
+    const node = new MapPartitionsNode(this as RDD<unknown>, { kind, f, preservesPartitioning });
+    return new RDD<U>(this.context, node as unknown as RddNode<U>);
+  }
+
+  map<U, E = undefined>(f: Fn1<T, U, E>, env?: E): RDD<U> {
+    return this.mapped('map', this.fn(f, env, 'map'));
+  }
+  filter<E = undefined>(f: Fn1<T, unknown, E>, env?: E): RDD<T> {
+    return this.mapped('filter', this.fn(f, env, 'filter'), true);
+  }
+  flatMap<U, E = undefined>(f: Fn1<T, Iterable<U>, E>, env?: E): RDD<U> {
+    return this.mapped('flatMap', this.fn(f, env, 'flatMap'));
+  }
+  mapPartitions<U, E = undefined>(f: Fn1<IterableIterator<T>, Iterable<U>, E>, env?: E, preservesPartitioning = false): RDD<U> {
+    return this.mapped('mapPartitions', this.fn(f, env, 'mapPartitions'), preservesPartitioning);
+  }
+  mapPartitionsWithIndex<U, E = undefined>(
+    f: (index: number, it: IterableIterator<T>, env: E, tc: TaskContext) => Iterable<U>,
+    env?: E,
+    preservesPartitioning = false,
+  ): RDD<U> {
+    return this.mapped('mapPartitionsWithIndex', this.fn(f, env, 'mapPartitionsWithIndex'), preservesPartitioning);
+  }
+  glom(): RDD<T[]> {
+    return this.mapped('glom', null);
+  }
+  keyBy<K, E = undefined>(f: Fn1<T, K, E>, env?: E): RDD<[K, T]> {
+    return this.mapped('keyBy', this.fn(f, env, 'keyBy'));
+  }
+  keys<K>(this: RDD<Pair<K, unknown>>): RDD<K> {
+    return this.mapped('keys', null);
+  }
+  values<V>(this: RDD<Pair<unknown, V>>): RDD<V> {
+    return this.mapped('values', null);
+  }
+  mapValues<K, V, U, E = undefined>(this: RDD<Pair<K, V>>, f: Fn1<V, U, E>, env?: E): RDD<[K, U]> {
+    return this.mapped('mapValues', this.fn(f, env, 'mapValues'), true);
+  }
+  flatMapValues<K, V, U, E = undefined>(this: RDD<Pair<K, V>>, f: Fn1<V, Iterable<U>, E>, env?: E): RDD<[K, U]> {
+    return this.mapped('flatMapValues', this.fn(f, env, 'flatMapValues'), true);
+  }
+  zipWithUniqueId(): RDD<[T, number]> {
+    return this.mapped('zipWithUniqueId', null);
+  }
+  zipWithIndex(): RDD<[T, number]> {
+    const node = new ZipWithIndexNode(this as RDD<unknown>, { startIndices: null });
+    return new RDD<[T, number]>(this.context, node as unknown as RddNode<[T, number]>);
+  }
+  union(...others: RDD<T>[]): RDD<T> {
+    return new RDD<T>(this.context, new UnionNode([this, ...others] as RDD<unknown>[]) as RddNode<T>);
+  }
+  cartesian<U>(other: RDD<U>): RDD<[T, U]> {
+    const node = new CartesianNode(this as RDD<unknown>, other as RDD<unknown>);
+    return new RDD<[T, U]>(this.context, node as unknown as RddNode<[T, U]>);
+  }
+  zip<U>(other: RDD<U>): RDD<[T, U]> {
+    if (other.getNumPartitions() !== this.getNumPartitions()) {
+      throw new TypeError(
+        `zip needs the same number of partitions on both sides, got ${this.getNumPartitions()} and ${other.getNumPartitions()}`,
+      );
+    }
+    const node = new ZipNode(this as RDD<unknown>, other as RDD<unknown>);
+    return new RDD<[T, U]>(this.context, node as unknown as RddNode<[T, U]>);
+  }
+  sample(withReplacement: boolean, fraction: number, seed: number = Math.floor(Math.random() * 2 ** 31)): RDD<T> {
+    if (!(fraction >= 0) || (!withReplacement && fraction > 1)) {
+      throw new TypeError(`sample: fraction must be in [0, 1] without replacement and >= 0 with it, got ${fraction}`);
+    }
+    return new RDD<T>(this.context, new SampleNode(this as RDD<unknown>, { withReplacement, fraction, seed }) as RddNode<T>);
+  }
+  coalesce(numPartitions: number, shuffle = false): RDD<T> {
+    checkPartitions(numPartitions, 'coalesce');
+    if (shuffle) return this.repartition(numPartitions);
+    const groups = coalesceGroups(this.getNumPartitions(), numPartitions);
+    return new RDD<T>(this.context, new CoalesceNode(this as RDD<unknown>, { groups }) as RddNode<T>);
+  }
+  repartition(numPartitions: number): RDD<T> {
+    checkPartitions(numPartitions, 'repartition');
+    const spread = this.mapPartitionsWithIndex(
+      function* (index, it, env) {
+        let target = (index * 7919) % env.n;
+        for (const x of it) {
+          yield [target, x] as [number, T];
+          target = target + 1 === env.n ? 0 : target + 1;
+        }
+      },
+      { n: numPartitions },
+    );
+    return spread.partitionBy(numPartitions).values();
+  }
+
+  // ---- shuffles ------------------------------------------------------------------------------
+
+  private shuffled<K, C>(partitioner: Partitioner, aggregator: Aggregator | null, mapSideCombine: boolean, ordering: 'asc' | 'desc' | null): RDD<[K, C]> {
+    const node = new ShuffledNode(this as RDD<unknown>, partitioner, {
+      shuffleId: this.context.newShuffleId(),
+      aggregator,
+      mapSideCombine,
+      ordering,
+    });
+    return new RDD<[K, C]>(this.context, node as unknown as RddNode<[K, C]>);
+  }
+  private partitionerFor(opts: number | ShuffleOptions | undefined, ...others: RDD<unknown>[]): Partitioner {
+    const o = typeof opts === 'number' ? { numPartitions: opts } : (opts ?? {});
+    if (o.partitioner !== undefined) return o.partitioner;
+    if (o.numPartitions !== undefined) return new HashPartitioner(checkPartitions(o.numPartitions, 'numPartitions'));
+    for (const r of [this as RDD<unknown>, ...others]) {
+      const p = r.partitioner;
+      if (p !== null && p.spec.kind === 'hash') return p;
+    }
+    return new HashPartitioner(Math.max(1, this.getNumPartitions(), ...others.map((r) => r.getNumPartitions())));
+  }
+
+  partitionBy<K, V>(this: RDD<Pair<K, V>>, partitioner: number | Partitioner): RDD<[K, V]> {
+    const p = typeof partitioner === 'number' ? new HashPartitioner(checkPartitions(partitioner, 'partitionBy')) : partitioner;
+    if (samePartitioner(this.partitioner, p)) return this;
+    return this.shuffled<K, V>(p, null, false, null);
+  }
+  combineByKey<K, V, C, E = undefined>(
+    this: RDD<Pair<K, V>>,
+    createCombiner: Fn1<V, C, E>,
+    mergeValue: Fn2<C, V, C, E>,
+    mergeCombiners: Fn2<C, C, C, E>,
+    opts?: number | ShuffleOptions<E>,
+    mapSideCombine = true,
+  ): RDD<[K, C]> {
+    const env = typeof opts === 'object' ? opts.env : undefined;
+    const agg: Aggregator = {
+      createCombiner: this.fn(createCombiner, env, 'combineByKey createCombiner'),
+      mergeValue: this.fn(mergeValue, env, 'combineByKey mergeValue'),
+      mergeCombiners: this.fn(mergeCombiners, env, 'combineByKey mergeCombiners'),
+    };
+    return this.shuffled<K, C>(this.partitionerFor(opts), agg, mapSideCombine, null);
+  }
+  reduceByKey<K, V, E = undefined>(this: RDD<Pair<K, V>>, f: Fn2<V, V, V, E>, opts?: number | ShuffleOptions<E>): RDD<[K, V]> {
+    const merge = this.fn(f, typeof opts === 'object' ? opts.env : undefined, 'reduceByKey');
+    return this.shuffled<K, V>(this.partitionerFor(opts), { createCombiner: null, mergeValue: merge, mergeCombiners: merge }, true, null);
+  }
+  foldByKey<K, V, E = undefined>(this: RDD<Pair<K, V>>, zero: V, f: Fn2<V, V, V, E>, opts?: number | ShuffleOptions<E>): RDD<[K, V]> {
+    const env = { f, zero, env: typeof opts === 'object' ? opts.env : undefined };
+    return this.combineByKey<K, V, V, typeof env>(
+      (v, e, tc) => e.f(structuredClone(e.zero), v, e.env as E, tc),
+      (c, v, e, tc) => e.f(c, v, e.env as E, tc),
+      (a, b, e, tc) => e.f(a, b, e.env as E, tc),
+      { ...shuffleOpts(opts), env },
+    );
+  }
+  aggregateByKey<K, V, U, E = undefined>(
+    this: RDD<Pair<K, V>>,
+    zero: U,
+    seqOp: Fn2<U, V, U, E>,
+    combOp: Fn2<U, U, U, E>,
+    opts?: number | ShuffleOptions<E>,
+  ): RDD<[K, U]> {
+    const env = { seqOp, combOp, zero, env: typeof opts === 'object' ? opts.env : undefined };
+    return this.combineByKey<K, V, U, typeof env>(
+      (v, e, tc) => e.seqOp(structuredClone(e.zero), v, e.env as E, tc),
+      (c, v, e, tc) => e.seqOp(c, v, e.env as E, tc),
+      (a, b, e, tc) => e.combOp(a, b, e.env as E, tc),
+      { ...shuffleOpts(opts), env },
+    );
+  }
+  groupByKey<K, V>(this: RDD<Pair<K, V>>, opts?: number | ShuffleOptions<undefined>): RDD<[K, V[]]> {
+    return this.combineByKey<K, V, V[]>(
+      (v) => [v],
+      (c, v) => {
+        c.push(v);
+        return c;
+      },
+      (a, b) => a.concat(b),
+      shuffleOpts(opts),
+      false,
+    );
+  }
+  groupBy<K, E = undefined>(f: Fn1<T, K, E>, opts?: number | ShuffleOptions<E>): RDD<[K, T[]]> {
+    return this.keyBy(f, typeof opts === 'object' ? opts.env : undefined).groupByKey(shuffleOpts(opts) as ShuffleOptions<undefined>);
+  }
+  sortByKey<K, V>(this: RDD<Pair<K, V>>, ascending = true, numPartitions?: number): RDD<[K, V]> {
+    const n = checkPartitions(numPartitions ?? this.getNumPartitions(), 'sortByKey numPartitions');
+    return this.shuffled<K, V>(new RangePartitioner(Math.max(1, n), [], ascending), null, false, ascending ? 'asc' : 'desc');
+  }
+  sortBy<K, E = undefined>(f: Fn1<T, K, E>, ascending = true, numPartitions?: number, env?: E): RDD<T> {
+    return this.keyBy(f, env).sortByKey(ascending, numPartitions).values();
+  }
+  cogroup<K, V, W>(this: RDD<Pair<K, V>>, other: RDD<Pair<K, W>>, opts?: number | ShuffleOptions): RDD<[K, [V[], W[]]]> {
+    const part = this.partitionerFor(shuffleOpts(opts), other as RDD<unknown>);
+    const tagged = this.mapValues((v) => [0, v] as [0 | 1, unknown]).union(other.mapValues((w) => [1, w] as [0 | 1, unknown]));
+    return tagged.combineByKey<K, [0 | 1, unknown], [V[], W[]]>(
+      (tv) => {
+        const groups: [unknown[], unknown[]] = [[], []];
+        groups[tv[0]].push(tv[1]);
+        return groups as [V[], W[]];
+      },
+      (c, tv) => {
+        (c[tv[0]] as unknown[]).push(tv[1]);
+        return c;
+      },
+      (a, b) => [a[0].concat(b[0]), a[1].concat(b[1])],
+      { partitioner: part },
+      false,
+    );
+  }
+  join<K, V, W>(this: RDD<Pair<K, V>>, other: RDD<Pair<K, W>>, opts?: number | ShuffleOptions): RDD<[K, [V, W]]> {
+    return this.cogroup(other, opts).flatMapValues(([vs, ws]) => vs.flatMap((v) => ws.map((w) => [v, w] as [V, W])));
+  }
+  leftOuterJoin<K, V, W>(this: RDD<Pair<K, V>>, other: RDD<Pair<K, W>>, opts?: number | ShuffleOptions): RDD<[K, [V, W | null]]> {
+    return this.cogroup(other, opts).flatMapValues(([vs, ws]) =>
+      vs.flatMap((v): [V, W | null][] => (ws.length === 0 ? [[v, null]] : ws.map((w) => [v, w]))),
+    );
+  }
+  rightOuterJoin<K, V, W>(this: RDD<Pair<K, V>>, other: RDD<Pair<K, W>>, opts?: number | ShuffleOptions): RDD<[K, [V | null, W]]> {
+    return this.cogroup(other, opts).flatMapValues(([vs, ws]) =>
+      ws.flatMap((w): [V | null, W][] => (vs.length === 0 ? [[null, w]] : vs.map((v) => [v, w]))),
+    );
+  }
+  fullOuterJoin<K, V, W>(this: RDD<Pair<K, V>>, other: RDD<Pair<K, W>>, opts?: number | ShuffleOptions): RDD<[K, [V | null, W | null]]> {
+    return this.cogroup(other, opts).flatMapValues(([vs, ws]): [V | null, W | null][] => {
+      if (vs.length === 0) return ws.map((w) => [null, w]);
+      if (ws.length === 0) return vs.map((v) => [v, null]);
+      return vs.flatMap((v) => ws.map((w): [V, W] => [v, w]));
+    });
+  }
+  subtractByKey<K, V, W>(this: RDD<Pair<K, V>>, other: RDD<Pair<K, W>>, opts?: number | ShuffleOptions): RDD<[K, V]> {
+    return this.cogroup(other, opts).flatMap(([k, [vs, ws]]) => (ws.length === 0 ? vs.map((v) => [k, v] as [K, V]) : []));
+  }
+  distinct(numPartitions?: number): RDD<T> {
+    return this.map((x) => [x, null] as [T, null])
+      .reduceByKey((a) => a, numPartitions)
+      .keys();
+  }
+  intersection(other: RDD<T>, numPartitions?: number): RDD<T> {
+    const a = this.map((x) => [x, null] as [T, null]);
+    const b = other.map((x) => [x, null] as [T, null]);
+    return a
+      .cogroup(b, numPartitions)
+      .filter(([, [l, r]]) => l.length > 0 && r.length > 0)
+      .keys();
+  }
+  subtract(other: RDD<T>, numPartitions?: number): RDD<T> {
+    const a = this.map((x) => [x, null] as [T, null]);
+    const b = other.map((x) => [x, null] as [T, null]);
+    return a.subtractByKey(b, numPartitions).keys();
+  }
+
+  // ---- persistence ---------------------------------------------------------------------------
+
+  persist(level: StorageLevel = 'MEMORY_ONLY'): this {
+    if (this.storageLevel !== 'NONE' && this.storageLevel !== level) {
+      throw new TypeError(`RDD ${this.id} is already persisted as ${this.storageLevel}; unpersist() it before choosing ${level}`);
+    }
+    this.storageLevel = level;
+    return this;
+  }
+  cache(): this {
+    return this.persist('MEMORY_ONLY');
+  }
+  unpersist(): this {
+    this.storageLevel = 'NONE';
+    this.context.unpersist(this.id);
+    return this;
+  }
+  /** Marks for checkpointing: the next job that computes it writes it to the checkpoint directory. */
+  checkpoint(): this {
+    if (this.context.checkpointDir === null) {
+      throw new TypeError('checkpoint() needs a checkpoint directory: Context.create({ ..., checkpointDir: "/path" })');
+    }
+    if (this.checkpointState === 'none') this.checkpointState = 'marked';
+    return this;
+  }
+  /** Truncates lineage after the next job, keeping partitions in the executors' block stores (fast, not fault tolerant). */
+  localCheckpoint(): this {
+    if (this.storageLevel === 'NONE') this.storageLevel = 'MEMORY_AND_DISK';
+    if (this.checkpointState === 'none') this.checkpointState = 'local';
+    return this;
+  }
+  get isCheckpointed(): boolean {
+    return this.node instanceof CheckpointNode;
+  }
+
+  // ---- actions (see actions.ts) --------------------------------------------------------------
+
+  collect(): Promise<T[]> {
+    return actions.collect(this);
+  }
+  count(): Promise<number> {
+    return actions.count(this);
+  }
+  first(): Promise<T> {
+    return actions.first(this);
+  }
+  take(n: number): Promise<T[]> {
+    return actions.take(this, n);
+  }
+  isEmpty(): Promise<boolean> {
+    return actions.take(this, 1).then((xs) => xs.length === 0);
+  }
+  takeOrdered<E = undefined>(n: number, compare?: Fn2<T, T, number, E>, env?: E): Promise<T[]> {
+    return actions.takeOrdered(this, n, compare ? this.fn(compare, env, 'takeOrdered') : null, false);
+  }
+  top<E = undefined>(n: number, compare?: Fn2<T, T, number, E>, env?: E): Promise<T[]> {
+    return actions.takeOrdered(this, n, compare ? this.fn(compare, env, 'top') : null, true);
+  }
+  takeSample(withReplacement: boolean, num: number, seed?: number): Promise<T[]> {
+    return actions.takeSample(this, withReplacement, num, seed ?? Math.floor(Math.random() * 2 ** 31));
+  }
+  reduce<E = undefined>(f: Fn2<T, T, T, E>, env?: E): Promise<T> {
+    return actions.reduce(this, this.fn(f, env, 'reduce'));
+  }
+  fold<E = undefined>(zero: T, f: Fn2<T, T, T, E>, env?: E): Promise<T> {
+    return actions.fold(this, zero, this.fn(f, env, 'fold'));
+  }
+  aggregate<U, E = undefined>(zero: U, seqOp: Fn2<U, T, U, E>, combOp: Fn2<U, U, U, E>, env?: E): Promise<U> {
+    return actions.aggregate(this, zero, this.fn(seqOp, env, 'aggregate seqOp'), this.fn(combOp, env, 'aggregate combOp'));
+  }
+  treeAggregate<U, E = undefined>(zero: U, seqOp: Fn2<U, T, U, E>, combOp: Fn2<U, U, U, E>, depth = 2, env?: E): Promise<U> {
+    return actions.treeAggregate(this, zero, this.fn(seqOp, env, 'treeAggregate seqOp'), this.fn(combOp, env, 'treeAggregate combOp'), depth);
+  }
+  foreach<E = undefined>(f: Fn1<T, unknown, E>, env?: E): Promise<void> {
+    return actions.foreach(this, this.fn(f, env, 'foreach'));
+  }
+  foreachPartition<E = undefined>(f: Fn1<IterableIterator<T>, unknown, E>, env?: E): Promise<void> {
+    return actions.foreachPartition(this, this.fn(f, env, 'foreachPartition'));
+  }
+  countByValue(): Promise<Map<T, number>> {
+    return actions.countByValue(this);
+  }
+  countByKey<K>(this: RDD<Pair<K, unknown>>): Promise<Map<K, number>> {
+    return actions.countByValue(this.keys());
+  }
+  collectAsMap<K, V>(this: RDD<Pair<K, V>>): Promise<Map<K, V>> {
+    return actions.collectAsMap(this);
+  }
+  lookup<K, V>(this: RDD<Pair<K, V>>, key: K): Promise<V[]> {
+    return actions.lookup(this, key);
+  }
+  sum(this: RDD<number>): Promise<number> {
+    return actions.stats(this).then((s) => s.sum);
+  }
+  mean(this: RDD<number>): Promise<number> {
+    return actions.stats(this).then((s) => (s.count === 0 ? Number.NaN : s.mean));
+  }
+  variance(this: RDD<number>): Promise<number> {
+    return actions.stats(this).then((s) => s.variance);
+  }
+  stdev(this: RDD<number>): Promise<number> {
+    return actions.stats(this).then((s) => s.stdev);
+  }
+  sampleVariance(this: RDD<number>): Promise<number> {
+    return actions.stats(this).then((s) => s.sampleVariance);
+  }
+  sampleStdev(this: RDD<number>): Promise<number> {
+    return actions.stats(this).then((s) => s.sampleStdev);
+  }
+  stats(this: RDD<number>): ReturnType<typeof actions.stats> {
+    return actions.stats(this);
+  }
+  histogram(this: RDD<number>, buckets: number | readonly number[]): Promise<[number[], number[]]> {
+    return actions.histogram(this, buckets);
+  }
+  max<E = undefined>(compare?: Fn2<T, T, number, E>, env?: E): Promise<T> {
+    return actions.extreme(this, compare ? this.fn(compare, env, 'max') : null, 1);
+  }
+  min<E = undefined>(compare?: Fn2<T, T, number, E>, env?: E): Promise<T> {
+    return actions.extreme(this, compare ? this.fn(compare, env, 'min') : null, -1);
+  }
+  saveAsTextFile(path: string): Promise<void> {
+    return actions.saveAsTextFile(this, path);
+  }
+  countApprox(timeoutMs: number, confidence = 0.95): Promise<actions.ApproxResult<'count'>> {
+    return actions.countApprox(this, timeoutMs, confidence);
+  }
+  sumApprox(this: RDD<number>, timeoutMs: number, confidence = 0.95): Promise<actions.ApproxResult<'sum'>> {
+    return actions.statApprox(this, timeoutMs, confidence, 'sum');
+  }
+  meanApprox(this: RDD<number>, timeoutMs: number, confidence = 0.95): Promise<actions.ApproxResult<'mean'>> {
+    return actions.statApprox(this, timeoutMs, confidence, 'mean');
+  }
+}
+
+function checkPartitions(n: number, option: string): number {
+  if (!Number.isInteger(n) || n < 1) throw new TypeError(`${option} must be a positive integer, got ${String(n)}`);
+  return n;
+}
+
+function shuffleOpts<E>(opts: number | ShuffleOptions<E> | undefined): ShuffleOptions<undefined> {
+  if (typeof opts === 'number') return { numPartitions: opts };
+  if (opts === undefined) return {};
+  const { env: _env, ...rest } = opts;
+  return rest;
+}

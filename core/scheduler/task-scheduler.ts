@@ -1,0 +1,247 @@
+/**
+ * Hands tasks to executors' free slots, retries failed attempts (up to `maxFailures`), and, when
+ * speculation is on, launches a second copy of a straggler; the first copy to finish wins.
+ */
+import { TaskFailedError, type RemoteErrorData } from '../errors.js';
+import type { EventBus } from '../events.js';
+import type { Executor, StageWorkHandle, TaskInputs, TaskOutcome } from '../executor/executor.js';
+
+export type SuccessOutcome = Extract<TaskOutcome, { status: 'success' }>;
+
+export interface TaskSetSpec {
+  readonly stageId: number;
+  readonly stageAttempt: number;
+  readonly partitions: readonly number[];
+  readonly work: StageWorkHandle;
+  resolveInputs(partition: number): TaskInputs;
+  /** First successful attempt of each partition. A throw fails the task set. */
+  onSuccess(partition: number, outcome: SuccessOutcome): void;
+}
+
+export interface FetchFailure {
+  readonly partition: number;
+  readonly shuffleId: number;
+  readonly mapIndex: number;
+}
+
+export interface SchedulerOptions {
+  readonly maxFailures: number;
+  readonly speculation: boolean;
+  readonly speculationMultiplier: number;
+  readonly speculationQuantile: number;
+  readonly speculationMinMs: number;
+}
+
+type TaskEndBase = Omit<Extract<Parameters<EventBus['post']>[0], { type: 'taskEnd' }>, 'status'>;
+
+interface Running {
+  readonly taskId: number;
+  readonly partition: number;
+  readonly attempt: number;
+  readonly started: number;
+  readonly executor: Executor;
+  readonly abort: AbortController;
+  readonly speculative: boolean;
+}
+
+interface TaskSetState {
+  readonly spec: TaskSetSpec;
+  readonly pending: { partition: number; speculative: boolean }[];
+  readonly running: Map<number, Running>;
+  readonly done: Set<number>;
+  readonly failures: Map<number, number>;
+  readonly launched: Map<number, number>;
+  readonly durations: number[];
+  readonly speculated: Set<number>;
+  readonly fetchFailures: FetchFailure[];
+  finished: boolean;
+  resolve(failures: FetchFailure[]): void;
+  reject(err: unknown): void;
+}
+
+export class TaskScheduler {
+  private readonly sets: TaskSetState[] = [];
+  private readonly busy = new Map<Executor, number>();
+  private nextTaskId = 0;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly executors: readonly Executor[],
+    private readonly options: SchedulerOptions,
+    private readonly events: EventBus,
+  ) {}
+
+  /** Runs the partitions of a stage; resolves with fetch failures (empty when all succeeded). */
+  runTaskSet(spec: TaskSetSpec): Promise<FetchFailure[]> {
+    return new Promise((resolve, reject) => {
+      const state: TaskSetState = {
+        spec,
+        pending: spec.partitions.map((partition) => ({ partition, speculative: false })),
+        running: new Map(),
+        done: new Set(),
+        failures: new Map(),
+        launched: new Map(),
+        durations: [],
+        speculated: new Set(),
+        fetchFailures: [],
+        finished: false,
+        resolve,
+        reject,
+      };
+      this.sets.push(state);
+      if (spec.partitions.length === 0) this.finish(state, null);
+      else this.launch();
+      this.armSpeculation();
+    });
+  }
+
+  /** Kills every running task and fails every task set (context stop). */
+  abortAll(reason: Error): void {
+    for (const set of [...this.sets]) this.finish(set, reason);
+  }
+
+  private launch(): void {
+    for (const executor of this.executors) {
+      while ((this.busy.get(executor) ?? 0) < executor.cores) {
+        const next = this.nextTask();
+        if (next === null) return;
+        this.start(next.set, next.partition, next.speculative, executor);
+      }
+    }
+  }
+
+  private nextTask(): { set: TaskSetState; partition: number; speculative: boolean } | null {
+    for (const set of this.sets) {
+      while (set.pending.length > 0) {
+        const t = set.pending.shift() as { partition: number; speculative: boolean };
+        if (!set.done.has(t.partition)) return { set, ...t };
+      }
+    }
+    return null;
+  }
+
+  private start(set: TaskSetState, partition: number, speculative: boolean, executor: Executor): void {
+    const attempt = set.launched.get(partition) ?? 0;
+    set.launched.set(partition, attempt + 1);
+    const taskId = this.nextTaskId++;
+    const rt: Running = { taskId, partition, attempt, started: Date.now(), executor, abort: new AbortController(), speculative };
+    set.running.set(taskId, rt);
+    this.busy.set(executor, (this.busy.get(executor) ?? 0) + 1);
+    const { stageId, stageAttempt } = set.spec;
+    this.events.post({ type: 'taskStart', stageId, partition, attempt, taskId, executorId: executor.id, speculative });
+    let outcome: Promise<TaskOutcome>;
+    try {
+      const inputs = set.spec.resolveInputs(partition);
+      outcome = executor.runTask({ taskId, stageId, stageAttempt, partition, attempt, speculative, work: set.spec.work, inputs }, rt.abort.signal);
+    } catch (err) {
+      outcome = Promise.resolve({ status: 'failed', error: { name: 'Error', message: (err as Error).message, stack: (err as Error).stack } });
+    }
+    outcome.then(
+      (o) => this.complete(set, rt, o),
+      (err: unknown) => this.complete(set, rt, { status: 'failed', error: { name: 'Error', message: String(err) } }),
+    );
+  }
+
+  private complete(set: TaskSetState, rt: Running, outcome: TaskOutcome): void {
+    set.running.delete(rt.taskId);
+    this.busy.set(rt.executor, (this.busy.get(rt.executor) ?? 1) - 1);
+    const durationMs = Date.now() - rt.started;
+    const base = {
+      type: 'taskEnd' as const,
+      stageId: set.spec.stageId,
+      partition: rt.partition,
+      attempt: rt.attempt,
+      taskId: rt.taskId,
+      executorId: rt.executor.id,
+      speculative: rt.speculative,
+      durationMs,
+    };
+    if (set.finished || set.done.has(rt.partition) || rt.abort.signal.aborted) {
+      this.events.post({ ...base, status: 'killed' });
+    } else if (outcome.status === 'success') {
+      set.done.add(rt.partition);
+      set.durations.push(durationMs);
+      for (const other of set.running.values()) if (other.partition === rt.partition) other.abort.abort();
+      this.events.post({
+        ...base,
+        status: 'success',
+        records: outcome.records,
+        ...(outcome.shuffleOutput ? { shuffleBytesWritten: outcome.shuffleOutput.bytes.length } : {}),
+      });
+      try {
+        set.spec.onSuccess(rt.partition, outcome);
+      } catch (err) {
+        this.finish(set, err);
+      }
+    } else if (outcome.error.fetchFailed !== undefined) {
+      this.events.post({ ...base, status: 'fetchFailed', error: outcome.error.message });
+      set.fetchFailures.push({ partition: rt.partition, ...outcome.error.fetchFailed });
+    } else {
+      this.onFailure(set, rt, outcome.error, base);
+    }
+    this.checkFinished(set);
+    this.launch();
+  }
+
+  private onFailure(set: TaskSetState, rt: Running, error: RemoteErrorData, base: TaskEndBase): void {
+    const failures = (set.failures.get(rt.partition) ?? 0) + 1;
+    set.failures.set(rt.partition, failures);
+    this.events.post({ ...base, status: 'failed', error: `${error.name}: ${error.message}` });
+    if (failures >= this.options.maxFailures) {
+      this.finish(set, new TaskFailedError(set.spec.stageId, rt.partition, failures, error));
+      return;
+    }
+    const copyRunning = [...set.running.values()].some((r) => r.partition === rt.partition);
+    if (!copyRunning) set.pending.push({ partition: rt.partition, speculative: false });
+  }
+
+  private checkFinished(set: TaskSetState): void {
+    if (set.finished) return;
+    if (set.done.size === set.spec.partitions.length) return this.finish(set, null);
+    const failedParts = new Set(set.fetchFailures.map((f) => f.partition));
+    const outstanding = set.running.size > 0 || set.pending.some((t) => !set.done.has(t.partition) && !failedParts.has(t.partition));
+    if (!outstanding && set.done.size + failedParts.size >= set.spec.partitions.length) this.finish(set, null);
+  }
+
+  private finish(set: TaskSetState, error: unknown): void {
+    if (set.finished) return;
+    set.finished = true;
+    for (const r of set.running.values()) r.abort.abort();
+    const i = this.sets.indexOf(set);
+    if (i >= 0) this.sets.splice(i, 1);
+    if (error !== null) set.reject(error);
+    else set.resolve(set.fetchFailures);
+  }
+
+  private armSpeculation(): void {
+    if (!this.options.speculation || this.timer !== null) return;
+    this.timer = setInterval(() => this.checkSpeculation(), 50);
+    this.timer.unref();
+  }
+
+  /** Spark's rule: once a quantile of tasks finished, copy tasks running > multiplier x median. */
+  private checkSpeculation(): void {
+    if (this.sets.length === 0 && this.timer !== null) {
+      clearInterval(this.timer);
+      this.timer = null;
+      return;
+    }
+    const now = Date.now();
+    let added = false;
+    for (const set of this.sets) {
+      const total = set.spec.partitions.length;
+      if (set.durations.length === 0 || set.done.size < Math.floor(this.options.speculationQuantile * total)) continue;
+      const sorted = set.durations.slice().sort((a, b) => a - b);
+      const median = sorted[Math.floor(sorted.length / 2)] as number;
+      const threshold = Math.max(this.options.speculationMultiplier * median, this.options.speculationMinMs);
+      for (const r of set.running.values()) {
+        if (r.speculative || set.speculated.has(r.partition) || now - r.started <= threshold) continue;
+        set.speculated.add(r.partition);
+        set.pending.unshift({ partition: r.partition, speculative: true });
+        this.events.post({ type: 'speculativeTask', stageId: set.spec.stageId, partition: r.partition });
+        added = true;
+      }
+    }
+    if (added) this.launch();
+  }
+}

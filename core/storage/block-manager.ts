@@ -1,0 +1,185 @@
+/**
+ * Holds shuffle outputs and cached partitions within a memory budget. Past the budget the least
+ * recently used blocks go to disk (shuffle outputs, MEMORY_AND_DISK) or are dropped (MEMORY_ONLY,
+ * recomputed from lineage when needed). One per executor process; in `local[N]` the driver's.
+ */
+import { mkdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EventBus } from '../events.js';
+import type { StorageLevel } from '../task-context.js';
+import type { BlockRef } from './block-ref.js';
+
+interface Entry {
+  readonly key: string;
+  readonly level: StorageLevel;
+  readonly size: number;
+  /** Bucket boundaries of a shuffle output (R + 1 offsets); a cached partition has [0, size]. */
+  readonly offsets: readonly number[];
+  bytes: Uint8Array | null;
+  file: string | null;
+}
+
+/** Counters for tests and the dashboard. */
+export interface BlockManagerStats {
+  readonly memoryUsed: number;
+  readonly memoryBudget: number;
+  readonly spilledBytes: number;
+  readonly spilledBlocks: number;
+  readonly droppedBlocks: number;
+  readonly blocks: number;
+}
+
+export class BlockManager {
+  // Map iteration order is insertion order: re-inserting on access makes it an LRU list.
+  private readonly entries = new Map<string, Entry>();
+  private memoryUsed = 0;
+  private spilledBytes = 0;
+  private spilledBlocks = 0;
+  private droppedBlocks = 0;
+  private dirMade = false;
+
+  constructor(
+    readonly budget: number,
+    readonly dir: string,
+    private readonly events: EventBus | null,
+  ) {}
+
+  putShuffleOutput(shuffleId: number, mapIndex: number, bytes: Uint8Array, offsets: readonly number[]): void {
+    this.put(`shuffle_${shuffleId}_${mapIndex}`, bytes, offsets, 'MEMORY_AND_DISK');
+  }
+
+  hasShuffleOutput(shuffleId: number, mapIndex: number): boolean {
+    return this.entries.has(`shuffle_${shuffleId}_${mapIndex}`);
+  }
+
+  /** Ref to bucket `reduceId` of one map output, or a 'missing' ref. */
+  shuffleRef(shuffleId: number, mapIndex: number, reduceId: number): BlockRef {
+    const e = this.touch(`shuffle_${shuffleId}_${mapIndex}`);
+    if (e === undefined) return { kind: 'missing', mapIndex };
+    const start = e.offsets[reduceId] ?? 0;
+    const end = e.offsets[reduceId + 1] ?? start;
+    if (e.bytes !== null) return { kind: 'mem', bytes: e.bytes.subarray(start, end) };
+    return { kind: 'file', path: e.file as string, offset: start, length: end - start };
+  }
+
+  /** Forgets a map output (a lost executor, or a test of recovery). */
+  removeShuffleOutput(shuffleId: number, mapIndex: number): void {
+    this.remove(`shuffle_${shuffleId}_${mapIndex}`);
+  }
+
+  removeShuffle(shuffleId: number): void {
+    for (const key of [...this.entries.keys()]) if (key.startsWith(`shuffle_${shuffleId}_`)) this.remove(key);
+  }
+
+  /** Stores a cached partition; returns false when it was dropped (MEMORY_ONLY that does not fit). */
+  putCached(rddId: number, split: number, bytes: Uint8Array, level: StorageLevel): boolean {
+    return this.put(`rdd_${rddId}_${split}`, bytes, [0, bytes.length], level);
+  }
+
+  cachedRef(rddId: number, split: number): BlockRef | undefined {
+    const e = this.touch(`rdd_${rddId}_${split}`);
+    if (e === undefined) return undefined;
+    if (e.bytes !== null) return { kind: 'mem', bytes: e.bytes };
+    return { kind: 'file', path: e.file as string, offset: 0, length: e.size };
+  }
+
+  removeRdd(rddId: number): void {
+    for (const key of [...this.entries.keys()]) if (key.startsWith(`rdd_${rddId}_`)) this.remove(key);
+  }
+
+  stats(): BlockManagerStats {
+    return {
+      memoryUsed: this.memoryUsed,
+      memoryBudget: this.budget,
+      spilledBytes: this.spilledBytes,
+      spilledBlocks: this.spilledBlocks,
+      droppedBlocks: this.droppedBlocks,
+      blocks: this.entries.size,
+    };
+  }
+
+  /** Deletes every block and the spill directory. */
+  clear(): void {
+    this.entries.clear();
+    this.memoryUsed = 0;
+    if (this.dirMade) rmSync(this.dir, { recursive: true, force: true });
+    this.dirMade = false;
+  }
+
+  private put(key: string, bytes: Uint8Array, offsets: readonly number[], level: StorageLevel): boolean {
+    this.remove(key);
+    const entry: Entry = { key, level, size: bytes.length, offsets, bytes: null, file: null };
+    const spillable = level === 'MEMORY_AND_DISK' || level === 'DISK_ONLY';
+    if (level === 'DISK_ONLY' || bytes.length > this.budget) {
+      if (!spillable) {
+        this.drop(key, bytes.length);
+        return false;
+      }
+      entry.file = this.writeFile(key, bytes);
+      this.entries.set(key, entry);
+      return true;
+    }
+    this.evictFor(bytes.length);
+    entry.bytes = bytes;
+    this.memoryUsed += bytes.length;
+    this.entries.set(key, entry);
+    return true;
+  }
+
+  private evictFor(size: number): void {
+    if (this.memoryUsed + size <= this.budget) return;
+    for (const e of [...this.entries.values()]) {
+      if (this.memoryUsed + size <= this.budget) return;
+      if (e.bytes === null) continue;
+      this.memoryUsed -= e.size;
+      if (e.level === 'MEMORY_AND_DISK') {
+        e.file = this.writeFile(e.key, e.bytes);
+        e.bytes = null;
+      } else {
+        this.entries.delete(e.key);
+        this.drop(e.key, e.size);
+      }
+    }
+  }
+
+  private writeFile(key: string, bytes: Uint8Array): string {
+    if (!this.dirMade) {
+      mkdirSync(this.dir, { recursive: true });
+      this.dirMade = true;
+    }
+    const file = join(this.dir, `${key}.bin`);
+    writeFileSync(file, bytes);
+    this.spilledBytes += bytes.length;
+    this.spilledBlocks++;
+    this.events?.post({ type: 'blockSpilled', block: key, bytes: bytes.length });
+    return file;
+  }
+
+  private drop(key: string, bytes: number): void {
+    this.droppedBlocks++;
+    this.events?.post({ type: 'blockDropped', block: key, bytes });
+  }
+
+  private touch(key: string): Entry | undefined {
+    const e = this.entries.get(key);
+    if (e !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, e);
+    }
+    return e;
+  }
+
+  private remove(key: string): void {
+    const e = this.entries.get(key);
+    if (e === undefined) return;
+    this.entries.delete(key);
+    if (e.bytes !== null) this.memoryUsed -= e.size;
+    if (e.file !== null) {
+      try {
+        unlinkSync(e.file);
+      } catch {
+        // already gone: nothing to free
+      }
+    }
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * Where a block's bytes are: in memory (a view on a SharedArrayBuffer that worker threads read
+ * without copying) or in a spill file. Refs are plain data so they cross thread boundaries.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+
+export type BlockRef =
+  | { readonly kind: 'mem'; readonly bytes: Uint8Array }
+  | { readonly kind: 'file'; readonly path: string; readonly offset: number; readonly length: number }
+  | { readonly kind: 'missing'; readonly mapIndex: number };
+
+/** Reads a block's bytes. Throws when a spill file is gone or short. */
+export function readBlock(ref: BlockRef): Uint8Array {
+  if (ref.kind === 'mem') return ref.bytes;
+  if (ref.kind === 'missing') throw new Error(`block of map ${ref.mapIndex} is missing`);
+  const buf = Buffer.allocUnsafe(ref.length);
+  const fd = openSync(ref.path, 'r');
+  try {
+    let got = 0;
+    while (got < ref.length) {
+      const n = readSync(fd, buf, got, ref.length - got, ref.offset + got);
+      if (n === 0) throw new Error(`spill file ${ref.path} is shorter than expected (${got} of ${ref.length} bytes)`);
+      got += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return buf;
+}
+
+/** Copies bytes into a SharedArrayBuffer of exactly their size. */
+export function toShared(bytes: Uint8Array): Uint8Array {
+  if (bytes.buffer instanceof SharedArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) return bytes;
+  const shared = new Uint8Array(new SharedArrayBuffer(bytes.length));
+  shared.set(bytes);
+  return shared;
+}

@@ -1,0 +1,52 @@
+/**
+ * What a running task knows about itself, and how it reaches blocks (shuffle buckets, cached
+ * partitions) that the executor prepared for it. Kernels receive it as the last argument of every
+ * user function: `rdd.map((x, env, tc) => tc.attemptNumber)`.
+ */
+
+/** Storage levels, as in Spark. `MEMORY_ONLY` partitions that do not fit are recomputed. */
+export type StorageLevel = 'NONE' | 'MEMORY_ONLY' | 'MEMORY_AND_DISK' | 'DISK_ONLY';
+
+/** The executor's view of blocks for one task. */
+export interface BlockSource {
+  /** Encoded buckets `reduceId` of every map output of `shuffleId`. Throws FetchFailedError when one is lost. */
+  shuffleBuckets(shuffleId: number, reduceId: number): Uint8Array[];
+  /** A cached partition, decoded, or undefined when it is not cached. */
+  getCached(rddId: number, split: number): unknown[] | undefined;
+  /** Offers a computed partition to the cache. */
+  putCached(rddId: number, split: number, records: unknown[], level: StorageLevel): void;
+}
+
+let current: TaskContext | null = null;
+
+/** Per-attempt facts and side channels of a task. */
+export class TaskContext {
+  /** Accumulator updates made by this attempt; merged on the driver only if the attempt succeeds. */
+  readonly accumulatorUpdates = new Map<number, unknown>();
+  /** Records read from shuffle buckets, for metrics. */
+  shuffleRecordsRead = 0;
+
+  constructor(
+    readonly stageId: number,
+    readonly partitionId: number,
+    readonly attemptNumber: number,
+    readonly taskAttemptId: number,
+    readonly blocks: BlockSource,
+  ) {}
+
+  /** The task running on this thread, or null on the driver. */
+  static get(): TaskContext | null {
+    return current;
+  }
+
+  /** Runs `body` with this context as the current one. Task bodies are synchronous. */
+  run<R>(body: () => R): R {
+    const previous = current;
+    current = this;
+    try {
+      return body();
+    } finally {
+      current = previous;
+    }
+  }
+}

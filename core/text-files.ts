@@ -1,0 +1,104 @@
+/**
+ * Resolves `textFile` paths (a file, a directory, a glob with * ? [..] in any segment, or a comma
+ * list of those) and cuts the files into byte-range splits the way Hadoop's FileInputFormat does.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { isAbsolute, join, resolve, sep } from 'node:path';
+import type { FileSplit } from './nodes/text-file.js';
+
+const MAX_SPLIT = 32 * 1024 * 1024;
+
+/** Lists the files `pattern` names, sorted. Throws a readable error when none match. */
+export function listInputFiles(pattern: string): string[] {
+  const files: string[] = [];
+  for (const part of pattern.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const matched = expand(part);
+    if (matched.length === 0) {
+      throw new Error(`textFile: no file matches '${part}' (check the path; globs use * ? and [abc])`);
+    }
+    files.push(...matched);
+  }
+  return [...new Set(files)].sort();
+}
+
+/** Splits files into at least `minPartitions` ranges (fewer only when files are tiny). */
+export function planSplits(files: readonly string[], minPartitions: number): FileSplit[] {
+  const sizes = files.map((f) => statSync(f).size);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const goal = Math.max(1, Math.ceil(total / Math.max(1, minPartitions)));
+  const splitSize = Math.min(goal, MAX_SPLIT);
+  const splits: FileSplit[] = [];
+  files.forEach((path, i) => {
+    const size = sizes[i] as number;
+    if (size === 0) return;
+    let start = 0;
+    while (size - start > splitSize * 1.1) {
+      splits.push({ path, start, end: start + splitSize });
+      start += splitSize;
+    }
+    splits.push({ path, start, end: size });
+  });
+  return splits;
+}
+
+function expand(pattern: string): string[] {
+  const abs = isAbsolute(pattern) ? pattern : resolve(pattern);
+  if (!/[*?[]/.test(abs)) {
+    let st;
+    try {
+      st = statSync(abs);
+    } catch {
+      return [];
+    }
+    if (!st.isDirectory()) return [abs];
+    return readdirSync(abs)
+      .filter((n) => !n.startsWith('.') && !n.startsWith('_'))
+      .map((n) => join(abs, n))
+      .filter((f) => statSync(f).isFile());
+  }
+  const segments = abs.split(sep).filter((s, i) => s !== '' || i === 0);
+  let paths = [segments[0] === '' ? sep : (segments[0] as string)];
+  for (const seg of segments.slice(1)) {
+    const next: string[] = [];
+    for (const base of paths) {
+      if (!/[*?[]/.test(seg)) {
+        next.push(join(base, seg));
+        continue;
+      }
+      let names: string[];
+      try {
+        names = readdirSync(base);
+      } catch {
+        continue;
+      }
+      const re = globToRegExp(seg);
+      for (const n of names) if (re.test(n) && !n.startsWith('.')) next.push(join(base, n));
+    }
+    paths = next;
+  }
+  return paths.filter((p) => {
+    try {
+      return statSync(p).isFile();
+    } catch {
+      return false;
+    }
+  });
+}
+
+function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i] as string;
+    if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '[') {
+      const end = glob.indexOf(']', i + 1);
+      if (end < 0) re += '\\[';
+      else {
+        re += `[${glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+        i = end;
+      }
+    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
