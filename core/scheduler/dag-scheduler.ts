@@ -141,6 +141,7 @@ export class DAGScheduler {
       }
       // Lost map outputs are recomputed from lineage, then only the failed partitions run again.
       for (const f of failures) if (f.mapIndex >= 0) this.env.blocks.removeShuffleOutput(f.shuffleId, f.mapIndex);
+      for (const id of new Set(failures.map((f) => f.shuffleId))) this.env.blocks.removeLostShuffleOutputs(id);
       const deps = new Map(parentShuffles(work.rdd).map((d) => [d.shuffleId, d]));
       await Promise.all([...new Set(failures.map((f) => f.shuffleId))].map((id) => {
         const dep = deps.get(id);

@@ -3,7 +3,7 @@
  * recently used blocks go to disk (shuffle outputs, MEMORY_AND_DISK) or are dropped (MEMORY_ONLY,
  * recomputed from lineage when needed). One per executor process; in `local[N]` the driver's.
  */
-import { mkdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventBus } from '../events.js';
 import type { StorageLevel } from '../task-context.js';
@@ -65,6 +65,22 @@ export class BlockManager {
   /** Forgets a map output (a lost executor, or a test of recovery). */
   removeShuffleOutput(shuffleId: number, mapIndex: number): void {
     this.remove(`shuffle_${shuffleId}_${mapIndex}`);
+  }
+
+  /**
+   * Forgets the map outputs of `shuffleId` whose spill file is gone or truncated (a wiped or failed
+   * local disk), so that they are recomputed. One lost file usually means the others went with it:
+   * checking them all at once saves a stage attempt per file. Returns the map indices forgotten.
+   */
+  removeLostShuffleOutputs(shuffleId: number): number[] {
+    const prefix = `shuffle_${shuffleId}_`;
+    const lost: number[] = [];
+    for (const [key, e] of [...this.entries]) {
+      if (!key.startsWith(prefix) || e.file === null || fileHolds(e.file, e.size)) continue;
+      this.remove(key);
+      lost.push(Number(key.slice(prefix.length)));
+    }
+    return lost;
   }
 
   removeShuffle(shuffleId: number): void {
@@ -181,5 +197,13 @@ export class BlockManager {
         // already gone: nothing to free
       }
     }
+  }
+}
+
+function fileHolds(path: string, size: number): boolean {
+  try {
+    return statSync(path).size >= size;
+  } catch {
+    return false;
   }
 }

@@ -1,0 +1,66 @@
+/**
+ * The `voxelflow` command. Each subcommand is a module with a `run(argv)` that returns an exit code;
+ * usage errors print one line and exit 2, failures print one line and exit 1, never a stack trace.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runDemo } from './demo.js';
+import { UsageError } from './usage-error.js';
+
+interface Command {
+  readonly summary: string;
+  readonly run: (argv: string[]) => Promise<number>;
+}
+
+const commands: Record<string, Command> = {
+  demo: { summary: 'run a small key-value imaging job (phantom, threshold, box filter) and print what it found', run: runDemo },
+};
+
+function help(): string {
+  const width = Math.max(...[...Object.keys(commands), 'version'].map((c) => c.length));
+  return [
+    'voxelflow: a lazy, Spark-style dataflow engine for 3D image analysis',
+    '',
+    'usage: voxelflow <command> [options]',
+    '',
+    'commands:',
+    ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    `  ${'help'.padEnd(width)}  show this help (also --help, -h; 'voxelflow <command> --help' for a command)`,
+    `  ${'version'.padEnd(width)}  print the version (also --version)`,
+  ].join('\n');
+}
+
+function version(): string {
+  const pkg = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'package.json');
+  return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
+}
+
+/** Runs the CLI; returns the process exit code. */
+export async function run(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    console.log(help());
+    return 0;
+  }
+  if (name === 'version' || name === '--version' || name === '-v') {
+    console.log(version());
+    return 0;
+  }
+  const command = commands[name];
+  if (command === undefined) {
+    console.error(`voxelflow: unknown command '${name}'; run 'voxelflow --help' for the list`);
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`voxelflow ${name}: ${err.message}`);
+      return 2;
+    }
+    console.error(`voxelflow ${name}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+    if (process.env['VOXELFLOW_DEBUG']) console.error(err);
+    return 1;
+  }
+}
