@@ -39,6 +39,7 @@ export class DAGScheduler {
   private nextJobId = 0;
   private nextStageId = 0;
   private readonly shuffleStages = new Map<number, ShuffleStage>();
+  private readonly stageAttempts = new Map<number, number>();
 
   constructor(private readonly env: DagEnv) {}
 
@@ -110,7 +111,10 @@ export class DAGScheduler {
     onOutput: (partition: number, outcome: SuccessOutcome) => void,
   ): Promise<void> {
     let todo = partitions;
-    for (let attempt = 0; todo.length > 0; attempt++) {
+    for (let tries = 0; todo.length > 0; tries++) {
+      // Attempt numbers count per stage across jobs: a map stage resubmitted for lost outputs is a new attempt.
+      const attempt = this.stageAttempts.get(stageId) ?? 0;
+      this.stageAttempts.set(stageId, attempt + 1);
       const handle = this.workHandle(stageId, attempt, work);
       this.env.events.post({ type: 'stageSubmitted', jobId, stageId, attempt, kind, rddId: work.rdd.id, numTasks: todo.length, name: `${work.rdd.node.op}[${work.rdd.id}]` });
       let failures;
@@ -135,7 +139,7 @@ export class DAGScheduler {
         return;
       }
       this.env.events.post({ type: 'stageCompleted', jobId, stageId, attempt, result: 'resubmitted' });
-      if (attempt + 1 >= MAX_STAGE_ATTEMPTS) {
+      if (tries + 1 >= MAX_STAGE_ATTEMPTS) {
         const f = failures[0] as (typeof failures)[number];
         throw new VoxelflowError(`stage ${stageId} could not read shuffle ${f.shuffleId} after ${MAX_STAGE_ATTEMPTS} attempts; map outputs keep getting lost`);
       }
