@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import * as voxelflow from '../index.js';
+
+describe('public API', () => {
+  // Every change to the public surface shows up here in review.
+  it('exports exactly these names', () => {
+    expect(Object.keys(voxelflow).sort()).toMatchInlineSnapshot(`
+      [
+        "Accumulator",
+        "Broadcast",
+        "ConfigError",
+        "Context",
+        "EventBus",
+        "FetchFailedError",
+        "FreeVariableError",
+        "HashPartitioner",
+        "JobAbortedError",
+        "KeyMap",
+        "RDD",
+        "RangePartitioner",
+        "SerializationError",
+        "StatCounter",
+        "TaskContext",
+        "TaskFailedError",
+        "VoxelflowError",
+        "compareKeys",
+        "formatBytes",
+        "hashKey",
+        "keysEqual",
+        "parseSize",
+        "toPlan",
+      ]
+    `);
+  });
+});
