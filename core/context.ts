@@ -106,22 +106,15 @@ export class Context implements RddContext {
 
   /** Starts a context. Rejects with a ConfigError for a bad option. */
   static async create(options: ContextOptions = {}): Promise<Context> {
-    const master = options.master ?? 'local[*]';
-    const m = MASTER.exec(master);
-    if (m === null) {
-      throw new ConfigError('master', `unknown master '${master}'; use 'local', 'local[N]' or 'local[*]'`);
-    }
-    for (const [name, v] of [['maxTaskFailures', options.maxTaskFailures]] as const) {
-      if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new ConfigError(name, `${name} must be a positive integer, got ${v}`);
-    }
-    if (options.memory !== undefined) parseSize(options.memory, 'memory');
-    const spillRoot = mkdtempSync(join(options.spillDir ?? tmpdir(), 'voxelflow-'));
+    const threads = checkOptions(options);
+    // Validate everything before touching the disk, so a bad option leaves no spill folder behind.
+    const spillRoot = makeSpillRoot(options.spillDir);
     let executors: Executor[];
-    if (m[1] === undefined) executors = [new InlineExecutor()];
-    else {
-      const n = m[1] === '*' ? availableParallelism() : Number(m[1]);
-      if (n < 1) throw new ConfigError('master', `local[N] needs N >= 1, got '${master}'`);
-      executors = [new ThreadExecutor('threads', n)];
+    try {
+      executors = threads === 0 ? [new InlineExecutor()] : [new ThreadExecutor('threads', threads)];
+    } catch (err) {
+      rmSync(spillRoot, { recursive: true, force: true });
+      throw err;
     }
     return new Context(options, executors, spillRoot);
   }
@@ -239,6 +232,35 @@ export class Context implements RddContext {
         r.checkpointState = 'done';
       }
     }
+  }
+}
+
+/** Checks the options; returns the number of worker threads (0 for the inline `local` master). */
+function checkOptions(options: ContextOptions): number {
+  const master = options.master ?? 'local[*]';
+  const m = MASTER.exec(master);
+  if (m === null) throw new ConfigError('master', `unknown master '${master}'; use 'local', 'local[N]' or 'local[*]'`);
+  const threads = m[1] === undefined ? 0 : m[1] === '*' ? availableParallelism() : Number(m[1]);
+  if (m[1] !== undefined && threads < 1) throw new ConfigError('master', `local[N] needs N >= 1, got '${master}'`);
+  if (options.memory !== undefined) parseSize(options.memory, 'memory');
+  const numeric: [string, number | undefined, (v: number) => boolean, string][] = [
+    ['maxTaskFailures', options.maxTaskFailures, (v) => Number.isInteger(v) && v >= 1, 'a positive integer'],
+    ['speculationMultiplier', options.speculationMultiplier, (v) => Number.isFinite(v) && v > 0, 'a positive number'],
+    ['speculationQuantile', options.speculationQuantile, (v) => v > 0 && v <= 1, 'a number in (0, 1]'],
+    ['speculationMinMs', options.speculationMinMs, (v) => Number.isFinite(v) && v >= 0, 'a number of milliseconds >= 0'],
+  ];
+  for (const [name, v, ok, expected] of numeric) {
+    if (v !== undefined && !ok(v)) throw new ConfigError(name, `${name} must be ${expected}, got ${String(v)}`);
+  }
+  return threads;
+}
+
+function makeSpillRoot(spillDir: string | undefined): string {
+  const parent = spillDir ?? tmpdir();
+  try {
+    return mkdtempSync(join(parent, 'voxelflow-'));
+  } catch (err) {
+    throw new ConfigError('spillDir', `spillDir: cannot create a folder in '${parent}' (${(err as Error).message}); pass an existing, writable directory`);
   }
 }
 

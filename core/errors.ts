@@ -3,6 +3,7 @@
  * `instanceof` across realms (worker threads rebuild errors from plain data), structured fields, and
  * a message that says what failed, where, and how to fix it.
  */
+import { inspect } from 'node:util';
 
 /** Base class of every error voxelflow raises on purpose. */
 export class VoxelflowError extends Error {
@@ -90,7 +91,10 @@ export function errorToData(err: unknown): RemoteErrorData {
     const tag = (err as { _tag?: unknown })._tag;
     return { name: err.name, message: err.message, stack: err.stack, tag: typeof tag === 'string' ? tag : undefined };
   }
-  return { name: 'Error', message: String(err) };
+  return {
+    name: 'Error',
+    message: `a non-Error value was thrown: ${inspect(err, { depth: 2, breakLength: Infinity })} (throw new Error(...) to get a stack trace)`,
+  };
 }
 
 /** Rebuilds an Error from remote data, keeping the remote stack. */

@@ -40,6 +40,8 @@ type Handler = (event: VoxelflowEvent) => void;
 /** Synchronous fan-out; a throwing listener is reported once and never breaks the scheduler. */
 export class EventBus {
   private readonly handlers = new Map<string, Set<Handler>>();
+  /** Listeners whose throw was already reported: a listener that throws on every event warns once. */
+  private readonly reported = new WeakSet<Handler>();
 
   on<K extends EventType | '*'>(type: K, handler: (event: K extends EventType ? EventOf<K> : VoxelflowEvent) => void): () => void {
     let set = this.handlers.get(type);
@@ -61,7 +63,9 @@ export class EventBus {
         try {
           h(event);
         } catch (err) {
-          process.emitWarning(`voxelflow event listener for '${event.type}' threw: ${(err as Error).message}`);
+          if (this.reported.has(h)) continue;
+          this.reported.add(h);
+          process.emitWarning(`voxelflow event listener for '${event.type}' threw (reported once per listener): ${(err as Error).message}`);
         }
       }
     }

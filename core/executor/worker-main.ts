@@ -56,6 +56,8 @@ function stageWork(msg: WorkerTaskMessage): StageWork {
 export default function runTask(msg: WorkerTaskMessage): WorkerTaskReply {
   try {
     broadcastBytes = new Map(msg.inputs.broadcasts);
+    // The driver sends every live broadcast: a value it no longer sends was destroyed, so free it here too.
+    for (const id of broadcastValues.keys()) if (!broadcastBytes.has(id)) broadcastValues.delete(id);
     const out = executeTask(stageWork(msg), msg, msg.inputs);
     return {
       status: 'success',

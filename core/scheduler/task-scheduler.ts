@@ -64,6 +64,8 @@ export class TaskScheduler {
   private readonly busy = new Map<Executor, number>();
   private nextTaskId = 0;
   private timer: NodeJS.Timeout | null = null;
+  /** Set by abortAll: the executors are going away, so later task sets fail at once with this. */
+  private aborted: Error | null = null;
 
   constructor(
     private readonly executors: readonly Executor[],
@@ -73,6 +75,7 @@ export class TaskScheduler {
 
   /** Runs the partitions of a stage; resolves with fetch failures (empty when all succeeded). */
   runTaskSet(spec: TaskSetSpec): Promise<FetchFailure[]> {
+    if (this.aborted !== null) return Promise.reject(this.aborted);
     return new Promise((resolve, reject) => {
       const state: TaskSetState = {
         spec,
@@ -97,6 +100,7 @@ export class TaskScheduler {
 
   /** Kills every running task and fails every task set (context stop). */
   abortAll(reason: Error): void {
+    this.aborted = reason;
     for (const set of [...this.sets]) this.finish(set, reason);
   }
 

@@ -164,7 +164,14 @@ export class BlockManager {
       this.dirMade = true;
     }
     const file = join(this.dir, `${key}.bin`);
-    writeFileSync(file, bytes);
+    try {
+      writeFileSync(file, bytes);
+    } catch (err) {
+      // The folder was removed under us (a cleaned temp dir): make it again rather than fail every later spill.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      mkdirSync(this.dir, { recursive: true });
+      writeFileSync(file, bytes);
+    }
     this.spilledBytes += bytes.length;
     this.spilledBlocks++;
     this.events?.post({ type: 'blockSpilled', block: key, bytes: bytes.length });
