@@ -5,6 +5,9 @@
  *   import { Context } from 'voxelflow';
  *   const ctx = await Context.create({ master: 'local[*]' });
  *   const evens = await ctx.range(0, 10).filter((x) => x % 2 === 0).collect();
+ *   const img = ctx.images.synthetic({ kind: 'blobs', shape: [64, 64, 64], seed: 1 });
+ *   const cells = await img.threshold({ above: 500 }).labelComponents().componentCount();
  *   await ctx.stop();
  */
 export * from './core/index.js';
+export * from './imaging/index.js';

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runAnalyze } from './analyze.js';
 import { runDemo } from './demo.js';
 import { UsageError } from './usage-error.js';
 
@@ -14,6 +15,7 @@ interface Command {
 }
 
 const commands: Record<string, Command> = {
+  analyze: { summary: 'read an image, crop, box-filter, threshold, label components and measure them', run: runAnalyze },
   demo: { summary: 'run a small key-value imaging job (phantom, threshold, box filter) and print what it found', run: runDemo },
 };
 

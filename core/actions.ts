@@ -2,14 +2,14 @@
  * Driver halves of the actions: each runs a job with a ResultOp (result-ops.ts) and merges the
  * per-partition results. Everything here returns a Promise; bad arguments reject.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { approxCount, approxMean, approxSum } from './approx.js';
 import { KeyMap } from './key-map.js';
-import { keysEqual } from './keys.js';
-import { orderingOf } from './result-ops.js';
+import { orderingOf, type PartitionStats, type ResultOp } from './result-ops.js';
 import type { RDD } from './rdd.js';
 import { fractionForSampleSize, makeRng, shuffleInPlace } from './sampling.js';
+import { lineage } from './scheduler/stage-planner.js';
 import { StatCounter } from './stat-counter.js';
 import type { UserFn } from './user-fn.js';
 
@@ -141,20 +141,29 @@ export async function collectAsMap<K, V>(rdd: RDD<[K, V]>): Promise<Map<K, V>> {
   return toMap(m);
 }
 
-/** Values for `key`; with a known partitioner only the one partition that can hold it is read. */
+/**
+ * Values for `key`; with a known partitioner only the one partition that can hold it is read. The
+ * lineage is prepared first, so a sortByKey's range bounds are sampled before they are consulted.
+ */
 export async function lookup<K, V>(rdd: RDD<[K, V]>, key: K): Promise<V[]> {
+  for (const r of lineage(rdd as RDD<unknown>)) await r.node.prepare?.();
   const part = rdd.partitioner;
-  const matching = rdd.filter((kv, env) => env.match(kv[0], env.key), { key, match: keysEqual }).values();
-  if (part === null) return collect(matching);
-  const parts = await rdd.context.runJob<V[]>(matching as RDD<unknown>, { op: 'collect' }, { partitions: [part.getPartition(key)] });
+  const options = part === null ? {} : { partitions: [part.getPartition(key)] };
+  const parts = await rdd.context.runJob<V[]>(rdd as RDD<unknown>, { op: 'lookup', key }, options);
   return parts.flat() as V[];
 }
 
 export async function stats(rdd: RDD<number>): Promise<StatCounter> {
-  const parts = await rdd.context.runJob<ReturnType<StatCounter['toJSON']>>(rdd as RDD<unknown>, { op: 'stats' });
+  const parts = await rdd.context.runJob<PartitionStats>(rdd as RDD<unknown>, { op: 'stats' });
   const total = new StatCounter();
   for (const p of parts) total.mergeStats(StatCounter.fromJSON(p));
   return total;
+}
+
+/** The sum of the elements, added up exactly as a loop would (StatCounter's count × mean is not). */
+export async function sum(rdd: RDD<number>): Promise<number> {
+  const parts = await rdd.context.runJob<PartitionStats>(rdd as RDD<unknown>, { op: 'stats' });
+  return parts.reduce((acc, p) => acc + p.sum, 0);
 }
 
 /** PySpark's histogram: a bucket count (evenly spaced over [min, max]) or sorted bucket edges. */
@@ -198,6 +207,8 @@ export async function takeSample<T>(rdd: RDD<T>, withReplacement: boolean, num: 
 
 export async function saveAsTextFile(rdd: RDD<unknown>, path: string): Promise<void> {
   if (existsSync(path)) throw new Error(`saveAsTextFile: ${path} already exists; choose a new directory or remove it first`);
+  // Made up front (as Spark's output committer does) so an RDD without partitions still yields a directory.
+  mkdirSync(path, { recursive: true });
   await rdd.context.runJob(rdd, { op: 'saveText', dir: path });
   writeFileSync(join(path, '_SUCCESS'), '');
 }
@@ -211,63 +222,85 @@ export type ApproxResult<N extends 'count' | 'sum' | 'mean'> = { readonly [P in 
   readonly final: Promise<{ readonly [P in N]: number } & { readonly low: number; readonly high: number; readonly confidence: number; readonly isFinal: true }>;
 };
 
+type Bounds = { value: number; low: number; high: number; confidence: number };
+
+const exactly = (value: number): Bounds => ({ value, low: value, high: value, confidence: 1 });
+
 export function countApprox(rdd: RDD<unknown>, timeoutMs: number, confidence: number): Promise<ApproxResult<'count'>> {
   let sum = 0;
-  let finished = 0;
-  const total = rdd.getNumPartitions();
-  return approx<'count', number>(rdd, { op: 'count' }, timeoutMs, 'count', (_i, c) => {
-    sum += c;
-    finished++;
-  }, () => approxCount(sum, finished, total, confidence), confidence);
+  return approx<'count', number>(rdd, { op: 'count' }, timeoutMs, confidence, 'count', (c) => void (sum += c), (finished, total) =>
+    // The estimators need at least one partition; without any the count is known: 0.
+    total === 0 ? exactly(0) : approxCount(sum, finished, total, confidence),
+  );
 }
 
 export function statApprox<N extends 'sum' | 'mean'>(rdd: RDD<number>, timeoutMs: number, confidence: number, name: N): Promise<ApproxResult<N>> {
   const merged = new StatCounter();
-  let finished = 0;
-  const total = rdd.getNumPartitions();
-  const evaluate = name === 'sum' ? approxSum : approxMean;
-  return approx<N, ReturnType<StatCounter['toJSON']>>(rdd as RDD<unknown>, { op: 'stats' }, timeoutMs, name, (_i, s) => {
+  let exactSum = 0;
+  const evaluate = (finished: number, total: number): Bounds => {
+    if (finished < total) return (name === 'sum' ? approxSum : approxMean)(merged, finished, total, confidence);
+    // Once every partition is in: the exact sum rather than count × mean, and the mean of nothing is
+    // NaN, as rdd.mean() says.
+    return exactly(name === 'sum' ? exactSum : merged.count === 0 ? Number.NaN : merged.mean);
+  };
+  return approx<N, PartitionStats>(rdd as RDD<unknown>, { op: 'stats' }, timeoutMs, confidence, name, (s) => {
     merged.mergeStats(StatCounter.fromJSON(s));
-    finished++;
-  }, () => evaluate(merged, finished, total, confidence), confidence);
+    exactSum += s.sum;
+  }, evaluate);
 }
 
+/**
+ * Runs `op` and resolves at `timeoutMs` with `evaluate(finished, total)` over the partition results
+ * seen so far, or earlier with the final value when the job ends first. Never throws: a failing
+ * evaluation rejects, like a failing job.
+ */
 function approx<N extends 'count' | 'sum' | 'mean', R>(
   rdd: RDD<unknown>,
-  op: Parameters<RDD<unknown>['context']['runJob']>[1],
+  op: ResultOp,
   timeoutMs: number,
-  name: N,
-  onResult: (i: number, r: R) => void,
-  evaluate: () => { value: number; low: number; high: number; confidence: number },
   confidence: number,
+  name: N,
+  onResult: (r: R) => void,
+  evaluate: (finished: number, total: number) => Bounds,
 ): Promise<ApproxResult<N>> {
   if (!(confidence > 0 && confidence < 1)) return Promise.reject(new TypeError(`confidence must be in (0, 1), got ${confidence}`));
   if (!(timeoutMs >= 0)) return Promise.reject(new TypeError(`timeoutMs must be >= 0, got ${timeoutMs}`));
+  const total = rdd.getNumPartitions();
+  let finished = 0;
   const shape = (isFinal: boolean) => {
-    const b = evaluate();
+    const b = evaluate(finished, total);
     return { [name]: b.value, low: b.low, high: b.high, confidence: b.confidence, isFinal };
   };
-  const job = rdd.context.runJob<R>(rdd, op, { onResult });
+  const job = rdd.context.runJob<R>(rdd, op, {
+    onResult: (_i, r) => {
+      onResult(r);
+      finished++;
+    },
+  });
   const final = job.then(() => shape(true)) as ApproxResult<N>['final'];
+  final.catch(() => undefined);
   return new Promise((resolve, reject) => {
     let settled = false;
-    const timer = setTimeout(() => {
+    const settle = (isFinal: boolean): void => {
+      if (settled) return;
       settled = true;
-      resolve({ ...shape(false), final } as unknown as ApproxResult<N>);
-    }, timeoutMs);
+      clearTimeout(timer);
+      try {
+        resolve({ ...shape(isFinal), final } as unknown as ApproxResult<N>);
+      } catch (err) {
+        reject(err);
+      }
+    };
+    const timer = setTimeout(() => settle(false), timeoutMs);
     job.then(
-      () => {
-        if (settled) return;
-        clearTimeout(timer);
-        resolve({ ...shape(true), final } as unknown as ApproxResult<N>);
-      },
+      () => settle(true),
       (err: unknown) => {
         if (settled) return;
+        settled = true;
         clearTimeout(timer);
         reject(err);
       },
     );
-    final.catch(() => undefined);
   });
 }
 

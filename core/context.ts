@@ -52,6 +52,7 @@ export interface ContextOptions {
   readonly speculationMinMs?: number;
 }
 
+let nextContextSerial = 0;
 const MASTER = /^local(?:\[(\*|\d+)\])?$/;
 
 export class Context implements RddContext {
@@ -70,6 +71,8 @@ export class Context implements RddContext {
   private nextShuffleId = 0;
   private nextVarId = 0;
   private stopped = false;
+  /** Distinguishes contexts of one process (checkpoint directories). */
+  private readonly serial = nextContextSerial++;
 
   private constructor(
     options: ContextOptions,
@@ -222,7 +225,7 @@ export class Context implements RddContext {
   private async checkpointAfterJob(rdd: RDD<unknown>): Promise<void> {
     for (const r of lineage(rdd)) {
       if (r.checkpointState === 'marked' && this.checkpointDir !== null) {
-        const dir = join(this.checkpointDir, `${this.appName}-${process.pid}`, `rdd-${r.id}`);
+        const dir = join(this.checkpointDir, `${this.appName}-${process.pid}-${this.serial}`, `rdd-${r.id}`);
         await this.scheduler.runJob(r, { op: 'writeCheckpoint', dir });
         r.node = new CheckpointNode({ dir, numPartitions: r.getNumPartitions() }, r.partitioner);
         r.checkpointState = 'done';

@@ -23,6 +23,9 @@ export type { ApproxResult } from './actions.js';
 export type { BlockManagerStats } from './storage/block-manager.js';
 export type { Plan, PlanNode } from './plan.js';
 export { toPlan } from './plan.js';
+export { registerNode, namedFunction, type NodeFactory } from './registry.js';
+export type { RddNode, Emit } from './rdd-node.js';
+export type { Dependency, NarrowDependency, ShuffleDependency, Aggregator } from './dependency.js';
 export {
   VoxelflowError,
   ConfigError,

@@ -3,6 +3,7 @@
  * checkpoints) in dependency order; a worker rebuilds the RDDs from it with the same ids.
  */
 import { nodeFactories } from './nodes/index.js';
+import { registeredNode } from './registry.js';
 import { RDD, type RddContext } from './rdd.js';
 import type { RddNode } from './rdd-node.js';
 import type { StorageLevel } from './task-context.js';
@@ -42,11 +43,21 @@ export function toPlan(root: RDD<unknown>): Plan {
   return { nodes, root: root.id };
 }
 
+/** Modules workers must import before reviving `plan` (registered node kinds defined outside core). */
+export function planModules(plan: Plan): string[] {
+  const modules = new Set<string>();
+  for (const n of plan.nodes) {
+    const ext = nodeFactories[n.op] === undefined ? registeredNode(n.op) : undefined;
+    if (ext !== undefined) modules.add(ext.module);
+  }
+  return [...modules];
+}
+
 /** Rebuilds the RDDs of a plan; returns the root. */
 export function revivePlan(plan: Plan, ctx: RddContext): RDD<unknown> {
   const byId = new Map<number, RDD<unknown>>();
   for (const n of plan.nodes) {
-    const factory = nodeFactories[n.op];
+    const factory = nodeFactories[n.op] ?? registeredNode(n.op)?.factory;
     if (factory === undefined) throw new Error(`plan names unknown operator '${n.op}'; driver and worker run different voxelflow versions?`);
     const parents = n.parents.map((id) => {
       const p = byId.get(id);

@@ -460,7 +460,7 @@ export class RDD<T> {
     return actions.lookup(this, key);
   }
   sum(this: RDD<number>): Promise<number> {
-    return actions.stats(this).then((s) => s.sum);
+    return actions.sum(this);
   }
   mean(this: RDD<number>): Promise<number> {
     return actions.stats(this).then((s) => (s.count === 0 ? Number.NaN : s.mean));

@@ -5,12 +5,12 @@
 import { writeFileSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeCheckpointPartition } from './nodes/checkpoint.js';
-import { compareKeys } from './keys.js';
+import { compareKeys, keysEqual } from './keys.js';
 import { KeyMap } from './key-map.js';
 import { StopIteration } from './rdd-node.js';
 import type { RDD } from './rdd.js';
 import { makeRng } from './sampling.js';
-import { StatCounter } from './stat-counter.js';
+import { StatCounter, type StatCounterData } from './stat-counter.js';
 import type { TaskContext } from './task-context.js';
 import type { UserFn } from './user-fn.js';
 
@@ -26,12 +26,16 @@ export type ResultOp =
   | { readonly op: 'takeOrdered'; readonly n: number; readonly compare: UserFn | null; readonly reverse: boolean }
   | { readonly op: 'stats' }
   | { readonly op: 'countByValue' }
+  | { readonly op: 'lookup'; readonly key: unknown }
   | { readonly op: 'histogram'; readonly buckets: readonly number[] }
   | { readonly op: 'sampleKeys'; readonly size: number; readonly seed: number }
   | { readonly op: 'saveText'; readonly dir: string }
   | { readonly op: 'writeCheckpoint'; readonly dir: string };
 
 type AnyFn = (...args: unknown[]) => unknown;
+
+/** What the 'stats' op returns per partition: a StatCounter's data plus the exact running sum. */
+export type PartitionStats = StatCounterData & { readonly sum: number };
 
 /** Runs `op` over partition `split` of `rdd`. */
 export function runResultOp(op: ResultOp, rdd: RDD<unknown>, split: number, tc: TaskContext): unknown {
@@ -102,9 +106,14 @@ export function runResultOp(op: ResultOp, rdd: RDD<unknown>, split: number, tc: 
     case 'takeOrdered':
       return takeOrderedPartition(op, rdd, split, tc);
     case 'stats': {
+      // The plain running sum rides along: count × mean is not exact, and sums of integers should be.
       const s = new StatCounter();
-      rdd.iterate(split, tc, (x) => void s.merge(x as number));
-      return s.toJSON();
+      let sum = 0;
+      rdd.iterate(split, tc, (x) => {
+        s.merge(x as number);
+        sum += x as number;
+      });
+      return { ...s.toJSON(), sum } satisfies PartitionStats;
     }
     case 'countByValue': {
       const counts = new KeyMap<unknown, number>();
@@ -112,6 +121,14 @@ export function runResultOp(op: ResultOp, rdd: RDD<unknown>, split: number, tc: 
       const flat: unknown[] = [];
       counts.forEach((c, k) => void flat.push(k, c));
       return flat;
+    }
+    case 'lookup': {
+      const out: unknown[] = [];
+      rdd.iterate(split, tc, (kv) => {
+        const pair = kv as [unknown, unknown];
+        if (keysEqual(pair[0], op.key)) out.push(pair[1]);
+      });
+      return out;
     }
     case 'histogram':
       return histogramPartition(op.buckets, rdd, split, tc);

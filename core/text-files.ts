@@ -21,11 +21,15 @@ export function listInputFiles(pattern: string): string[] {
   return [...new Set(files)].sort();
 }
 
-/** Splits files into at least `minPartitions` ranges (fewer only when files are tiny). */
+/**
+ * Splits files into at least `minPartitions` ranges (fewer only when there are fewer bytes). As in
+ * Hadoop, the goal size rounds down: rounding up can leave fewer splits than asked for once the
+ * last split absorbs its 10% slop (12 bytes in 5 partitions: 3-byte splits give 4).
+ */
 export function planSplits(files: readonly string[], minPartitions: number): FileSplit[] {
   const sizes = files.map((f) => statSync(f).size);
   const total = sizes.reduce((a, b) => a + b, 0);
-  const goal = Math.max(1, Math.ceil(total / Math.max(1, minPartitions)));
+  const goal = Math.max(1, Math.floor(total / Math.max(1, minPartitions)));
   const splitSize = Math.min(goal, MAX_SPLIT);
   const splits: FileSplit[] = [];
   files.forEach((path, i) => {
@@ -50,11 +54,7 @@ function expand(pattern: string): string[] {
     } catch {
       return [];
     }
-    if (!st.isDirectory()) return [abs];
-    return readdirSync(abs)
-      .filter((n) => !n.startsWith('.') && !n.startsWith('_'))
-      .map((n) => join(abs, n))
-      .filter((f) => statSync(f).isFile());
+    return st.isDirectory() ? visibleFiles(abs) : [abs];
   }
   const segments = abs.split(sep).filter((s, i) => s !== '' || i === 0);
   let paths = [segments[0] === '' ? sep : (segments[0] as string)];
@@ -72,17 +72,33 @@ function expand(pattern: string): string[] {
         continue;
       }
       const re = globToRegExp(seg);
-      for (const n of names) if (re.test(n) && !n.startsWith('.')) next.push(join(base, n));
+      for (const n of names.sort()) if (re.test(n) && !isHidden(n)) next.push(join(base, n));
     }
     paths = next;
   }
-  return paths.filter((p) => {
+  // Like Hadoop's FileInputFormat, a matched directory stands for the visible files inside it, so a
+  // glob over saveAsTextFile outputs (`out-*`) reads their part files.
+  return paths.flatMap((p) => {
     try {
-      return statSync(p).isFile();
+      const st = statSync(p);
+      return st.isDirectory() ? visibleFiles(p) : st.isFile() ? [p] : [];
     } catch {
-      return false;
+      return [];
     }
   });
+}
+
+/** Hadoop's hidden-file rule: names starting with `_` (markers like _SUCCESS) or `.` (checksums) are skipped. */
+function isHidden(name: string): boolean {
+  return name.startsWith('.') || name.startsWith('_');
+}
+
+function visibleFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((n) => !isHidden(n))
+    .sort()
+    .map((n) => join(dir, n))
+    .filter((f) => statSync(f).isFile());
 }
 
 function globToRegExp(glob: string): RegExp {

@@ -4,6 +4,7 @@
  * TaskContext after the operation's own arguments: `map((x, env, tc) => ...)`.
  */
 import { checkShippable } from './closure.js';
+import { namedFunctionInfo } from './registry.js';
 
 /** A function with its explicit environment. Functions nested in `env` are shipped too. */
 export interface UserFn<F extends (...args: never[]) => unknown = (...args: never[]) => unknown> {
@@ -24,7 +25,7 @@ export function userFn<F extends (...args: never[]) => unknown>(
   if (typeof fn !== 'function') {
     throw new TypeError(`${operation} expects a function, got ${typeof fn}`);
   }
-  if (serializes) {
+  if (serializes && namedFunctionInfo(fn) === undefined) {
     checkShippable(fn, operation);
     checkEnvFunctions(env, operation, 0);
   }
@@ -33,7 +34,7 @@ export function userFn<F extends (...args: never[]) => unknown>(
 
 function checkEnvFunctions(value: unknown, operation: string, depth: number): void {
   if (depth > 8 || value === null || typeof value !== 'object') {
-    if (typeof value === 'function') checkShippable(value as () => unknown, `${operation} (function in env)`);
+    if (typeof value === 'function' && namedFunctionInfo(value) === undefined) checkShippable(value as () => unknown, `${operation} (function in env)`);
     return;
   }
   if (ArrayBuffer.isView(value)) return;

@@ -29,7 +29,8 @@ export interface StageWork {
 export interface StageWorkHandle {
   readonly id: string;
   readonly live: StageWork;
-  encoded(): Uint8Array;
+  /** The encoded work and the modules a worker must import before decoding it. */
+  encoded(): { readonly bytes: Uint8Array; readonly modules: readonly string[] };
 }
 
 /** Blocks a task reads, resolved by the scheduler when the task launches. */

@@ -19,6 +19,7 @@ export interface WorkerTaskMessage {
   readonly attempt: number;
   readonly workId: string;
   readonly work: Uint8Array;
+  readonly modules: readonly string[];
   readonly inputs: TaskInputs;
 }
 
@@ -57,7 +58,8 @@ export class ThreadExecutor implements Executor {
       partition: task.partition,
       attempt: task.attempt,
       workId: task.work.id,
-      work: task.work.encoded(),
+      work: task.work.encoded().bytes,
+      modules: task.work.encoded().modules,
       inputs: task.inputs,
     };
     let reply: WorkerTaskReply;

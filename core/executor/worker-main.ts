@@ -11,6 +11,7 @@ import type { ResultOp } from '../result-ops.js';
 import type { Aggregator } from '../dependency.js';
 import type { StageWork } from './executor.js';
 import { executeTask } from './run-task.js';
+import { loadModules } from '../registry.js';
 import type { WorkerTaskMessage, WorkerTaskReply } from './thread-executor.js';
 
 /** A stage's work as encoded by the driver. */
@@ -53,8 +54,9 @@ function stageWork(msg: WorkerTaskMessage): StageWork {
   return work;
 }
 
-export default function runTask(msg: WorkerTaskMessage): WorkerTaskReply {
+export default async function runTask(msg: WorkerTaskMessage): Promise<WorkerTaskReply> {
   try {
+    if (msg.modules.length > 0) await loadModules(msg.modules);
     broadcastBytes = new Map(msg.inputs.broadcasts);
     // The driver sends every live broadcast: a value it no longer sends was destroyed, so free it here too.
     for (const id of broadcastValues.keys()) if (!broadcastBytes.has(id)) broadcastValues.delete(id);

@@ -34,13 +34,15 @@ type AnyFn = (...args: unknown[]) => unknown;
 export class MapPartitionsNode implements RddNode<unknown> {
   readonly op = 'mapPartitions';
   readonly parents: readonly RDD<unknown>[];
-  readonly partitioner: Partitioner | null;
   constructor(
     private readonly parent: RDD<unknown>,
     readonly params: MapParams,
   ) {
     this.parents = [parent];
-    this.partitioner = params.preservesPartitioning ? parent.partitioner : null;
+  }
+  /** Read through, not copied: a sortByKey parent only learns its range bounds when a job prepares it. */
+  get partitioner(): Partitioner | null {
+    return this.params.preservesPartitioning ? this.parent.partitioner : null;
   }
   numPartitions(): number {
     return this.parent.getNumPartitions();

@@ -1,5 +1,6 @@
 /** `sample(withReplacement, fraction, seed)`: Bernoulli or Poisson sampling, seeded per partition. */
 import { oneToOne, type Dependency } from '../dependency.js';
+import type { Partitioner } from '../partitioner.js';
 import type { Emit, RddNode } from '../rdd-node.js';
 import type { RDD } from '../rdd.js';
 import { bernoulliSampler, poissonSampler } from '../sampling.js';
@@ -14,10 +15,12 @@ export interface SampleParams {
 export class SampleNode implements RddNode<unknown> {
   readonly op = 'sample';
   readonly parents: readonly RDD<unknown>[];
-  readonly partitioner;
   constructor(private readonly parent: RDD<unknown>, readonly params: SampleParams) {
     this.parents = [parent];
-    this.partitioner = parent.partitioner;
+  }
+  /** The parent's, read through (a sortByKey parent gets its range bounds only when prepared). */
+  get partitioner(): Partitioner | null {
+    return this.parent.partitioner;
   }
   numPartitions(): number {
     return this.parent.getNumPartitions();

@@ -4,13 +4,13 @@
  * reduce task cannot fetch them.
  */
 import { Accumulator } from '../accumulator.js';
-import { encodeShared } from '../codec.js';
+import { encodeSharedWithModules } from '../codec.js';
 import type { ShuffleDependency } from '../dependency.js';
 import { VoxelflowError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { StageWork, StageWorkHandle, TaskInputs } from '../executor/executor.js';
 import type { EncodedStageWork } from '../executor/worker-main.js';
-import { toPlan } from '../plan.js';
+import { planModules, toPlan } from '../plan.js';
 import type { RDD, RunJobOptions } from '../rdd.js';
 import type { ResultOp } from '../result-ops.js';
 import type { BlockManager } from '../storage/block-manager.js';
@@ -162,20 +162,22 @@ export class DAGScheduler {
   }
 
   private workHandle(stageId: number, attempt: number, live: StageWork): StageWorkHandle {
-    let bytes: Uint8Array | null = null;
+    let encoded: { bytes: Uint8Array; modules: string[] } | null = null;
     return {
       id: `${stageId}.${attempt}.${live.rdd.id}`,
       live,
       encoded: () => {
-        if (bytes === null) {
+        if (encoded === null) {
+          const plan = toPlan(live.rdd);
           const data: EncodedStageWork = {
-            plan: toPlan(live.rdd),
+            plan,
             shuffle: live.shuffle === null ? null : { ...live.shuffle, partitioner: live.shuffle.partitioner.spec },
             resultOp: live.resultOp,
           };
-          bytes = encodeShared(data);
+          const out = encodeSharedWithModules(data);
+          encoded = { bytes: out.bytes, modules: [...new Set([...planModules(plan), ...out.modules])] };
         }
-        return bytes;
+        return encoded;
       },
     };
   }

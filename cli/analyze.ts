@@ -1,0 +1,248 @@
+/**
+ * `voxelflow analyze <input>`: read → roi → box filter → threshold → label → shape statistics, with
+ * optional outputs. Outputs are written to temporary names and renamed only when everything
+ * succeeded, so a failed run leaves no partial file behind.
+ */
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Context } from '../core/index.js';
+import { ImageFormatError, parseDType, writeImage, type ImageRDD, type OpenOptions, type ShapeRow, type Vec3 } from '../imaging/index.js';
+import { Progress } from './progress.js';
+import { usage, UsageError } from './usage-error.js';
+
+const HELP = `usage: voxelflow analyze <input> [options]
+
+Reads an image (.npy, .tif/.tiff or a folder of TIFF slices, .raw, .mha/.mhd, .nrrd/.nhdr, .png),
+then crops, smooths, thresholds, labels connected components and measures them.
+
+  --above T, --below T     foreground where value > T and/or value < T (at least one)
+  --box R                  box filter radius before thresholding (f32 mean over (2R+1)^d)
+  --roi x0,y0,z0,x1,y1,z1  crop to [x0, x1) x [y0, y1) x [z0, z1) first
+  --connectivity C         6, 18 or 26 (3D), 4 or 8 (2D); default 26 (8 in 2D)
+  --labels FILE            write u32 labels (.npy or .tif)
+  --filtered FILE          write the f32 box-filtered image (.npy or .tif; needs --box)
+  --stats FILE             write one CSV row per label
+  --master M               local, local[N] or local[*] (default local[*])
+  --block ZxYxX            block shape (default: a few MB per block)
+  --json                   print a JSON summary on stdout instead of text
+  raw input: --shape X,Y,Z --dtype u8|u16|i16|u32|i32|f32|f64 [--endian little|big] [--header-bytes N]`;
+
+export async function runAnalyze(argv: string[]): Promise<number> {
+  const a = parseFlags(argv);
+  if (a === 'help') {
+    console.log(HELP);
+    return 0;
+  }
+  const t0 = performance.now();
+  const timings = { read: 0, roi: 0, box: 0, threshold: 0, label: 0, stats: 0, write: 0, total: 0 };
+  const ctx = await Context.create({ master: a.master });
+  const progress = new Progress(ctx);
+  const temps: [string, string][] = [];
+  try {
+    let t = performance.now();
+    progress.begin('read');
+    const input = ctx.images.read(a.input, { ...a.open, ...(a.block ? { blockShape: a.block } : {}) });
+    let img: ImageRDD = input;
+    if (a.roi === null) {
+      await img.cache().blocks.count();
+      timings.read = performance.now() - t;
+    } else {
+      timings.read = performance.now() - t;
+      t = performance.now();
+      progress.begin('roi');
+      img = checkRoi(input, a.roi).cache();
+      await img.blocks.count();
+      timings.roi = performance.now() - t;
+    }
+    let filtered: ImageRDD | null = null;
+    if (a.box !== null) {
+      t = performance.now();
+      progress.begin('box');
+      filtered = img.boxFilter(a.box).cache();
+      await filtered.blocks.count();
+      timings.box = performance.now() - t;
+    }
+    t = performance.now();
+    progress.begin('threshold');
+    const mask = (filtered ?? img).threshold({ ...(a.above !== null ? { above: a.above } : {}), ...(a.below !== null ? { below: a.below } : {}) }).cache();
+    await mask.blocks.count();
+    timings.threshold = performance.now() - t;
+    t = performance.now();
+    progress.begin('label');
+    const labels = mask.labelComponents({ ...(a.connectivity !== null ? { connectivity: a.connectivity } : {}), intensity: filtered ?? img });
+    const components = await labels.componentCount();
+    if (a.labels !== null) await labels.cache().blocks.count();
+    timings.label = performance.now() - t;
+    t = performance.now();
+    progress.begin('stats');
+    const rows = await labels.shapeStats();
+    timings.stats = performance.now() - t;
+    t = performance.now();
+    progress.begin('write');
+    if (a.labels !== null) temps.push(await writeTemp(a.labels, (tmp) => labels.write(tmp)));
+    if (a.filtered !== null && filtered !== null) temps.push(await writeTemp(a.filtered, (tmp) => (filtered as ImageRDD).write(tmp)));
+    if (a.stats !== null) temps.push(await writeTemp(a.stats, async (tmp) => writeFileSync(tmp, statsCsv(rows))));
+    for (const [tmp, final] of temps.splice(0)) renameSync(tmp, final);
+    timings.write = performance.now() - t;
+    timings.total = performance.now() - t0;
+    progress.end();
+    const foreground = rows.reduce((n, r) => n + r.voxels, 0);
+    report(a.json, img, components, foreground, rows, timings);
+    return 0;
+  } catch (err) {
+    progress.end();
+    if (err instanceof ImageFormatError) throw new UsageError(err.message);
+    throw err;
+  } finally {
+    for (const [tmp] of temps) rmSync(tmp, { force: true });
+    await ctx.stop();
+  }
+}
+
+interface Flags {
+  input: string;
+  open: OpenOptions;
+  above: number | null;
+  below: number | null;
+  box: number | null;
+  roi: [number, number, number, number, number, number] | null;
+  connectivity: 4 | 6 | 8 | 18 | 26 | null;
+  labels: string | null;
+  filtered: string | null;
+  stats: string | null;
+  master: string;
+  block: Vec3 | null;
+  json: boolean;
+}
+
+function parseFlags(argv: string[]): Flags | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        above: { type: 'string' },
+        below: { type: 'string' },
+        box: { type: 'string' },
+        roi: { type: 'string' },
+        connectivity: { type: 'string' },
+        labels: { type: 'string' },
+        filtered: { type: 'string' },
+        stats: { type: 'string' },
+        master: { type: 'string', default: 'local[*]' },
+        block: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        shape: { type: 'string' },
+        dtype: { type: 'string' },
+        endian: { type: 'string' },
+        'header-bytes': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    throw usage(err, 'analyze');
+  }
+  const v = parsed.values;
+  if (v.help) return 'help';
+  if (parsed.positionals.length !== 1) throw new UsageError(`expected one input path, got ${parsed.positionals.length}; run 'voxelflow analyze --help'`);
+  const num = (name: string, s: string | undefined): number | null => {
+    if (s === undefined) return null;
+    const n = Number(s);
+    if (s.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got '${s}'`);
+    return n;
+  };
+  const ints = (name: string, s: string | undefined, count: number, sep: RegExp): number[] | null => {
+    if (s === undefined) return null;
+    const parts = s.split(sep).map((p) => Number(p));
+    if (parts.length !== count || parts.some((p) => !Number.isInteger(p) || p < 0)) {
+      throw new UsageError(`--${name} needs ${count} non-negative integers separated by '${sep.source.replace(/\\/g, '')}', got '${s}'`);
+    }
+    return parts;
+  };
+  const above = num('above', v.above);
+  const below = num('below', v.below);
+  if (above === null && below === null) throw new UsageError('give --above T and/or --below T to choose the foreground');
+  const box = num('box', v.box);
+  if (box !== null && (!Number.isInteger(box) || box < 0 || box > 64)) throw new UsageError(`--box must be an integer radius in 0..64, got '${v.box}'`);
+  const conn = num('connectivity', v.connectivity);
+  if (conn !== null && ![4, 6, 8, 18, 26].includes(conn)) throw new UsageError(`--connectivity must be 6, 18 or 26 (3D) or 4 or 8 (2D), got '${v.connectivity}'`);
+  const block = ints('block', v.block, 3, /x/);
+  if (block !== null && block.some((b) => b < 1)) throw new UsageError(`--block sizes must be >= 1, got '${v.block}'`);
+  const open: { -readonly [K in keyof OpenOptions]: OpenOptions[K] } = {};
+  const shape = ints('shape', v.shape, 3, /,/);
+  if (shape !== null) open.shape = shape as [number, number, number];
+  if (v.dtype !== undefined) {
+    const d = parseDType(v.dtype);
+    if (d === null) throw new UsageError(`--dtype must be one of u8, u16, i16, u32, i32, f32, f64, got '${v.dtype}'`);
+    open.dtype = d;
+  }
+  if (v.endian !== undefined) {
+    if (v.endian !== 'little' && v.endian !== 'big') throw new UsageError(`--endian must be 'little' or 'big', got '${v.endian}'`);
+    open.endian = v.endian;
+  }
+  const hb = ints('header-bytes', v['header-bytes'], 1, /,/);
+  if (hb !== null) open.headerBytes = hb[0] as number;
+  for (const [flag, file] of [['labels', v.labels], ['filtered', v.filtered]] as const) {
+    if (file !== undefined && !['.npy', '.tif', '.tiff'].includes(extname(file).toLowerCase())) {
+      throw new UsageError(`--${flag} must end in .npy, .tif or .tiff, got '${file}'`);
+    }
+  }
+  if (v.filtered !== undefined && box === null) throw new UsageError('--filtered needs --box R (there is no filtered image otherwise)');
+  return {
+    input: parsed.positionals[0] as string,
+    open,
+    above,
+    below,
+    box,
+    roi: ints('roi', v.roi, 6, /,/) as Flags['roi'],
+    connectivity: conn as Flags['connectivity'],
+    labels: v.labels ?? null,
+    filtered: v.filtered ?? null,
+    stats: v.stats ?? null,
+    master: v.master ?? 'local[*]',
+    block: block === null ? null : (block as Vec3),
+    json: v.json ?? false,
+  };
+}
+
+function checkRoi(img: ImageRDD, r: NonNullable<Flags['roi']>): ImageRDD {
+  try {
+    return img.roi([r[0], r[1], r[2]], [r[3], r[4], r[5]]);
+  } catch (err) {
+    throw new UsageError(`--roi: ${(err as Error).message.replace(/^roi: /, '')}`);
+  }
+}
+
+async function writeTemp(final: string, write: (tmp: string) => Promise<void>): Promise<[string, string]> {
+  const tmp = join(dirname(final), `.${basename(final, extname(final))}.tmp-${process.pid}${extname(final)}`);
+  await write(tmp);
+  return [tmp, final];
+}
+
+/** The --stats CSV: one row per label, in label order, voxel index coordinates. */
+export function statsCsv(rows: readonly ShapeRow[]): string {
+  const head = 'label,voxels,centroid_x,centroid_y,centroid_z,min_x,min_y,min_z,max_x,max_y,max_z,mean_intensity';
+  const lines = rows.map((r) => [r.label, r.voxels, ...r.centroid.map(round), ...r.bboxMin, ...r.bboxMax, round(r.meanIntensity)].join(','));
+  return `${[head, ...lines].join('\n')}\n`;
+}
+
+function round(v: number): string {
+  return Number.isInteger(v) ? String(v) : v.toPrecision(10).replace(/\.?0+$/, '');
+}
+
+function report(json: boolean, img: ImageRDD, components: number, foreground: number, rows: readonly ShapeRow[], timings: Record<string, number>): void {
+  const ms = Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v * 10) / 10]));
+  if (json) {
+    console.log(JSON.stringify({ shape: img.shape, dtype: img.dtype, components, voxels_foreground: foreground, timings_ms: ms }));
+    return;
+  }
+  const [z, y, x] = img.shape;
+  console.log(`image        ${x} x ${y} x ${z} (x, y, z) ${img.dtype}`);
+  console.log(`foreground   ${foreground.toLocaleString('en-US')} voxels in ${components.toLocaleString('en-US')} components`);
+  const biggest = [...rows].sort((p, q) => q.voxels - p.voxels).slice(0, 3);
+  for (const r of biggest) console.log(`  label ${r.label}: ${r.voxels.toLocaleString('en-US')} voxels at (${r.centroid.map((c) => c.toFixed(1)).join(', ')})`);
+  console.log(`time         ${Object.entries(ms).map(([k, v]) => `${k} ${v} ms`).join(', ')}`);
+}

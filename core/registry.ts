@@ -1,0 +1,78 @@
+/**
+ * Extension points for the layers above core (imaging, streaming): lineage node kinds and
+ * functions that cannot travel as source because they import things. Both are registered with the
+ * URL of the module that defines them; plans list those modules and workers import them before
+ * rebuilding a stage, as DESIGN.md puts it: "functions that need imports live in a module that
+ * workers load by path".
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { RddNode } from './rdd-node.js';
+import type { RDD } from './rdd.js';
+
+export type NodeFactory = (params: never, parents: RDD<unknown>[]) => RddNode<unknown>;
+
+const nodes = new Map<string, { readonly factory: NodeFactory; readonly module: string }>();
+const functions = new Map<string, { readonly fn: unknown; readonly module: string }>();
+const NAMED = Symbol.for('voxelflow.namedFunction');
+
+/** Registers a lineage node kind defined outside core. */
+export function registerNode(op: string, factory: NodeFactory, moduleUrl: string): void {
+  nodes.set(op, { factory, module: workerModuleUrl(moduleUrl) });
+}
+
+export function registeredNode(op: string): { readonly factory: NodeFactory; readonly module: string } | undefined {
+  return nodes.get(op);
+}
+
+/**
+ * Marks `fn` to be shipped by name: workers load `moduleUrl` and use its registered function
+ * instead of compiling source. Use it for functions that need imports.
+ */
+export function namedFunction<F extends (...args: never[]) => unknown>(name: string, fn: F, moduleUrl: string): F {
+  const module = workerModuleUrl(moduleUrl);
+  Object.defineProperty(fn, NAMED, { value: { name, module } });
+  functions.set(name, { fn, module });
+  return fn;
+}
+
+/** The name and module of a named function, if it is one. */
+export function namedFunctionInfo(fn: unknown): { readonly name: string; readonly module: string } | undefined {
+  return typeof fn === 'function' ? ((fn as unknown as Record<symbol, { name: string; module: string } | undefined>)[NAMED] ?? undefined) : undefined;
+}
+
+export function lookupNamedFunction(name: string): unknown {
+  const entry = functions.get(name);
+  if (entry === undefined) throw new Error(`function '${name}' is not registered on this worker; is its module in the plan's module list?`);
+  return entry.fn;
+}
+
+const loaded = new Set<string>();
+
+/** Imports modules a plan needs (once per thread). */
+export async function loadModules(urls: readonly string[]): Promise<void> {
+  for (const url of urls) {
+    if (loaded.has(url)) continue;
+    await import(url);
+    loaded.add(url);
+  }
+}
+
+/**
+ * The URL a worker thread can import for a module: compiled JavaScript. When the driver runs from
+ * TypeScript sources (tests, ts runners), `<root>/x/y.ts` maps to `<root>/dist/x/y.js`.
+ */
+export function workerModuleUrl(url: string): string {
+  if (!url.startsWith('file:') || !url.endsWith('.ts')) return url;
+  const file = fileURLToPath(url);
+  let dir = dirname(file);
+  for (let i = 0; i < 8; i++) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'voxelflow') {
+      return pathToFileURL(join(dir, 'dist', relative(dir, file).replace(/\.ts$/, '.js'))).href;
+    }
+    dir = dirname(dir);
+  }
+  return url;
+}

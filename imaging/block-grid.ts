@@ -1,0 +1,76 @@
+/**
+ * How an image is cut into blocks: a regular grid of `blockShape` boxes (edge blocks are smaller).
+ * Partition i of an image RDD is block i in raster order (z, then y, then x).
+ */
+import { bytesPer, type DType } from './dtype.js';
+import type { Box, Vec3 } from './box.js';
+
+/** Target bytes per block when the user does not choose: a few MB. */
+export const TARGET_BLOCK_BYTES = 4 * 1024 * 1024;
+
+export interface BlockGrid {
+  readonly imageShape: Vec3;
+  readonly blockShape: Vec3;
+  /** Blocks per axis. */
+  readonly counts: Vec3;
+}
+
+export function makeGrid(imageShape: Vec3, blockShape: Vec3): BlockGrid {
+  const counts = imageShape.map((s, i) => Math.max(1, Math.ceil(s / (blockShape[i] as number)))) as Vec3;
+  return { imageShape, blockShape, counts };
+}
+
+export function blockCount(g: BlockGrid): number {
+  return g.counts[0] * g.counts[1] * g.counts[2];
+}
+
+/** Grid index [bz, by, bx] of block `i`. */
+export function blockIndex(g: BlockGrid, i: number): Vec3 {
+  const bx = i % g.counts[2];
+  const by = Math.floor(i / g.counts[2]) % g.counts[1];
+  const bz = Math.floor(i / (g.counts[2] * g.counts[1]));
+  return [bz, by, bx];
+}
+
+export function blockNumber(g: BlockGrid, idx: Vec3): number {
+  return (idx[0] * g.counts[1] + idx[1]) * g.counts[2] + idx[2];
+}
+
+/** The voxels block `i` covers. */
+export function blockBox(g: BlockGrid, i: number): Box {
+  const idx = blockIndex(g, i);
+  const origin = idx.map((b, a) => b * (g.blockShape[a] as number)) as Vec3;
+  const shape = origin.map((o, a) => Math.min(g.blockShape[a] as number, (g.imageShape[a] as number) - o)) as Vec3;
+  return { origin, shape };
+}
+
+/** Numbers of the blocks that intersect `box`, in raster order. */
+export function blocksIntersecting(g: BlockGrid, box: Box): number[] {
+  const lo = box.origin.map((o, a) => Math.max(0, Math.floor(o / (g.blockShape[a] as number)))) as Vec3;
+  const hi = box.origin.map((o, a) =>
+    Math.min((g.counts[a] as number) - 1, Math.floor((o + (box.shape[a] as number) - 1) / (g.blockShape[a] as number))),
+  ) as Vec3;
+  const out: number[] = [];
+  for (let z = lo[0]; z <= hi[0]; z++) for (let y = lo[1]; y <= hi[1]; y++) for (let x = lo[2]; x <= hi[2]; x++) out.push(blockNumber(g, [z, y, x]));
+  return out;
+}
+
+/**
+ * A block shape of about TARGET_BLOCK_BYTES: whole xy planes when they are small, otherwise cubes
+ * rounded to multiples of 16 so that blocks line up with typical chunked files.
+ */
+export function autoBlockShape(imageShape: Vec3, dtype: DType): Vec3 {
+  const voxels = Math.max(1, Math.floor(TARGET_BLOCK_BYTES / Math.max(bytesPer(dtype), 4)));
+  const [z, y, x] = imageShape;
+  const plane = y * x;
+  if (plane * 8 <= voxels || z === 1) {
+    const slabs = Math.max(1, Math.min(z, Math.floor(voxels / Math.max(1, plane))));
+    if (z === 1 && plane > voxels) {
+      const rows = Math.max(16, Math.floor(voxels / x / 16) * 16);
+      return [1, Math.min(y, rows), x];
+    }
+    return [slabs, y, x];
+  }
+  const edge = Math.max(16, Math.floor(Math.cbrt(voxels) / 16) * 16);
+  return [Math.min(z, edge), Math.min(y, edge), Math.min(x, edge)];
+}

@@ -1,0 +1,52 @@
+/**
+ * Image lineage nodes. Beyond the RDD contract, an image node may compute any box of its output
+ * (`region`), pulling the boxes it needs from its parent. That is how operators declare their
+ * region rule: a pointwise operator asks for the same box, a box filter for the box grown by its
+ * radius, a crop for a shifted box. So `img.boxFilter(1).roi(...)` only ever computes the voxels the
+ * crop needs, and halos are read from neighbouring cached blocks or recomputed from the source.
+ */
+import type { RDD, TaskContext } from '../core/index.js';
+import { allocate, type TypedArray } from './dtype.js';
+import { boxVoxels, copyRegion, intersect, type Box } from './box.js';
+import { blockBox, blockCount, blockIndex, blocksIntersecting, makeGrid, type BlockGrid } from './block-grid.js';
+import type { Block, ImageMeta } from './block.js';
+
+/** An RDD node that produces blocks and can compute arbitrary boxes of its image. */
+export interface RegionNode {
+  readonly meta: ImageMeta;
+  region(box: Box, tc: TaskContext): TypedArray;
+}
+
+export function gridOf(meta: ImageMeta): BlockGrid {
+  return makeGrid(meta.shape, meta.blockShape);
+}
+
+/**
+ * Reads `box` of the image an RDD holds: through its region rule when it has one and is not
+ * persisted, otherwise by assembling the blocks that intersect the box (cache-aware).
+ */
+export function readRegion(rdd: RDD<Block>, meta: ImageMeta, box: Box, tc: TaskContext): TypedArray {
+  const node = rdd.node as unknown as Partial<RegionNode>;
+  if (rdd.storageLevel === 'NONE' && !rdd.isCheckpointed && typeof node.region === 'function') return node.region(box, tc);
+  const grid = gridOf(meta);
+  const out = allocate(meta.dtype, boxVoxels(box));
+  for (const q of blocksIntersecting(grid, box)) {
+    rdd.iterate(q, tc, (b) => {
+      const bb = { origin: b.origin, shape: b.shape };
+      const inter = intersect(bb, box);
+      if (inter !== null) copyRegion(b.data, bb, out, box, inter);
+    });
+  }
+  return out;
+}
+
+/** Emits block `split` of a region node. */
+export function emitBlock(node: RegionNode, split: number, tc: TaskContext, emit: (b: Block) => void): void {
+  const grid = gridOf(node.meta);
+  const box = blockBox(grid, split);
+  emit({ index: blockIndex(grid, split), origin: box.origin, shape: box.shape, data: node.region(box, tc) });
+}
+
+export function numBlocks(meta: ImageMeta): number {
+  return blockCount(gridOf(meta));
+}

@@ -1,0 +1,220 @@
+/**
+ * ImageRDD: an image as an RDD of dense blocks, with voxel-level operators. Operators are lineage
+ * nodes with region rules (see image-node.ts); `voxels()` gives the key-value view the original
+ * Spark Imaging Layer used, and `ImageRDD.fromVoxels` turns such an RDD back into blocks.
+ *
+ * @example
+ *   const img = ctx.images.synthetic({ kind: 'blobs', shape: [64, 64, 64], seed: 1 });
+ *   const mask = img.boxFilter(1).threshold({ above: 400 });
+ *   const labels = mask.labelComponents({ connectivity: 26 });
+ *   console.log(await labels.componentCount());
+ */
+import { RangePartitioner, RDD, type StorageLevel } from '../core/index.js';
+import type { Block, ImageMeta } from './block.js';
+import { blockNumber, makeGrid } from './block-grid.js';
+import type { Vec3 } from './box.js';
+import { allocate, type DType, type TypedArray } from './dtype.js';
+import { gridOf, numBlocks } from './image-node.js';
+import { writeImage, type WriteOptions } from './io/index.js';
+import { BoxFilterNode } from './nodes/box-filter.js';
+import { RoiNode } from './nodes/roi.js';
+import { ThresholdNode } from './nodes/threshold.js';
+import type { LabelOptions, LabeledImage } from './labeling/label-components.js';
+import type { BoxFilterMode } from './kernels/index.js';
+import type { Volume } from './volume.js';
+
+/** A voxel in the key-value view: `[[x, y, z], value]`. */
+export type Voxel = [[number, number, number], number];
+
+export class ImageRDD {
+  constructor(
+    readonly blocks: RDD<Block>,
+    readonly meta: ImageMeta,
+  ) {}
+
+  /** `[z, y, x]`. */
+  get shape(): Vec3 {
+    return this.meta.shape;
+  }
+  get dtype(): DType {
+    return this.meta.dtype;
+  }
+  get spacing(): Vec3 {
+    return this.meta.spacing;
+  }
+  get blockShape(): Vec3 {
+    return this.meta.blockShape;
+  }
+  /** 2 when z = 1, else 3. */
+  get ndim(): 2 | 3 {
+    return this.meta.shape[0] === 1 ? 2 : 3;
+  }
+  get numBlocks(): number {
+    return numBlocks(this.meta);
+  }
+  get context(): RDD<Block>['context'] {
+    return this.blocks.context;
+  }
+
+  // ---- operators -----------------------------------------------------------------------------
+
+  /** u8 mask: 1 where `v > above` and/or `v < below`. */
+  threshold(options: { above?: number; below?: number }): ImageRDD {
+    const above = options.above ?? null;
+    const below = options.below ?? null;
+    if (above === null && below === null) throw new TypeError('threshold needs { above } or { below } (or both)');
+    for (const [name, v] of [['above', above], ['below', below]] as const) {
+      if (v !== null && !Number.isFinite(v)) throw new TypeError(`threshold: ${name} must be a finite number, got ${v}`);
+    }
+    const meta: ImageMeta = { ...this.meta, dtype: 'u8' };
+    return this.derive(new ThresholdNode(this.blocks, { meta, input: this.meta, above, below }), meta);
+  }
+
+  /** Crop to `[min, max)`, corners given as `[x, y, z]`. Work outside the box is never done. */
+  roi(min: readonly [number, number, number], max: readonly [number, number, number]): ImageRDD {
+    const [sz, sy, sx] = this.meta.shape;
+    const ext = [sx, sy, sz];
+    for (let i = 0; i < 3; i++) {
+      const lo = min[i] as number, hi = max[i] as number;
+      if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 0 || hi > (ext[i] as number) || hi <= lo) {
+        throw new TypeError(
+          `roi: ${'xyz'[i]} range [${lo}, ${hi}) must be integers with 0 <= min < max <= ${ext[i]} (the image is ${sx}x${sy}x${sz} as x,y,z)`,
+        );
+      }
+    }
+    const shape: Vec3 = [max[2] - min[2], max[1] - min[1], max[0] - min[0]];
+    const meta: ImageMeta = { ...this.meta, shape, blockShape: clampBlock(this.meta.blockShape, shape) };
+    return this.derive(new RoiNode(this.blocks, { meta, input: this.meta, offset: [min[2], min[1], min[0]] }), meta);
+  }
+
+  /** f32 mean over the (2r+1)^d window; `mode` as scipy.ndimage ('constant' zero, 'nearest', 'reflect'). */
+  boxFilter(radius: number, options: { mode?: BoxFilterMode } = {}): ImageRDD {
+    if (!Number.isInteger(radius) || radius < 0) throw new TypeError(`boxFilter: radius must be a non-negative integer, got ${radius}`);
+    const mode = options.mode ?? 'constant';
+    if (!['constant', 'nearest', 'reflect'].includes(mode)) {
+      throw new TypeError(`boxFilter: mode must be 'constant', 'nearest' or 'reflect', got '${String(mode)}'`);
+    }
+    const meta: ImageMeta = { ...this.meta, dtype: 'f32' };
+    return this.derive(new BoxFilterNode(this.blocks, { meta, input: this.meta, radius, mode }), meta);
+  }
+
+  /** u32 connected-component labels numbered in raster order of first voxel (scipy.ndimage.label's numbering). */
+  labelComponents(options: LabelOptions = {}): LabeledImage {
+    if (labelImpl === null) throw new Error('labeling is not loaded; import voxelflow (or voxelflow/imaging) instead of image-rdd directly');
+    return labelImpl(this, options);
+  }
+
+  // ---- key-value view ------------------------------------------------------------------------
+
+  /** Every voxel as `[[x, y, z], value]`, produced lazily block by block. */
+  voxels(): RDD<Voxel> {
+    return this.blocks.flatMap(function* (b) {
+      const [sz, sy, sx] = b.shape;
+      const [oz, oy, ox] = b.origin;
+      const d = b.data;
+      let i = 0;
+      for (let z = 0; z < sz; z++)
+        for (let y = 0; y < sy; y++)
+          for (let x = 0; x < sx; x++) yield [[ox + x, oy + y, oz + z], d[i++] as number] as Voxel;
+    });
+  }
+
+  /** Builds an image from key-value voxels; positions never mentioned are 0. */
+  static fromVoxels(rdd: RDD<Voxel>, shape: Vec3, dtype: DType, options: { blockShape?: Vec3; spacing?: Vec3 } = {}): ImageRDD {
+    const blockShape = options.blockShape ?? clampBlock([64, 64, 64], shape);
+    const meta: ImageMeta = { shape, dtype, spacing: options.spacing ?? [1, 1, 1], blockShape };
+    const grid = gridOf(meta);
+    const n = numBlocks(meta);
+    const byBlock = rdd
+      .map(
+        ([p, v], env) => {
+          const bz = Math.floor(p[2] / env.bs[0]), by = Math.floor(p[1] / env.bs[1]), bx = Math.floor(p[0] / env.bs[2]);
+          return [(bz * env.counts[1] + by) * env.counts[2] + bx, [p, v]] as [number, Voxel];
+        },
+        { bs: blockShape, counts: grid.counts },
+      )
+      .partitionBy(new RangePartitioner(n, Array.from({ length: n - 1 }, (_, i) => i), true));
+    const blocks = byBlock.mapPartitionsWithIndex(
+      (index, it, env) => {
+        const cy = env.counts[1] as number, cx = env.counts[2] as number;
+        const idx: [number, number, number] = [Math.floor(index / (cx * cy)), Math.floor(index / cx) % cy, index % cx];
+        const origin = idx.map((b, a) => b * (env.bs[a] as number)) as [number, number, number];
+        const bshape = origin.map((o, a) => Math.min(env.bs[a] as number, (env.shape[a] as number) - o)) as [number, number, number];
+        const Ctor = env.ctor === 'u8' ? Uint8Array : env.ctor === 'u16' ? Uint16Array : env.ctor === 'i16' ? Int16Array : env.ctor === 'u32' ? Uint32Array : env.ctor === 'i32' ? Int32Array : env.ctor === 'f32' ? Float32Array : Float64Array;
+        const data = new Ctor(bshape[0] * bshape[1] * bshape[2]);
+        for (const [, [p, v]] of it) {
+          const i = ((p[2] - origin[0]) * bshape[1] + (p[1] - origin[1])) * bshape[2] + (p[0] - origin[2]);
+          if (p[0] < 0 || p[1] < 0 || p[2] < 0 || p[0] >= env.shape[2] || p[1] >= env.shape[1] || p[2] >= env.shape[0]) {
+            throw new RangeError(`fromVoxels: voxel [${p.join(', ')}] lies outside the image (x,y,z < ${[env.shape[2], env.shape[1], env.shape[0]].join(', ')})`);
+          }
+          data[i] = v;
+        }
+        return [{ index: idx, origin, shape: bshape, data } as Block];
+      },
+      { counts: grid.counts, bs: blockShape, shape, ctor: dtype },
+    );
+    return new ImageRDD(blocks, meta);
+  }
+
+  // ---- persistence and output ----------------------------------------------------------------
+
+  persist(level: StorageLevel = 'MEMORY_AND_DISK'): this {
+    this.blocks.persist(level);
+    return this;
+  }
+  cache(): this {
+    return this.persist('MEMORY_AND_DISK');
+  }
+  unpersist(): this {
+    this.blocks.unpersist();
+    return this;
+  }
+  checkpoint(): this {
+    this.blocks.checkpoint();
+    return this;
+  }
+
+  /** The whole image on the driver. */
+  async toArray(): Promise<Volume> {
+    const out = allocate(this.meta.dtype, this.meta.shape[0] * this.meta.shape[1] * this.meta.shape[2]);
+    const all = { origin: [0, 0, 0] as Vec3, shape: this.meta.shape };
+    const blocks = await this.blocks.collect();
+    const { copyRegion } = await import('./box.js');
+    for (const b of blocks) copyRegion(b.data, { origin: b.origin, shape: b.shape }, out, all, { origin: b.origin, shape: b.shape });
+    return { data: out, shape: this.meta.shape, dtype: this.meta.dtype, spacing: this.meta.spacing };
+  }
+
+  /** Writes the image (format from the extension: .npy, .tif, .raw, .png). */
+  async write(path: string, options: WriteOptions = {}): Promise<void> {
+    writeImage(path, await this.toArray(), options);
+  }
+
+  toDebugString(): string {
+    return this.blocks.toDebugString();
+  }
+
+  private derive(node: unknown, meta: ImageMeta): ImageRDD {
+    return new ImageRDD(new RDD<Block>(this.blocks.context, node as RDD<Block>['node']), meta);
+  }
+}
+
+// Labeling builds on ImageRDD (LabeledImage extends it), so it registers itself here instead of
+// being imported: a static import would be a cycle.
+let labelImpl: ((img: ImageRDD, options: LabelOptions) => LabeledImage) | null = null;
+
+/** Installs the labeling implementation (labeling/label-components.ts does, when loaded). */
+export function setLabelImplementation(fn: (img: ImageRDD, options: LabelOptions) => LabeledImage): void {
+  labelImpl = fn;
+}
+
+/** A block shape no larger than the image. */
+export function clampBlock(block: Vec3, shape: Vec3): Vec3 {
+  return [Math.min(block[0], shape[0]), Math.min(block[1], shape[1]), Math.min(block[2], shape[2])];
+}
+
+export function blockOf(meta: ImageMeta, zyx: Vec3): number {
+  const g = makeGrid(meta.shape, meta.blockShape);
+  return blockNumber(g, [Math.floor(zyx[0] / g.blockShape[0]), Math.floor(zyx[1] / g.blockShape[1]), Math.floor(zyx[2] / g.blockShape[2])]);
+}
+
+export type { TypedArray };

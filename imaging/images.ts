@@ -1,0 +1,81 @@
+/**
+ * `ctx.images`: where images come from — files, arrays in memory, and seeded phantoms.
+ */
+import { RDD, type Context } from '../core/index.js';
+import { autoBlockShape } from './block-grid.js';
+import type { Block, ImageMeta } from './block.js';
+import type { Vec3 } from './box.js';
+import { dtypeOf, type DType, type TypedArray } from './dtype.js';
+import { ImageRDD } from './image-rdd.js';
+import { openImage, type OpenOptions } from './io/index.js';
+import { ArraySourceNode } from './nodes/array-source.js';
+import { FileSourceNode } from './nodes/file-source.js';
+import { SyntheticNode, type PhantomKind } from './nodes/synthetic.js';
+
+export interface BlockOptions {
+  /** Block shape `[z, y, x]`; default: a few MB per block. */
+  readonly blockShape?: Vec3;
+  /** Voxel size `[z, y, x]`; default from the file, else 1. */
+  readonly spacing?: Vec3;
+}
+
+export interface SyntheticOptions extends BlockOptions {
+  readonly kind: PhantomKind;
+  /** `[z, y, x]`. */
+  readonly shape: Vec3;
+  readonly seed?: number;
+  readonly dtype?: DType;
+}
+
+export class Images {
+  constructor(private readonly ctx: Context) {}
+
+  /** Opens an image file (header read now; blocks read by the tasks that need them). */
+  read(path: string, options: OpenOptions & BlockOptions = {}): ImageRDD {
+    const { blockShape, spacing, ...open } = options;
+    const src = openImage(path, open);
+    const meta = makeMeta([...src.shape] as Vec3, src.dtype, blockShape, spacing ?? src.spacing);
+    return this.image(new FileSourceNode({ meta, path, options: open }), meta);
+  }
+
+  /** An image from a typed array in C order `[z][y][x]` (2D: z = 1). */
+  fromArray(data: TypedArray, shape: Vec3, options: BlockOptions = {}): ImageRDD {
+    const dtype = dtypeOf(data);
+    if (dtype === null) throw new TypeError('fromArray: data must be a typed array (Uint8Array, Uint16Array, Int16Array, Uint32Array, Int32Array, Float32Array or Float64Array)');
+    checkShape(shape, 'fromArray');
+    if (shape[0] * shape[1] * shape[2] !== data.length) {
+      throw new TypeError(`fromArray: shape ${shape.join('x')} has ${shape[0] * shape[1] * shape[2]} voxels but the array has ${data.length}`);
+    }
+    const meta = makeMeta(shape, dtype, options.blockShape, options.spacing);
+    return this.image(new ArraySourceNode({ meta, data }), meta);
+  }
+
+  /** A seeded phantom of any size, generated block by block: 'blobs' or 'bone'. */
+  synthetic(options: SyntheticOptions): ImageRDD {
+    checkShape(options.shape, 'synthetic');
+    if (options.kind !== 'blobs' && options.kind !== 'bone') throw new TypeError(`synthetic: kind must be 'blobs' or 'bone', got '${String(options.kind)}'`);
+    const meta = makeMeta(options.shape, options.dtype ?? 'u16', options.blockShape, options.spacing);
+    return this.image(new SyntheticNode({ meta, kind: options.kind, seed: options.seed ?? 1 }), meta);
+  }
+
+  private image(node: unknown, meta: ImageMeta): ImageRDD {
+    return new ImageRDD(new RDD<Block>(this.ctx, node as RDD<Block>['node']), meta);
+  }
+}
+
+function makeMeta(shape: Vec3, dtype: DType, blockShape: Vec3 | undefined, spacing: readonly number[] | undefined): ImageMeta {
+  const bs = blockShape ?? autoBlockShape(shape, dtype);
+  checkShape(bs, 'blockShape');
+  return {
+    shape: [...shape] as Vec3,
+    dtype,
+    spacing: spacing === undefined ? [1, 1, 1] : ([...spacing] as Vec3),
+    blockShape: [Math.min(bs[0], shape[0]), Math.min(bs[1], shape[1]), Math.min(bs[2], shape[2])],
+  };
+}
+
+function checkShape(shape: readonly number[], what: string): void {
+  if (shape.length !== 3 || shape.some((s) => !Number.isInteger(s) || s < 1)) {
+    throw new TypeError(`${what}: shape must be [z, y, x] with positive integers (2D images have z = 1), got [${shape.join(', ')}]`);
+  }
+}

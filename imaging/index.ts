@@ -1,0 +1,42 @@
+/**
+ * voxelflow imaging: images as RDDs of dense blocks with a key-value voxel view, operators with
+ * region rules (threshold, roi, boxFilter, labelComponents, shape statistics) and image IO.
+ *
+ * @example
+ *   import { Context } from 'voxelflow';
+ *   const ctx = await Context.create({ master: 'local[2]' });
+ *   const img = ctx.images.synthetic({ kind: 'blobs', shape: [64, 64, 64], seed: 7 });
+ *   const labels = img.boxFilter(1).threshold({ above: 400 }).labelComponents({ connectivity: 26 });
+ *   console.log(await labels.componentCount(), (await labels.shapeStats())[0]);
+ *   await ctx.stop();
+ */
+import { Context } from '../core/index.js';
+import { Images } from './images.js';
+import './nodes/register.js';
+import './labeling/label-components.js';
+
+declare module '../core/context.js' {
+  interface Context {
+    /** Image sources: `ctx.images.read(path)`, `fromArray(data, shape)`, `synthetic({ kind, shape })`. */
+    readonly images: Images;
+  }
+}
+
+if (!Object.getOwnPropertyDescriptor(Context.prototype, 'images')) {
+  Object.defineProperty(Context.prototype, 'images', {
+    get(this: Context) {
+      return new Images(this);
+    },
+    configurable: true,
+  });
+}
+
+export { ImageRDD, type Voxel } from './image-rdd.js';
+export { LabeledImage, type LabelOptions } from './labeling/label-components.js';
+export type { ShapeRow } from './labeling/partials.js';
+export { Images, type BlockOptions, type SyntheticOptions } from './images.js';
+export type { Block, ImageMeta } from './block.js';
+export type { Box, Vec3 } from './box.js';
+export { DTYPES, parseDType, type DType, type TypedArray } from './dtype.js';
+export type { Volume } from './volume.js';
+export { readImage, writeImage, openImage, ImageFormatError, type ImageSource, type OpenOptions, type WriteOptions } from './io/index.js';

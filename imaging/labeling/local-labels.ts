@@ -1,0 +1,122 @@
+/**
+ * Step 1 of block labeling: each block is labeled on its own (union-find raster scan) and its
+ * per-label partial statistics are gathered in the same task. Provisional global ids need no
+ * serial chain over blocks: id = block number * 2^32 + local label.
+ */
+import type { Dependency, RDD, TaskContext } from '../../core/index.js';
+import { blockBox, blockIndex } from '../block-grid.js';
+import type { Block, ImageMeta } from '../block.js';
+import type { Vec3 } from '../box.js';
+import { gridOf, numBlocks, readRegion } from '../image-node.js';
+import { labelBlock } from '../kernels/index.js';
+import { regionDependency } from '../nodes/region-dependency.js';
+import { F, ROW } from './partials.js';
+
+export const ID_BASE = 2 ** 32;
+
+/** A block's local labels and the partial statistics of each (row l-1 for label l). */
+export interface LocalLabels {
+  readonly block: number;
+  readonly index: Vec3;
+  readonly origin: Vec3;
+  readonly shape: Vec3;
+  readonly labels: Uint32Array;
+  readonly n: number;
+  readonly rows: Float64Array;
+}
+
+export interface LocalLabelParams {
+  readonly mask: ImageMeta;
+  readonly intensity: ImageMeta | null;
+  readonly connectivity: number;
+}
+
+export class LocalLabelNode {
+  readonly op = 'image.labelLocal';
+  readonly parents: readonly RDD<unknown>[];
+  readonly partitioner = null;
+  constructor(
+    private readonly mask: RDD<Block>,
+    private readonly intensity: RDD<Block> | null,
+    readonly params: LocalLabelParams,
+  ) {
+    this.parents = intensity === null ? [mask as RDD<unknown>] : [mask as RDD<unknown>, intensity as RDD<unknown>];
+  }
+  numPartitions(): number {
+    return numBlocks(this.params.mask);
+  }
+  dependencies(): readonly Dependency[] {
+    const deps = [regionDependency(this.mask, this.params.mask, this.params.mask, (b) => b)];
+    if (this.intensity !== null && this.params.intensity !== null) {
+      deps.push(regionDependency(this.intensity, this.params.intensity, this.params.mask, (b) => b));
+    }
+    return deps;
+  }
+  describe(): string {
+    return `label blocks (connectivity ${this.params.connectivity})`;
+  }
+  compute(split: number, tc: TaskContext, emit: (r: LocalLabels) => void): void {
+    const meta = this.params.mask;
+    const grid = gridOf(meta);
+    const box = blockBox(grid, split);
+    const src = readRegion(this.mask, meta, box, tc);
+    const mask = src instanceof Uint8Array ? src : Uint8Array.from(src, (v) => (v !== 0 ? 1 : 0));
+    const labels = new Uint32Array(mask.length);
+    const n = labelBlock(mask, box.shape, this.params.connectivity as 26, labels);
+    const intensity =
+      this.intensity === null || this.params.intensity === null
+        ? null
+        : this.intensity === this.mask
+          ? src
+          : readRegion(this.intensity, this.params.intensity, box, tc);
+    const rows = partialRows(labels, n, box.shape, box.origin, meta.shape, intensity);
+    emit({ block: split, index: blockIndex(grid, split), origin: box.origin, shape: box.shape, labels, n, rows });
+  }
+}
+
+/** Fills one row of partial statistics per label. */
+export function partialRows(labels: Uint32Array, n: number, shape: Vec3, origin: Vec3, image: Vec3, intensity: ArrayLike<number> | null): Float64Array {
+  const rows = new Float64Array(n * ROW);
+  for (let l = 0; l < n; l++) {
+    const r = l * ROW;
+    rows[r + F.minX] = rows[r + F.minY] = rows[r + F.minZ] = Infinity;
+    rows[r + F.maxX] = rows[r + F.maxY] = rows[r + F.maxZ] = -Infinity;
+    rows[r + F.firstIndex] = Infinity;
+  }
+  const [sz, sy, sx] = shape;
+  const [oz, oy, ox] = origin;
+  const IY = image[1], IX = image[2];
+  let i = 0;
+  for (let z = 0; z < sz; z++) {
+    const gz = oz + z;
+    for (let y = 0; y < sy; y++) {
+      const gy = oy + y;
+      for (let x = 0; x < sx; x++, i++) {
+        const l = labels[i] as number;
+        if (l === 0) continue;
+        const gx = ox + x;
+        const r = (l - 1) * ROW;
+        rows[r + F.count]! += 1;
+        rows[r + F.sumX]! += gx;
+        rows[r + F.sumY]! += gy;
+        rows[r + F.sumZ]! += gz;
+        rows[r + F.sumXX]! += gx * gx;
+        rows[r + F.sumYY]! += gy * gy;
+        rows[r + F.sumZZ]! += gz * gz;
+        rows[r + F.sumXY]! += gx * gy;
+        rows[r + F.sumXZ]! += gx * gz;
+        rows[r + F.sumYZ]! += gy * gz;
+        if (gx < rows[r + F.minX]!) rows[r + F.minX] = gx;
+        if (gy < rows[r + F.minY]!) rows[r + F.minY] = gy;
+        if (gz < rows[r + F.minZ]!) rows[r + F.minZ] = gz;
+        if (gx > rows[r + F.maxX]!) rows[r + F.maxX] = gx;
+        if (gy > rows[r + F.maxY]!) rows[r + F.maxY] = gy;
+        if (gz > rows[r + F.maxZ]!) rows[r + F.maxZ] = gz;
+        if (intensity !== null) rows[r + F.sumI]! += intensity[i] as number;
+        const lin = (gz * IY + gy) * IX + gx;
+        if (lin < rows[r + F.firstIndex]!) rows[r + F.firstIndex] = lin;
+      }
+    }
+  }
+  return rows;
+}

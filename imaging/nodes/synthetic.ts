@@ -1,0 +1,49 @@
+/** `ctx.images.synthetic({ kind, shape, seed })`: phantoms generated per block (see phantoms.ts). */
+import type { Dependency, RDD, TaskContext } from '../../core/index.js';
+import type { Block, ImageMeta } from '../block.js';
+import type { Box } from '../box.js';
+import { allocate, type TypedArray } from '../dtype.js';
+import { emitBlock, numBlocks, type RegionNode } from '../image-node.js';
+import { blobsAt, boneAt } from '../phantoms.js';
+
+export type PhantomKind = 'blobs' | 'bone';
+
+export interface SyntheticParams {
+  readonly meta: ImageMeta;
+  readonly kind: PhantomKind;
+  readonly seed: number;
+}
+
+export class SyntheticNode implements RegionNode {
+  readonly op = 'image.synthetic';
+  readonly parents: readonly RDD<unknown>[] = [];
+  readonly partitioner = null;
+  readonly meta: ImageMeta;
+  constructor(readonly params: SyntheticParams) {
+    this.meta = params.meta;
+  }
+  numPartitions(): number {
+    return numBlocks(this.meta);
+  }
+  dependencies(): readonly Dependency[] {
+    return [];
+  }
+  compute(split: number, tc: TaskContext, emit: (b: Block) => void): void {
+    emitBlock(this, split, tc, emit);
+  }
+  region(box: Box): TypedArray {
+    const [sz, sy, sx] = box.shape;
+    const [oz, oy, ox] = box.origin;
+    const out = allocate(this.meta.dtype, sz * sy * sx);
+    const at = this.params.kind === 'bone' ? boneAt : blobsAt;
+    const seed = this.params.seed;
+    let i = 0;
+    for (let z = 0; z < sz; z++)
+      for (let y = 0; y < sy; y++)
+        for (let x = 0; x < sx; x++) out[i++] = at(ox + x, oy + y, oz + z, seed);
+    return out;
+  }
+  describe(): string {
+    return `synthetic ${this.params.kind} ${this.meta.shape.join('x')} seed ${this.params.seed}`;
+  }
+}
