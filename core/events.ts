@@ -22,6 +22,8 @@ export type VoxelflowEvent =
       readonly error?: string;
       readonly records?: number;
       readonly shuffleBytesWritten?: number;
+      /** Counters the task's kernels reported (voxelsComputed, shuffleRecordsRead, ...). */
+      readonly metrics?: Readonly<Record<string, number>>;
       readonly time: number;
     }
   | { readonly type: 'speculativeTask'; readonly stageId: number; readonly partition: number; readonly time: number }

@@ -25,6 +25,13 @@ export class TaskContext {
   readonly accumulatorUpdates = new Map<number, unknown>();
   /** Records read from shuffle buckets, for metrics. */
   shuffleRecordsRead = 0;
+  /** Named counters kernels add to (e.g. voxels computed); reported with the task's taskEnd event. */
+  readonly metrics = new Map<string, number>();
+
+  /** Adds `n` to the counter `name`. */
+  count(name: string, n: number): void {
+    this.metrics.set(name, (this.metrics.get(name) ?? 0) + n);
+  }
 
   constructor(
     readonly stageId: number,

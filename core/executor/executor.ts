@@ -66,6 +66,7 @@ export type TaskOutcome =
       readonly cachePuts: readonly CachePut[];
       readonly accumulators: readonly (readonly [number, unknown])[];
       readonly records: number;
+      readonly metrics: readonly (readonly [string, number])[];
     }
   | { readonly status: 'failed'; readonly error: RemoteErrorData };
 

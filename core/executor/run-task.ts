@@ -16,6 +16,7 @@ export interface RawOutcome {
   readonly cachePuts: CachePut[];
   readonly accumulators: [number, unknown][];
   readonly records: number;
+  readonly metrics: [string, number][];
 }
 
 export interface TaskIds {
@@ -40,7 +41,8 @@ export function executeTask(work: StageWork, ids: TaskIds, inputs: TaskInputs): 
     } else if (work.resultOp !== null) {
       result = runResultOp(work.resultOp, work.rdd, ids.partition, tc);
     }
-    return { result, shuffleOutput, cachePuts, accumulators: [...tc.accumulatorUpdates], records };
+    if (tc.shuffleRecordsRead > 0) tc.count('shuffleRecordsRead', tc.shuffleRecordsRead);
+    return { result, shuffleOutput, cachePuts, accumulators: [...tc.accumulatorUpdates], records, metrics: [...tc.metrics] };
   });
 }
 

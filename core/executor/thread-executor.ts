@@ -71,7 +71,7 @@ export class ThreadExecutor implements Executor {
       return { status: 'failed', error: { ...data, message: `worker thread died: ${data.message}` } };
     }
     if (reply.status === 'failed') return reply;
-    const { result, accumulators } = decode<{ result: unknown; accumulators: [number, unknown][] }>(reply.payload);
+    const { result, accumulators, metrics } = decode<{ result: unknown; accumulators: [number, unknown][]; metrics: [string, number][] }>(reply.payload);
     return {
       status: 'success',
       result,
@@ -79,6 +79,7 @@ export class ThreadExecutor implements Executor {
       shuffleOutput: reply.shuffleOutput,
       cachePuts: reply.cachePuts,
       records: reply.records,
+      metrics,
     };
   }
 

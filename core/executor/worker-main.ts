@@ -63,7 +63,7 @@ export default async function runTask(msg: WorkerTaskMessage): Promise<WorkerTas
     const out = executeTask(stageWork(msg), msg, msg.inputs);
     return {
       status: 'success',
-      payload: encodeShared({ result: out.result, accumulators: out.accumulators }),
+      payload: encodeShared({ result: out.result, accumulators: out.accumulators, metrics: out.metrics }),
       shuffleOutput: out.shuffleOutput === null ? null : { bytes: out.shuffleOutput.bytes, offsets: out.shuffleOutput.offsets },
       cachePuts: out.cachePuts,
       records: out.records,

@@ -170,6 +170,7 @@ export class TaskScheduler {
         ...base,
         status: 'success',
         records: outcome.records,
+        ...(outcome.metrics.length > 0 ? { metrics: Object.fromEntries(outcome.metrics) } : {}),
         ...(outcome.shuffleOutput ? { shuffleBytesWritten: outcome.shuffleOutput.bytes.length } : {}),
       });
       try {

@@ -27,9 +27,10 @@ export class ArraySourceNode implements RegionNode {
   compute(split: number, tc: TaskContext, emit: (b: Block) => void): void {
     emitBlock(this, split, tc, emit);
   }
-  region(box: Box): TypedArray {
+  region(box: Box, tc: TaskContext): TypedArray {
     const out = allocate(this.meta.dtype, box.shape[0] * box.shape[1] * box.shape[2]);
     copyRegion(this.params.data, { origin: [0, 0, 0], shape: this.meta.shape }, out, box, box);
+    tc.count(`voxels:${this.op}`, out.length);
     return out;
   }
   describe(): string {

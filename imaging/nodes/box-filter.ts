@@ -45,6 +45,7 @@ export class BoxFilterNode implements RegionNode {
     const src = readRegion(this.parent, this.params.input, inBox, tc);
     const out = new Float32Array(box.shape[0] * box.shape[1] * box.shape[2]);
     boxFilter(src, inBox.shape, inBox.origin, this.meta.shape, box.origin, box.shape, this.params.radius, this.params.mode, out);
+    tc.count(`voxels:${this.op}`, out.length);
     return out;
   }
   describe(): string {

@@ -32,7 +32,7 @@ export class FileSourceNode implements RegionNode {
   compute(split: number, tc: TaskContext, emit: (b: Block) => void): void {
     emitBlock(this, split, tc, emit);
   }
-  region(box: Box): TypedArray {
+  region(box: Box, tc: TaskContext): TypedArray {
     const key = `${this.params.path}\0${JSON.stringify(this.params.options)}`;
     let src = open.get(key);
     if (src === undefined) {
@@ -40,7 +40,9 @@ export class FileSourceNode implements RegionNode {
       if (open.size > 16) open.clear();
       open.set(key, src);
     }
-    return src.readRegion(box.origin, box.shape);
+    const out = src.readRegion(box.origin, box.shape);
+    tc.count(`voxels:${this.op}`, out.length);
+    return out;
   }
   describe(): string {
     return `read ${this.params.path}`;

@@ -31,7 +31,7 @@ export class SyntheticNode implements RegionNode {
   compute(split: number, tc: TaskContext, emit: (b: Block) => void): void {
     emitBlock(this, split, tc, emit);
   }
-  region(box: Box): TypedArray {
+  region(box: Box, tc: TaskContext): TypedArray {
     const [sz, sy, sx] = box.shape;
     const [oz, oy, ox] = box.origin;
     const out = allocate(this.meta.dtype, sz * sy * sx);
@@ -41,6 +41,7 @@ export class SyntheticNode implements RegionNode {
     for (let z = 0; z < sz; z++)
       for (let y = 0; y < sy; y++)
         for (let x = 0; x < sx; x++) out[i++] = at(ox + x, oy + y, oz + z, seed);
+    tc.count(`voxels:${this.op}`, out.length);
     return out;
   }
   describe(): string {

@@ -36,6 +36,7 @@ export class ThresholdNode implements RegionNode {
     const src = readRegion(this.parent, this.params.input, box, tc);
     const out = new Uint8Array(src.length);
     threshold(src, this.params.above, this.params.below, out);
+    tc.count(`voxels:${this.op}`, out.length);
     return out;
   }
   describe(): string {
