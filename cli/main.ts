@@ -16,7 +16,7 @@ interface Command {
 
 const commands: Record<string, Command> = {
   analyze: { summary: 'read an image, crop, box-filter, threshold, label components and measure them', run: runAnalyze },
-  demo: { summary: 'run a small key-value imaging job (phantom, threshold, box filter) and print what it found', run: runDemo },
+  demo: { summary: 'label and measure the pores of a 256^3 porous-bone phantom; writes voxelflow-demo/', run: runDemo },
 };
 
 function help(): string {

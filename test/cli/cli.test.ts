@@ -1,13 +1,37 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Context, readImage, writeImage } from '../../index.js';
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'voxelflow.js');
+const dir = mkdtempSync(join(tmpdir(), 'vf-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function voxelflow(...args: string[]): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 120_000, cwd: dir });
   return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function expectCleanFailure(r: { code: number | null; err: string }, code: number, pattern: RegExp): void {
+  expect(r.code).toBe(code);
+  expect(r.err.trim().split('\n')).toHaveLength(1);
+  expect(r.err).toMatch(pattern);
+  expect(r.err).not.toMatch(/\n\s+at /);
+}
+
+async function blobsNpy(name: string): Promise<string> {
+  const ctx = await Context.create({ master: 'local' });
+  try {
+    const img = ctx.images.synthetic({ kind: 'blobs', shape: [24, 40, 36], seed: 5, blockShape: [8, 16, 16] });
+    const file = join(dir, name);
+    writeImage(file, await img.toArray());
+    return file;
+  } finally {
+    await ctx.stop();
+  }
 }
 
 describe('voxelflow command', () => {
@@ -15,42 +39,115 @@ describe('voxelflow command', () => {
     const r = voxelflow('--help');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/usage: voxelflow <command>/);
-    expect(r.out).toMatch(/^\s+demo\s+/m);
-    expect(r.out).toMatch(/^\s+version\s+/m);
+    for (const c of ['analyze', 'demo', 'version']) expect(r.out).toMatch(new RegExp(`^\\s+${c}\\s+`, 'm'));
   });
 
-  it('demo runs a key-value job on worker threads and reports what it found', () => {
-    const r = voxelflow('demo', '--master', 'local[2]', '--size', '16');
+  it('an unknown command exits 2 with one line', () => {
+    expectCleanFailure(voxelflow('frobnicate'), 2, /unknown command 'frobnicate'/);
+  });
+});
+
+describe('voxelflow demo', () => {
+  it('labels the phantom, prints the summary and writes labels.npy, stats.csv and slice.png', () => {
+    const r = voxelflow('demo', '--size', '32', '--master', 'local[2]', '--out', 'demo-out');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/16\^3 = 4,096 voxels/);
-    expect(r.out).toMatch(/foreground voxels/);
-    expect(r.out).toMatch(/box filter 3\^3 +mean [\d.]+, max [\d.]+ over 4,096 voxels/);
+    expect(r.out).toMatch(/porous-bone phantom 32\^3 \(32,768 voxels\)/);
+    const components = Number(/in ([\d,]+) components/.exec(r.out)?.[1]?.replace(/,/g, ''));
+    expect(components).toBeGreaterThan(0);
+    const out = join(dir, 'demo-out');
+    expect(readdirSync(out).sort()).toEqual(['labels.npy', 'slice.png', 'stats.csv']);
+    const labels = readImage(join(out, 'labels.npy'));
+    expect(labels.shape).toEqual([32, 32, 32]);
+    expect(Math.max(...new Set(labels.data))).toBe(components);
+    expect(readFileSync(join(out, 'stats.csv'), 'utf8').trim().split('\n')).toHaveLength(components + 1);
   });
 
-  it('an unknown command exits 2 with one line and no stack trace', () => {
-    const r = voxelflow('frobnicate');
-    expect(r.code).toBe(2);
-    expect(r.err.trim().split('\n')).toHaveLength(1);
-    expect(r.err).toMatch(/unknown command 'frobnicate'/);
+  it('a bad --size exits 2 and names the flag', () => {
+    expectCleanFailure(voxelflow('demo', '--size', 'huge'), 2, /--size must be an integer in 16..1024, got 'huge'/);
+  });
+});
+
+describe('voxelflow analyze', () => {
+  it('runs the pipeline and writes labels, filtered image and stats that match the library', async () => {
+    const input = await blobsNpy('blobs.npy');
+    const r = voxelflow('analyze', input, '--box', '1', '--above', '400', '--connectivity', '26', '--labels', 'l.npy', '--filtered', 'f.tif', '--stats', 's.csv', '--json', '--master', 'local[2]', '--block', '8x16x12');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.out) as { shape: number[]; components: number; voxels_foreground: number; timings_ms: Record<string, number> };
+    expect(summary.shape).toEqual([24, 40, 36]);
+    expect(Object.keys(summary.timings_ms).sort()).toEqual(['box', 'label', 'read', 'roi', 'stats', 'threshold', 'total', 'write']);
+    const ctx = await Context.create({ master: 'local' });
+    try {
+      const filtered = ctx.images.read(input).boxFilter(1);
+      const expected = filtered.threshold({ above: 400 }).labelComponents({ connectivity: 26, intensity: filtered });
+      expect(summary.components).toBe(await expected.componentCount());
+      expect(Array.from(readImage(join(dir, 'l.npy')).data)).toEqual(Array.from((await expected.toArray()).data));
+      expect(Array.from(readImage(join(dir, 'f.tif')).data)).toEqual(Array.from((await filtered.toArray()).data));
+      const csv = readFileSync(join(dir, 's.csv'), 'utf8').trim().split('\n');
+      expect(csv[0]).toBe('label,voxels,centroid_x,centroid_y,centroid_z,min_x,min_y,min_z,max_x,max_y,max_z,mean_intensity');
+      const rows = await expected.shapeStats();
+      expect(csv).toHaveLength(rows.length + 1);
+      const first = (csv[1] as string).split(',').map(Number);
+      expect(first.slice(0, 2)).toEqual([1, rows[0]?.voxels]);
+      expect(first[2]).toBeCloseTo(rows[0]?.centroid[0] as number, 6);
+      expect(summary.voxels_foreground).toBe(rows.reduce((n, row) => n + row.voxels, 0));
+    } finally {
+      await ctx.stop();
+    }
   });
 
-  it('a bad flag value exits 2 and names the flag', () => {
-    const r = voxelflow('demo', '--size', 'huge');
-    expect(r.code).toBe(2);
-    expect(r.err.trim()).toBe("voxelflow demo: --size must be an integer in 8..200, got 'huge'");
+  it('crops with --roi before everything else', async () => {
+    const input = await blobsNpy('blobs2.npy');
+    const r = voxelflow('analyze', input, '--above', '400', '--roi', '4,8,2,30,36,20', '--labels', 'roi.npy', '--json', '--master', 'local');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).shape).toEqual([18, 28, 26]);
+    expect(readImage(join(dir, 'roi.npy')).shape).toEqual([18, 28, 26]);
   });
 
-  it('an unknown flag exits 2 and points at --help', () => {
-    const r = voxelflow('demo', '--colour', 'red');
-    expect(r.code).toBe(2);
-    expect(r.err).toMatch(/Unknown option '--colour'.*voxelflow demo --help/);
-    expect(r.err).not.toMatch(/\n\s+at /);
+  it('reads raw input with --shape/--dtype/--endian', () => {
+    const data = new Uint16Array(4 * 5 * 6).map((_, i) => (i % 7 === 0 ? 1000 : 10));
+    const file = join(dir, 'img.raw');
+    writeFileSync(file, Buffer.from(data.buffer));
+    const r = voxelflow('analyze', file, '--shape', '6,5,4', '--dtype', 'u16', '--above', '500', '--json', '--master', 'local');
+    expect(r.err).toBe('');
+    expect(JSON.parse(r.out).voxels_foreground).toBe(data.filter((v) => v === 1000).length);
   });
 
-  it('a bad master exits 1 with the ConfigError message', () => {
-    const r = voxelflow('demo', '--master', 'yarn');
-    expect(r.code).toBe(1);
-    expect(r.err.trim()).toMatch(/^voxelflow demo: unknown master 'yarn'/);
+  it('a missing file exits 2 with one line naming it', () => {
+    expectCleanFailure(voxelflow('analyze', 'nope.npy', '--above', '1'), 2, /nope\.npy/);
+  });
+
+  it('a truncated file exits 2 and leaves no output file behind', async () => {
+    const input = await blobsNpy('blobs3.npy');
+    const bytes = readFileSync(input);
+    const broken = join(dir, 'broken.npy');
+    writeFileSync(broken, bytes.subarray(0, bytes.length - 1000));
+    const r = voxelflow('analyze', broken, '--above', '400', '--labels', 'never.npy', '--stats', 'never.csv');
+    expectCleanFailure(r, 2, /broken\.npy: .*truncated|broken\.npy: .*short|broken\.npy/);
+    expect(existsSync(join(dir, 'never.npy'))).toBe(false);
+    expect(existsSync(join(dir, 'never.csv'))).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('a wrong raw size exits 2 with both sizes', () => {
+    const file = join(dir, 'short.raw');
+    writeFileSync(file, Buffer.alloc(100));
+    expectCleanFailure(voxelflow('analyze', file, '--shape', '10,10,10', '--dtype', 'u8', '--above', '1'), 2, /short\.raw: .*1000.*100|short\.raw: .*100.*1000/);
+  });
+
+  it('bad flag values exit 2 and name the flag', () => {
+    expectCleanFailure(voxelflow('analyze', 'x.npy'), 2, /--above T and\/or --below T/);
+    expectCleanFailure(voxelflow('analyze', 'x.npy', '--above', 'high'), 2, /--above must be a number, got 'high'/);
+    expectCleanFailure(voxelflow('analyze', 'x.npy', '--above', '1', '--connectivity', '5'), 2, /--connectivity must be/);
+    expectCleanFailure(voxelflow('analyze', 'x.npy', '--above', '1', '--roi', '1,2,3'), 2, /--roi needs 6 non-negative integers/);
+    expectCleanFailure(voxelflow('analyze', 'x.npy', '--above', '1', '--labels', 'out.png'), 2, /--labels must end in \.npy, \.tif or \.tiff/);
+    expectCleanFailure(voxelflow('analyze', 'x.npy', '--above', '1', '--dtype', 'u12'), 2, /--dtype must be one of/);
+    expectCleanFailure(voxelflow('analyze', 'x.npy', '--above', '1', '--bogus'), 2, /Unknown option '--bogus'/);
+  });
+
+  it('an roi outside the image exits 2 and says the image size', async () => {
+    const input = await blobsNpy('blobs4.npy');
+    expectCleanFailure(voxelflow('analyze', input, '--above', '1', '--roi', '0,0,0,100,10,10'), 2, /--roi: .*36x40x24/);
   });
 });
