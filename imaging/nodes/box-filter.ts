@@ -1,6 +1,12 @@
 /**
- * `img.boxFilter(r, { mode })`: f32 mean over the (2r+1)^d window. A box needs the parent's box grown
- * by r (clipped to the image): the halo. Kernel: separable running sums (kernels/box-filter.ts).
+ * `img.boxFilter(r, { mode })`: f32 mean over the (2r+1)^d window, d the image's dimensionality (2 when
+ * z = 1, else 3). A box needs the parent's box grown by r (clipped to the image): the halo. Kernel:
+ * separable running sums (kernels/box-filter.ts).
+ *
+ * The kernel windows only the axes of extent > 1. An image axis of extent 1 still counts in d (scipy
+ * windows every axis of the array it is given): in 'constant' mode its window holds the voxel and 2r
+ * zeros, so the mean is the kernel's divided by 2r+1; in 'nearest' and 'reflect' every window position
+ * maps back to the one voxel and the kernel's mean is already right.
  */
 import type { Dependency, RDD, TaskContext } from '../../core/index.js';
 import type { Block, ImageMeta } from '../block.js';
@@ -45,8 +51,18 @@ export class BoxFilterNode implements RegionNode {
     const src = readRegion(this.parent, this.params.input, inBox, tc);
     const out = new Float32Array(box.shape[0] * box.shape[1] * box.shape[2]);
     boxFilter(src, inBox.shape, inBox.origin, this.meta.shape, box.origin, box.shape, this.params.radius, this.params.mode, out);
+    const scale = this.flatAxesScale();
+    if (scale !== 1) for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) * scale;
     tc.count(`voxels:${this.op}`, out.length);
     return out;
+  }
+  /** 1 / (2r+1)^k for the k image axes of extent 1 that a 'constant' window still spans (see above). */
+  private flatAxesScale(): number {
+    if (this.params.mode !== 'constant' || this.params.radius === 0) return 1;
+    // z of extent 1 makes the image 2D, so only y and x can be flat axes inside the dimensionality
+    const [, y, x] = this.meta.shape;
+    const flat = (y === 1 ? 1 : 0) + (x === 1 ? 1 : 0);
+    return 1 / (2 * this.params.radius + 1) ** flat;
   }
   describe(): string {
     return `boxFilter(r=${this.params.radius}, ${this.params.mode})`;
