@@ -13,7 +13,7 @@ import { RangePartitioner, RDD, type StorageLevel } from '../core/index.js';
 import type { Block, ImageMeta } from './block.js';
 import { blockNumber, makeGrid } from './block-grid.js';
 import type { Vec3 } from './box.js';
-import { allocate, type DType, type TypedArray } from './dtype.js';
+import { allocate, DTYPES, type DType, type TypedArray } from './dtype.js';
 import { gridOf, numBlocks } from './image-node.js';
 import { writeImage, type WriteOptions } from './io/index.js';
 import { BoxFilterNode } from './nodes/box-filter.js';
@@ -121,7 +121,10 @@ export class ImageRDD {
 
   /** Builds an image from key-value voxels; positions never mentioned are 0. */
   static fromVoxels(rdd: RDD<Voxel>, shape: Vec3, dtype: DType, options: { blockShape?: Vec3; spacing?: Vec3 } = {}): ImageRDD {
-    const blockShape = options.blockShape ?? clampBlock([64, 64, 64], shape);
+    checkVec3(shape, 'fromVoxels: shape');
+    if (!DTYPES.includes(dtype)) throw new TypeError(`fromVoxels: dtype must be one of ${DTYPES.join(', ')}, got '${String(dtype)}'`);
+    if (options.blockShape !== undefined) checkVec3(options.blockShape, 'fromVoxels: blockShape');
+    const blockShape = clampBlock(options.blockShape ?? [64, 64, 64], shape);
     const meta: ImageMeta = { shape, dtype, spacing: options.spacing ?? [1, 1, 1], blockShape };
     const grid = gridOf(meta);
     const n = numBlocks(meta);
@@ -143,11 +146,13 @@ export class ImageRDD {
         const Ctor = env.ctor === 'u8' ? Uint8Array : env.ctor === 'u16' ? Uint16Array : env.ctor === 'i16' ? Int16Array : env.ctor === 'u32' ? Uint32Array : env.ctor === 'i32' ? Int32Array : env.ctor === 'f32' ? Float32Array : Float64Array;
         const data = new Ctor(bshape[0] * bshape[1] * bshape[2]);
         for (const [, [p, v]] of it) {
-          const i = ((p[2] - origin[0]) * bshape[1] + (p[1] - origin[1])) * bshape[2] + (p[0] - origin[2]);
+          if (!Number.isInteger(p[0]) || !Number.isInteger(p[1]) || !Number.isInteger(p[2])) {
+            throw new RangeError(`fromVoxels: voxel [${p.join(', ')}] has non-integer coordinates; positions are [x, y, z] voxel indices`);
+          }
           if (p[0] < 0 || p[1] < 0 || p[2] < 0 || p[0] >= env.shape[2] || p[1] >= env.shape[1] || p[2] >= env.shape[0]) {
             throw new RangeError(`fromVoxels: voxel [${p.join(', ')}] lies outside the image (x,y,z < ${[env.shape[2], env.shape[1], env.shape[0]].join(', ')})`);
           }
-          data[i] = v;
+          data[((p[2] - origin[0]) * bshape[1] + (p[1] - origin[1])) * bshape[2] + (p[0] - origin[2])] = v;
         }
         return [{ index: idx, origin, shape: bshape, data } as Block];
       },
@@ -205,6 +210,12 @@ let labelImpl: ((img: ImageRDD, options: LabelOptions) => LabeledImage) | null =
 /** Installs the labeling implementation (labeling/label-components.ts does, when loaded). */
 export function setLabelImplementation(fn: (img: ImageRDD, options: LabelOptions) => LabeledImage): void {
   labelImpl = fn;
+}
+
+function checkVec3(v: readonly number[], what: string): void {
+  if (!Array.isArray(v) || v.length !== 3 || v.some((s) => !Number.isInteger(s) || s < 1)) {
+    throw new TypeError(`${what} must be [z, y, x] with positive integers, got [${Array.isArray(v) ? v.join(', ') : String(v)}]`);
+  }
 }
 
 /** A block shape no larger than the image. */

@@ -18,6 +18,7 @@ import type { Block, ImageMeta } from '../block.js';
 import { gridOf, numBlocks } from '../image-node.js';
 import { ImageRDD, setLabelImplementation } from '../image-rdd.js';
 import { normalizeConnectivity } from '../kernels/index.js';
+import { RoiNode } from '../nodes/roi.js';
 import { positiveDirections, reach } from './boundary.js';
 import { LocalLabelNode, type LocalLabels } from './local-labels.js';
 import { shapeRow, type ShapeRow } from './partials.js';
@@ -84,14 +85,32 @@ export class LabeledImage extends ImageRDD {
   }
 }
 
+/**
+ * Sum of `intensity` per label, block by block. The intensity image is first cut on the labels'
+ * grid (a zero-offset crop: its region rule reads whatever blocks overlap), so that block k of both
+ * covers the same voxels and the two RDDs zip.
+ */
 function intensitySums(labels: ImageRDD, intensity: ImageRDD): Promise<Map<number, number>> {
   if (intensity.shape.join() !== labels.shape.join()) {
     return Promise.reject(new TypeError(`shapeStats: intensity image ${intensity.shape.join('x')} differs from labels ${labels.shape.join('x')}`));
   }
-  const zipped = labels.voxels().zip(intensity.voxels());
-  return zipped
-    .filter(([[, l]]) => l !== 0)
-    .map(([[, l], [, v]]) => [l, v] as [number, number])
+  const aligned =
+    intensity.blockShape.join() === labels.blockShape.join()
+      ? intensity.blocks
+      : new RDD<Block>(
+          labels.context,
+          new RoiNode(intensity.blocks, { meta: { ...intensity.meta, blockShape: labels.blockShape }, input: intensity.meta, offset: [0, 0, 0] }) as unknown as RDD<Block>['node'],
+        );
+  return labels.blocks
+    .zip(aligned)
+    .flatMap(([l, v]) => {
+      const sums = new Map<number, number>();
+      for (let i = 0; i < l.data.length; i++) {
+        const label = l.data[i] as number;
+        if (label !== 0) sums.set(label, (sums.get(label) ?? 0) + (v.data[i] as number));
+      }
+      return sums;
+    })
     .reduceByKey((a, b) => a + b)
     .collectAsMap();
 }

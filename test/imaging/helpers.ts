@@ -12,6 +12,8 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
 
+// the root entry installs `ctx.images` on every Context (forMasters creates them from core)
+import '../../index.js';
 import type { DType, TypedArray, Vec3, Volume } from '../../index.js';
 
 // ---- random volumes ----------------------------------------------------------------------------
