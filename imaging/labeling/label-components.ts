@@ -24,7 +24,7 @@ import { LocalLabelNode, type LocalLabels } from './local-labels.js';
 import { shapeRow, type ShapeRow } from './partials.js';
 import { labelByPropagation } from './propagate.js';
 import { resolveEquivalences, type ResolveOptions } from './resolve.js';
-import { emitLayers, labelRows, pairEdges } from './steps.js';
+import { emitLayers, labelRows, mergeRowsFn, pairEdges } from './steps.js';
 
 export interface LabelOptions extends ResolveOptions {
   /** 6 | 18 | 26 in 3D, 4 | 8 in 2D (6 → 4 and 18/26 → 8 on 2D images). Default 26 (8 in 2D). */
@@ -215,14 +215,7 @@ async function resolveAll(
     .persist('MEMORY_AND_DISK');
   const comps = withRoot
     .mapValues(([, row]) => row)
-    .reduceByKey((a, b) => {
-      for (let i = 0; i <= 9; i++) a[i] = (a[i] as number) + (b[i] as number);
-      for (let i = 10; i <= 12; i++) a[i] = Math.min(a[i] as number, b[i] as number);
-      for (let i = 13; i <= 15; i++) a[i] = Math.max(a[i] as number, b[i] as number);
-      a[16] = (a[16] as number) + (b[16] as number);
-      a[17] = Math.min(a[17] as number, b[17] as number);
-      return a;
-    })
+    .reduceByKey(mergeRowsFn)
     .persist('MEMORY_AND_DISK');
   const ranks = comps
     .map(([root, row]) => [row[17] as number, root] as [number, number])

@@ -10,6 +10,7 @@ import { RDD } from '../../core/index.js';
 import type { Block, ImageMeta } from '../block.js';
 import { ImageRDD, type Voxel } from '../image-rdd.js';
 import { DeferredNode } from '../nodes/deferred.js';
+import { mergeRowsFn } from './steps.js';
 import { LabeledImage, type LabelOptions, type LabelSummary } from './label-components.js';
 
 type P = [number, number, number];
@@ -83,14 +84,7 @@ export function labelByPropagation(img: ImageRDD, connectivity: number, intensit
           const row = Float64Array.of(1, x, y, z, x * x, y * y, z * z, x * y, x * z, y * z, x, y, z, x, y, z, v, first);
           return [label, row] as [number, Float64Array];
         }, env)
-        .reduceByKey((a, b) => {
-          for (let i = 0; i <= 9; i++) a[i] = (a[i] as number) + (b[i] as number);
-          for (let i = 10; i <= 12; i++) a[i] = Math.min(a[i] as number, b[i] as number);
-          for (let i = 13; i <= 15; i++) a[i] = Math.max(a[i] as number, b[i] as number);
-          a[16] = (a[16] as number) + (b[16] as number);
-          a[17] = Math.min(a[17] as number, b[17] as number);
-          return a;
-        })
+        .reduceByKey(mergeRowsFn)
         .sortByKey()
         .persist('MEMORY_AND_DISK');
       const count = await ranks.count();

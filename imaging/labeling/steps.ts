@@ -6,7 +6,7 @@ import { namedFunction } from '../../core/index.js';
 import type { Vec3 } from '../box.js';
 import { layerEdges, layerFacing, type Layer } from './boundary.js';
 import { ID_BASE, type LocalLabels } from './local-labels.js';
-import { ROW } from './partials.js';
+import { mergeRows, ROW } from './partials.js';
 
 export interface LayerEnv {
   readonly dirs: readonly Vec3[];
@@ -58,3 +58,6 @@ export const labelRows = namedFunction(
   },
   import.meta.url,
 );
+
+/** Merges two partial rows of one component (reduceByKey). */
+export const mergeRowsFn = namedFunction('imaging.mergeRows', (a: Float64Array, b: Float64Array): Float64Array => mergeRows(a, b), import.meta.url);

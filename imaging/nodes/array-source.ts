@@ -1,32 +1,17 @@
 /** `ctx.images.fromArray(data, [z, y, x])`: an in-memory volume cut into blocks. */
-import type { Dependency, RDD, TaskContext } from '../../core/index.js';
-import type { Block, ImageMeta } from '../block.js';
+import type { TaskContext } from '../../core/index.js';
+import type { ImageMeta } from '../block.js';
 import { copyRegion, type Box } from '../box.js';
 import { allocate, type TypedArray } from '../dtype.js';
-import { emitBlock, numBlocks, type RegionNode } from '../image-node.js';
+import { SourceRegionNode } from './region-node.js';
 
 export interface ArraySourceParams {
   readonly meta: ImageMeta;
   readonly data: TypedArray;
 }
 
-export class ArraySourceNode implements RegionNode {
+export class ArraySourceNode extends SourceRegionNode<ArraySourceParams> {
   readonly op = 'image.array';
-  readonly parents: readonly RDD<unknown>[] = [];
-  readonly partitioner = null;
-  readonly meta: ImageMeta;
-  constructor(readonly params: ArraySourceParams) {
-    this.meta = params.meta;
-  }
-  numPartitions(): number {
-    return numBlocks(this.meta);
-  }
-  dependencies(): readonly Dependency[] {
-    return [];
-  }
-  compute(split: number, tc: TaskContext, emit: (b: Block) => void): void {
-    emitBlock(this, split, tc, emit);
-  }
   region(box: Box, tc: TaskContext): TypedArray {
     const out = allocate(this.meta.dtype, box.shape[0] * box.shape[1] * box.shape[2]);
     copyRegion(this.params.data, { origin: [0, 0, 0], shape: this.meta.shape }, out, box, box);

@@ -8,13 +8,12 @@
  * zeros, so the mean is the kernel's divided by 2r+1; in 'nearest' and 'reflect' every window position
  * maps back to the one voxel and the kernel's mean is already right.
  */
-import type { Dependency, RDD, TaskContext } from '../../core/index.js';
-import type { Block, ImageMeta } from '../block.js';
+import type { TaskContext } from '../../core/index.js';
+import type { ImageMeta } from '../block.js';
 import { clip, grow, type Box } from '../box.js';
 import type { TypedArray } from '../dtype.js';
-import { emitBlock, numBlocks, readRegion, type RegionNode } from '../image-node.js';
 import { boxFilter, type BoxFilterMode } from '../kernels/index.js';
-import { regionDependency } from './region-dependency.js';
+import { UnaryRegionNode } from './region-node.js';
 
 export interface BoxFilterParams {
   readonly meta: ImageMeta;
@@ -23,32 +22,16 @@ export interface BoxFilterParams {
   readonly mode: BoxFilterMode;
 }
 
-export class BoxFilterNode implements RegionNode {
+export class BoxFilterNode extends UnaryRegionNode<BoxFilterParams> {
   readonly op = 'image.boxFilter';
-  readonly parents: readonly RDD<unknown>[];
-  readonly partitioner = null;
-  readonly meta: ImageMeta;
-  constructor(private readonly parent: RDD<Block>, readonly params: BoxFilterParams) {
-    this.parents = [parent as RDD<unknown>];
-    this.meta = params.meta;
-  }
-  numPartitions(): number {
-    return numBlocks(this.meta);
-  }
-  /** The input box a box of output needs. */
-  halo(box: Box): Box {
+  /** The input box a box of output needs: grown by the radius (the halo), clipped to the image. */
+  need(box: Box): Box {
     const axes = this.meta.shape.map((s) => s > 1) as [boolean, boolean, boolean];
     return clip(grow(box, this.params.radius, axes), this.meta.shape);
   }
-  dependencies(): readonly Dependency[] {
-    return [regionDependency(this.parent, this.params.input, this.meta, (b) => this.halo(b))];
-  }
-  compute(split: number, tc: TaskContext, emit: (b: Block) => void): void {
-    emitBlock(this, split, tc, emit);
-  }
   region(box: Box, tc: TaskContext): TypedArray {
-    const inBox = this.halo(box);
-    const src = readRegion(this.parent, this.params.input, inBox, tc);
+    const inBox = this.need(box);
+    const src = this.input(box, tc);
     const out = new Float32Array(box.shape[0] * box.shape[1] * box.shape[2]);
     boxFilter(src, inBox.shape, inBox.origin, this.meta.shape, box.origin, box.shape, this.params.radius, this.params.mode, out);
     const scale = this.flatAxesScale();

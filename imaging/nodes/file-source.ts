@@ -1,11 +1,11 @@
 /** `ctx.images.read(path)`: blocks read from an image file; each task reads only its box. */
 import { statSync } from 'node:fs';
 
-import type { Dependency, RDD, TaskContext } from '../../core/index.js';
-import type { Block, ImageMeta } from '../block.js';
+import type { TaskContext } from '../../core/index.js';
+import type { ImageMeta } from '../block.js';
 import type { Box } from '../box.js';
 import type { TypedArray } from '../dtype.js';
-import { emitBlock, numBlocks, type RegionNode } from '../image-node.js';
+import { SourceRegionNode } from './region-node.js';
 import { ImageFormatError, openImage, type ImageSource, type OpenOptions } from '../io/index.js';
 
 export interface FileSourceParams {
@@ -20,23 +20,8 @@ export interface FileSourceParams {
 // stale header.
 const open = new Map<string, ImageSource>();
 
-export class FileSourceNode implements RegionNode {
+export class FileSourceNode extends SourceRegionNode<FileSourceParams> {
   readonly op = 'image.file';
-  readonly parents: readonly RDD<unknown>[] = [];
-  readonly partitioner = null;
-  readonly meta: ImageMeta;
-  constructor(readonly params: FileSourceParams) {
-    this.meta = params.meta;
-  }
-  numPartitions(): number {
-    return numBlocks(this.meta);
-  }
-  dependencies(): readonly Dependency[] {
-    return [];
-  }
-  compute(split: number, tc: TaskContext, emit: (b: Block) => void): void {
-    emitBlock(this, split, tc, emit);
-  }
   region(box: Box, tc: TaskContext): TypedArray {
     const out = this.source().readRegion(box.origin, box.shape);
     tc.count(`voxels:${this.op}`, out.length);

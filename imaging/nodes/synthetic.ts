@@ -1,9 +1,9 @@
 /** `ctx.images.synthetic({ kind, shape, seed })`: phantoms generated per block (see phantoms.ts). */
-import type { Dependency, RDD, TaskContext } from '../../core/index.js';
-import type { Block, ImageMeta } from '../block.js';
+import type { TaskContext } from '../../core/index.js';
+import type { ImageMeta } from '../block.js';
 import type { Box } from '../box.js';
 import { allocate, type TypedArray } from '../dtype.js';
-import { emitBlock, numBlocks, type RegionNode } from '../image-node.js';
+import { SourceRegionNode } from './region-node.js';
 import { blobsAt, boneAt } from '../phantoms.js';
 
 export type PhantomKind = 'blobs' | 'bone';
@@ -14,23 +14,8 @@ export interface SyntheticParams {
   readonly seed: number;
 }
 
-export class SyntheticNode implements RegionNode {
+export class SyntheticNode extends SourceRegionNode<SyntheticParams> {
   readonly op = 'image.synthetic';
-  readonly parents: readonly RDD<unknown>[] = [];
-  readonly partitioner = null;
-  readonly meta: ImageMeta;
-  constructor(readonly params: SyntheticParams) {
-    this.meta = params.meta;
-  }
-  numPartitions(): number {
-    return numBlocks(this.meta);
-  }
-  dependencies(): readonly Dependency[] {
-    return [];
-  }
-  compute(split: number, tc: TaskContext, emit: (b: Block) => void): void {
-    emitBlock(this, split, tc, emit);
-  }
   region(box: Box, tc: TaskContext): TypedArray {
     const [sz, sy, sx] = box.shape;
     const [oz, oy, ox] = box.origin;
