@@ -7,7 +7,7 @@
  */
 import type { RDD, TaskContext } from '../core/index.js';
 import { allocate, type TypedArray } from './dtype.js';
-import { boxVoxels, copyRegion, intersect, type Box } from './box.js';
+import { boxVoxels, copyRegion, intersect, sameBox, type Box } from './box.js';
 import { blockBox, blockCount, blockIndex, blocksIntersecting, makeGrid, type BlockGrid } from './block-grid.js';
 import type { Block, ImageMeta } from './block.js';
 
@@ -29,8 +29,18 @@ export function readRegion(rdd: RDD<Block>, meta: ImageMeta, box: Box, tc: TaskC
   const node = rdd.node as unknown as Partial<RegionNode>;
   if (rdd.storageLevel === 'NONE' && !rdd.isCheckpointed && typeof node.region === 'function') return node.region(box, tc);
   const grid = gridOf(meta);
+  const blocks = blocksIntersecting(grid, box);
+  if (blocks.length === 1) {
+    // The box is one whole block (the common case for pointwise operators): no copy. Block data
+    // read from the cache is shared, so operators never write into their inputs.
+    let whole: TypedArray | null = null;
+    rdd.iterate(blocks[0] as number, tc, (b) => {
+      if (sameBox({ origin: b.origin, shape: b.shape }, box)) whole = b.data;
+    });
+    if (whole !== null) return whole;
+  }
   const out = allocate(meta.dtype, boxVoxels(box));
-  for (const q of blocksIntersecting(grid, box)) {
+  for (const q of blocks) {
     rdd.iterate(q, tc, (b) => {
       const bb = { origin: b.origin, shape: b.shape };
       const inter = intersect(bb, box);

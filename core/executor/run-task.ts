@@ -46,6 +46,26 @@ export function executeTask(work: StageWork, ids: TaskIds, inputs: TaskInputs): 
   });
 }
 
+/**
+ * Decoded cached partitions this thread read recently, keyed by block version, so that neighbouring
+ * tasks reading the same block (image halos) decode it once. Records from the cache are shared, as
+ * with Spark's deserialized MEMORY_ONLY storage: tasks must not mutate them.
+ */
+const decoded = new Map<number, { records: unknown[]; bytes: number }>();
+let decodedBytes = 0;
+const DECODED_BUDGET = 256 * 1024 * 1024;
+
+function remember(version: number, records: unknown[], bytes: number): void {
+  if (bytes > DECODED_BUDGET / 4) return;
+  decoded.set(version, { records, bytes });
+  decodedBytes += bytes;
+  for (const [k, v] of decoded) {
+    if (decodedBytes <= DECODED_BUDGET) break;
+    decoded.delete(k);
+    decodedBytes -= v.bytes;
+  }
+}
+
 class TaskBlocks implements BlockSource {
   private readonly shuffle = new Map<string, readonly BlockRef[]>();
   private readonly cached = new Map<string, BlockRef>();
@@ -76,11 +96,23 @@ class TaskBlocks implements BlockSource {
   getCached(rddId: number, split: number): unknown[] | undefined {
     const ref = this.cached.get(`${rddId}:${split}`);
     if (ref === undefined) return undefined;
+    const memoKey = ref.kind === 'mem' && ref.version !== undefined ? ref.version : null;
+    if (memoKey !== null) {
+      const hit = decoded.get(memoKey);
+      if (hit !== undefined) {
+        decoded.delete(memoKey);
+        decoded.set(memoKey, hit);
+        return hit.records;
+      }
+    }
+    let records: unknown[];
     try {
-      return decode<unknown[]>(readBlock(ref));
+      records = decode<unknown[]>(readBlock(ref));
     } catch {
       return undefined; // a lost cache block is recomputed from lineage
     }
+    if (memoKey !== null) remember(memoKey, records, readBlock(ref).length);
+    return records;
   }
 
   putCached(rddId: number, split: number, records: unknown[], level: StorageLevel): void {

@@ -17,7 +17,11 @@ interface Entry {
   readonly offsets: readonly number[];
   bytes: Uint8Array | null;
   file: string | null;
+  /** Unique per put: a replaced block never shares a version with its predecessor. */
+  readonly version: number;
 }
+
+let nextVersion = 1;
 
 /** Counters for tests and the dashboard. */
 export interface BlockManagerStats {
@@ -95,7 +99,7 @@ export class BlockManager {
   cachedRef(rddId: number, split: number): BlockRef | undefined {
     const e = this.touch(`rdd_${rddId}_${split}`);
     if (e === undefined) return undefined;
-    if (e.bytes !== null) return { kind: 'mem', bytes: e.bytes };
+    if (e.bytes !== null) return { kind: 'mem', bytes: e.bytes, version: e.version };
     return { kind: 'file', path: e.file as string, offset: 0, length: e.size };
   }
 
@@ -124,7 +128,7 @@ export class BlockManager {
 
   private put(key: string, bytes: Uint8Array, offsets: readonly number[], level: StorageLevel): boolean {
     this.remove(key);
-    const entry: Entry = { key, level, size: bytes.length, offsets, bytes: null, file: null };
+    const entry: Entry = { key, level, size: bytes.length, offsets, bytes: null, file: null, version: nextVersion++ };
     const spillable = level === 'MEMORY_AND_DISK' || level === 'DISK_ONLY';
     if (level === 'DISK_ONLY' || bytes.length > this.budget) {
       if (!spillable) {

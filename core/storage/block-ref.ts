@@ -5,7 +5,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 
 export type BlockRef =
-  | { readonly kind: 'mem'; readonly bytes: Uint8Array }
+  | { readonly kind: 'mem'; readonly bytes: Uint8Array; /** Unique per stored block version (decode caches key on it). */ readonly version?: number }
   | { readonly kind: 'file'; readonly path: string; readonly offset: number; readonly length: number }
   | { readonly kind: 'missing'; readonly mapIndex: number };
 

@@ -5,7 +5,7 @@
  * then yields (idA, idN) for every two foreground voxels that touch across the boundary.
  */
 import type { Vec3 } from '../box.js';
-import { ID_BASE, type LocalLabels } from './local-labels.js';
+import { ID_BASE } from './partials.js';
 
 /** Directions d with first non-zero component positive, at most `k` non-zero components. */
 export function positiveDirections(k: number, planar: boolean): Vec3[] {
@@ -34,20 +34,37 @@ export interface Layer {
   readonly ids: Float64Array;
 }
 
-export function layerFacing(r: LocalLabels, e: Vec3, side: 0 | 1): Layer {
-  const lo = e.map((c, a) => (c === 1 ? (r.shape[a] as number) - 1 : 0)) as Vec3;
-  const shape = e.map((c, a) => (c === 0 ? (r.shape[a] as number) : 1)) as Vec3;
+export function layerFacing(labels: Uint32Array, blockShape: Vec3, block: number, e: Vec3, side: 0 | 1): Layer {
+  const lo = e.map((c, a) => (c === 1 ? (blockShape[a] as number) - 1 : 0)) as Vec3;
+  const shape = e.map((c, a) => (c === 0 ? (blockShape[a] as number) : 1)) as Vec3;
   const ids = new Float64Array(shape[0] * shape[1] * shape[2]);
-  const base = r.block * ID_BASE;
-  const [, by, bx] = r.shape;
+  const base = block * ID_BASE;
+  const [, by, bx] = blockShape;
   let i = 0;
   for (let z = 0; z < shape[0]; z++)
     for (let y = 0; y < shape[1]; y++)
       for (let x = 0; x < shape[2]; x++, i++) {
-        const l = r.labels[((lo[0] + z) * by + (lo[1] + y)) * bx + (lo[2] + x)] as number;
+        const l = labels[((lo[0] + z) * by + (lo[1] + y)) * bx + (lo[2] + x)] as number;
         ids[i] = l === 0 ? 0 : base + l;
       }
   return { side, shape, ids };
+}
+
+/**
+ * The layers block `block` (grid index `index`) sends: for each allowed direction d toward an existing
+ * neighbour, keyed by the pair [lower block, d's index] that both sides of the pair use.
+ */
+export function blockLayers(labels: Uint32Array, blockShape: Vec3, block: number, index: Vec3, counts: Vec3, dirs: readonly Vec3[]): [[number, number], Layer][] {
+  const out: [[number, number], Layer][] = [];
+  const [cz, cy, cx] = counts;
+  const inside = (i: Vec3) => i[0] >= 0 && i[1] >= 0 && i[2] >= 0 && i[0] < cz && i[1] < cy && i[2] < cx;
+  dirs.forEach((d, di) => {
+    const up: Vec3 = [index[0] + d[0], index[1] + d[1], index[2] + d[2]];
+    if (inside(up)) out.push([[block, di], layerFacing(labels, blockShape, block, d, 0)]);
+    const down: Vec3 = [index[0] - d[0], index[1] - d[1], index[2] - d[2]];
+    if (inside(down)) out.push([[(down[0] * cy + down[1]) * cx + down[2], di], layerFacing(labels, blockShape, block, [-d[0], -d[1], -d[2]], 1)]);
+  });
+  return out;
 }
 
 /** Equivalent id pairs between A's layer and N's layer for direction d. */

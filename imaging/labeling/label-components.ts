@@ -20,11 +20,13 @@ import { ImageRDD, setLabelImplementation } from '../image-rdd.js';
 import { normalizeConnectivity } from '../kernels/index.js';
 import { RoiNode } from '../nodes/roi.js';
 import { positiveDirections, reach } from './boundary.js';
-import { LocalLabelNode, type LocalLabels } from './local-labels.js';
+import { labelMask, LocalLabelNode, type LocalLabels } from './local-labels.js';
+import { regionDependency } from '../nodes/region-dependency.js';
+import { readRegion } from '../image-node.js';
 import { shapeRow, type ShapeRow } from './partials.js';
 import { labelByPropagation } from './propagate.js';
 import { resolveEquivalences, type ResolveOptions } from './resolve.js';
-import { emitLayers, labelRows, mergeRowsFn, pairEdges } from './steps.js';
+import { labelRows, mergeRowsFn, pairEdges } from './steps.js';
 
 export interface LabelOptions extends ResolveOptions {
   /** 6 | 18 | 26 in 3D, 4 | 8 in 2D (6 → 4 and 18/26 → 8 on 2D images). Default 26 (8 in 2D). */
@@ -115,27 +117,32 @@ function intensitySums(labels: ImageRDD, intensity: ImageRDD): Promise<Map<numbe
     .collectAsMap();
 }
 
-/** The relabel node: block k of the output = lookup(table k, local labels of block k). */
+/**
+ * The relabel node: block k of the output = lookup(table k, labels of block k). The block's local
+ * labels are recomputed from the mask (deterministic, and cheaper than keeping them).
+ */
 export class RelabelNode {
   readonly op = 'image.relabel';
   readonly partitioner = null;
   tables: RDD<[number, [number, number][]]> | null;
   constructor(
-    private readonly local: RDD<LocalLabels>,
+    private readonly mask: RDD<Block>,
     tables: RDD<[number, [number, number][]]> | null,
-    readonly params: { readonly meta: ImageMeta },
+    readonly params: { readonly meta: ImageMeta; readonly mask: ImageMeta; readonly connectivity: number },
     private readonly resolve: (() => Promise<Resolved>) | null,
   ) {
     this.tables = tables;
   }
   get parents(): readonly RDD<unknown>[] {
-    return this.tables === null ? [this.local as RDD<unknown>] : [this.local as RDD<unknown>, this.tables as RDD<unknown>];
+    return this.tables === null ? [this.mask as RDD<unknown>] : [this.mask as RDD<unknown>, this.tables as RDD<unknown>];
   }
   numPartitions(): number {
     return numBlocks(this.params.meta);
   }
   dependencies(): readonly Dependency[] {
-    return this.parents.map((rdd) => ({ kind: 'narrow' as const, rdd, getParents: (p: number) => [p] }));
+    const deps: Dependency[] = [regionDependency(this.mask, this.params.mask, this.params.meta, (b) => b)];
+    if (this.tables !== null) deps.push({ kind: 'narrow', rdd: this.tables as RDD<unknown>, getParents: (p: number) => [p] });
+    return deps;
   }
   async prepare(): Promise<void> {
     if (this.tables === null && this.resolve !== null) this.tables = (await this.resolve()).tables;
@@ -145,19 +152,15 @@ export class RelabelNode {
   }
   compute(split: number, tc: TaskContext, emit: (b: Block) => void): void {
     if (this.tables === null) throw new Error('relabel ran before its equivalences were resolved');
-    let rec: LocalLabels | null = null;
-    this.local.iterate(split, tc, (r) => void (rec = r));
-    const local = rec as LocalLabels | null;
-    if (local === null) throw new Error(`relabel: block ${split} has no local labels`);
-    const lut = new Uint32Array(local.n + 1);
+    const grid = gridOf(this.params.meta);
+    const box = blockBox(grid, split);
+    const out = new Uint32Array(box.shape[0] * box.shape[1] * box.shape[2]);
+    const n = labelMask(readRegion(this.mask, this.params.mask, box, tc), box.shape, this.params.connectivity, out);
+    const lut = new Uint32Array(n + 1);
     this.tables.iterate(split, tc, ([, entries]) => {
       for (const [l, label] of entries) lut[l] = label;
     });
-    const out = new Uint32Array(local.labels.length);
-    const src = local.labels;
-    for (let i = 0; i < src.length; i++) out[i] = lut[src[i] as number] as number;
-    const grid = gridOf(this.params.meta);
-    const box = blockBox(grid, split);
+    for (let i = 0; i < out.length; i++) out[i] = lut[out[i] as number] as number;
     emit({ index: blockIndex(grid, split), origin: box.origin, shape: box.shape, data: out });
   }
 }
@@ -179,18 +182,19 @@ export function labelComponents(img: ImageRDD, options: LabelOptions = {}): Labe
     throw new TypeError(`labelComponents: method must be 'blocks' or 'propagate', got '${String(options.method)}'`);
   }
   const ctx = img.context;
+  const dirs = positiveDirections(reach(connectivity), img.ndim === 2);
   const localNode = new LocalLabelNode(img.blocks, intensity?.blocks ?? img.blocks, {
     mask: img.meta,
     intensity: intensity?.meta ?? img.meta,
     connectivity,
+    dirs,
   });
   const local = new RDD<LocalLabels>(ctx, localNode as unknown as RDD<LocalLabels>['node']).persist('MEMORY_AND_DISK');
   const n = numBlocks(img.meta);
-  const dirs = positiveDirections(reach(connectivity), img.ndim === 2);
   const k = reach(connectivity);
   let memo: Promise<Resolved> | null = null;
-  const resolve = (): Promise<Resolved> => (memo ??= resolveAll(local, n, dirs, k, gridOf(img.meta).counts, options));
-  const node = new RelabelNode(local, null, { meta }, resolve);
+  const resolve = (): Promise<Resolved> => (memo ??= resolveAll(local, n, dirs, k, options));
+  const node = new RelabelNode(img.blocks, null, { meta, mask: img.meta, connectivity }, resolve);
   return new LabeledImage(new RDD<Block>(ctx, node as unknown as RDD<Block>['node']), meta, resolve, intensity);
 }
 
@@ -199,11 +203,10 @@ async function resolveAll(
   n: number,
   dirs: ReturnType<typeof positiveDirections>,
   k: number,
-  counts: [number, number, number],
   options: ResolveOptions,
 ): Promise<Resolved> {
   const edges = local
-    .flatMap(emitLayers, { dirs, counts })
+    .flatMap((r) => r.layers)
     .groupByKey()
     .flatMap(pairEdges, { dirs, k })
     .distinct();

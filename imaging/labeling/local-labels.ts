@@ -11,24 +11,31 @@ import { gridOf, numBlocks, readRegion } from '../image-node.js';
 import { labelBlock } from '../kernels/index.js';
 import { regionDependency } from '../nodes/region-dependency.js';
 import { F, ROW } from './partials.js';
+import { blockLayers, type Layer } from './boundary.js';
+import type { TypedArray } from '../dtype.js';
 
-export const ID_BASE = 2 ** 32;
+export { ID_BASE } from './partials.js';
 
-/** A block's local labels and the partial statistics of each (row l-1 for label l). */
+/**
+ * What block labeling keeps of a block: the number of local labels, the partial statistics of each
+ * (row l-1 for label l) and the boundary layers its neighbours need. Not the label array itself:
+ * the relabel step recomputes it from the mask (labelBlock is deterministic and cheaper than
+ * caching and decoding 4 bytes per voxel).
+ */
 export interface LocalLabels {
   readonly block: number;
   readonly index: Vec3;
-  readonly origin: Vec3;
-  readonly shape: Vec3;
-  readonly labels: Uint32Array;
   readonly n: number;
   readonly rows: Float64Array;
+  readonly layers: [[number, number], Layer][];
 }
 
 export interface LocalLabelParams {
   readonly mask: ImageMeta;
   readonly intensity: ImageMeta | null;
   readonly connectivity: number;
+  /** Neighbour directions the connectivity allows (boundary.ts positiveDirections). */
+  readonly dirs: readonly Vec3[];
 }
 
 export class LocalLabelNode {
@@ -60,9 +67,8 @@ export class LocalLabelNode {
     const grid = gridOf(meta);
     const box = blockBox(grid, split);
     const src = readRegion(this.mask, meta, box, tc);
-    const mask = src instanceof Uint8Array ? src : Uint8Array.from(src, (v) => (v !== 0 ? 1 : 0));
-    const labels = new Uint32Array(mask.length);
-    const n = labelBlock(mask, box.shape, this.params.connectivity as 26, labels);
+    const labels = new Uint32Array(src.length);
+    const n = labelMask(src, box.shape, this.params.connectivity, labels);
     const intensity =
       this.intensity === null || this.params.intensity === null
         ? null
@@ -70,8 +76,15 @@ export class LocalLabelNode {
           ? src
           : readRegion(this.intensity, this.params.intensity, box, tc);
     const rows = partialRows(labels, n, box.shape, box.origin, meta.shape, intensity);
-    emit({ block: split, index: blockIndex(grid, split), origin: box.origin, shape: box.shape, labels, n, rows });
+    const index = blockIndex(grid, split);
+    emit({ block: split, index, n, rows, layers: blockLayers(labels, box.shape, split, index, grid.counts, this.params.dirs) });
   }
+}
+
+/** Labels a block of any dtype (foreground = non-zero) into `out`; returns the label count. */
+export function labelMask(src: TypedArray, shape: Vec3, connectivity: number, out: Uint32Array): number {
+  const mask = src instanceof Uint8Array ? src : Uint8Array.from(src, (v) => (v !== 0 ? 1 : 0));
+  return labelBlock(mask, shape, connectivity as 26, out);
 }
 
 /** Fills one row of partial statistics per label. */

@@ -6,6 +6,9 @@
  */
 import { symmetricEigenvalues3 } from '../kernels/index.js';
 
+/** Provisional global label ids: block number * ID_BASE + local label (no serial chain over blocks). */
+export const ID_BASE = 2 ** 32;
+
 export const ROW = 18;
 export const F = {
   count: 0,

@@ -81,8 +81,8 @@ forMasters(
       mask.unpersist();
     });
 
-    it('a labeled image keeps its block labels: labels, count and statistics after the first job need no mask', async () => {
-      const labels = phantom().threshold({ above: 250 }).labelComponents();
+    it('labeling resolves once: after the first job, labels, count and statistics of a cached mask need no voxel work', async () => {
+      const labels = phantom().threshold({ above: 250 }).cache().labelComponents();
       expect(await voxelWork(ctx(), () => labels.toArray())).toEqual({ 'image.synthetic': VOXELS, 'image.threshold': VOXELS });
       expect(await voxelWork(ctx(), async () => [await labels.toArray(), await labels.componentCount(), await labels.shapeStats()])).toEqual({});
     });
