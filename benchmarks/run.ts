@@ -1,11 +1,13 @@
 /**
- * `npm run bench`: runs every suite, prints the table, writes benchmarks/results/<suite>.json and
- * the table section of benchmarks/README.md.
+ * `npm run bench [-- suite]`: runs every suite (or the one named), prints the table, writes
+ * benchmarks/results/<suite>.json and the table section of benchmarks/README.md. The README table
+ * holds every suite with a results file, so running one suite keeps the others' last figures.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { coreBenchmarks } from './core-bench.js';
+import { imagingBenchmarks } from './imaging-bench.js';
 import { machine, table, type BenchRow } from './harness.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -15,7 +17,8 @@ async function main(): Promise<void> {
   const only = process.argv[2];
   const m = machine();
   console.log(`machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, node ${m.node}`);
-  const suites: Record<string, (log: (l: string) => void) => Promise<BenchRow[]>> = { core: coreBenchmarks };
+  const suites: Record<string, (log: (l: string) => void) => Promise<BenchRow[]>> = { core: coreBenchmarks, imaging: imagingBenchmarks };
+  if (only !== undefined && !(only in suites)) throw new Error(`unknown suite '${only}'; the suites are ${Object.keys(suites).join(', ')}`);
   const rows: BenchRow[] = [];
   for (const [name, run] of Object.entries(suites)) {
     if (only !== undefined && only !== name) continue;
@@ -24,16 +27,31 @@ async function main(): Promise<void> {
     writeFileSync(join(benchDir, 'results', `${name}.json`), JSON.stringify({ machine: m, date: new Date().toISOString(), rows: suiteRows }, null, 2));
     rows.push(...suiteRows);
   }
-  const md = table(rows);
-  console.log(`\n${md}`);
-  writeReadme(md, m);
+  console.log(`\n${table(rows)}`);
+  writeReadme(Object.keys(suites));
 }
 
-function writeReadme(md: string, m: ReturnType<typeof machine>): void {
+interface SavedSuite {
+  readonly machine: ReturnType<typeof machine>;
+  readonly date: string;
+  readonly rows: BenchRow[];
+}
+
+/** The README section: one table per suite, in suite order, each with its date and machine. */
+function writeReadme(order: readonly string[]): void {
+  const dir = join(benchDir, 'results');
+  const saved = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length));
+  const names = [...order, ...saved.filter((n) => !order.includes(n)).sort()];
+  const parts = names.map((name) => {
+    if (!saved.includes(name)) return `### ${name}\n\n(not measured yet: run \`npm run bench -- ${name}\`)`;
+    const s = JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as SavedSuite;
+    const m = s.machine;
+    return `### ${name}\n\nMeasured ${s.date.slice(0, 10)} on ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, Node ${m.node}.\n\n${table(s.rows)}`;
+  });
   const file = join(benchDir, 'README.md');
   const begin = '<!-- results:begin -->';
   const end = '<!-- results:end -->';
-  const section = `${begin}\nMeasured ${new Date().toISOString().slice(0, 10)} on ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, Node ${m.node}.\n\n${md}\n${end}`;
+  const section = `${begin}\n${parts.join('\n\n')}\n${end}`;
   const text = existsSync(file) ? readFileSync(file, 'utf8') : `# Benchmarks\n\n${begin}\n${end}\n`;
   const i = text.indexOf(begin);
   const j = text.indexOf(end);

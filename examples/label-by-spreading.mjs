@@ -40,7 +40,10 @@ const above = Number(opt.above);
 const connectivity = Number(opt.connectivity);
 // 6, 18, 26: a neighbour step changes at most 1, 2 or 3 coordinates.
 const maxAxes = { 6: 1, 18: 2, 26: 3 }[connectivity];
-if (maxAxes === undefined) throw new TypeError(`--connectivity must be 6, 18 or 26, got ${opt.connectivity}`);
+if (maxAxes === undefined) {
+  console.error(`--connectivity must be 6, 18 or 26, got ${opt.connectivity}`);
+  process.exit(2);
+}
 const offsets = [];
 for (let dz = -1; dz <= 1; dz++)
   for (let dy = -1; dy <= 1; dy++)

@@ -9,8 +9,8 @@
  *   npm run build
  *   node examples/roi-by-filter.mjs [--shape 32,32,32] [--roi 4,8,2,20,24,30] [--json]
  *
- * --roi x0,y0,z0,x1,y1,z1 is the half-open box [x0, x1) x [y0, y1) x [z0, z1). Common flags: see
- * threshold-by-filter.mjs.
+ * --roi x0,y0,z0,x1,y1,z1 is the half-open box [x0, x1) x [y0, y1) x [z0, z1); the default is the
+ * central half of each axis. Common flags: see threshold-by-filter.mjs.
  */
 // Inside this repository 'voxelflow' resolves to the package itself (Node's package self-reference
 // through the "exports" map of ../package.json, i.e. ../dist/index.js: run `npm run build` first).
@@ -24,13 +24,18 @@ const { values: opt } = parseArgs({
     block: { type: 'string' },
     master: { type: 'string', default: 'local[2]' },
     json: { type: 'boolean', default: false },
-    roi: { type: 'string', default: '4,8,2,20,24,30' },
+    roi: { type: 'string' },
   },
 });
 const shape = opt.shape.split(',').map(Number);
-const box = opt.roi.split(',').map(Number);
+const extent = [shape[2], shape[1], shape[0]]; // [x, y, z]
+const box = opt.roi ? opt.roi.split(',').map(Number) : [...extent.map((n) => n >> 2), ...extent.map((n) => n - (n >> 2))];
 const min = box.slice(0, 3);
 const max = box.slice(3, 6);
+if (box.length !== 6 || min.some((lo, a) => !(Number.isInteger(lo) && Number.isInteger(max[a]) && lo >= 0 && lo < max[a] && max[a] <= extent[a]))) {
+  console.error(`--roi must be x0,y0,z0,x1,y1,z1 with 0 <= min < max <= ${extent.join(',')} (the image as x,y,z), got ${opt.roi}`);
+  process.exit(2);
+}
 
 const ctx = await Context.create({ master: opt.master });
 try {

@@ -25,9 +25,15 @@ interface ScriptVolume {
   readonly data: number[];
 }
 
+const EXAMPLES = ['threshold-by-filter.mjs', 'roi-by-filter.mjs', 'box-filter-by-spread.mjs', 'label-by-spreading.mjs'];
+
+async function run(name: string, args: readonly string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'examples', name), ...args], { cwd: root, timeout: 30_000 });
+  return stdout;
+}
+
 async function runExample(name: string, ...args: string[]): Promise<ScriptVolume> {
-  const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'examples', name), ...COMMON, ...args], { cwd: root, timeout: 30_000 });
-  return JSON.parse(stdout) as ScriptVolume;
+  return JSON.parse(await run(name, [...COMMON, ...args])) as ScriptVolume;
 }
 
 /** Same shape and dtype, and every voxel within `tolerance` (0: equal). */
@@ -68,9 +74,19 @@ describe('examples/ agree with the operators', () => {
 
   it('box-filter-by-spread.mjs equals img.boxFilter(1) in constant mode, to float32 rounding', async () => {
     const script = await runExample('box-filter-by-spread.mjs');
-    // The example sums v/27 in float64, the operator sums v and divides: equal up to about one
-    // float32 ulp of values below 1200 (1.2e-4).
+    // The example sums v/27 in float64, the operator sums v and divides: equal within two float32
+    // ulps of values below 2048 (an ulp there is 1.2e-4).
     await expectSameVolume(script, img.boxFilter(1, { mode: 'constant' }), 2e-4);
+  });
+
+  it('every example prints a summary without --json', async () => {
+    const outputs = await Promise.all(EXAMPLES.map((name) => run(name, ['--shape', '12,12,12'])));
+    expect(outputs.map((out) => out.split('\n')[0])).toEqual([
+      expect.stringMatching(/^threshold v > 300 on a 12x12x12 .* \d+ of 1728 voxels are foreground$/),
+      expect.stringMatching(/^ROI x \[3, 9\), y \[3, 9\), z \[3, 9\) of a 12x12x12/),
+      expect.stringMatching(/^3x3x3 box filter by spreading on a 12x12x12/),
+      expect.stringMatching(/^labeling of v > 300 on a 12x12x12 .* 26-connected$/),
+    ]);
   });
 
   for (const connectivity of [6, 26] as const) {
