@@ -2,11 +2,11 @@
  * Runs one task attempt against the blocks the scheduler resolved for it. Shared by every executor:
  * the inline runner calls it on the driver's live RDDs, worker threads on RDDs rebuilt from a plan.
  */
-import { decode, encode } from '../codec.js';
 import { FetchFailedError } from '../errors.js';
 import { runResultOp } from '../result-ops.js';
 import { TaskContext, type BlockSource, type StorageLevel } from '../task-context.js';
-import { readBlock, toShared, type BlockRef } from '../storage/block-ref.js';
+import { readBlock, type BlockRef } from '../storage/block-ref.js';
+import { decodeRecords, encodeRecords } from '../storage/record-codec.js';
 import type { CachePut, StageWork, TaskInputs } from './executor.js';
 import { writeShuffle, type ShuffleOutput } from './shuffle-writer.js';
 
@@ -107,7 +107,7 @@ class TaskBlocks implements BlockSource {
     }
     let records: unknown[];
     try {
-      records = decode<unknown[]>(readBlock(ref));
+      records = decodeRecords(readBlock(ref));
     } catch {
       return undefined; // a lost cache block is recomputed from lineage
     }
@@ -116,7 +116,7 @@ class TaskBlocks implements BlockSource {
   }
 
   putCached(rddId: number, split: number, records: unknown[], level: StorageLevel): void {
-    const bytes = toShared(encode(records));
+    const bytes = encodeRecords(records);
     this.puts.push({ rddId, split, level, bytes });
     this.cached.set(`${rddId}:${split}`, { kind: 'mem', bytes });
   }

@@ -8,7 +8,7 @@ import { blockBox, blockIndex } from '../block-grid.js';
 import type { Block, ImageMeta } from '../block.js';
 import type { Vec3 } from '../box.js';
 import { gridOf, numBlocks, readRegion } from '../image-node.js';
-import { labelBlock } from '../kernels/index.js';
+import { labelBlock, labelScratchLength } from '../kernels/index.js';
 import { regionDependency } from '../nodes/region-dependency.js';
 import { F, ROW } from './partials.js';
 import { blockLayers, type Layer } from './boundary.js';
@@ -67,7 +67,7 @@ export class LocalLabelNode {
     const grid = gridOf(meta);
     const box = blockBox(grid, split);
     const src = readRegion(this.mask, meta, box, tc);
-    const labels = new Uint32Array(src.length);
+    const labels = threadLabels(src.length);
     const n = labelMask(src, box.shape, this.params.connectivity, labels);
     const intensity =
       this.intensity === null || this.params.intensity === null
@@ -84,7 +84,20 @@ export class LocalLabelNode {
 /** Labels a block of any dtype (foreground = non-zero) into `out`; returns the label count. */
 export function labelMask(src: TypedArray, shape: Vec3, connectivity: number, out: Uint32Array): number {
   const mask = src instanceof Uint8Array ? src : Uint8Array.from(src, (v) => (v !== 0 ? 1 : 0));
-  return labelBlock(mask, shape, connectivity as 26, out);
+  const need = labelScratchLength(shape);
+  if (unionScratch.length < need) unionScratch = new Uint32Array(need);
+  return labelBlock(mask, shape, connectivity as 26, out, unionScratch);
+}
+
+// Per-thread buffers reused across blocks (tasks on a thread run one at a time): allocating and
+// zeroing several MB per block made concurrent threads contend on the allocator.
+let unionScratch = new Uint32Array(0);
+let labelsScratch = new Uint32Array(0);
+
+/** A scratch label array of `n` voxels, valid until the next call on this thread. */
+function threadLabels(n: number): Uint32Array {
+  if (labelsScratch.length < n) labelsScratch = new Uint32Array(n);
+  return labelsScratch.subarray(0, n);
 }
 
 /** Fills one row of partial statistics per label. */

@@ -12,7 +12,7 @@ import type { TaskContext } from '../../core/index.js';
 import type { ImageMeta } from '../block.js';
 import { clip, grow, type Box } from '../box.js';
 import type { TypedArray } from '../dtype.js';
-import { boxFilter, type BoxFilterMode } from '../kernels/index.js';
+import { boxFilter, boxFilterScratchLength, type BoxFilterMode } from '../kernels/index.js';
 import { UnaryRegionNode } from './region-node.js';
 
 export interface BoxFilterParams {
@@ -33,7 +33,7 @@ export class BoxFilterNode extends UnaryRegionNode<BoxFilterParams> {
     const inBox = this.need(box);
     const src = this.input(box, tc);
     const out = new Float32Array(box.shape[0] * box.shape[1] * box.shape[2]);
-    boxFilter(src, inBox.shape, inBox.origin, this.meta.shape, box.origin, box.shape, this.params.radius, this.params.mode, out);
+    boxFilter(src, inBox.shape, inBox.origin, this.meta.shape, box.origin, box.shape, this.params.radius, this.params.mode, out, scratchFor(inBox));
     const scale = this.flatAxesScale();
     if (scale !== 1) for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) * scale;
     tc.count(`voxels:${this.op}`, out.length);
@@ -50,4 +50,13 @@ export class BoxFilterNode extends UnaryRegionNode<BoxFilterParams> {
   describe(): string {
     return `boxFilter(r=${this.params.radius}, ${this.params.mode})`;
   }
+}
+
+// One scratch buffer per thread, grown as needed: tasks on a thread run one at a time, and allocating
+// (and zeroing) tens of MB per block made concurrent threads contend on the allocator.
+let scratch = new Float32Array(0);
+function scratchFor(inBox: Box): Float32Array {
+  const n = boxFilterScratchLength(inBox.shape);
+  if (scratch.length < n) scratch = new Float32Array(n);
+  return scratch;
 }
