@@ -47,7 +47,7 @@ export class Images {
       throw new TypeError(`fromArray: shape ${shape.join('x')} has ${shape[0] * shape[1] * shape[2]} voxels but the array has ${data.length}`);
     }
     const meta = makeMeta(shape, dtype, options.blockShape, options.spacing);
-    return this.image(new ArraySourceNode({ meta, data }), meta);
+    return this.image(new ArraySourceNode({ meta, data: this.ctx.broadcast(data) }), meta);
   }
 
   /** A seeded phantom of any size, generated block by block: 'blobs' or 'bone'. */
