@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runAnalyze } from './analyze.js';
 import { runDemo } from './demo.js';
+import { runDoctor } from './doctor.js';
 import { UsageError } from './usage-error.js';
 
 interface Command {
@@ -17,6 +18,7 @@ interface Command {
 const commands: Record<string, Command> = {
   analyze: { summary: 'read an image, crop, box-filter, threshold, label components and measure them', run: runAnalyze },
   demo: { summary: 'label and measure the pores of a 256^3 porous-bone phantom; writes voxelflow-demo/', run: runDemo },
+  doctor: { summary: 'show which kernels run native or TypeScript, and which optional parts this machine has', run: runDoctor },
 };
 
 function help(): string {

@@ -8,7 +8,8 @@ import { blockBox, blockIndex } from '../block-grid.js';
 import type { Block, ImageMeta } from '../block.js';
 import type { Vec3 } from '../box.js';
 import { gridOf, numBlocks, readRegion } from '../image-node.js';
-import { labelBlock, labelScratchLength } from '../kernels/index.js';
+import { labelScratchLength } from '../kernels/index.js';
+import { kernels } from '../../native/index.js';
 import { regionDependency } from '../nodes/region-dependency.js';
 import { F, ROW } from './partials.js';
 import { blockLayers, type Layer } from './boundary.js';
@@ -86,7 +87,7 @@ export function labelMask(src: TypedArray, shape: Vec3, connectivity: number, ou
   const mask = src instanceof Uint8Array ? src : Uint8Array.from(src, (v) => (v !== 0 ? 1 : 0));
   const need = labelScratchLength(shape);
   if (unionScratch.length < need) unionScratch = new Uint32Array(need);
-  return labelBlock(mask, shape, connectivity as 26, out, unionScratch);
+  return kernels.labelBlock(mask, shape, connectivity as 26, out, unionScratch);
 }
 
 // Per-thread buffers reused across blocks (tasks on a thread run one at a time): allocating and

@@ -3,7 +3,7 @@ import type { TaskContext } from '../../core/index.js';
 import type { ImageMeta } from '../block.js';
 import type { Box } from '../box.js';
 import type { TypedArray } from '../dtype.js';
-import { threshold } from '../kernels/index.js';
+import { kernels } from '../../native/index.js';
 import { UnaryRegionNode } from './region-node.js';
 
 export interface ThresholdParams {
@@ -21,7 +21,7 @@ export class ThresholdNode extends UnaryRegionNode<ThresholdParams> {
   region(box: Box, tc: TaskContext): TypedArray {
     const src = this.input(box, tc);
     const out = new Uint8Array(src.length);
-    threshold(src, this.params.above, this.params.below, out);
+    kernels.threshold(src, this.params.above, this.params.below, out);
     tc.count(`voxels:${this.op}`, out.length);
     return out;
   }

@@ -1,0 +1,19 @@
+# node-gyp build of the native kernels (see native/build.mjs, run during `npm install`).
+{
+  "targets": [
+    {
+      "target_name": "voxelflow_native",
+      "sources": ["src/addon.cc"],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "cflags": ["-O3", "-fno-exceptions"],
+      "cflags_cc": ["-std=c++17", "-O3", "-fno-exceptions"],
+      "cflags_cc!": ["-std=gnu++17", "-std=gnu++14", "-std=gnu++1y"],
+      "xcode_settings": {
+        "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
+        "GCC_OPTIMIZATION_LEVEL": "3"
+      },
+      "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/std:c++17", "/O2"] } }
+    }
+  ]
+}

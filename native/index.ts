@@ -1,0 +1,133 @@
+/**
+ * voxelflow native kernels: one loader that picks the C++ (N-API) kernel where the addon was built and
+ * loaded, and the TypeScript twin from `imaging/kernels` otherwise. Both have the same signature, the
+ * same argument checks and errors (invalid calls are handed to the TypeScript twin, which throws), and
+ * give identical outputs (test/native/parity.test.ts). `VOXELFLOW_NATIVE=0` forces TypeScript. The
+ * addon is built best-effort by `npm install` (native/build.mjs); `voxelflow doctor` shows the outcome.
+ *
+ * @example
+ *   import { backends, kernels } from './index.js';
+ *   const mask = new Uint8Array(4);
+ *   kernels.threshold(new Float32Array([0, 5, 10, NaN]), 1, null, mask); // 2, mask = [0, 1, 1, 0]
+ *   console.log(backends()); // { threshold: 'native', labelBlock: 'native', boxFilter: 'typescript', ... }
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import * as ts from '../imaging/kernels/index.js';
+import type { Connectivity } from '../imaging/kernels/index.js';
+import type { TypedArray } from '../imaging/dtype.js';
+import type { Shape3 } from '../imaging/volume.js';
+
+/** Which implementation runs a kernel. */
+export type Backend = 'native' | 'typescript';
+
+/** The kernels the loader dispatches. */
+export type KernelName = 'threshold' | 'labelBlock' | 'boxFilter' | 'labelStats';
+
+/** Whether the addon loaded: `loaded` with its path, or why not (`disabled` by the env, `absent`). */
+export type NativeStatus =
+  | { readonly state: 'loaded'; readonly path: string }
+  | { readonly state: 'disabled'; readonly reason: string }
+  | { readonly state: 'absent'; readonly reason: string };
+
+/** The functions the addon exports (src/addon.cc); arguments are checked by the wrappers below. */
+interface Addon {
+  threshold(src: TypedArray, bounds: number, above: number, below: number, out: Uint8Array): number;
+  labelBlock(mask: Uint8Array, z: number, y: number, x: number, steps: number, out: Uint32Array, scratch: Uint32Array | undefined): number;
+}
+
+// The addon sits in native/build/Release; this file runs as native/index.ts (tests) or dist/native/index.js.
+const CANDIDATES = ['./build/Release/voxelflow_native.node', '../../native/build/Release/voxelflow_native.node'];
+
+function load(): { addon: Addon | null; status: NativeStatus } {
+  if (process.env['VOXELFLOW_NATIVE'] === '0') {
+    return { addon: null, status: { state: 'disabled', reason: 'VOXELFLOW_NATIVE=0' } };
+  }
+  const path = CANDIDATES.map((c) => fileURLToPath(new URL(c, import.meta.url))).find((p) => existsSync(p));
+  if (path === undefined) {
+    return { addon: null, status: { state: 'absent', reason: "no native/build/Release/voxelflow_native.node; run 'npm run build:native'" } };
+  }
+  try {
+    const addon = createRequire(import.meta.url)(path) as Partial<Addon>;
+    if (typeof addon.threshold !== 'function' || typeof addon.labelBlock !== 'function') {
+      return { addon: null, status: { state: 'absent', reason: `${path} lacks kernels (stale build?); run 'npm run build:native'` } };
+    }
+    return { addon: addon as Addon, status: { state: 'loaded', path } };
+  } catch (err) {
+    const message = err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err);
+    return { addon: null, status: { state: 'absent', reason: `cannot load ${path}: ${message}` } };
+  }
+}
+
+const { addon, status } = load();
+
+/** Whether the native addon loaded in this thread, and if not, why. */
+export function nativeStatus(): NativeStatus {
+  return status;
+}
+
+/** The backend each kernel runs on in this thread. */
+export function backends(): Record<KernelName, Backend> {
+  const native: Backend = addon !== null ? 'native' : 'typescript';
+  return { threshold: native, labelBlock: native, boxFilter: 'typescript', labelStats: 'typescript' };
+}
+
+const isBound = (v: unknown): boolean => v === null || typeof v === 'number';
+
+/** `threshold` of imaging/kernels, run natively. */
+function nativeThreshold(native: Addon): typeof ts.threshold {
+  return (src, above, below, out) => {
+    if (!isBound(above) || !isBound(below) || (above === null && below === null) || !(out instanceof Uint8Array) || out.length < src.length) {
+      return ts.threshold(src, above, below, out);
+    }
+    const bounds = above === null ? 2 : below === null ? 1 : 0;
+    return native.threshold(src, bounds, above ?? 0, below ?? 0, out);
+  };
+}
+
+// Normalized connectivity → the most axes a neighbour step may change (label_block.h's `steps`).
+const STEPS: Readonly<Record<number, number>> = { 4: 1, 6: 1, 8: 2, 18: 2, 26: 3 };
+
+/** `labelBlock` of imaging/kernels, run natively. */
+function nativeLabelBlock(native: Addon): typeof ts.labelBlock {
+  return (mask: Uint8Array, shape: Shape3, connectivity: Connectivity, out: Uint32Array, scratch?: Uint32Array) => {
+    const valid = shape.every((v) => Number.isInteger(v) && v >= 1) && STEPS[connectivity] !== undefined;
+    const count = shape[0] * shape[1] * shape[2];
+    const table = valid ? ts.labelScratchLength(shape) : 0;
+    if (
+      !valid ||
+      !(mask instanceof Uint8Array) ||
+      !(out instanceof Uint32Array) ||
+      mask.length < count ||
+      out.length < count ||
+      table > 0xffffffff ||
+      (scratch !== undefined && (!(scratch instanceof Uint32Array) || scratch.length < table))
+    ) {
+      return ts.labelBlock(mask, shape, connectivity, out, scratch);
+    }
+    const steps = STEPS[ts.normalizeConnectivity(shape, connectivity)]!;
+    return native.labelBlock(mask, shape[0], shape[1], shape[2], steps, out, scratch);
+  };
+}
+
+/** The kernels, each on its backend (see `backends()`); signatures are those of imaging/kernels. */
+export const kernels: {
+  readonly threshold: typeof ts.threshold;
+  readonly labelBlock: typeof ts.labelBlock;
+  readonly boxFilter: typeof ts.boxFilter;
+  readonly labelStats: typeof ts.labelStats;
+} = Object.freeze({
+  threshold: addon !== null ? nativeThreshold(addon) : ts.threshold,
+  labelBlock: addon !== null ? nativeLabelBlock(addon) : ts.labelBlock,
+  boxFilter: ts.boxFilter,
+  labelStats: ts.labelStats,
+});
+
+/** The TypeScript twins, whatever the backend: for parity tests and benchmarks. */
+export const typescriptKernels: typeof kernels = Object.freeze({
+  threshold: ts.threshold,
+  labelBlock: ts.labelBlock,
+  boxFilter: ts.boxFilter,
+  labelStats: ts.labelStats,
+});

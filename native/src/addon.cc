@@ -1,0 +1,116 @@
+// N-API entry of the native kernels. The TypeScript loader (native/index.ts) validates arguments with
+// the same checks and messages as the TypeScript twins; the checks here only keep a bad call from
+// touching memory outside the arrays. Typed arrays are read in place (SharedArrayBuffer-backed ones
+// too): napi_get_typedarray_info hands out the data pointer without copying.
+#include <napi.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "label_block.h"
+#include "threshold.h"
+
+namespace {
+
+struct View {
+  napi_typedarray_type type;
+  size_t length;
+  void* data;
+};
+
+bool GetView(const Napi::Env& env, const Napi::Value& value, const char* name, View* view) {
+  if (!value.IsTypedArray()) {
+    Napi::TypeError::New(env, std::string(name) + " must be a typed array").ThrowAsJavaScriptException();
+    return false;
+  }
+  napi_status status =
+      napi_get_typedarray_info(env, value, &view->type, &view->length, &view->data, nullptr, nullptr);
+  if (status != napi_ok) {
+    Napi::Error::New(env, std::string("cannot read ") + name).ThrowAsJavaScriptException();
+    return false;
+  }
+  return true;
+}
+
+bool Fail(const Napi::Env& env, const std::string& message) {
+  Napi::RangeError::New(env, message).ThrowAsJavaScriptException();
+  return false;
+}
+
+template <typename T>
+size_t ThresholdOf(const View& src, voxelflow::Bounds b, double above, double below, uint8_t* out) {
+  return voxelflow::Threshold(static_cast<const T*>(src.data), src.length, b, above, below, out);
+}
+
+// threshold(src, bounds, above, below, out): count. bounds: 0 between, 1 above only, 2 below only.
+Napi::Value Threshold(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  View src, out;
+  if (!GetView(env, info[0], "src", &src) || !GetView(env, info[4], "out", &out)) return env.Undefined();
+  if (out.type != napi_uint8_array) return Fail(env, "out must be a Uint8Array"), env.Undefined();
+  if (out.length < src.length) return Fail(env, "out is shorter than src"), env.Undefined();
+  const int bounds = info[1].As<Napi::Number>().Int32Value();
+  if (bounds < 0 || bounds > 2) return Fail(env, "bounds must be 0, 1 or 2"), env.Undefined();
+  const auto b = static_cast<voxelflow::Bounds>(bounds);
+  const double above = info[2].As<Napi::Number>().DoubleValue();
+  const double below = info[3].As<Napi::Number>().DoubleValue();
+  uint8_t* o = static_cast<uint8_t*>(out.data);
+  size_t count;
+  switch (src.type) {
+    case napi_uint8_array: count = ThresholdOf<uint8_t>(src, b, above, below, o); break;
+    case napi_uint16_array: count = ThresholdOf<uint16_t>(src, b, above, below, o); break;
+    case napi_int16_array: count = ThresholdOf<int16_t>(src, b, above, below, o); break;
+    case napi_uint32_array: count = ThresholdOf<uint32_t>(src, b, above, below, o); break;
+    case napi_int32_array: count = ThresholdOf<int32_t>(src, b, above, below, o); break;
+    case napi_float32_array: count = ThresholdOf<float>(src, b, above, below, o); break;
+    case napi_float64_array: count = ThresholdOf<double>(src, b, above, below, o); break;
+    default: return Fail(env, "src must be u8, u16, i16, u32, i32, f32 or f64"), env.Undefined();
+  }
+  return Napi::Number::New(env, static_cast<double>(count));
+}
+
+// labelBlock(mask, z, y, x, steps, out, scratch | undefined): n. steps: 1 (4/6), 2 (8/18), 3 (26).
+Napi::Value LabelBlock(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  View mask, out;
+  if (!GetView(env, info[0], "mask", &mask) || !GetView(env, info[5], "out", &out)) return env.Undefined();
+  const int64_t Z = info[1].As<Napi::Number>().Int64Value();
+  const int64_t Y = info[2].As<Napi::Number>().Int64Value();
+  const int64_t X = info[3].As<Napi::Number>().Int64Value();
+  const int steps = info[4].As<Napi::Number>().Int32Value();
+  if (Z < 1 || Y < 1 || X < 1) return Fail(env, "shape must be positive"), env.Undefined();
+  if (steps < 1 || steps > 3) return Fail(env, "steps must be 1, 2 or 3"), env.Undefined();
+  const uint64_t count = static_cast<uint64_t>(Z) * Y * X;
+  if (mask.type != napi_uint8_array || out.type != napi_uint32_array) {
+    return Fail(env, "mask must be a Uint8Array and out a Uint32Array"), env.Undefined();
+  }
+  if (mask.length < count || out.length < count) return Fail(env, "mask or out too short"), env.Undefined();
+  const uint64_t tableLength = voxelflow::LabelScratchLength(Z, Y, X);
+  if (tableLength > 0xffffffffull) return Fail(env, "block too large for 32-bit labels"), env.Undefined();
+  std::vector<uint32_t> owned;
+  uint32_t* parent;
+  if (info[6].IsUndefined()) {
+    owned.resize(tableLength);
+    parent = owned.data();
+  } else {
+    View scratch;
+    if (!GetView(env, info[6], "scratch", &scratch)) return env.Undefined();
+    if (scratch.type != napi_uint32_array || scratch.length < tableLength) {
+      return Fail(env, "scratch must be a Uint32Array of labelScratchLength(shape)"), env.Undefined();
+    }
+    parent = static_cast<uint32_t*>(scratch.data);
+  }
+  const uint32_t n = voxelflow::LabelBlock(static_cast<const uint8_t*>(mask.data), Z, Y, X, steps,
+                                           static_cast<uint32_t*>(out.data), parent);
+  return Napi::Number::New(env, n);
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("threshold", Napi::Function::New(env, Threshold, "threshold"));
+  exports.Set("labelBlock", Napi::Function::New(env, LabelBlock, "labelBlock"));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(voxelflow_native, Init)

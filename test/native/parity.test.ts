@@ -1,0 +1,160 @@
+/**
+ * Parity of the native kernels with their TypeScript twins: identical outputs and return values on the
+ * same random inputs, for every dtype, connectivity and odd block shape. Without the addon every test
+ * here is skipped under a name that says so, never passed.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+
+import { ConfigError } from '../../core/index.js';
+import { DTYPES, type DType } from '../../imaging/dtype.js';
+import { type Connectivity, labelScratchLength } from '../../imaging/kernels/index.js';
+import { type Shape3, voxelCount } from '../../imaging/volume.js';
+import { backends, kernels, nativeStatus, typescriptKernels as ts } from '../../native/index.js';
+import { randomMask, randomVolume, rng } from '../imaging/kernels/fixtures.js';
+
+const status = nativeStatus();
+const loaded = status.state === 'loaded';
+const reason = status.state === 'loaded' ? '' : `native addon ${status.state === 'disabled' ? 'disabled' : 'not built'}: ${status.reason}`;
+
+/** `it` when the addon loaded; otherwise a skipped test whose name gives the reason. */
+function itNative(name: string, fn: () => void): void {
+  if (loaded) it(name, fn);
+  else it.skip(`${name} (${reason})`, fn);
+}
+
+/** 2D ([1, y, x]) and 3D block shapes of 1..9 voxels per axis. */
+const oddShape: fc.Arbitrary<Shape3> = fc.oneof(
+  fc.tuple(fc.constant(1), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 })),
+  fc.tuple(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 })),
+);
+
+const CONNECTIVITIES: readonly Connectivity[] = [4, 8, 6, 18, 26];
+
+/** A volume with some NaN voxels when the dtype is a float one. */
+function volumeWithNaN(dtype: DType, shape: Shape3, seed: number, levels: number) {
+  const v = randomVolume(dtype, shape, seed, levels);
+  if (dtype === 'f32' || dtype === 'f64') {
+    const next = rng(seed ^ 0x5bd1e995);
+    for (let i = 0; i < v.length; i++) if (next() < 0.1) v[i] = NaN;
+  }
+  return v;
+}
+
+/** The same typed array, copied into SharedArrayBuffer memory at a non-zero element offset. */
+function sharedCopy<T extends { length: number; BYTES_PER_ELEMENT: number; constructor: unknown }>(a: T, offset = 3): T {
+  const Ctor = a.constructor as new (buf: ArrayBufferLike, off: number, len: number) => T;
+  const view = new Ctor(new SharedArrayBuffer((a.length + offset) * a.BYTES_PER_ELEMENT), offset * a.BYTES_PER_ELEMENT, a.length);
+  (view as unknown as { set(src: T): void }).set(a);
+  return view;
+}
+
+describe('native kernels', () => {
+  itNative('are the backend of threshold and labelBlock', () => {
+    expect(backends()).toMatchObject({ threshold: 'native', labelBlock: 'native' });
+  });
+});
+
+describe('native threshold', () => {
+  const bound = fc.oneof(
+    fc.constant(null),
+    fc.double({ min: -5e9, max: 5e9, noNaN: true }),
+    fc.integer({ min: -40000, max: 70000 }),
+    fc.constantFrom(-Infinity, Infinity, NaN, 0, 0.5),
+  );
+
+  itNative('matches TypeScript for every dtype, bound and odd shape, NaN voxels included', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...DTYPES), oddShape, fc.integer(), fc.constantFrom(0, 3, 50), bound, bound, (dtype, shape, seed, levels, above, below) => {
+        fc.pre(above !== null || below !== null);
+        const src = volumeWithNaN(dtype, shape, seed, levels);
+        const want = new Uint8Array(src.length).fill(7);
+        const got = new Uint8Array(src.length).fill(9);
+        expect(kernels.threshold(src, above, below, got)).toBe(ts.threshold(src, above, below, want));
+        expect(got).toEqual(want);
+      }),
+      { numRuns: 700 },
+    );
+  });
+
+  itNative('reads SharedArrayBuffer-backed views at an offset in place', () => {
+    for (const dtype of DTYPES) {
+      const src = randomVolume(dtype, [3, 5, 7], 11, 20);
+      const want = new Uint8Array(src.length);
+      const n = ts.threshold(src, 100, null, want);
+      const out = sharedCopy(new Uint8Array(src.length), 5);
+      expect(kernels.threshold(sharedCopy(src), 100, null, out), dtype).toBe(n);
+      expect(Array.from(out), dtype).toEqual(Array.from(want));
+    }
+  });
+
+  itNative('rejects a short out with the TypeScript error', () => {
+    expect(() => kernels.threshold(new Uint16Array(4), 1, null, new Uint8Array(3))).toThrow(ConfigError);
+    expect(() => kernels.threshold(new Uint16Array(4), null, null, new Uint8Array(4))).toThrow(/needs `above`, `below` or both/);
+  });
+
+  itNative('matches TypeScript on a 64^3 f32 block', () => {
+    const src = volumeWithNaN('f32', [64, 64, 64], 3, 0);
+    const want = new Uint8Array(src.length);
+    const got = new Uint8Array(src.length);
+    expect(kernels.threshold(src, -200, 300, got)).toBe(ts.threshold(src, -200, 300, want));
+    expect(got).toEqual(want);
+  });
+});
+
+describe('native labelBlock', () => {
+  itNative('matches TypeScript for every connectivity, density and odd shape', () => {
+    fc.assert(
+      fc.property(oddShape, fc.constantFrom(...CONNECTIVITIES), fc.integer(), fc.constantFrom(0, 0.2, 0.5, 0.8, 1), fc.boolean(), (shape, connectivity, seed, density, withScratch) => {
+        const mask = randomMask(shape, seed, density);
+        const count = voxelCount(shape);
+        const want = new Uint32Array(count).fill(77);
+        const got = new Uint32Array(count).fill(99);
+        const scratch = withScratch ? new Uint32Array(labelScratchLength(shape) + 2).fill(123) : undefined;
+        expect(kernels.labelBlock(mask, shape, connectivity, got, scratch)).toBe(ts.labelBlock(mask, shape, connectivity, want));
+        expect(got).toEqual(want);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  itNative('treats any non-zero mask byte as foreground', () => {
+    const mask = Uint8Array.from(randomMask([4, 6, 5], 9, 0.5), (v, i) => v * (1 + (i % 255)));
+    for (const c of CONNECTIVITIES) {
+      const want = new Uint32Array(mask.length);
+      const got = new Uint32Array(mask.length);
+      expect(kernels.labelBlock(mask, [4, 6, 5], c, got)).toBe(ts.labelBlock(mask, [4, 6, 5], c, want));
+      expect(got).toEqual(want);
+    }
+  });
+
+  itNative('labels SharedArrayBuffer-backed views at an offset in place', () => {
+    const shape: Shape3 = [5, 7, 9];
+    const mask = randomMask(shape, 4, 0.45);
+    const want = new Uint32Array(mask.length);
+    const n = ts.labelBlock(mask, shape, 26, want);
+    const out = sharedCopy(new Uint32Array(mask.length), 2);
+    const scratch = sharedCopy(new Uint32Array(labelScratchLength(shape)), 1);
+    expect(kernels.labelBlock(sharedCopy(mask), shape, 26, out, scratch)).toBe(n);
+    expect(Array.from(out)).toEqual(Array.from(want));
+  });
+
+  itNative('matches TypeScript on 64^3 random blocks (deep union-find chains)', () => {
+    const shape: Shape3 = [64, 64, 64];
+    for (const [c, density] of [[26, 0.3], [18, 0.4], [6, 0.5]] as const) {
+      const mask = randomMask(shape, c, density);
+      const want = new Uint32Array(mask.length);
+      const got = new Uint32Array(mask.length);
+      expect(kernels.labelBlock(mask, shape, c, got)).toBe(ts.labelBlock(mask, shape, c, want));
+      expect(got).toEqual(want);
+    }
+  });
+
+  itNative('rejects bad arguments with the TypeScript errors', () => {
+    const mask = new Uint8Array(8);
+    expect(() => kernels.labelBlock(mask, [2, 2, 2], 26, new Uint32Array(7))).toThrow(ConfigError);
+    expect(() => kernels.labelBlock(mask, [2, 2, 2], 7 as Connectivity, new Uint32Array(8))).toThrow(/connectivity must be/);
+    expect(() => kernels.labelBlock(mask, [2, 0, 2], 6, new Uint32Array(8))).toThrow(/shape must be three positive integers/);
+    expect(() => kernels.labelBlock(mask, [2, 2, 2], 6, new Uint32Array(8), new Uint32Array(1))).toThrow(/scratch holds 1 entries/);
+  });
+});
