@@ -26,12 +26,12 @@ describe('record codec (cached partitions)', () => {
   });
 
   it('round-trips arbitrary records like msgpack does', () => {
-    const value = fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.string(), fc.boolean(), fc.constant(null));
+    const value = fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }).map((v) => (Object.is(v, -0) ? 0 : v)) /* msgpack has no -0 */, fc.string(), fc.boolean(), fc.constant(null));
     const record = fc.oneof(value, fc.array(value, { maxLength: 4 }), fc.dictionary(fc.string({ minLength: 1, maxLength: 5 }), value, { maxKeys: 4 }));
     fc.assert(
       fc.property(fc.array(record, { maxLength: 8 }), (records) => {
         const clean = records.map((r) => (r !== null && typeof r === 'object' && !Array.isArray(r) ? Object.fromEntries(Object.entries(r).filter(([k]) => k !== '__proto__')) : r));
-        expect(decodeRecords(encodeRecords(clean))).toEqual(clean.map((r) => (Object.is(r, -0) ? 0 : r)));
+        expect(decodeRecords(encodeRecords(clean))).toEqual(clean);
       }),
       { numRuns: 200 },
     );
