@@ -211,7 +211,10 @@ export class TaskScheduler {
   private finish(set: TaskSetState, error: unknown): void {
     if (set.finished) return;
     set.finished = true;
-    for (const r of set.running.values()) r.abort.abort();
+    // Tasks still running are left to finish (their results are ignored as 'killed'), not aborted:
+    // aborting a piscina task whose thread is posting its result races inside piscina ("Unexpected
+    // message from Worker", thrown on the driver). Only speculation losers are aborted, because a
+    // straggler can hold its thread for long. Context.stop() destroys the pool, which ends them all.
     const i = this.sets.indexOf(set);
     if (i >= 0) this.sets.splice(i, 1);
     if (error !== null) set.reject(error);
