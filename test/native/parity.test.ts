@@ -19,8 +19,7 @@ const reason = status.state === 'loaded' ? '' : `native addon ${status.state ===
 
 /** `it` when the addon loaded; otherwise a skipped test whose name gives the reason. */
 function itNative(name: string, fn: () => void): void {
-  if (loaded) it(name, fn);
-  else it.skip(`${name} (${reason})`, fn);
+  it.skipIf(!loaded)(loaded ? name : `${name} (${reason})`, fn);
 }
 
 /** 2D ([1, y, x]) and 3D block shapes of 1..9 voxels per axis. */

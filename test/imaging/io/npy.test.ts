@@ -124,12 +124,8 @@ describe('npy', () => {
   });
 });
 
-describe('npy written by numpy', () => {
-  const hasNumpy = pythonHas('numpy');
-  if (!hasNumpy) {
-    it.skip('needs numpy (python3 -c "import numpy" failed): files written by np.save are not tested', () => {});
-    return;
-  }
+const hasNumpy = pythonHas('numpy');
+describe.skipIf(!hasNumpy)(`npy written by numpy${hasNumpy ? '' : ' (skipped: needs numpy; python3 -c "import numpy" failed)'}`, () => {
   it('reads np.save output for every dtype, big endian, 2D and 3D, and rejects Fortran order', () => {
     runPython(`
 import numpy as np

@@ -29,20 +29,15 @@ function expectPairsEqual(prefix: string): number {
   return names.length;
 }
 
-describe('TIFF written by tifffile', () => {
-  if (!pythonHas('numpy', 'tifffile')) {
-    it.skip(`needs numpy and tifffile in ${PYTHON} (not installed): TIFFs from tifffile are not tested`, () => {});
-    return;
-  }
+const hasTifffile = pythonHas('numpy', 'tifffile');
+describe.skipIf(!hasTifffile)(`TIFF written by tifffile${hasTifffile ? '' : ` (skipped: needs numpy and tifffile in ${PYTHON})`}`, () => {
   // Without imagecodecs, tifffile still does uncompressed and zlib (Deflate) TIFFs, without predictors.
-  const codecs = pythonHas('imagecodecs');
-  if (!codecs) {
-    it.skip(`needs imagecodecs in ${PYTHON} (not installed): tifffile's LZW, PackBits and predictor TIFFs are not tested`, () => {});
-  }
+  const codecs = hasTifffile && pythonHas('imagecodecs');
   const comps = codecs ? "[None, 'lzw', 'adobe_deflate', 'deflate', 'packbits']" : "[None, 'adobe_deflate', 'deflate']";
   const preds = codecs ? '[False, True]' : '[False]';
 
-  it('reads every dtype, byte order, compression, predictor, tiles and BigTIFF', () => {
+  const partial = codecs ? '' : ` (LZW, PackBits and predictors not covered: imagecodecs is not installed in ${PYTHON})`;
+  it(`reads every dtype, byte order, compression, predictor, tiles and BigTIFF${partial}`, () => {
     runPython(`
 import numpy as np, tifffile, itertools
 d = ${JSON.stringify(dir)}
@@ -109,11 +104,8 @@ print(len(bad), bad)
   });
 });
 
-describe('TIFF written by Pillow', () => {
-  if (!pythonHas('numpy', 'PIL')) {
-    it.skip(`needs numpy and Pillow (PIL) in ${PYTHON} (not installed): TIFFs from libtiff via Pillow are not tested`, () => {});
-    return;
-  }
+const hasPillow = pythonHas('numpy', 'PIL');
+describe.skipIf(!hasPillow)(`TIFF written by Pillow${hasPillow ? '' : ` (skipped: needs numpy and Pillow (PIL) in ${PYTHON})`}`, () => {
 
   it('reads 8-bit, 16-bit and float pages with libtiff LZW, Deflate and PackBits', () => {
     runPython(`
