@@ -9,6 +9,7 @@
  *   await ctx.stop();
  */
 export { Context, type ContextOptions } from './context.js';
+import './pair-rdd-functions.js';
 export { RDD, type RddContext, type RunJobOptions, type ShuffleOptions, type Fn1, type Fn2 } from './rdd.js';
 export { TaskContext, type StorageLevel, type BlockSource } from './task-context.js';
 export { Accumulator, type AccumulatorKind } from './accumulator.js';

@@ -16,12 +16,11 @@ import { CheckpointNode } from './nodes/checkpoint.js';
 import { CoalesceNode, coalesceGroups } from './nodes/coalesce.js';
 import { MapPartitionsNode, type MapKind } from './nodes/map-partitions.js';
 import { SampleNode } from './nodes/sample.js';
-import { ShuffledNode } from './nodes/shuffled.js';
 import { UnionNode } from './nodes/union.js';
 import { ZipWithIndexNode } from './nodes/zip-with-index.js';
 import { ZipNode } from './nodes/zip.js';
-import { HashPartitioner, RangePartitioner, samePartitioner, type Partitioner } from './partitioner.js';
-import type { Aggregator, Dependency } from './dependency.js';
+import type { Partitioner } from './partitioner.js';
+import type { Dependency } from './dependency.js';
 import type { Emit, RddNode } from './rdd-node.js';
 import type { ResultOp } from './result-ops.js';
 import type { StorageLevel, TaskContext } from './task-context.js';
@@ -215,139 +214,13 @@ export class RDD<T> {
     return spread.partitionBy(numPartitions).values();
   }
 
-  // ---- shuffles ------------------------------------------------------------------------------
+  // ---- shuffles (pair operations: pair-rdd-functions.ts) -------------------------------------
 
-  private shuffled<K, C>(partitioner: Partitioner, aggregator: Aggregator | null, mapSideCombine: boolean, ordering: 'asc' | 'desc' | null): RDD<[K, C]> {
-    const node = new ShuffledNode(this as RDD<unknown>, partitioner, {
-      shuffleId: this.context.newShuffleId(),
-      aggregator,
-      mapSideCombine,
-      ordering,
-    });
-    return new RDD<[K, C]>(this.context, node as unknown as RddNode<[K, C]>);
-  }
-  private partitionerFor(opts: number | ShuffleOptions | undefined, ...others: RDD<unknown>[]): Partitioner {
-    const o = typeof opts === 'number' ? { numPartitions: opts } : (opts ?? {});
-    if (o.partitioner !== undefined) return o.partitioner;
-    if (o.numPartitions !== undefined) return new HashPartitioner(checkPartitions(o.numPartitions, 'numPartitions'));
-    for (const r of [this as RDD<unknown>, ...others]) {
-      const p = r.partitioner;
-      if (p !== null && p.spec.kind === 'hash') return p;
-    }
-    return new HashPartitioner(Math.max(1, this.getNumPartitions(), ...others.map((r) => r.getNumPartitions())));
-  }
-
-  partitionBy<K, V>(this: RDD<Pair<K, V>>, partitioner: number | Partitioner): RDD<[K, V]> {
-    const p = typeof partitioner === 'number' ? new HashPartitioner(checkPartitions(partitioner, 'partitionBy')) : partitioner;
-    if (samePartitioner(this.partitioner, p)) return this;
-    return this.shuffled<K, V>(p, null, false, null);
-  }
-  combineByKey<K, V, C, E = undefined>(
-    this: RDD<Pair<K, V>>,
-    createCombiner: Fn1<V, C, E>,
-    mergeValue: Fn2<C, V, C, E>,
-    mergeCombiners: Fn2<C, C, C, E>,
-    opts?: number | ShuffleOptions<E>,
-    mapSideCombine = true,
-  ): RDD<[K, C]> {
-    const env = typeof opts === 'object' ? opts.env : undefined;
-    const agg: Aggregator = {
-      createCombiner: this.fn(createCombiner, env, 'combineByKey createCombiner'),
-      mergeValue: this.fn(mergeValue, env, 'combineByKey mergeValue'),
-      mergeCombiners: this.fn(mergeCombiners, env, 'combineByKey mergeCombiners'),
-    };
-    return this.shuffled<K, C>(this.partitionerFor(opts), agg, mapSideCombine, null);
-  }
-  reduceByKey<K, V, E = undefined>(this: RDD<Pair<K, V>>, f: Fn2<V, V, V, E>, opts?: number | ShuffleOptions<E>): RDD<[K, V]> {
-    const merge = this.fn(f, typeof opts === 'object' ? opts.env : undefined, 'reduceByKey');
-    return this.shuffled<K, V>(this.partitionerFor(opts), { createCombiner: null, mergeValue: merge, mergeCombiners: merge }, true, null);
-  }
-  foldByKey<K, V, E = undefined>(this: RDD<Pair<K, V>>, zero: V, f: Fn2<V, V, V, E>, opts?: number | ShuffleOptions<E>): RDD<[K, V]> {
-    const env = { f, zero, env: typeof opts === 'object' ? opts.env : undefined };
-    return this.combineByKey<K, V, V, typeof env>(
-      (v, e, tc) => e.f(structuredClone(e.zero), v, e.env as E, tc),
-      (c, v, e, tc) => e.f(c, v, e.env as E, tc),
-      (a, b, e, tc) => e.f(a, b, e.env as E, tc),
-      { ...shuffleOpts(opts), env },
-    );
-  }
-  aggregateByKey<K, V, U, E = undefined>(
-    this: RDD<Pair<K, V>>,
-    zero: U,
-    seqOp: Fn2<U, V, U, E>,
-    combOp: Fn2<U, U, U, E>,
-    opts?: number | ShuffleOptions<E>,
-  ): RDD<[K, U]> {
-    const env = { seqOp, combOp, zero, env: typeof opts === 'object' ? opts.env : undefined };
-    return this.combineByKey<K, V, U, typeof env>(
-      (v, e, tc) => e.seqOp(structuredClone(e.zero), v, e.env as E, tc),
-      (c, v, e, tc) => e.seqOp(c, v, e.env as E, tc),
-      (a, b, e, tc) => e.combOp(a, b, e.env as E, tc),
-      { ...shuffleOpts(opts), env },
-    );
-  }
-  groupByKey<K, V>(this: RDD<Pair<K, V>>, opts?: number | ShuffleOptions<undefined>): RDD<[K, V[]]> {
-    return this.combineByKey<K, V, V[]>(
-      (v) => [v],
-      (c, v) => {
-        c.push(v);
-        return c;
-      },
-      (a, b) => a.concat(b),
-      shuffleOpts(opts),
-      false,
-    );
-  }
   groupBy<K, E = undefined>(f: Fn1<T, K, E>, opts?: number | ShuffleOptions<E>): RDD<[K, T[]]> {
     return this.keyBy(f, typeof opts === 'object' ? opts.env : undefined).groupByKey(shuffleOpts(opts) as ShuffleOptions<undefined>);
   }
-  sortByKey<K, V>(this: RDD<Pair<K, V>>, ascending = true, numPartitions?: number): RDD<[K, V]> {
-    const n = checkPartitions(numPartitions ?? this.getNumPartitions(), 'sortByKey numPartitions');
-    return this.shuffled<K, V>(new RangePartitioner(Math.max(1, n), [], ascending), null, false, ascending ? 'asc' : 'desc');
-  }
   sortBy<K, E = undefined>(f: Fn1<T, K, E>, ascending = true, numPartitions?: number, env?: E): RDD<T> {
     return this.keyBy(f, env).sortByKey(ascending, numPartitions).values();
-  }
-  cogroup<K, V, W>(this: RDD<Pair<K, V>>, other: RDD<Pair<K, W>>, opts?: number | ShuffleOptions): RDD<[K, [V[], W[]]]> {
-    const part = this.partitionerFor(shuffleOpts(opts), other as RDD<unknown>);
-    const tagged = this.mapValues((v) => [0, v] as [0 | 1, unknown]).union(other.mapValues((w) => [1, w] as [0 | 1, unknown]));
-    return tagged.combineByKey<K, [0 | 1, unknown], [V[], W[]]>(
-      (tv) => {
-        const groups: [unknown[], unknown[]] = [[], []];
-        groups[tv[0]].push(tv[1]);
-        return groups as [V[], W[]];
-      },
-      (c, tv) => {
-        (c[tv[0]] as unknown[]).push(tv[1]);
-        return c;
-      },
-      (a, b) => [a[0].concat(b[0]), a[1].concat(b[1])],
-      { partitioner: part },
-      false,
-    );
-  }
-  join<K, V, W>(this: RDD<Pair<K, V>>, other: RDD<Pair<K, W>>, opts?: number | ShuffleOptions): RDD<[K, [V, W]]> {
-    return this.cogroup(other, opts).flatMapValues(([vs, ws]) => vs.flatMap((v) => ws.map((w) => [v, w] as [V, W])));
-  }
-  leftOuterJoin<K, V, W>(this: RDD<Pair<K, V>>, other: RDD<Pair<K, W>>, opts?: number | ShuffleOptions): RDD<[K, [V, W | null]]> {
-    return this.cogroup(other, opts).flatMapValues(([vs, ws]) =>
-      vs.flatMap((v): [V, W | null][] => (ws.length === 0 ? [[v, null]] : ws.map((w) => [v, w]))),
-    );
-  }
-  rightOuterJoin<K, V, W>(this: RDD<Pair<K, V>>, other: RDD<Pair<K, W>>, opts?: number | ShuffleOptions): RDD<[K, [V | null, W]]> {
-    return this.cogroup(other, opts).flatMapValues(([vs, ws]) =>
-      ws.flatMap((w): [V | null, W][] => (vs.length === 0 ? [[null, w]] : vs.map((v) => [v, w]))),
-    );
-  }
-  fullOuterJoin<K, V, W>(this: RDD<Pair<K, V>>, other: RDD<Pair<K, W>>, opts?: number | ShuffleOptions): RDD<[K, [V | null, W | null]]> {
-    return this.cogroup(other, opts).flatMapValues(([vs, ws]): [V | null, W | null][] => {
-      if (vs.length === 0) return ws.map((w) => [null, w]);
-      if (ws.length === 0) return vs.map((v) => [v, null]);
-      return vs.flatMap((v) => ws.map((w): [V, W] => [v, w]));
-    });
-  }
-  subtractByKey<K, V, W>(this: RDD<Pair<K, V>>, other: RDD<Pair<K, W>>, opts?: number | ShuffleOptions): RDD<[K, V]> {
-    return this.cogroup(other, opts).flatMap(([k, [vs, ws]]) => (ws.length === 0 ? vs.map((v) => [k, v] as [K, V]) : []));
   }
   distinct(numPartitions?: number): RDD<T> {
     return this.map((x) => [x, null] as [T, null])
@@ -503,12 +376,14 @@ export class RDD<T> {
   }
 }
 
-function checkPartitions(n: number, option: string): number {
+/** Validates a partition count option. */
+export function checkPartitions(n: number, option: string): number {
   if (!Number.isInteger(n) || n < 1) throw new TypeError(`${option} must be a positive integer, got ${String(n)}`);
   return n;
 }
 
-function shuffleOpts<E>(opts: number | ShuffleOptions<E> | undefined): ShuffleOptions<undefined> {
+/** Shuffle options without the env (which belongs to the functions that were given it). */
+export function shuffleOpts<E>(opts: number | ShuffleOptions<E> | undefined): ShuffleOptions<undefined> {
   if (typeof opts === 'number') return { numPartitions: opts };
   if (opts === undefined) return {};
   const { env: _env, ...rest } = opts;
