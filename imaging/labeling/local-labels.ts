@@ -8,10 +8,10 @@ import { blockBox, blockIndex } from '../block-grid.js';
 import type { Block, ImageMeta } from '../block.js';
 import type { Vec3 } from '../box.js';
 import { gridOf, numBlocks, readRegion } from '../image-node.js';
-import { labelScratchLength } from '../kernels/index.js';
+import { labelScratchLength, PARTIAL_FIELDS } from '../kernels/index.js';
 import { kernels } from '../../native/index.js';
 import { regionDependency } from '../nodes/region-dependency.js';
-import { F, ROW } from './partials.js';
+import { ROW } from './partials.js';
 import { blockLayers, type Layer } from './boundary.js';
 import type { TypedArray } from '../dtype.js';
 
@@ -101,49 +101,16 @@ function threadLabels(n: number): Uint32Array {
   return labelsScratch.subarray(0, n);
 }
 
-/** Fills one row of partial statistics per label. */
-export function partialRows(labels: Uint32Array, n: number, shape: Vec3, origin: Vec3, image: Vec3, intensity: ArrayLike<number> | null): Float64Array {
+/**
+ * One row of partial statistics per label (row l-1 for label l), from the kernel's per-field
+ * partials (kernels/label-stats.ts: the same 18 fields, in the same order).
+ */
+export function partialRows(labels: Uint32Array, n: number, shape: Vec3, origin: Vec3, image: Vec3, intensity: TypedArray | null): Float64Array {
+  const p = kernels.labelStats(labels, n, shape, origin, image, intensity);
   const rows = new Float64Array(n * ROW);
-  for (let l = 0; l < n; l++) {
-    const r = l * ROW;
-    rows[r + F.minX] = rows[r + F.minY] = rows[r + F.minZ] = Infinity;
-    rows[r + F.maxX] = rows[r + F.maxY] = rows[r + F.maxZ] = -Infinity;
-    rows[r + F.firstIndex] = Infinity;
-  }
-  const [sz, sy, sx] = shape;
-  const [oz, oy, ox] = origin;
-  const IY = image[1], IX = image[2];
-  let i = 0;
-  for (let z = 0; z < sz; z++) {
-    const gz = oz + z;
-    for (let y = 0; y < sy; y++) {
-      const gy = oy + y;
-      for (let x = 0; x < sx; x++, i++) {
-        const l = labels[i] as number;
-        if (l === 0) continue;
-        const gx = ox + x;
-        const r = (l - 1) * ROW;
-        rows[r + F.count]! += 1;
-        rows[r + F.sumX]! += gx;
-        rows[r + F.sumY]! += gy;
-        rows[r + F.sumZ]! += gz;
-        rows[r + F.sumXX]! += gx * gx;
-        rows[r + F.sumYY]! += gy * gy;
-        rows[r + F.sumZZ]! += gz * gz;
-        rows[r + F.sumXY]! += gx * gy;
-        rows[r + F.sumXZ]! += gx * gz;
-        rows[r + F.sumYZ]! += gy * gz;
-        if (gx < rows[r + F.minX]!) rows[r + F.minX] = gx;
-        if (gy < rows[r + F.minY]!) rows[r + F.minY] = gy;
-        if (gz < rows[r + F.minZ]!) rows[r + F.minZ] = gz;
-        if (gx > rows[r + F.maxX]!) rows[r + F.maxX] = gx;
-        if (gy > rows[r + F.maxY]!) rows[r + F.maxY] = gy;
-        if (gz > rows[r + F.maxZ]!) rows[r + F.maxZ] = gz;
-        if (intensity !== null) rows[r + F.sumI]! += intensity[i] as number;
-        const lin = (gz * IY + gy) * IX + gx;
-        if (lin < rows[r + F.firstIndex]!) rows[r + F.firstIndex] = lin;
-      }
-    }
+  for (let f = 0; f < ROW; f++) {
+    const field = p[PARTIAL_FIELDS[f] as (typeof PARTIAL_FIELDS)[number]];
+    for (let l = 1; l <= n; l++) rows[(l - 1) * ROW + f] = field[l] as number;
   }
   return rows;
 }
