@@ -15,6 +15,7 @@ import { blockNumber, makeGrid } from './block-grid.js';
 import type { Vec3 } from './box.js';
 import { allocate, DTYPES, type DType, type TypedArray } from './dtype.js';
 import { gridOf, numBlocks } from './image-node.js';
+import { voxelsToBlock } from './voxel-blocks.js';
 import { writeImage, type WriteOptions } from './io/index.js';
 import { BoxFilterNode } from './nodes/box-filter.js';
 import { RoiNode } from './nodes/roi.js';
@@ -137,27 +138,7 @@ export class ImageRDD {
         { bs: blockShape, counts: grid.counts },
       )
       .partitionBy(new RangePartitioner(n, Array.from({ length: n - 1 }, (_, i) => i), true));
-    const blocks = byBlock.mapPartitionsWithIndex(
-      (index, it, env) => {
-        const cy = env.counts[1] as number, cx = env.counts[2] as number;
-        const idx: [number, number, number] = [Math.floor(index / (cx * cy)), Math.floor(index / cx) % cy, index % cx];
-        const origin = idx.map((b, a) => b * (env.bs[a] as number)) as [number, number, number];
-        const bshape = origin.map((o, a) => Math.min(env.bs[a] as number, (env.shape[a] as number) - o)) as [number, number, number];
-        const Ctor = env.ctor === 'u8' ? Uint8Array : env.ctor === 'u16' ? Uint16Array : env.ctor === 'i16' ? Int16Array : env.ctor === 'u32' ? Uint32Array : env.ctor === 'i32' ? Int32Array : env.ctor === 'f32' ? Float32Array : Float64Array;
-        const data = new Ctor(bshape[0] * bshape[1] * bshape[2]);
-        for (const [, [p, v]] of it) {
-          if (!Number.isInteger(p[0]) || !Number.isInteger(p[1]) || !Number.isInteger(p[2])) {
-            throw new RangeError(`fromVoxels: voxel [${p.join(', ')}] has non-integer coordinates; positions are [x, y, z] voxel indices`);
-          }
-          if (p[0] < 0 || p[1] < 0 || p[2] < 0 || p[0] >= env.shape[2] || p[1] >= env.shape[1] || p[2] >= env.shape[0]) {
-            throw new RangeError(`fromVoxels: voxel [${p.join(', ')}] lies outside the image (x,y,z < ${[env.shape[2], env.shape[1], env.shape[0]].join(', ')})`);
-          }
-          data[((p[2] - origin[0]) * bshape[1] + (p[1] - origin[1])) * bshape[2] + (p[0] - origin[2])] = v;
-        }
-        return [{ index: idx, origin, shape: bshape, data } as Block];
-      },
-      { counts: grid.counts, bs: blockShape, shape, ctor: dtype },
-    );
+    const blocks = byBlock.mapPartitionsWithIndex(voxelsToBlock, { meta });
     return new ImageRDD(blocks, meta);
   }
 

@@ -52,14 +52,15 @@ export class ThreadExecutor implements Executor {
   }
 
   async runTask(task: TaskDescription, signal: AbortSignal): Promise<TaskOutcome> {
+    const work = task.work.encoded();
     const msg: WorkerTaskMessage = {
       taskId: task.taskId,
       stageId: task.stageId,
       partition: task.partition,
       attempt: task.attempt,
       workId: task.work.id,
-      work: task.work.encoded().bytes,
-      modules: task.work.encoded().modules,
+      work: work.bytes,
+      modules: work.modules,
       inputs: task.inputs,
     };
     let reply: WorkerTaskReply;

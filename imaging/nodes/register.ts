@@ -14,6 +14,7 @@ import { RoiNode, type RoiParams } from './roi.js';
 import { SyntheticNode, type SyntheticParams } from './synthetic.js';
 import { ThresholdNode, type ThresholdParams } from './threshold.js';
 import '../labeling/steps.js';
+import '../voxel-blocks.js';
 
 type Parents = RDD<unknown>[];
 const blocks = (parents: Parents, i: number): RDD<Block> => parents[i] as unknown as RDD<Block>;
