@@ -8,8 +8,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { decode } from '../codec.js';
-import { errorToData, type RemoteErrorData } from '../errors.js';
-import type { CachePut, Executor, TaskDescription, TaskInputs, TaskOutcome } from './executor.js';
+import { errorToData } from '../errors.js';
+import type { Executor, TaskDescription, TaskInputs, TaskOutcome } from './executor.js';
 
 /** What crosses to a worker thread. */
 export interface WorkerTaskMessage {
@@ -24,15 +24,10 @@ export interface WorkerTaskMessage {
 }
 
 /** What comes back. */
+/** What comes back: a TaskOutcome whose result, accumulators and metrics travel encoded in `payload`. */
 export type WorkerTaskReply =
-  | {
-      readonly status: 'success';
-      readonly payload: Uint8Array;
-      readonly shuffleOutput: { readonly bytes: Uint8Array; readonly offsets: readonly number[] } | null;
-      readonly cachePuts: readonly CachePut[];
-      readonly records: number;
-    }
-  | { readonly status: 'failed'; readonly error: RemoteErrorData };
+  | (Omit<Extract<TaskOutcome, { status: 'success' }>, 'result' | 'accumulators' | 'metrics'> & { readonly payload: Uint8Array })
+  | Extract<TaskOutcome, { status: 'failed' }>;
 
 export class ThreadExecutor implements Executor {
   readonly host = hostname();
