@@ -44,6 +44,15 @@ export class ThreadExecutor implements Executor {
       concurrentTasksPerWorker: 1,
       idleTimeout: 2 ** 30,
     });
+    // piscina reports a result for a task it no longer tracks (one whose pool was destroyed, or that
+    // was aborted, while its thread was posting) as an 'error' event, which throws on the driver when
+    // nobody listens. Such a result belongs to a task the scheduler already gave up on: drop it.
+    // Anything else the pool reports is surfaced as a warning.
+    this.pool.on('error', (err: unknown) => {
+      const message = err instanceof Error ? err.message : String(err);
+      if (message.startsWith('Unexpected message from Worker')) return;
+      process.emitWarning(`voxelflow worker pool ${id}: ${message.split('\n')[0]}`);
+    });
   }
 
   async runTask(task: TaskDescription, signal: AbortSignal): Promise<TaskOutcome> {
