@@ -57,5 +57,6 @@ export function table(rows: readonly BenchRow[]): string {
 }
 
 function fmt(ms: number): string {
+  if (!Number.isFinite(ms)) return '—';
   return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`;
 }

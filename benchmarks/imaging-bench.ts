@@ -22,7 +22,7 @@ import { boxFilter, labelBlock, labelStats, shapeFromPartials, threshold } from 
 import { median, type BenchRow } from './harness.js';
 
 /** Blob intensities: background 100..140, blobs up to ~1100; the mask keeps the blobs. */
-const THRESHOLD = 300;
+export const BLOB_THRESHOLD = 300;
 const SEED = 1;
 
 /** Timed runs per figure (after one warm-up): fewer for the larger volumes, to bound the run time. */
@@ -81,14 +81,14 @@ print(json.dumps({
 
 /** Runs the python baselines on `npy`; never throws. */
 function pythonBaseline(npy: string, runs: number): Baseline {
-  const r = spawnSync('python3', ['-c', PYTHON, npy, String(THRESHOLD), String(runs)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const r = spawnSync('python3', ['-c', PYTHON, npy, String(BLOB_THRESHOLD), String(runs)], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (r.error !== undefined) return { state: 'absent', reason: `python3 not runnable (${r.error.message})` };
   if (r.status !== 0) return { state: 'absent', reason: `python3 failed: ${r.stderr.trim().split('\n').pop() ?? ''}` };
   return JSON.parse(r.stdout) as Baseline;
 }
 
 /** The blobs phantom as one array, generated block by block on two threads. */
-async function blobVolume(side: number): Promise<Uint16Array> {
+export async function blobVolume(side: number): Promise<Uint16Array> {
   const ctx = await Context.create({ master: 'local[2]' });
   try {
     const vol = await ctx.images.synthetic({ kind: 'blobs', shape: [side, side, side], seed: SEED }).toArray();
@@ -98,7 +98,7 @@ async function blobVolume(side: number): Promise<Uint16Array> {
   }
 }
 
-/** Median times (ms) of the mask kernels on one thread: threshold at THRESHOLD, 26-labeling of that mask, its statistics. */
+/** Median times (ms) of the mask kernels on one thread: threshold at BLOB_THRESHOLD, 26-labeling of that mask, its statistics. */
 interface MaskTimes {
   readonly threshold: number;
   readonly label: number;
@@ -111,7 +111,7 @@ async function maskKernels(input: Uint16Array | Float32Array, shape: Vec3, runs:
   const mask = new Uint8Array(input.length);
   const labels = new Uint32Array(input.length);
   const origin: Vec3 = [0, 0, 0];
-  const thresholdMs = await median(() => threshold(input, THRESHOLD, null, mask), runs, 1);
+  const thresholdMs = await median(() => threshold(input, BLOB_THRESHOLD, null, mask), runs, 1);
   let components = 0;
   const label = await median(() => (components = labelBlock(mask, shape, 26, labels)), runs, 1);
   const stats = await median(() => {
@@ -148,7 +148,7 @@ async function pipeline(master: string, side: number, runs: number): Promise<Pip
     let components = 0;
     const ms = await median(async () => {
       const filtered = img.boxFilter(1).cache();
-      const mask = filtered.threshold({ above: THRESHOLD }).cache();
+      const mask = filtered.threshold({ above: BLOB_THRESHOLD }).cache();
       const rows = await mask.labelComponents({ connectivity: 26, intensity: filtered }).shapeStats();
       components = rows.length;
       mask.unpersist();
