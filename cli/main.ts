@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { runAnalyze } from './analyze.js';
 import { runDemo } from './demo.js';
 import { runDoctor } from './doctor.js';
+import { runSge } from './sge.js';
 import { UsageError } from './usage-error.js';
 
 interface Command {
@@ -19,6 +20,7 @@ const commands: Record<string, Command> = {
   analyze: { summary: 'read an image, crop, box-filter, threshold, label components and measure them', run: runAnalyze },
   demo: { summary: 'label and measure the pores of a 256^3 porous-bone phantom; writes voxelflow-demo/', run: runDemo },
   doctor: { summary: 'show which kernels run native or TypeScript, and which optional parts this machine has', run: runDoctor },
+  sge: { summary: 'Grid Engine workers: print the job script, submit N workers, list or stop them', run: runSge },
 };
 
 function help(): string {

@@ -1,0 +1,43 @@
+/**
+ * What voxelflow needs from a batch scheduler to run workers: submit an array of N worker jobs, list
+ * them, cancel them, and say why one waits. SGE implements it (sge-launcher.ts); Slurm would be one more
+ * file of the same shape (`sbatch --array`, `squeue`, `scancel`, `--signal` for draining).
+ */
+import type { JobOptions } from './job-options.js';
+import type { JobTarget } from './job-script.js';
+
+/** One worker job (an array task) as the scheduler reports it. */
+export interface BatchJob {
+  readonly id: string;
+  /** Array task index, or null for a pending range reported as one line (`tasks` says how many). */
+  readonly task: number | null;
+  readonly tasks: number;
+  readonly name: string;
+  readonly state: 'pending' | 'running' | 'draining' | 'error';
+  /** The scheduler's own state code (`qw`, `r`, `dr`, `Eqw`, ...). */
+  readonly code: string;
+}
+
+/** A batch system that runs voxelflow workers. */
+export interface BatchLauncher {
+  /** `sge`, `slurm`: also the word users write (`--master sge`). */
+  readonly kind: string;
+  /** The job script, as it will be submitted. */
+  script(target: JobTarget, options: JobOptions): string;
+  /** Submits `count` workers as one array job; resolves to the job id. */
+  submit(target: JobTarget, options: JobOptions, count: number): Promise<string>;
+  /** Jobs of this user, optionally only those named `name`; finished jobs are not listed. */
+  jobs(name?: string): Promise<BatchJob[]>;
+  /** Cancels jobs (whole arrays, or `id.task` for one task); unknown ids are not an error. */
+  cancel(ids: readonly string[]): Promise<void>;
+  /** Why a job waits, in the scheduler's words (may be empty when the scheduler keeps no reasons). */
+  pendingReasons(id: string): Promise<string>;
+}
+
+/** A batch command failed; the message quotes the scheduler. */
+export class BatchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BatchError';
+  }
+}
