@@ -9,7 +9,7 @@
  *   import { backends, kernels } from './index.js';
  *   const mask = new Uint8Array(4);
  *   kernels.threshold(new Float32Array([0, 5, 10, NaN]), 1, null, mask); // 2, mask = [0, 1, 1, 0]
- *   console.log(backends()); // { threshold: 'native', labelBlock: 'native', boxFilter: 'typescript', ... }
+ *   console.log(backends()); // { threshold: 'native', labelBlock: 'native', boxFilter: 'native', ... }
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -35,10 +35,13 @@ export type NativeStatus =
 interface Addon {
   threshold(src: TypedArray, bounds: number, above: number, below: number, out: Uint8Array): number;
   labelBlock(mask: Uint8Array, z: number, y: number, x: number, steps: number, out: Uint32Array, scratch: Uint32Array | undefined): number;
+  boxFilter(input: TypedArray, geometry: Float64Array, radius: number, mode: number, out: Float32Array): boolean;
 }
 
 // The addon sits in native/build/Release; this file runs as native/index.ts (tests) or dist/native/index.js.
 const CANDIDATES = ['./build/Release/voxelflow_native.node', '../../native/build/Release/voxelflow_native.node'];
+
+const KERNEL_EXPORTS = ['threshold', 'labelBlock', 'boxFilter'] as const;
 
 function load(): { addon: Addon | null; status: NativeStatus } {
   if (process.env['VOXELFLOW_NATIVE'] === '0') {
@@ -50,7 +53,7 @@ function load(): { addon: Addon | null; status: NativeStatus } {
   }
   try {
     const addon = createRequire(import.meta.url)(path) as Partial<Addon>;
-    if (typeof addon.threshold !== 'function' || typeof addon.labelBlock !== 'function') {
+    if (KERNEL_EXPORTS.some((k) => typeof addon[k] !== 'function')) {
       return { addon: null, status: { state: 'absent', reason: `${path} lacks kernels (stale build?); run 'npm run build:native'` } };
     }
     return { addon: addon as Addon, status: { state: 'loaded', path } };
@@ -70,7 +73,7 @@ export function nativeStatus(): NativeStatus {
 /** The backend each kernel runs on in this thread. */
 export function backends(): Record<KernelName, Backend> {
   const native: Backend = addon !== null ? 'native' : 'typescript';
-  return { threshold: native, labelBlock: native, boxFilter: 'typescript', labelStats: 'typescript' };
+  return { threshold: native, labelBlock: native, boxFilter: native, labelStats: 'typescript' };
 }
 
 const isBound = (v: unknown): boolean => v === null || typeof v === 'number';
@@ -111,6 +114,31 @@ function nativeLabelBlock(native: Addon): typeof ts.labelBlock {
   };
 }
 
+const BOX_MODES: ReadonlyMap<unknown, number> = new Map([['constant', 0], ['nearest', 1], ['reflect', 2]]);
+
+// The box geometry handed to the addon: inShape, inOrigin, imageShape, outOrigin, outShape. One per
+// thread, filled per call; anything but a number becomes NaN, which the addon rejects.
+const boxGeometry = new Float64Array(15);
+
+/** `boxFilter` of imaging/kernels, run natively; a call the addon rejects goes to the twin, which throws. */
+function nativeBoxFilter(native: Addon): typeof ts.boxFilter {
+  return (input, inShape, inOrigin, imageShape, outOrigin, outShape, radius, mode, out, scratch) => {
+    const code = BOX_MODES.get(mode);
+    const boxes = [inShape, inOrigin, imageShape, outOrigin, outShape];
+    const scratchOk = scratch === undefined || (scratch instanceof Float32Array && scratch.length >= ts.boxFilterScratchLength(inShape));
+    if (code !== undefined && scratchOk && ArrayBuffer.isView(input) && !(input instanceof DataView) && out instanceof Float32Array && typeof radius === 'number') {
+      for (let b = 0; b < 5; b++) {
+        for (let a = 0; a < 3; a++) {
+          const v: unknown = boxes[b]![a];
+          boxGeometry[b * 3 + a] = typeof v === 'number' ? v : NaN;
+        }
+      }
+      if (native.boxFilter(input, boxGeometry, radius, code, out)) return;
+    }
+    ts.boxFilter(input, inShape, inOrigin, imageShape, outOrigin, outShape, radius, mode, out, scratch);
+  };
+}
+
 /** The kernels, each on its backend (see `backends()`); signatures are those of imaging/kernels. */
 export const kernels: {
   readonly threshold: typeof ts.threshold;
@@ -120,7 +148,7 @@ export const kernels: {
 } = Object.freeze({
   threshold: addon !== null ? nativeThreshold(addon) : ts.threshold,
   labelBlock: addon !== null ? nativeLabelBlock(addon) : ts.labelBlock,
-  boxFilter: ts.boxFilter,
+  boxFilter: addon !== null ? nativeBoxFilter(addon) : ts.boxFilter,
   labelStats: ts.labelStats,
 });
 

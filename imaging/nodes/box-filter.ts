@@ -1,7 +1,7 @@
 /**
  * `img.boxFilter(r, { mode })`: f32 mean over the (2r+1)^d window, d the image's dimensionality (2 when
  * z = 1, else 3). A box needs the parent's box grown by r (clipped to the image): the halo. Kernel:
- * separable running sums (kernels/box-filter.ts).
+ * separable running sums (kernels/box-filter.ts), native where the addon loaded (native/index.ts).
  *
  * The kernel windows only the axes of extent > 1. An image axis of extent 1 still counts in d (scipy
  * windows every axis of the array it is given): in 'constant' mode its window holds the voxel and 2r
@@ -12,7 +12,8 @@ import type { TaskContext } from '../../core/index.js';
 import type { ImageMeta } from '../block.js';
 import { clip, grow, type Box } from '../box.js';
 import type { TypedArray } from '../dtype.js';
-import { boxFilter, boxFilterScratchLength, type BoxFilterMode } from '../kernels/index.js';
+import { boxFilterScratchLength, type BoxFilterMode } from '../kernels/index.js';
+import { backends, kernels } from '../../native/index.js';
 import { UnaryRegionNode } from './region-node.js';
 
 export interface BoxFilterParams {
@@ -33,7 +34,7 @@ export class BoxFilterNode extends UnaryRegionNode<BoxFilterParams> {
     const inBox = this.need(box);
     const src = this.input(box, tc);
     const out = new Float32Array(box.shape[0] * box.shape[1] * box.shape[2]);
-    boxFilter(src, inBox.shape, inBox.origin, this.meta.shape, box.origin, box.shape, this.params.radius, this.params.mode, out, scratchFor(inBox));
+    kernels.boxFilter(src, inBox.shape, inBox.origin, this.meta.shape, box.origin, box.shape, this.params.radius, this.params.mode, out, NATIVE ? undefined : scratchFor(inBox));
     const scale = this.flatAxesScale();
     if (scale !== 1) for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) * scale;
     tc.count(`voxels:${this.op}`, out.length);
@@ -51,6 +52,9 @@ export class BoxFilterNode extends UnaryRegionNode<BoxFilterParams> {
     return `boxFilter(r=${this.params.radius}, ${this.params.mode})`;
   }
 }
+
+// The native kernel keeps its own per-thread plane buffers; only the TypeScript twin needs the scratch.
+const NATIVE = backends().boxFilter === 'native';
 
 // One scratch buffer per thread, grown as needed: tasks on a thread run one at a time, and allocating
 // (and zeroing) tens of MB per block made concurrent threads contend on the allocator.

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "box_filter.h"
 #include "label_block.h"
 #include "threshold.h"
 
@@ -105,9 +106,64 @@ Napi::Value LabelBlock(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, n);
 }
 
+template <typename T>
+void BoxFilterOf(const View& in, const voxelflow::BoxGeometry& g, int64_t radius, voxelflow::BoxMode mode, float* out) {
+  voxelflow::BoxFilter(static_cast<const T*>(in.data), g, radius, mode, out);
+}
+
+/** A double that is an integer in [-2^53, 2^53], as int64; false otherwise (NaN included). */
+bool AsInt(double v, int64_t* result) {
+  if (!(v >= -9007199254740992.0 && v <= 9007199254740992.0) || v != static_cast<double>(static_cast<int64_t>(v))) {
+    return false;
+  }
+  *result = static_cast<int64_t>(v);
+  return true;
+}
+
+// boxFilter(input, geometry, radius, mode, out): true when filtered, false when the call is not one the
+// kernel accepts (the loader then hands it to the TypeScript twin, which throws its error). geometry:
+// a Float64Array of inShape, inOrigin, imageShape, outOrigin, outShape ([z, y, x] each). mode: 0
+// constant, 1 nearest, 2 reflect.
+Napi::Value BoxFilter(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  View in, geometry, out;
+  if (!GetView(env, info[0], "input", &in) || !GetView(env, info[1], "geometry", &geometry) ||
+      !GetView(env, info[4], "out", &out)) {
+    return env.Undefined();
+  }
+  const Napi::Boolean rejected = Napi::Boolean::New(env, false);
+  if (geometry.type != napi_float64_array || geometry.length != 15 || out.type != napi_float32_array) return rejected;
+  voxelflow::BoxGeometry g;
+  int64_t* fields[5] = {g.inShape, g.inOrigin, g.imageShape, g.outOrigin, g.outShape};
+  const double* values = static_cast<const double*>(geometry.data);
+  for (int i = 0; i < 15; i++) {
+    if (!AsInt(values[i], &fields[i / 3][i % 3])) return rejected;
+  }
+  int64_t radius, mode;
+  if (!AsInt(info[2].ToNumber().DoubleValue(), &radius) || !AsInt(info[3].ToNumber().DoubleValue(), &mode)) return rejected;
+  if (mode < 0 || mode > 2 || !voxelflow::BoxGeometryValid(g, radius)) return rejected;
+  const uint64_t inCount = static_cast<uint64_t>(g.inShape[0]) * g.inShape[1] * g.inShape[2];
+  const uint64_t outCount = static_cast<uint64_t>(g.outShape[0]) * g.outShape[1] * g.outShape[2];
+  if (in.length < inCount || out.length < outCount) return rejected;
+  const auto m = static_cast<voxelflow::BoxMode>(mode);
+  float* o = static_cast<float*>(out.data);
+  switch (in.type) {
+    case napi_uint8_array: BoxFilterOf<uint8_t>(in, g, radius, m, o); break;
+    case napi_uint16_array: BoxFilterOf<uint16_t>(in, g, radius, m, o); break;
+    case napi_int16_array: BoxFilterOf<int16_t>(in, g, radius, m, o); break;
+    case napi_uint32_array: BoxFilterOf<uint32_t>(in, g, radius, m, o); break;
+    case napi_int32_array: BoxFilterOf<int32_t>(in, g, radius, m, o); break;
+    case napi_float32_array: BoxFilterOf<float>(in, g, radius, m, o); break;
+    case napi_float64_array: BoxFilterOf<double>(in, g, radius, m, o); break;
+    default: return rejected;
+  }
+  return Napi::Boolean::New(env, true);
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("threshold", Napi::Function::New(env, Threshold, "threshold"));
   exports.Set("labelBlock", Napi::Function::New(env, LabelBlock, "labelBlock"));
+  exports.Set("boxFilter", Napi::Function::New(env, BoxFilter, "boxFilter"));
   return exports;
 }
 

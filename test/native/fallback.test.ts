@@ -30,5 +30,6 @@ describe('native loader', () => {
     if (nativeStatus().state === 'loaded') expect(r.status.state).toBe('loaded');
     expect(r.backends['threshold']).toBe(r.status.state === 'loaded' ? 'native' : 'typescript');
     expect(r.backends['labelBlock']).toBe(r.status.state === 'loaded' ? 'native' : 'typescript');
+    expect(r.backends['boxFilter']).toBe(r.status.state === 'loaded' ? 'native' : 'typescript');
   });
 });

@@ -4,49 +4,17 @@
  * here is skipped under a name that says so, never passed.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 
 import { ConfigError } from '../../core/index.js';
-import { DTYPES, type DType } from '../../imaging/dtype.js';
+import { DTYPES } from '../../imaging/dtype.js';
 import { type Connectivity, labelScratchLength } from '../../imaging/kernels/index.js';
 import { type Shape3, voxelCount } from '../../imaging/volume.js';
-import { backends, kernels, nativeStatus, typescriptKernels as ts } from '../../native/index.js';
-import { randomMask, randomVolume, rng } from '../imaging/kernels/fixtures.js';
-
-const status = nativeStatus();
-const loaded = status.state === 'loaded';
-const reason = status.state === 'loaded' ? '' : `native addon ${status.state === 'disabled' ? 'disabled' : 'not built'}: ${status.reason}`;
-
-/** `it` when the addon loaded; otherwise a skipped test whose name gives the reason. */
-function itNative(name: string, fn: () => void): void {
-  it.skipIf(!loaded)(loaded ? name : `${name} (${reason})`, fn);
-}
-
-/** 2D ([1, y, x]) and 3D block shapes of 1..9 voxels per axis. */
-const oddShape: fc.Arbitrary<Shape3> = fc.oneof(
-  fc.tuple(fc.constant(1), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 })),
-  fc.tuple(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 })),
-);
+import { backends, kernels, typescriptKernels as ts } from '../../native/index.js';
+import { randomMask, randomVolume } from '../imaging/kernels/fixtures.js';
+import { itNative, oddShape, sharedCopy, volumeWithNaN } from './native-fixtures.js';
 
 const CONNECTIVITIES: readonly Connectivity[] = [4, 8, 6, 18, 26];
-
-/** A volume with some NaN voxels when the dtype is a float one. */
-function volumeWithNaN(dtype: DType, shape: Shape3, seed: number, levels: number) {
-  const v = randomVolume(dtype, shape, seed, levels);
-  if (dtype === 'f32' || dtype === 'f64') {
-    const next = rng(seed ^ 0x5bd1e995);
-    for (let i = 0; i < v.length; i++) if (next() < 0.1) v[i] = NaN;
-  }
-  return v;
-}
-
-/** The same typed array, copied into SharedArrayBuffer memory at a non-zero element offset. */
-function sharedCopy<T extends { length: number; BYTES_PER_ELEMENT: number; constructor: unknown }>(a: T, offset = 3): T {
-  const Ctor = a.constructor as new (buf: ArrayBufferLike, off: number, len: number) => T;
-  const view = new Ctor(new SharedArrayBuffer((a.length + offset) * a.BYTES_PER_ELEMENT), offset * a.BYTES_PER_ELEMENT, a.length);
-  (view as unknown as { set(src: T): void }).set(a);
-  return view;
-}
 
 describe('native kernels', () => {
   itNative('are the backend of threshold and labelBlock', () => {
