@@ -12,6 +12,8 @@ export interface BatchJob {
   /** Array task index, or null for a pending range reported as one line (`tasks` says how many). */
   readonly task: number | null;
   readonly tasks: number;
+  /** What names these tasks to `cancel`: `id.task`, or `id.first-last` for a pending range. */
+  readonly ref: string;
   readonly name: string;
   readonly state: 'pending' | 'running' | 'draining' | 'error';
   /** The scheduler's own state code (`qw`, `r`, `dr`, `Eqw`, ...). */
@@ -28,7 +30,7 @@ export interface BatchLauncher {
   submit(target: JobTarget, options: JobOptions, count: number): Promise<string>;
   /** Jobs of this user, optionally only those named `name`; finished jobs are not listed. */
   jobs(name?: string): Promise<BatchJob[]>;
-  /** Cancels jobs (whole arrays, or `id.task` for one task); unknown ids are not an error. */
+  /** Cancels jobs: whole arrays (`id`), one task (`id.task`) or a range (`id.first-last`); unknown ones are not an error. */
   cancel(ids: readonly string[]): Promise<void>;
   /** Why a job waits, in the scheduler's words (may be empty when the scheduler keeps no reasons). */
   pendingReasons(id: string): Promise<string>;

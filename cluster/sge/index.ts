@@ -2,4 +2,5 @@
 export { BatchError, type BatchJob, type BatchLauncher } from './batch-launcher.js';
 export { drainSecondsFor, formatWalltime, jobNameFor, jobOptions, parseWalltime, type JobOptions, type JobOptionsInput } from './job-options.js';
 export { defaultBin, jobScript, logDirOf, shellQuote, type JobTarget } from './job-script.js';
+export { scale, type ScaleDecision, type ScaleInput } from './adaptive.js';
 export { countTasks, parseQstatXml, SgeLauncher } from './sge-launcher.js';

@@ -73,7 +73,9 @@ export function parseQstatXml(xml: string): BatchJob[] {
     const tasks = tasksField === '' ? 1 : countTasks(tasksField);
     const single = /^\d+$/.test(tasksField);
     const code = field(block, 'state');
-    jobs.push({ id: field(block, 'JB_job_number'), task: single ? Number(tasksField) : null, tasks, name: field(block, 'JB_name'), state: stateOf(code), code });
+    const id = field(block, 'JB_job_number');
+    const ref = tasksField === '' ? id : `${id}.${tasksField.replace(/:1$/, '')}`;
+    jobs.push({ id, task: single ? Number(tasksField) : null, tasks, ref, name: field(block, 'JB_name'), state: stateOf(code), code });
   }
   return jobs;
 }
@@ -103,11 +105,20 @@ export class SgeLauncher implements BatchLauncher {
   }
 
   async cancel(ids: readonly string[]): Promise<void> {
-    if (ids.length === 0) return;
-    const r = await run('qdel', [...ids]);
-    // qdel exits non-zero when a job is already gone; only a refusal of a job that exists is an error.
-    const refused = r.stderr.split('\n').filter((l) => l.trim() !== '' && !/does not exist|has already been deleted|registered the job/.test(l));
-    if (r.code !== 0 && refused.length > 0) throw new BatchError(`qdel failed: ${refused[0]!.trim()}`);
+    // Whole jobs and single tasks go in one qdel; a task range or list needs `qdel ID -t RANGE`.
+    const plain = ids.filter((id) => /^\d+(\.\d+)?$/.test(id));
+    const calls: string[][] = plain.length > 0 ? [plain] : [];
+    for (const id of ids) {
+      const m = /^(\d+)\.([\d,:-]+)$/.exec(id);
+      if (m !== null && !plain.includes(id)) calls.push([m[1]!, '-t', m[2]!]);
+      else if (m === null && !plain.includes(id)) throw new BatchError(`'${id}' is not a job id (ID, ID.TASK or ID.FIRST-LAST)`);
+    }
+    for (const args of calls) {
+      const r = await run('qdel', args);
+      // qdel exits non-zero when a job is already gone; only a refusal of a job that exists is an error.
+      const refused = r.stderr.split('\n').filter((l) => l.trim() !== '' && !/does not exist|has already been deleted|registered the job/.test(l));
+      if (r.code !== 0 && refused.length > 0) throw new BatchError(`qdel failed: ${refused[0]!.trim()}`);
+    }
   }
 
   async pendingReasons(id: string): Promise<string> {

@@ -128,12 +128,12 @@ describe('qstat output', () => {
   it('lists running tasks and pending ranges', () => {
     const xml = readFileSync(join(import.meta.dirname, 'qstat.xml'), 'utf8');
     const jobs = parseQstatXml(xml);
-    expect(jobs.map((j) => [j.id, j.task, j.tasks, j.state, j.code, j.name])).toEqual([
-      ['2', 1, 1, 'running', 'r', 'vftest'],
-      ['2', 2, 1, 'running', 'r', 'vftest'],
-      ['2', null, 4, 'pending', 'qw', 'vftest'],
-      ['7', 1, 1, 'draining', 'dr', 'voxelflow-h-1'],
-      ['8', null, 1, 'error', 'Eqw', 'voxelflow-h-1'],
+    expect(jobs.map((j) => [j.id, j.task, j.tasks, j.ref, j.state, j.code, j.name])).toEqual([
+      ['2', 1, 1, '2.1', 'running', 'r', 'vftest'],
+      ['2', 2, 1, '2.2', 'running', 'r', 'vftest'],
+      ['2', null, 4, '2.3-6', 'pending', 'qw', 'vftest'],
+      ['7', 1, 1, '7.1', 'draining', 'dr', 'voxelflow-h-1'],
+      ['8', null, 1, '8', 'error', 'Eqw', 'voxelflow-h-1'],
     ]);
   });
 });
