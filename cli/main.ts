@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { runAnalyze } from './analyze.js';
 import { runDemo } from './demo.js';
 import { runDoctor } from './doctor.js';
+import { runSimulateBeamline } from './simulate-beamline.js';
+import { runStream } from './stream.js';
 import { runSge } from './sge.js';
 import { UsageError } from './usage-error.js';
 
@@ -20,6 +22,8 @@ const commands: Record<string, Command> = {
   analyze: { summary: 'read an image, crop, box-filter, threshold, label components and measure them', run: runAnalyze },
   demo: { summary: 'label and measure the pores of a 256^3 porous-bone phantom; writes voxelflow-demo/', run: runDemo },
   doctor: { summary: 'show which kernels run native or TypeScript, and which optional parts this machine has', run: runDoctor },
+  stream: { summary: 'receive detector scans over ZeroMQ and label and measure each one as it completes', run: runStream },
+  'simulate-beamline': { summary: 'replay phantoms or a volume as a detector would, over ZeroMQ (SIMPLON v1 or array-1.0)', run: runSimulateBeamline },
   sge: { summary: 'Grid Engine workers: print the job script, submit N workers, list or stop them', run: runSge },
 };
 

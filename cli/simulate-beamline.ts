@@ -1,0 +1,185 @@
+/**
+ * `voxelflow simulate-beamline --bind tcp://*:9999`: a detector in software. Replays seeded phantoms
+ * (or a given volume) as scans over ZeroMQ, in SIMPLON v1 or array-1.0, for demos, tests and
+ * benchmarks; `--fault` injects the faults a real beamline has.
+ */
+import { parseArgs } from 'node:util';
+import { Context } from '../core/index.js';
+import { ImageFormatError, readImage, type Volume } from '../imaging/index.js';
+import { BeamlineSimulator, FAULT_KINDS, PROTOCOLS, type Fault, type FaultKind, type ProtocolName } from '../streaming/index.js';
+import { usage, UsageError } from './usage-error.js';
+
+const HELP = `usage: voxelflow simulate-beamline --bind ENDPOINT [options]
+
+Binds like a detector and sends scans: frame k of a scan is slice k of a volume.
+
+  --bind ENDPOINT          e.g. tcp://*:9999 (tcp://127.0.0.1:* picks a free port; printed first)
+  --protocol P             simplon-v1 (default) or array-1.0
+  --socket S               push (default; the receiver connects PULL) or pub (receiver SUB)
+  --scans N                number of scans (default 3)
+  --shape X,Y,Z            blobs phantom size (default 64,64,64); scan i uses seed SEED+i
+  --input FILE             send this volume (.npy, .tif, ...) in every scan instead
+  --dtype T                phantom pixel type: uint8, uint16 (default), uint32, float32
+  --seed S                 first phantom seed (default 1)
+  --distinct K             cycle through K phantoms (default: one per scan)
+  --rate HZ                frames per second (default: as fast as the receiver takes them)
+  --encoding E             none (default) or lz4 (SIMPLON 'lz4<' blobs)
+  --first-series N         series id of the first scan (default 1)
+  --interval-ms MS         pause between scans (default 0)
+  --wait-ms MS             pause before the first scan (default 0 for push, 1000 for pub)
+  --fault SCAN:KIND:FRAME  inject a fault into scan SCAN (0-based) at FRAME; repeatable. KIND is
+                           ${FAULT_KINDS.join(', ')}`;
+
+interface Flags {
+  bind: string;
+  protocol: ProtocolName;
+  socket: 'push' | 'pub';
+  scans: number;
+  shape: [number, number, number];
+  input: string | null;
+  dtype: 'u8' | 'u16' | 'u32' | 'f32';
+  seed: number;
+  distinct: number;
+  rate: number;
+  encoding: 'none' | 'lz4';
+  firstSeries: number;
+  intervalMs: number;
+  waitMs: number;
+  faults: Fault[];
+}
+
+export async function runSimulateBeamline(argv: string[]): Promise<number> {
+  const a = parseFlags(argv);
+  if (a === 'help') {
+    console.log(HELP);
+    return 0;
+  }
+  const volumes = await loadVolumes(a);
+  const sim = await BeamlineSimulator.bind({ bind: a.bind, protocol: a.protocol, socket: a.socket, encoding: a.encoding, rateHz: a.rate, firstSeries: a.firstSeries, faults: a.faults });
+  console.log(`bound ${sim.endpoint}`);
+  let stop = false;
+  const onSignal = (): void => void (stop = true);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    if (a.waitMs > 0) await sleep(a.waitMs);
+    const t0 = performance.now();
+    for (let i = 0; i < a.scans && !stop; i++) {
+      if (i > 0 && a.intervalMs > 0) await sleep(a.intervalMs);
+      const v = volumes[i % volumes.length] as Volume;
+      await sim.sendScan(v);
+      console.log(`sent scan ${a.firstSeries + i}: ${v.shape[0]} frames of ${v.shape[2]} x ${v.shape[1]} ${v.dtype}`);
+    }
+    const s = (performance.now() - t0) / 1000;
+    console.log(`sent ${sim.messages} messages, ${(sim.bytes / 1e6).toFixed(1)} MB in ${s.toFixed(2)} s (${(sim.bytes / 1e6 / s).toFixed(0)} MB/s)`);
+    return 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await sim.close();
+  }
+}
+
+async function loadVolumes(a: Flags): Promise<Volume[]> {
+  if (a.input !== null) {
+    try {
+      return [readImage(a.input)];
+    } catch (err) {
+      if (err instanceof ImageFormatError) throw new UsageError(err.message);
+      throw err;
+    }
+  }
+  const ctx = await Context.create({ master: 'local' });
+  try {
+    const [x, y, z] = a.shape;
+    const out: Volume[] = [];
+    for (let i = 0; i < Math.min(a.distinct, a.scans); i++) {
+      out.push(await ctx.images.synthetic({ kind: 'blobs', shape: [z, y, x], seed: a.seed + i, dtype: a.dtype }).toArray());
+    }
+    return out;
+  } finally {
+    await ctx.stop();
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function parseFlags(argv: string[]): Flags | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        bind: { type: 'string' },
+        protocol: { type: 'string', default: 'simplon-v1' },
+        socket: { type: 'string', default: 'push' },
+        scans: { type: 'string', default: '3' },
+        shape: { type: 'string' },
+        input: { type: 'string' },
+        dtype: { type: 'string', default: 'uint16' },
+        seed: { type: 'string', default: '1' },
+        distinct: { type: 'string' },
+        rate: { type: 'string', default: '0' },
+        encoding: { type: 'string', default: 'none' },
+        'first-series': { type: 'string', default: '1' },
+        'interval-ms': { type: 'string', default: '0' },
+        'wait-ms': { type: 'string' },
+        fault: { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    throw usage(err, 'simulate-beamline');
+  }
+  const v = parsed.values;
+  if (v.help) return 'help';
+  if (v.bind === undefined) throw new UsageError("--bind ENDPOINT is required (e.g. --bind tcp://*:9999); run 'voxelflow simulate-beamline --help'");
+  if (!/^(tcp:\/\/[^:/]+:(\d+|\*)|ipc:\/\/.+)$/.test(v.bind)) throw new UsageError(`--bind must look like tcp://HOST:PORT, tcp://HOST:* or ipc://PATH, got '${v.bind}'`);
+  if (!PROTOCOLS.includes(v.protocol as ProtocolName)) throw new UsageError(`--protocol must be ${PROTOCOLS.join(' or ')}, got '${v.protocol}'`);
+  if (v.socket !== 'push' && v.socket !== 'pub') throw new UsageError(`--socket must be push or pub, got '${v.socket}'`);
+  if (v.shape !== undefined && v.input !== undefined) throw new UsageError('give --shape or --input, not both');
+  const int = (name: string, s: string | undefined, min: number): number => {
+    const n = Number(s);
+    if (s === undefined || s.trim() === '' || !Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got '${s}'`);
+    return n;
+  };
+  const shape = (v.shape ?? '64,64,64').split(',').map(Number);
+  if (shape.length !== 3 || shape.some((n) => !Number.isInteger(n) || n < 1 || n > 4096)) throw new UsageError(`--shape must be X,Y,Z with integers in 1..4096, got '${v.shape}'`);
+  const dtypes: Record<string, Flags['dtype']> = { uint8: 'u8', uint16: 'u16', uint32: 'u32', float32: 'f32' };
+  const dtype = dtypes[v.dtype ?? ''];
+  if (dtype === undefined) throw new UsageError(`--dtype must be uint8, uint16, uint32 or float32, got '${v.dtype}'`);
+  if (v.encoding !== 'none' && v.encoding !== 'lz4') throw new UsageError(`--encoding must be none or lz4, got '${v.encoding}'`);
+  if (v.encoding === 'lz4' && v.protocol !== 'simplon-v1') throw new UsageError('--encoding lz4 needs --protocol simplon-v1 (array-1.0 sends raw data)');
+  const rate = Number(v.rate);
+  if (!Number.isFinite(rate) || rate < 0) throw new UsageError(`--rate must be a number of frames per second >= 0, got '${v.rate}'`);
+  const scans = int('scans', v.scans, 1);
+  return {
+    bind: v.bind,
+    protocol: v.protocol as ProtocolName,
+    socket: v.socket,
+    scans,
+    shape: shape as [number, number, number],
+    input: v.input ?? null,
+    dtype,
+    seed: int('seed', v.seed, 0),
+    distinct: v.distinct === undefined ? scans : int('distinct', v.distinct, 1),
+    rate,
+    encoding: v.encoding,
+    firstSeries: int('first-series', v['first-series'], 0),
+    intervalMs: int('interval-ms', v['interval-ms'], 0),
+    waitMs: v['wait-ms'] === undefined ? (v.socket === 'pub' ? 1000 : 0) : int('wait-ms', v['wait-ms'], 0),
+    faults: (v.fault ?? []).map(parseFault),
+  };
+}
+
+function parseFault(s: string): Fault {
+  const [scan, kind, frame, ...rest] = s.split(':');
+  const sn = Number(scan), fn = Number(frame);
+  if (rest.length > 0 || !Number.isInteger(sn) || sn < 0 || !Number.isInteger(fn) || fn < 0 || !FAULT_KINDS.includes(kind as FaultKind)) {
+    throw new UsageError(`--fault must be SCAN:KIND:FRAME with KIND one of ${FAULT_KINDS.join(', ')}, got '${s}'`);
+  }
+  return { scan: sn, kind: kind as FaultKind, frame: fn };
+}

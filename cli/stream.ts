@@ -1,0 +1,207 @@
+/**
+ * `voxelflow stream --connect tcp://HOST:PORT`: receives detector scans over ZeroMQ and runs
+ * box filter → threshold → label → statistics on each (the analyze command's pipeline), printing
+ * one line per scan. Runs until interrupted; SIGINT finishes the scan in hand, a second one exits.
+ */
+import { renameSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Context } from '../core/index.js';
+import { PROTOCOLS, StreamingContext, type ProtocolName, type Scan, type SocketKind } from '../streaming/index.js';
+import { statsCsv } from './analyze.js';
+import { usage, UsageError } from './usage-error.js';
+
+const HELP = `usage: voxelflow stream --connect tcp://HOST:PORT [options]
+
+Connects to a detector (or 'voxelflow simulate-beamline'), assembles each series into a volume and
+runs box filter → threshold → label → statistics on it, one line per scan.
+
+  --connect ENDPOINT       ZeroMQ endpoint of the detector's bound PUSH/PUB socket
+  --protocol P             simplon-v1 (default) or array-1.0
+  --socket S               pull (default: lossless, backpressure) or sub (live: drops oldest, counted)
+  --above T, --below T     foreground where value > T and/or value < T (at least one)
+  --box R                  box filter radius before thresholding
+  --connectivity C         6, 18 or 26 (default 26)
+  --stats-dir DIR          write <series>.csv per scan (the analyze command's --stats columns)
+  --scans N                stop after N scans (default: run until interrupted)
+  --queue-mb M             receive queue bound in MiB (default 256)
+  --idle-ms MS             array-1.0: a scan ends after MS without frames (default 1000)
+  --master M               local, local[N] or local[*] (default local[*])
+  --json                   one JSON line per scan: { series, status, frames, missing, malformed,
+                           dropped, shape, components, voxels_foreground, latency_ms, ... }`;
+
+interface Flags {
+  connect: string;
+  protocol: ProtocolName;
+  socket: SocketKind;
+  above: number | null;
+  below: number | null;
+  box: number | null;
+  connectivity: 6 | 18 | 26;
+  statsDir: string | null;
+  scans: number | null;
+  queueBytes: number;
+  idleMs: number;
+  master: string;
+  json: boolean;
+}
+
+export async function runStream(argv: string[]): Promise<number> {
+  const a = parseFlags(argv);
+  if (a === 'help') {
+    console.log(HELP);
+    return 0;
+  }
+  if (a.statsDir !== null) mkdirSync(a.statsDir, { recursive: true });
+  const ctx = await Context.create({ master: a.master });
+  const ssc = new StreamingContext(ctx, { batchIntervalMs: 1000 });
+  const beam = ssc.zmqStream({ connect: a.connect, protocol: a.protocol, socket: a.socket, maxQueueBytes: a.queueBytes, idleTimeoutMs: a.idleMs });
+  let done = 0;
+  beam.scans().foreach(async (scan) => {
+    const line = await analyzeScan(scan, a);
+    console.log(a.json ? JSON.stringify(line) : textLine(line));
+    if (a.scans !== null && ++done >= a.scans) void ssc.stop({ graceful: false });
+  });
+  let interrupts = 0;
+  const onSigint = (): void => {
+    if (++interrupts > 1) process.exit(130);
+    process.stderr.write('voxelflow stream: stopping after the scan in hand (Ctrl-C again to quit now)\n');
+    void ssc.stop({ graceful: true });
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  try {
+    await ssc.start();
+    await ssc.awaitTermination();
+    const t = beam.totals;
+    process.stderr.write(
+      `voxelflow stream: ${t.messages} messages: ${t.processed} frames processed, ${t.duplicates} duplicate, ${t.malformed} malformed, ${t.dropped} dropped, ${t.control} control; ` +
+        `scans ${t.scans.complete} complete, ${t.scans.incomplete} incomplete, ${t.scans.aborted} aborted\n`,
+    );
+    return beam.pipelineErrors > 0 ? 1 : 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+    await ctx.stop();
+  }
+}
+
+/** The per-scan line: accounting plus the analysis result. */
+interface ScanLine {
+  series: string;
+  status: string;
+  frames: number;
+  expected: number | null;
+  missing: readonly number[];
+  duplicates: number;
+  malformed: number;
+  dropped: number;
+  shape: readonly number[] | null;
+  components: number | null;
+  voxels_foreground: number | null;
+  latency_ms: number;
+}
+
+async function analyzeScan(scan: Scan, a: Flags): Promise<ScanLine> {
+  const r = scan.report;
+  let components: number | null = null;
+  let foreground: number | null = null;
+  if (scan.data !== null) {
+    const img = scan.volume;
+    const filtered = a.box !== null ? img.boxFilter(a.box).cache() : null;
+    const mask = (filtered ?? img).threshold({ ...(a.above !== null ? { above: a.above } : {}), ...(a.below !== null ? { below: a.below } : {}) });
+    const labels = mask.labelComponents({ connectivity: a.connectivity, intensity: filtered ?? img });
+    components = await labels.componentCount();
+    const rows = await labels.shapeStats();
+    foreground = rows.reduce((n, row) => n + row.voxels, 0);
+    if (a.statsDir !== null) {
+      const file = join(a.statsDir, `${safeName(r.series)}.csv`);
+      writeFileSync(`${file}.tmp-${process.pid}`, statsCsv(rows));
+      renameSync(`${file}.tmp-${process.pid}`, file);
+    }
+    filtered?.unpersist();
+  }
+  return {
+    series: r.series,
+    status: r.status,
+    frames: r.processed,
+    expected: r.expected,
+    missing: r.missing,
+    duplicates: r.duplicates,
+    malformed: r.malformed,
+    dropped: r.dropped,
+    shape: r.shape,
+    components,
+    voxels_foreground: foreground,
+    latency_ms: Math.round((performance.now() - r.endedAt) * 10) / 10,
+  };
+}
+
+function textLine(l: ScanLine): string {
+  const shape = l.shape === null ? 'no frames' : `${l.shape[2]} x ${l.shape[1]} x ${l.shape[0]}`;
+  const result = l.components === null ? '' : `, ${l.components} components, ${l.voxels_foreground} foreground voxels`;
+  return `scan ${l.series} ${l.status}: ${shape}, ${l.frames} frames (${l.missing.length} missing, ${l.duplicates} duplicate, ${l.malformed} malformed, ${l.dropped} dropped)${result}, latency ${l.latency_ms} ms`;
+}
+
+function safeName(series: string): string {
+  return series.replace(/[^A-Za-z0-9._-]/g, '_');
+}
+
+function parseFlags(argv: string[]): Flags | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        connect: { type: 'string' },
+        protocol: { type: 'string', default: 'simplon-v1' },
+        socket: { type: 'string', default: 'pull' },
+        above: { type: 'string' },
+        below: { type: 'string' },
+        box: { type: 'string' },
+        connectivity: { type: 'string', default: '26' },
+        'stats-dir': { type: 'string' },
+        scans: { type: 'string' },
+        'queue-mb': { type: 'string', default: '256' },
+        'idle-ms': { type: 'string', default: '1000' },
+        master: { type: 'string', default: 'local[*]' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    throw usage(err, 'stream');
+  }
+  const v = parsed.values;
+  if (v.help) return 'help';
+  if (v.connect === undefined) throw new UsageError("--connect ENDPOINT is required (e.g. --connect tcp://127.0.0.1:9999); run 'voxelflow stream --help'");
+  if (!/^(tcp:\/\/[^:/]+:\d+|ipc:\/\/.+)$/.test(v.connect)) throw new UsageError(`--connect must look like tcp://HOST:PORT or ipc://PATH, got '${v.connect}'`);
+  if (!PROTOCOLS.includes(v.protocol as ProtocolName)) throw new UsageError(`--protocol must be ${PROTOCOLS.join(' or ')}, got '${v.protocol}'`);
+  if (v.socket !== 'pull' && v.socket !== 'sub') throw new UsageError(`--socket must be pull or sub, got '${v.socket}'`);
+  const num = (name: string, s: string | undefined, check: (n: number) => boolean, want: string): number | null => {
+    if (s === undefined) return null;
+    const n = Number(s);
+    if (s.trim() === '' || !Number.isFinite(n) || !check(n)) throw new UsageError(`--${name} must be ${want}, got '${s}'`);
+    return n;
+  };
+  const above = num('above', v.above, () => true, 'a number');
+  const below = num('below', v.below, () => true, 'a number');
+  if (above === null && below === null) throw new UsageError('give --above T and/or --below T to choose the foreground');
+  const conn = num('connectivity', v.connectivity, (n) => [6, 18, 26].includes(n), '6, 18 or 26');
+  return {
+    connect: v.connect,
+    protocol: v.protocol as ProtocolName,
+    socket: v.socket,
+    above,
+    below,
+    box: num('box', v.box, (n) => Number.isInteger(n) && n >= 0 && n <= 64, 'an integer radius in 0..64'),
+    connectivity: conn as 6 | 18 | 26,
+    statsDir: v['stats-dir'] ?? null,
+    scans: num('scans', v.scans, (n) => Number.isInteger(n) && n >= 1, 'a positive integer'),
+    queueBytes: (num('queue-mb', v['queue-mb'], (n) => n > 0 && n <= 65536, 'a size in MiB (0 < M <= 65536)') as number) * 1024 * 1024,
+    idleMs: num('idle-ms', v['idle-ms'], (n) => Number.isInteger(n) && n >= 10, 'an integer >= 10') as number,
+    master: v.master ?? 'local[*]',
+    json: v.json ?? false,
+  };
+}

@@ -1,0 +1,161 @@
+/**
+ * A detector stream: ZeroMQ source → protocol decoder → scan assembler → the user's scan pipeline.
+ * Receiving, decoding and the pipeline run concurrently; the pipeline handles one scan at a time
+ * while the next is received. When `maxPendingScans` sealed scans wait, decoding pauses, the queue
+ * fills, and the source either pushes back on the sender (PULL) or drops the oldest frames (SUB).
+ */
+import { Array1Decoder } from './array1-decoder.js';
+import { PushInputDStream, type DStream } from './dstream.js';
+import type { AssembledScan } from './open-scan.js';
+import { PROTOCOLS, type ProtocolDecoder, type ProtocolName } from './protocol-decoder.js';
+import { Scan } from './scan.js';
+import { ScanAssembler } from './scan-assembler.js';
+import type { StreamTotals } from './scan-report.js';
+import { SimplonDecoder } from './simplon-decoder.js';
+import type { FrameType } from './stream-event.js';
+import type { StreamingContext } from './streaming-context.js';
+import { ZmqSource, type ZmqSourceOptions } from './zmq-source.js';
+
+export interface BeamlineStreamOptions extends ZmqSourceOptions {
+  /** Wire protocol (default 'simplon-v1'). */
+  readonly protocol?: ProtocolName;
+  /** array-1.0: a scan ends after this long without a message (default 1000 ms). */
+  readonly idleTimeoutMs?: number;
+  /** Sealed scans that may wait for the pipeline before decoding pauses (default 2). */
+  readonly maxPendingScans?: number;
+  /** Graceful stop waits this long for the scan in hand to end (default 30 s). */
+  readonly graceMs?: number;
+  /** Where one-line notices go (malformed input, pipeline failures); default: stderr. */
+  readonly log?: (line: string) => void;
+}
+
+/** What the frames DStream carries: one record per processed frame, without its pixels. */
+export interface FrameInfo {
+  readonly series: string;
+  readonly frame: number;
+  readonly frameType: FrameType | null;
+  readonly angle: number | null;
+  readonly bytes: number;
+}
+
+export type ScanHandler = (scan: Scan) => unknown;
+
+export class BeamlineStream {
+  readonly source: ZmqSource;
+  readonly assembler: ScanAssembler;
+  private readonly decoder: ProtocolDecoder;
+  private readonly handlers: ScanHandler[] = [];
+  private readonly pending: AssembledScan[] = [];
+  private frameInput: PushInputDStream<FrameInfo> | null = null;
+  private wakeDecoder: (() => void) | null = null;
+  private wakePipeline: (() => void) | null = null;
+  private finishing: 'no' | 'graceful' | 'now' = 'no';
+  private decodeFinished = false;
+  private decoding: Promise<void> | null = null;
+  private piping: Promise<void> | null = null;
+  private readonly log: (line: string) => void;
+  /** Scans whose pipeline threw (logged, and the stream went on). */
+  pipelineErrors = 0;
+
+  constructor(
+    private readonly ssc: StreamingContext,
+    private readonly options: BeamlineStreamOptions,
+  ) {
+    const protocol = options.protocol ?? 'simplon-v1';
+    if (!PROTOCOLS.includes(protocol)) throw new TypeError(`protocol must be one of ${PROTOCOLS.join(', ')}, got '${String(protocol)}'`);
+    this.decoder = protocol === 'simplon-v1' ? new SimplonDecoder() : new Array1Decoder();
+    this.source = new ZmqSource(options, this.decoder);
+    this.log = options.log ?? ((line) => process.stderr.write(`voxelflow stream: ${line}\n`));
+    this.assembler = new ScanAssembler({ onScan: (s) => this.sealed(s), log: this.log });
+  }
+
+  /** Stream-wide counters (every received message is in exactly one). */
+  get totals(): StreamTotals {
+    return this.assembler.totals;
+  }
+
+  /** One record per processed frame, batched by the context's interval. */
+  frames(): DStream<FrameInfo> {
+    this.frameInput ??= new PushInputDStream<FrameInfo>(this.ssc);
+    return this.frameInput;
+  }
+
+  /** The scans, each sealed when its series ends (or is aborted). */
+  scans(): { foreach: (fn: ScanHandler) => void } {
+    return { foreach: (fn) => void this.handlers.push(fn) };
+  }
+
+  /** Connects and starts receiving (called by StreamingContext.start). */
+  async start(): Promise<void> {
+    await this.source.start();
+    this.decoding = this.decode();
+    this.piping = this.pipeline();
+  }
+
+  /** Graceful: the scan in hand ends (or graceMs passes) and every sealed scan runs its pipeline. */
+  async stop(graceful: boolean): Promise<void> {
+    this.finishing = graceful ? 'graceful' : 'now';
+    if (!graceful || this.assembler.openSeries === null) await this.source.close();
+    else {
+      const grace = setTimeout(() => void this.source.close(), this.options.graceMs ?? 30_000);
+      await this.decoding;
+      clearTimeout(grace);
+    }
+    this.wakeDecoder?.();
+    await this.decoding;
+    this.wakePipeline?.();
+    await this.piping;
+  }
+
+  private async decode(): Promise<void> {
+    const queue = this.source.queue;
+    const idle = this.decoder.name === 'array-1.0' ? (this.options.idleTimeoutMs ?? 1000) : 3_600_000;
+    const maxPending = this.options.maxPendingScans ?? 2;
+    for (;;) {
+      while (this.pending.length >= maxPending && this.finishing !== 'now') await new Promise<void>((r) => (this.wakeDecoder = r));
+      const m = await queue.shiftWithin(idle);
+      if (m === null) break;
+      if (m === 'timeout') {
+        this.assembler.handle(this.decoder.idle(), performance.now(), false);
+      } else {
+        const events = m.state === 'dropped' ? this.decoder.dropped(m.peek) : this.decoder.decode(m.parts);
+        const fate = this.assembler.handle(events, m.receivedAt);
+        if (fate === 'processed' && this.frameInput !== null) {
+          for (const e of events) if (e.kind === 'frame') this.frameInput.push({ series: e.series, frame: e.frame, frameType: e.frameType, angle: e.angle, bytes: e.bytes.length });
+        }
+      }
+      if (this.finishing === 'graceful' && this.assembler.openSeries === null) void this.source.close();
+    }
+    this.assembler.abortOpen();
+    if (this.source.error !== null) this.log(`receiving stopped: ${this.source.error.message}`);
+    this.decodeFinished = true;
+    this.wakePipeline?.();
+  }
+
+  private sealed(scan: AssembledScan): void {
+    this.pending.push(scan);
+    this.wakePipeline?.();
+  }
+
+  private async pipeline(): Promise<void> {
+    for (;;) {
+      const scan = this.pending.shift();
+      if (scan === undefined) {
+        if (this.decodeFinished) return;
+        await new Promise<void>((r) => (this.wakePipeline = r));
+        continue;
+      }
+      this.wakeDecoder?.();
+      if (this.finishing === 'now') continue;
+      for (const fn of this.handlers) {
+        try {
+          await fn(new Scan(this.ssc.ctx, scan));
+        } catch (err) {
+          this.pipelineErrors++;
+          this.log(`scan ${scan.report.series}: pipeline failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+        }
+      }
+      this.wakeDecoder?.();
+    }
+  }
+}

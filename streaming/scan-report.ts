@@ -1,0 +1,53 @@
+/**
+ * Per-scan accounting. Every frame message attributed to a scan ends in exactly one counter:
+ * `received = processed + duplicates + malformed + dropped`; frame numbers that never arrived in any
+ * form are `missing`. Stream-wide totals add the messages that belong to no scan.
+ */
+import type { DType } from '../imaging/index.js';
+import type { MalformedReason, ScanMeta } from './stream-event.js';
+
+/** complete: every expected frame processed; incomplete: the series ended with holes; aborted: a new
+ * series began (or the stream stopped) before this one ended. */
+export type ScanStatus = 'complete' | 'incomplete' | 'aborted';
+
+export interface ScanReport {
+  readonly series: string;
+  readonly status: ScanStatus;
+  /** Frames the header announced, or null when it did not say. */
+  readonly expected: number | null;
+  readonly received: number;
+  readonly processed: number;
+  readonly duplicates: number;
+  readonly malformed: number;
+  readonly malformedReasons: Readonly<Partial<Record<MalformedReason, number>>>;
+  readonly dropped: number;
+  /** Frame numbers in [0, expected) (or up to the highest seen) that never arrived. */
+  readonly missing: readonly number[];
+  /** Frames that arrived after a higher frame number (placed correctly; informational). */
+  readonly outOfOrder: number;
+  /** `[z, y, x]` of the assembled volume (darks and flats excluded), or null without frames. */
+  readonly shape: readonly [number, number, number] | null;
+  readonly dtype: DType | null;
+  readonly scan: ScanMeta | null;
+  /** performance.now() of the series header and of the series end (or abort). */
+  readonly startedAt: number;
+  readonly endedAt: number;
+}
+
+/** Stream-wide counters: `messages = control + processed + duplicates + malformed + dropped`. */
+export interface StreamTotals {
+  messages: number;
+  control: number;
+  processed: number;
+  duplicates: number;
+  malformed: number;
+  dropped: number;
+  /** Scans delivered, by status. */
+  scans: Record<ScanStatus, number>;
+  malformedReasons: Partial<Record<MalformedReason, number>>;
+}
+
+/** Fresh totals at zero. */
+export function emptyTotals(): StreamTotals {
+  return { messages: 0, control: 0, processed: 0, duplicates: 0, malformed: 0, dropped: 0, scans: { complete: 0, incomplete: 0, aborted: 0 }, malformedReasons: {} };
+}

@@ -1,0 +1,50 @@
+/**
+ * Builds SIMPLON stream v1 messages as a DECTRIS detector sends them (for the simulator and tests).
+ */
+import type { DType } from '../imaging/index.js';
+import { lz4EncodeBlock } from './lz4-block.js';
+import { pixelTypeName } from './pixel-type.js';
+import type { FrameType, ScanMeta } from './stream-event.js';
+
+const json = (v: unknown): Buffer => Buffer.from(JSON.stringify(v));
+
+/** dheader-1.0 with header_detail 'basic' (detector config with nimages) and a scan appendix. */
+export function simplonHeader(series: number, nimages: number, scan: ScanMeta | null, shape: readonly [number, number]): Buffer[] {
+  const parts = [
+    json({ htype: 'dheader-1.0', series, header_detail: 'basic' }),
+    json({ nimages, ntrigger: 1, x_pixels_in_detector: shape[1], y_pixels_in_detector: shape[0], software_version: 'voxelflow-simulator' }),
+  ];
+  if (scan !== null) parts.push(json({ scan }));
+  return parts;
+}
+
+export interface SimplonFrame {
+  readonly series: number;
+  readonly frame: number;
+  /** `[y, x]`. */
+  readonly shape: readonly [number, number];
+  readonly dtype: DType;
+  /** Little-endian pixel bytes. */
+  readonly bytes: Uint8Array;
+  readonly encoding: 'none' | 'lz4';
+  readonly frameType?: FrameType;
+  readonly angle?: number;
+}
+
+/** dimage-1.0 + dimage_d-1.0 + blob + dconfig-1.0 (+ appendix when the frame has tomography metadata). */
+export function simplonImage(f: SimplonFrame): Buffer[] {
+  const blob = f.encoding === 'lz4' ? lz4EncodeBlock(f.bytes) : Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength);
+  const parts = [
+    json({ htype: 'dimage-1.0', series: f.series, frame: f.frame, hash: '' }),
+    json({ htype: 'dimage_d-1.0', shape: [f.shape[1], f.shape[0]], type: pixelTypeName(f.dtype), encoding: f.encoding === 'lz4' ? 'lz4<' : '<', size: blob.length }),
+    blob,
+    json({ htype: 'dconfig-1.0', start_time: f.frame * 1000, stop_time: f.frame * 1000 + 900, real_time: 900 }),
+  ];
+  if (f.frameType !== undefined || f.angle !== undefined) parts.push(json({ frameType: f.frameType, angle: f.angle }));
+  return parts;
+}
+
+/** dseries_end-1.0. */
+export function simplonEnd(series: number): Buffer[] {
+  return [json({ htype: 'dseries_end-1.0', series })];
+}
