@@ -11,3 +11,4 @@
  */
 export * from './core/index.js';
 export * from './imaging/index.js';
+export * from './cluster/index.js';

@@ -16,6 +16,7 @@ import { encodeShared } from './codec.js';
 import { ConfigError, JobAbortedError } from './errors.js';
 import { EventBus, type EventOf, type EventType, type VoxelflowEvent } from './events.js';
 import type { Executor, TaskInputs } from './executor/executor.js';
+import { masterSchemeFactory, type ExecutorHost, type SchedulerBackend } from './executor/scheduler-backend.js';
 import { InlineExecutor } from './executor/inline-executor.js';
 import { ThreadExecutor } from './executor/thread-executor.js';
 import { CheckpointNode } from './nodes/checkpoint.js';
@@ -33,8 +34,13 @@ import { listInputFiles, planSplits } from './text-files.js';
 
 /** Options of Context.create. */
 export interface ContextOptions {
-  /** `local` (inline, for debugging), `local[N]` or `local[*]` (N worker threads). */
+  /**
+   * `local` (inline, for debugging), `local[N]` or `local[*]` (N worker threads), or a cluster master
+   * URL such as `voxelflow://host:7077` (the package entry registers that scheme).
+   */
   readonly master?: string;
+  /** Shared secret of a cluster (default: the VOXELFLOW_SECRET environment variable). Unused by local masters. */
+  readonly secret?: string;
   readonly appName?: string;
   /** Memory budget for cached partitions and shuffle outputs, e.g. '2g'. Beyond it blocks spill to disk. */
   readonly memory?: string | number;
@@ -54,6 +60,7 @@ export interface ContextOptions {
 
 let nextContextSerial = 0;
 const MASTER = /^local(?:\[(\*|\d+)\])?$/;
+const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//;
 
 export class Context implements RddContext {
   readonly events = new EventBus();
@@ -78,10 +85,11 @@ export class Context implements RddContext {
     options: ContextOptions,
     private readonly executors: readonly Executor[],
     private readonly spillRoot: string,
+    private readonly backend: SchedulerBackend | null,
   ) {
     this.master = options.master ?? 'local[*]';
     this.appName = options.appName ?? 'voxelflow';
-    this.defaultParallelism = executors.reduce((n, e) => n + e.cores, 0);
+    this.defaultParallelism = backend?.defaultParallelism ?? executors.reduce((n, e) => n + e.cores, 0);
     this.serializesFunctions = !(executors[0] instanceof InlineExecutor);
     this.checkpointDir = options.checkpointDir === undefined ? null : resolve(options.checkpointDir);
     const budget = options.memory === undefined ? 1024 ** 3 : parseSize(options.memory, 'memory');
@@ -110,17 +118,28 @@ export class Context implements RddContext {
   /** Starts a context. Rejects with a ConfigError for a bad option. */
   static async create(options: ContextOptions = {}): Promise<Context> {
     const threads = checkOptions(options);
+    const backend = threads === 'cluster' ? await connectBackend(options) : null;
     // Validate everything before touching the disk, so a bad option leaves no spill folder behind.
-    const spillRoot = makeSpillRoot(options.spillDir);
+    let spillRoot: string;
     let executors: Executor[];
     try {
-      executors = threads === 0 ? [new InlineExecutor()] : [new ThreadExecutor('threads', threads)];
+      spillRoot = makeSpillRoot(options.spillDir);
+    } catch (err) {
+      await backend?.stop();
+      throw err;
+    }
+    try {
+      if (backend !== null) executors = [...backend.executors];
+      else executors = threads === 0 ? [new InlineExecutor()] : [new ThreadExecutor('threads', threads as number)];
     } catch (err) {
       rmSync(spillRoot, { recursive: true, force: true });
       throw err;
     }
-    return new Context(options, executors, spillRoot);
+    const ctx = new Context(options, executors, spillRoot, backend);
+    backend?.start(ctx.executorHost());
+    return ctx;
   }
+
 
   // ---- sources -------------------------------------------------------------------------------
 
@@ -208,8 +227,29 @@ export class Context implements RddContext {
     this.stopped = true;
     this.taskScheduler.abortAll(new JobAbortedError('the context was stopped while the job ran'));
     await Promise.all(this.executors.map((e) => e.stop()));
+    await this.backend?.stop();
     this.blocks.clear();
     rmSync(this.spillRoot, { recursive: true, force: true });
+  }
+
+  /** How a cluster backend reports executors joining, draining and being lost. */
+  private executorHost(): ExecutorHost {
+    const known = new Set(this.executors.map((e) => e.id));
+    return {
+      addExecutor: (executor) => {
+        if (this.stopped || known.has(executor.id)) return;
+        known.add(executor.id);
+        this.taskScheduler.addExecutor(executor);
+        this.events.post({ type: 'executorAdded', executorId: executor.id, cores: executor.cores });
+      },
+      retireExecutor: (executorId) => this.taskScheduler.removeExecutor(executorId),
+      removeExecutor: (executorId, reason) => {
+        if (!known.delete(executorId)) return;
+        this.taskScheduler.removeExecutor(executorId);
+        this.blocks.removeBlocksAt(executorId);
+        this.events.post({ type: 'executorRemoved', executorId, reason });
+      },
+    };
   }
 
   private broadcastInputs(): TaskInputs['broadcasts'] {
@@ -238,13 +278,22 @@ export class Context implements RddContext {
   }
 }
 
-/** Checks the options; returns the number of worker threads (0 for the inline `local` master). */
-function checkOptions(options: ContextOptions): number {
+/** Checks the options; returns the number of worker threads (0 for the inline `local` master) or 'cluster'. */
+function checkOptions(options: ContextOptions): number | 'cluster' {
   const master = options.master ?? 'local[*]';
   const m = MASTER.exec(master);
-  if (m === null) throw new ConfigError('master', `unknown master '${master}'; use 'local', 'local[N]' or 'local[*]'`);
-  const threads = m[1] === undefined ? 0 : m[1] === '*' ? availableParallelism() : Number(m[1]);
-  if (m[1] !== undefined && threads < 1) throw new ConfigError('master', `local[N] needs N >= 1, got '${master}'`);
+  let threads: number | 'cluster';
+  if (m !== null) {
+    threads = m[1] === undefined ? 0 : m[1] === '*' ? availableParallelism() : Number(m[1]);
+    if (m[1] !== undefined && threads < 1) throw new ConfigError('master', `local[N] needs N >= 1, got '${master}'`);
+  } else if (SCHEME.test(master)) {
+    threads = 'cluster';
+  } else {
+    throw new ConfigError('master', `unknown master '${master}'; use 'local', 'local[N]', 'local[*]' or 'voxelflow://HOST:PORT'`);
+  }
+  if (options.secret !== undefined && (typeof options.secret !== 'string' || options.secret.length === 0)) {
+    throw new ConfigError('secret', 'secret must be a non-empty string; pass the cluster secret, or leave it out to use VOXELFLOW_SECRET');
+  }
   if (options.memory !== undefined) parseSize(options.memory, 'memory');
   const numeric: [string, number | undefined, (v: number) => boolean, string][] = [
     ['maxTaskFailures', options.maxTaskFailures, (v) => Number.isInteger(v) && v >= 1, 'a positive integer'],
@@ -256,6 +305,16 @@ function checkOptions(options: ContextOptions): number {
     if (v !== undefined && !ok(v)) throw new ConfigError(name, `${name} must be ${expected}, got ${String(v)}`);
   }
   return threads;
+}
+
+async function connectBackend(options: ContextOptions): Promise<SchedulerBackend> {
+  const url = options.master as string;
+  const scheme = (SCHEME.exec(url) as RegExpExecArray)[1] as string;
+  const factory = masterSchemeFactory(scheme);
+  if (factory === undefined) {
+    throw new ConfigError('master', `no cluster support is registered for '${scheme}://'; import Context from the package entry ('voxelflow'), which registers 'voxelflow://'`);
+  }
+  return factory({ url, options });
 }
 
 function makeSpillRoot(spillDir: string | undefined): string {

@@ -42,7 +42,9 @@ export interface RemoteErrorData {
   readonly stack?: string | undefined;
   readonly tag?: string | undefined;
   /** Set when the task could not read a shuffle block: the parent stage must be recomputed. */
-  readonly fetchFailed?: { readonly shuffleId: number; readonly mapIndex: number } | undefined;
+  readonly fetchFailed?: { readonly shuffleId: number; readonly mapIndex: number; readonly executorId?: string | undefined } | undefined;
+  /** Set when the executor running the task was lost: the task runs again elsewhere without counting as a failure. */
+  readonly executorLost?: boolean | undefined;
 }
 
 /** A task failed all its attempts; the job fails with the task's own error as `cause`. */
@@ -71,7 +73,13 @@ export class JobAbortedError extends VoxelflowError {
 /** A shuffle block could not be read; the scheduler resubmits the map stage that wrote it. */
 export class FetchFailedError extends VoxelflowError {
   override readonly _tag = 'FetchFailedError';
-  constructor(readonly shuffleId: number, readonly mapIndex: number, message: string) {
+  constructor(
+    readonly shuffleId: number,
+    readonly mapIndex: number,
+    message: string,
+    /** The executor that held the block, when the block was remote: its other outputs are suspect too. */
+    readonly executorId?: string,
+  ) {
     super(message);
   }
 }
@@ -84,7 +92,7 @@ export function errorToData(err: unknown): RemoteErrorData {
       message: err.message,
       stack: err.stack,
       tag: err._tag,
-      fetchFailed: { shuffleId: err.shuffleId, mapIndex: err.mapIndex },
+      fetchFailed: { shuffleId: err.shuffleId, mapIndex: err.mapIndex, executorId: err.executorId },
     };
   }
   if (err instanceof Error) {

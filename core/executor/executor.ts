@@ -1,6 +1,7 @@
 /**
  * The contract between the scheduler and whatever runs tasks: the inline runner, a worker-thread
- * pool, and (later) remote gRPC workers. Tasks and outcomes are data.
+ * pool, and remote cluster workers. Tasks and outcomes are data. Local executors hand block bytes
+ * back to the driver; a remote executor keeps them and reports where they are (a BlockLocation).
  */
 import type { Aggregator } from '../dependency.js';
 import type { RemoteErrorData } from '../errors.js';
@@ -8,7 +9,7 @@ import type { Partitioner } from '../partitioner.js';
 import type { RDD } from '../rdd.js';
 import type { ResultOp } from '../result-ops.js';
 import type { StorageLevel } from '../task-context.js';
-import type { BlockRef } from '../storage/block-ref.js';
+import type { BlockLocation, BlockRef } from '../storage/block-ref.js';
 
 /** The map side of a shuffle: where records of the stage's RDD go. */
 export interface ShuffleWrite {
@@ -51,18 +52,21 @@ export interface TaskDescription {
   readonly inputs: TaskInputs;
 }
 
-export interface CachePut {
-  readonly rddId: number;
-  readonly split: number;
-  readonly level: StorageLevel;
-  readonly bytes: Uint8Array;
-}
+/** A partition offered to the cache: its bytes, or where the executor that computed it keeps them. */
+export type CachePut =
+  | { readonly rddId: number; readonly split: number; readonly level: StorageLevel; readonly bytes: Uint8Array }
+  | { readonly rddId: number; readonly split: number; readonly level: StorageLevel; readonly location: BlockLocation; readonly size: number };
+
+/** A map task's output: its buckets' bytes, or where the executor keeps them. `offsets` has R + 1 bucket boundaries. */
+export type MapOutput =
+  | { readonly bytes: Uint8Array; readonly offsets: readonly number[] }
+  | { readonly location: BlockLocation; readonly offsets: readonly number[] };
 
 export type TaskOutcome =
   | {
       readonly status: 'success';
       readonly result: unknown;
-      readonly shuffleOutput: { readonly bytes: Uint8Array; readonly offsets: readonly number[] } | null;
+      readonly shuffleOutput: MapOutput | null;
       readonly cachePuts: readonly CachePut[];
       readonly accumulators: readonly (readonly [number, unknown])[];
       readonly records: number;

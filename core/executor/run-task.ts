@@ -82,7 +82,8 @@ class TaskBlocks implements BlockSource {
     }
     return refs.map((ref) => {
       if (ref.kind === 'missing') {
-        throw new FetchFailedError(shuffleId, ref.mapIndex, `shuffle ${shuffleId}: output of map ${ref.mapIndex} is missing`);
+        const where = ref.executorId === undefined ? '' : ` (lost with executor ${ref.executorId})`;
+        throw new FetchFailedError(shuffleId, ref.mapIndex, `shuffle ${shuffleId}: output of map ${ref.mapIndex} is missing${where}`, ref.executorId);
       }
       try {
         return readBlock(ref);

@@ -94,7 +94,8 @@ export class DAGScheduler {
       await this.runStage(jobId, s.stageId, work, missing, 'shuffleMap', (partition, outcome) => {
         const out = outcome.shuffleOutput;
         if (out === null) throw new VoxelflowError(`map task ${partition} of shuffle ${dep.shuffleId} returned no output`);
-        this.env.blocks.putShuffleOutput(dep.shuffleId, partition, out.bytes, out.offsets);
+        if ('location' in out) this.env.blocks.putRemoteShuffleOutput(dep.shuffleId, partition, out.location, out.offsets);
+        else this.env.blocks.putShuffleOutput(dep.shuffleId, partition, out.bytes, out.offsets);
       });
     })().finally(() => {
       s.running = null;
@@ -145,6 +146,9 @@ export class DAGScheduler {
       }
       // Lost map outputs are recomputed from lineage, then only the failed partitions run again.
       for (const f of failures) if (f.mapIndex >= 0) this.env.blocks.removeShuffleOutput(f.shuffleId, f.mapIndex);
+      // A block that could not be fetched from a remote executor makes all its blocks suspect (Spark
+      // unregisters every output of that executor): recompute them in one resubmission, not one per attempt.
+      for (const f of failures) if (f.executorId !== undefined) this.env.blocks.removeBlocksAt(f.executorId);
       for (const id of new Set(failures.map((f) => f.shuffleId))) this.env.blocks.removeLostShuffleOutputs(id);
       const deps = new Map(parentShuffles(work.rdd).map((d) => [d.shuffleId, d]));
       await Promise.all([...new Set(failures.map((f) => f.shuffleId))].map((id) => {
@@ -157,7 +161,10 @@ export class DAGScheduler {
 
   /** Cache puts and accumulator updates of a successful attempt. */
   private recordSide(outcome: SuccessOutcome): void {
-    for (const put of outcome.cachePuts) this.env.blocks.putCached(put.rddId, put.split, put.bytes, put.level);
+    for (const put of outcome.cachePuts) {
+      if ('location' in put) this.env.blocks.putRemoteCached(put.rddId, put.split, put.location, put.size, put.level);
+      else this.env.blocks.putCached(put.rddId, put.split, put.bytes, put.level);
+    }
     for (const [id, update] of outcome.accumulators) this.env.accumulators.get(id)?.mergeUpdate(update);
   }
 

@@ -22,6 +22,8 @@ export interface FetchFailure {
   readonly partition: number;
   readonly shuffleId: number;
   readonly mapIndex: number;
+  /** The remote executor the block could not be fetched from, if any. */
+  readonly executorId?: string | undefined;
 }
 
 export interface SchedulerOptions {
@@ -61,6 +63,7 @@ interface TaskSetState {
 
 export class TaskScheduler {
   private readonly sets: TaskSetState[] = [];
+  private readonly executors: Executor[];
   private readonly busy = new Map<Executor, number>();
   private nextTaskId = 0;
   private timer: NodeJS.Timeout | null = null;
@@ -68,10 +71,28 @@ export class TaskScheduler {
   private aborted: Error | null = null;
 
   constructor(
-    private readonly executors: readonly Executor[],
+    executors: readonly Executor[],
     private readonly options: SchedulerOptions,
     private readonly events: EventBus,
-  ) {}
+  ) {
+    this.executors = [...executors];
+  }
+
+  /** A new executor (a cluster worker that joined) takes pending tasks at once. */
+  addExecutor(executor: Executor): void {
+    if (this.executors.some((e) => e.id === executor.id)) return;
+    this.executors.push(executor);
+    this.launch();
+  }
+
+  /**
+   * No new tasks go to the executor. Its running tasks end through their own outcomes: a lost
+   * executor fails them with `executorLost`, so they run again elsewhere.
+   */
+  removeExecutor(executorId: string): void {
+    const i = this.executors.findIndex((e) => e.id === executorId);
+    if (i >= 0) this.executors.splice(i, 1);
+  }
 
   /** Runs the partitions of a stage; resolves with fetch failures (empty when all succeeded). */
   runTaskSet(spec: TaskSetSpec): Promise<FetchFailure[]> {
@@ -171,7 +192,7 @@ export class TaskScheduler {
         status: 'success',
         records: outcome.records,
         ...(outcome.metrics.length > 0 ? { metrics: Object.fromEntries(outcome.metrics) } : {}),
-        ...(outcome.shuffleOutput ? { shuffleBytesWritten: outcome.shuffleOutput.bytes.length } : {}),
+        ...(outcome.shuffleOutput ? { shuffleBytesWritten: outcome.shuffleOutput.offsets[outcome.shuffleOutput.offsets.length - 1] ?? 0 } : {}),
       });
       try {
         set.spec.onSuccess(rt.partition, outcome);
@@ -189,7 +210,8 @@ export class TaskScheduler {
   }
 
   private onFailure(set: TaskSetState, rt: Running, error: RemoteErrorData, base: TaskEndBase): void {
-    const failures = (set.failures.get(rt.partition) ?? 0) + 1;
+    // A task whose executor was lost did nothing wrong (Spark does not count these either).
+    const failures = (set.failures.get(rt.partition) ?? 0) + (error.executorLost === true ? 0 : 1);
     set.failures.set(rt.partition, failures);
     this.events.post({ ...base, status: 'failed', error: `${error.name}: ${error.message}` });
     if (failures >= this.options.maxFailures) {

@@ -2,12 +2,14 @@
  * Holds shuffle outputs and cached partitions within a memory budget. Past the budget the least
  * recently used blocks go to disk (shuffle outputs, MEMORY_AND_DISK) or are dropped (MEMORY_ONLY,
  * recomputed from lineage when needed). One per executor process; in `local[N]` the driver's.
+ * On a cluster driver it is the map-output and cache tracker: entries name the worker that holds
+ * the bytes (a BlockLocation), and losing that worker forgets them all at once (removeBlocksAt).
  */
 import { mkdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventBus } from '../events.js';
 import type { StorageLevel } from '../task-context.js';
-import type { BlockRef } from './block-ref.js';
+import type { BlockLocation, BlockRef } from './block-ref.js';
 
 interface Entry {
   readonly key: string;
@@ -17,6 +19,8 @@ interface Entry {
   readonly offsets: readonly number[];
   bytes: Uint8Array | null;
   file: string | null;
+  /** Set for a block that lives on a remote executor; such entries use none of this budget. */
+  readonly location: BlockLocation | null;
   /** Unique per put: a replaced block never shares a version with its predecessor. */
   readonly version: number;
 }
@@ -52,6 +56,11 @@ export class BlockManager {
     this.put(`shuffle_${shuffleId}_${mapIndex}`, bytes, offsets, 'MEMORY_AND_DISK');
   }
 
+  /** Records that a remote executor holds a map output (its buckets end at `offsets`). */
+  putRemoteShuffleOutput(shuffleId: number, mapIndex: number, location: BlockLocation, offsets: readonly number[]): void {
+    this.putRemote(`shuffle_${shuffleId}_${mapIndex}`, location, offsets, 'MEMORY_AND_DISK');
+  }
+
   hasShuffleOutput(shuffleId: number, mapIndex: number): boolean {
     return this.entries.has(`shuffle_${shuffleId}_${mapIndex}`);
   }
@@ -62,6 +71,7 @@ export class BlockManager {
     if (e === undefined) return { kind: 'missing', mapIndex };
     const start = e.offsets[reduceId] ?? 0;
     const end = e.offsets[reduceId + 1] ?? start;
+    if (e.location !== null) return remoteRef(e.location, `shuffle_${shuffleId}_${mapIndex}_${reduceId}`, end - start);
     if (e.bytes !== null) return { kind: 'mem', bytes: e.bytes.subarray(start, end) };
     return { kind: 'file', path: e.file as string, offset: start, length: end - start };
   }
@@ -96,11 +106,28 @@ export class BlockManager {
     return this.put(`rdd_${rddId}_${split}`, bytes, [0, bytes.length], level);
   }
 
+  /** Records that a remote executor holds a cached partition of `size` bytes. */
+  putRemoteCached(rddId: number, split: number, location: BlockLocation, size: number, level: StorageLevel): void {
+    this.putRemote(`rdd_${rddId}_${split}`, location, [0, size], level);
+  }
+
   cachedRef(rddId: number, split: number): BlockRef | undefined {
     const e = this.touch(`rdd_${rddId}_${split}`);
     if (e === undefined) return undefined;
+    if (e.location !== null) return remoteRef(e.location, `rdd_${rddId}_${split}`, e.size);
     if (e.bytes !== null) return { kind: 'mem', bytes: e.bytes, version: e.version };
     return { kind: 'file', path: e.file as string, offset: 0, length: e.size };
+  }
+
+  /** Forgets every block held by a lost executor; returns their keys (`shuffle_S_M`, `rdd_R_P`). */
+  removeBlocksAt(executorId: string): string[] {
+    const lost: string[] = [];
+    for (const [key, e] of [...this.entries]) {
+      if (e.location === null || e.location.executorId !== executorId) continue;
+      this.entries.delete(key);
+      lost.push(key);
+    }
+    return lost;
   }
 
   removeRdd(rddId: number): void {
@@ -128,7 +155,7 @@ export class BlockManager {
 
   private put(key: string, bytes: Uint8Array, offsets: readonly number[], level: StorageLevel): boolean {
     this.remove(key);
-    const entry: Entry = { key, level, size: bytes.length, offsets, bytes: null, file: null, version: nextVersion++ };
+    const entry: Entry = { key, level, size: bytes.length, offsets, bytes: null, file: null, location: null, version: nextVersion++ };
     const spillable = level === 'MEMORY_AND_DISK' || level === 'DISK_ONLY';
     if (level === 'DISK_ONLY' || bytes.length > this.budget) {
       if (!spillable) {
@@ -144,6 +171,12 @@ export class BlockManager {
     this.memoryUsed += bytes.length;
     this.entries.set(key, entry);
     return true;
+  }
+
+  private putRemote(key: string, location: BlockLocation, offsets: readonly number[], level: StorageLevel): void {
+    this.remove(key);
+    const size = offsets[offsets.length - 1] ?? 0;
+    this.entries.set(key, { key, level, size, offsets, bytes: null, file: null, location, version: nextVersion++ });
   }
 
   private evictFor(size: number): void {
@@ -209,6 +242,10 @@ export class BlockManager {
       }
     }
   }
+}
+
+function remoteRef(location: BlockLocation, blockId: string, length: number): BlockRef {
+  return { kind: 'remote', executorId: location.executorId, address: location.address, blockId, length };
 }
 
 function fileHolds(path: string, size: number): boolean {

@@ -1,0 +1,76 @@
+/**
+ * `voxelflow master`: starts the cluster master and prints its URL; runs until SIGINT/SIGTERM.
+ */
+import { parseArgs } from 'node:util';
+import { Master } from '../cluster/index.js';
+import { resolveSecret } from '../cluster/auth.js';
+import { usage, UsageError } from './usage-error.js';
+
+const HELP = `usage: voxelflow master [options]
+
+Starts a cluster master: workers register with it, drivers connect with --master voxelflow://HOST:PORT.
+
+  --host H              interface to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
+  --port P              port (default 7077; 0 picks a free one)
+  --secret-file F       file holding the cluster secret (default: the VOXELFLOW_SECRET variable)
+  --worker-timeout S    declare a worker lost after S seconds without a heartbeat (default 10)
+  --tls-cert F --tls-key F [--tls-ca F]   serve TLS (PEM files)`;
+
+export async function runMaster(argv: string[]): Promise<number> {
+  let v;
+  try {
+    v = parseArgs({
+      args: argv,
+      options: {
+        host: { type: 'string', default: '127.0.0.1' },
+        port: { type: 'string', default: '7077' },
+        'secret-file': { type: 'string' },
+        'worker-timeout': { type: 'string', default: '10' },
+        'ui-port': { type: 'string' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        'tls-ca': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: false,
+    }).values;
+  } catch (err) {
+    throw usage(err, 'master');
+  }
+  if (v.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const port = integerFlag(v.port, '--port', 0, 65535);
+  const timeout = numberFlag(v['worker-timeout'], '--worker-timeout', 0.1);
+  const secret = resolveSecret({ secretFile: v['secret-file'] }, 'pass --secret-file FILE or set VOXELFLOW_SECRET');
+  const master = await Master.start({
+    host: v.host,
+    port,
+    secret,
+    workerTimeoutMs: timeout * 1000,
+    tls: { cert: v['tls-cert'], key: v['tls-key'], ca: v['tls-ca'] },
+  });
+  console.log(`voxelflow master: listening on ${master.url} (workers: --master ${master.url.slice('voxelflow://'.length)})`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await master.stop();
+  return 0;
+}
+
+/** An integer flag within [min, max]. */
+export function integerFlag(text: string, flag: string, min: number, max: number): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < min || n > max) throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got '${text}'`);
+  return n;
+}
+
+/** A number flag >= min. */
+export function numberFlag(text: string, flag: string, min: number): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n < min) throw new UsageError(`${flag} must be a number >= ${min}, got '${text}'`);
+  return n;
+}

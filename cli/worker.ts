@@ -1,0 +1,98 @@
+/**
+ * `voxelflow worker --master HOST:PORT`: runs a cluster worker until it leaves (SIGTERM, SIGUSR1,
+ * SIGUSR2, SIGINT or --lifetime: exit 0 after draining) or gives up on an unreachable master (exit 1).
+ */
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+import { parseSize } from '../core/index.js';
+import { Worker } from '../cluster/index.js';
+import { resolveSecret } from '../cluster/auth.js';
+import { parseMasterAddress } from '../cluster/master-address.js';
+import { integerFlag, numberFlag } from './master.js';
+import { usage } from './usage-error.js';
+
+const HELP = `usage: voxelflow worker --master HOST:PORT [options]
+
+Runs tasks for drivers of a voxelflow cluster in its own worker threads, and serves its blocks.
+
+  --master HOST:PORT    the master (voxelflow://HOST:PORT also accepted)
+  --cores N             worker threads (default: all cores)
+  --memory SIZE         block-store budget, e.g. 4g (default 4g); beyond it blocks spill to --work-dir
+  --name NAME           worker name (default HOSTNAME-PID)
+  --secret-file F       file holding the cluster secret (default: the VOXELFLOW_SECRET variable)
+  --death-timeout S     exit when the master has been unreachable for S seconds (default 60)
+  --work-dir D          where blocks spill (default: the OS temp dir)
+  --host H              interface this worker serves blocks and tasks on (default 127.0.0.1)
+  --port P              its port (default 0: any free port)
+  --drain-timeout S     on leaving, let running tasks finish for S seconds, then hand them back (default 30)
+  --lifetime S          leave by itself after S seconds (batch wall-clock limits)
+  --lifetime-stagger S  ... up to S seconds earlier, at random (so an array of workers does not leave at once)
+  --tls-cert F --tls-key F [--tls-ca F]   TLS (PEM files)
+
+SIGTERM, SIGUSR1, SIGUSR2 and SIGINT make the worker leave cleanly: no new tasks, running tasks finish,
+the master is told, exit 0.`;
+
+export async function runWorker(argv: string[]): Promise<number> {
+  let v;
+  try {
+    v = parseArgs({
+      args: argv,
+      options: {
+        master: { type: 'string' },
+        cores: { type: 'string' },
+        memory: { type: 'string', default: '4g' },
+        name: { type: 'string' },
+        'secret-file': { type: 'string' },
+        'death-timeout': { type: 'string', default: '60' },
+        'work-dir': { type: 'string' },
+        host: { type: 'string', default: '127.0.0.1' },
+        port: { type: 'string', default: '0' },
+        'drain-timeout': { type: 'string', default: '30' },
+        lifetime: { type: 'string' },
+        'lifetime-stagger': { type: 'string', default: '0' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        'tls-ca': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: false,
+    }).values;
+  } catch (err) {
+    throw usage(err, 'worker');
+  }
+  if (v.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (v.master === undefined) throw usage(new Error('--master HOST:PORT is required (the address `voxelflow master` printed)'), 'worker');
+  const master = parseMasterAddress(v.master, '--master');
+  const cores = v.cores === undefined ? availableParallelism() : integerFlag(v.cores, '--cores', 1, 4096);
+  const memory = parseSize(v.memory, 'memory');
+  const deathTimeout = numberFlag(v['death-timeout'], '--death-timeout', 0.1);
+  const drainTimeout = numberFlag(v['drain-timeout'], '--drain-timeout', 0);
+  const lifetime = v.lifetime === undefined ? undefined : numberFlag(v.lifetime, '--lifetime', 0);
+  const stagger = numberFlag(v['lifetime-stagger'], '--lifetime-stagger', 0);
+  const secret = resolveSecret({ secretFile: v['secret-file'] }, 'pass --secret-file FILE or set VOXELFLOW_SECRET');
+  const worker = await Worker.start({
+    master,
+    secret,
+    host: v.host,
+    port: integerFlag(v.port, '--port', 0, 65535),
+    cores,
+    memory,
+    ...(v.name !== undefined ? { name: v.name } : {}),
+    deathTimeoutMs: deathTimeout * 1000,
+    ...(v['work-dir'] !== undefined ? { workDir: v['work-dir'] } : {}),
+    drainTimeoutMs: drainTimeout * 1000,
+    ...(lifetime !== undefined ? { lifetimeMs: lifetime * 1000, lifetimeStaggerMs: stagger * 1000 } : {}),
+    tls: { cert: v['tls-cert'], key: v['tls-key'], ca: v['tls-ca'] },
+  });
+  for (const signal of ['SIGTERM', 'SIGUSR1', 'SIGUSR2', 'SIGINT'] as const) {
+    process.on(signal, () => void worker.leave(`received ${signal}`));
+  }
+  const exit = await worker.finished;
+  console.error(`voxelflow worker ${worker.name}: ${exit.reason}`);
+  // Anything still holding the event loop (a half-closed socket) must not keep a finished worker alive.
+  setTimeout(() => process.exit(exit.code), 500).unref();
+  return exit.code;
+}

@@ -1,0 +1,182 @@
+/**
+ * A worker's side of RunTask: fetches the task's remote blocks (its own from its block store, others
+ * from their workers), runs the task in the worker's thread pool, keeps the map output and cached
+ * partitions it produced, and answers with their location instead of their bytes. One block store
+ * per driver (app), freed when the driver ends.
+ */
+import { join } from 'node:path';
+import {
+  BlockManager,
+  decode,
+  encode,
+  readBlock,
+  toShared,
+  type BlockLocation,
+  type BlockRef,
+  type CachePut,
+  type StageWorkHandle,
+  type TaskInputs,
+  type TaskOutcome,
+  type ThreadExecutor,
+} from '../core/executor/index.js';
+import type { BlockFetcher } from './block-fetcher.js';
+import type { RunTaskReply, RunTaskRequest } from './protocol.js';
+import { parseBlockName, type WireTask } from './wire-task.js';
+import { RpcError } from './rpc.js';
+import { status } from '@grpc/grpc-js';
+
+interface AppState {
+  readonly blocks: BlockManager;
+  readonly works: Map<string, { readonly bytes: Uint8Array; readonly modules: readonly string[] }>;
+}
+
+const MAX_WORKS = 64;
+const FETCH_CONCURRENCY = 16;
+
+export class TaskRunner {
+  private readonly apps = new Map<string, AppState>();
+
+  constructor(
+    private readonly threads: ThreadExecutor,
+    private readonly fetcher: BlockFetcher,
+    private readonly memoryBudget: number,
+    private readonly workDir: string,
+    /** This worker's id and address, as the master knows them now. */
+    private readonly location: () => BlockLocation,
+  ) {}
+
+  async run(req: RunTaskRequest, signal: AbortSignal): Promise<RunTaskReply> {
+    const app = this.app(req.appId);
+    let work = app.works.get(req.workId);
+    if (req.work.length > 0) {
+      work = { bytes: toShared(req.work), modules: [...req.modules] };
+      if (app.works.size >= MAX_WORKS) app.works.delete(app.works.keys().next().value as string);
+      app.works.set(req.workId, work);
+    }
+    if (work === undefined) return { needWork: true, outcome: new Uint8Array(0) };
+    let task: WireTask;
+    try {
+      task = decode<WireTask>(req.task);
+    } catch (err) {
+      throw new RpcError(status.INVALID_ARGUMENT, `task payload is not valid msgpack (${(err as Error).message}); driver and worker must run the same voxelflow`);
+    }
+    const w = work;
+    const handle: StageWorkHandle = {
+      id: `${req.appId}/${req.workId}`,
+      get live(): never {
+        throw new Error('a remote worker has no live stage work');
+      },
+      encoded: () => ({ bytes: w.bytes, modules: w.modules }),
+    };
+    const inputs = await this.localize(req.appId, task.inputs);
+    const outcome = await this.threads.runTask({ ...task, work: handle, inputs }, signal);
+    return { needWork: false, outcome: encode(this.keepBlocks(app, task, outcome)) };
+  }
+
+  /** Bytes of a block this worker holds for `appId`, or null. */
+  blockBytes(appId: string, blockId: string): Uint8Array | null {
+    const app = this.apps.get(appId);
+    const name = parseBlockName(blockId);
+    if (app === undefined || name === null) return null;
+    let ref: BlockRef | undefined;
+    if (name.kind === 'shuffle') {
+      if (!app.blocks.hasShuffleOutput(name.shuffleId, name.mapIndex)) return null;
+      ref = app.blocks.shuffleRef(name.shuffleId, name.mapIndex, name.reduceId);
+    } else {
+      ref = app.blocks.cachedRef(name.rddId, name.split);
+    }
+    if (ref === undefined || ref.kind === 'missing' || ref.kind === 'remote') return null;
+    return readBlock(ref);
+  }
+
+  endApp(appId: string): void {
+    this.apps.get(appId)?.blocks.clear();
+    this.apps.delete(appId);
+  }
+
+  stop(): void {
+    for (const id of [...this.apps.keys()]) this.endApp(id);
+  }
+
+  private app(appId: string): AppState {
+    if (!/^[\w.-]{1,100}$/.test(appId)) throw new RpcError(status.INVALID_ARGUMENT, `app id must be 1-100 letters, digits, '.', '_' or '-', got '${appId.slice(0, 40)}'`);
+    let app = this.apps.get(appId);
+    if (app === undefined) {
+      app = { blocks: new BlockManager(this.memoryBudget, join(this.workDir, appId), null), works: new Map() };
+      this.apps.set(appId, app);
+    }
+    return app;
+  }
+
+  /**
+   * Replaces remote refs by local bytes. A shuffle block that cannot be had becomes a 'missing' ref
+   * naming its executor, so the task fails with a fetch failure and the driver recomputes it from
+   * lineage; a cached block that cannot be had is left out (the task recomputes the partition).
+   */
+  private async localize(appId: string, inputs: TaskInputs): Promise<TaskInputs> {
+    const self = this.location().executorId;
+    const get = async (ref: BlockRef & { kind: 'remote' }): Promise<BlockRef | null> => {
+      if (ref.executorId === self) {
+        const bytes = this.blockBytes(appId, ref.blockId);
+        return bytes === null ? null : { kind: 'mem', bytes };
+      }
+      try {
+        return { kind: 'mem', bytes: await this.fetcher.fetch(ref.address, appId, ref.blockId, ref.length) };
+      } catch {
+        return null;
+      }
+    };
+    const jobs: (() => Promise<void>)[] = [];
+    const shuffle = inputs.shuffle.map(([shuffleId, reduceId, refs]) => {
+      const out: BlockRef[] = [...refs];
+      refs.forEach((ref, mapIndex) => {
+        if (ref.kind !== 'remote') return;
+        jobs.push(async () => {
+          out[mapIndex] = (await get(ref)) ?? { kind: 'missing', mapIndex, executorId: ref.executorId };
+        });
+      });
+      return [shuffleId, reduceId, out] as const;
+    });
+    const cached: (readonly [number, number, BlockRef | null])[] = inputs.cached.map((c) => [...c]);
+    inputs.cached.forEach(([rddId, split, ref], i) => {
+      if (ref.kind !== 'remote') return;
+      jobs.push(async () => {
+        cached[i] = [rddId, split, await get(ref)];
+      });
+    });
+    await runLimited(jobs, FETCH_CONCURRENCY);
+    return {
+      shuffle,
+      cached: cached.filter((c): c is readonly [number, number, BlockRef] => c[2] !== null),
+      broadcasts: inputs.broadcasts.map(([id, bytes]) => [id, toShared(bytes)] as const),
+    };
+  }
+
+  /** Stores the task's map output and cache puts here; the outcome names this worker instead. */
+  private keepBlocks(app: AppState, task: WireTask, outcome: TaskOutcome): TaskOutcome {
+    if (outcome.status !== 'success') return outcome;
+    const location = this.location();
+    let shuffleOutput = outcome.shuffleOutput;
+    if (shuffleOutput !== null && 'bytes' in shuffleOutput) {
+      if (task.shuffleId === null) throw new RpcError(status.INVALID_ARGUMENT, 'a map task arrived without its shuffle id');
+      app.blocks.putShuffleOutput(task.shuffleId, task.partition, shuffleOutput.bytes, shuffleOutput.offsets);
+      shuffleOutput = { location, offsets: shuffleOutput.offsets };
+    }
+    const cachePuts: CachePut[] = [];
+    for (const put of outcome.cachePuts) {
+      if (!('bytes' in put)) continue;
+      if (app.blocks.putCached(put.rddId, put.split, put.bytes, put.level)) {
+        cachePuts.push({ rddId: put.rddId, split: put.split, level: put.level, location, size: put.bytes.length });
+      }
+    }
+    return { ...outcome, shuffleOutput, cachePuts };
+  }
+}
+
+async function runLimited(jobs: readonly (() => Promise<void>)[], limit: number): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < jobs.length) await (jobs[next++] as () => Promise<void>)();
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, lane));
+}

@@ -1,0 +1,294 @@
+/**
+ * A worker process: serves the Executor service (RunTask, FetchBlock, EndApp) on its own port, runs
+ * tasks in a worker-thread pool (core's ThreadExecutor), keeps its map outputs and cached blocks, and
+ * stays registered with the master by heartbeats. It gives up, with a one-line reason, when the
+ * master has been unreachable for the death timeout; it leaves cleanly (drain, tell the master, exit 0)
+ * when asked to, by a signal or at the end of its lifetime.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { ThreadExecutor, type BlockLocation } from '../core/executor/index.js';
+import { AuthGuard } from './auth.js';
+import { BlockFetcher } from './block-fetcher.js';
+import { VERSION } from './package-info.js';
+import {
+  BLOCK_CHUNK,
+  executorService,
+  MASTER_MESSAGE_LIMIT,
+  masterService,
+  TASK_MESSAGE_LIMIT,
+  type EndAppRequest,
+  type FetchBlockRequest,
+  type HeartbeatReply,
+  type RegisterWorkerReply,
+  type RunTaskRequest,
+} from './protocol.js';
+import { bind, channelCredentials, clientFor, describeRpcError, isUnreachable, RpcError, secureImplementation, serverCredentials, unary, type TlsFiles } from './rpc.js';
+import { TaskRunner } from './task-runner.js';
+
+/** Options of Worker.start. */
+export interface WorkerOptions {
+  /** The master's `host:port`. */
+  readonly master: string;
+  readonly secret: string;
+  /** Interface the worker's own service listens on; default 127.0.0.1. */
+  readonly host?: string;
+  /** Port of the worker's service; default 0 (any free port). */
+  readonly port?: number;
+  /** Worker threads; default all cores. */
+  readonly cores?: number;
+  /** Block-store budget in bytes per driver; default 4 GiB. */
+  readonly memory?: number;
+  readonly name?: string;
+  /** Give up after the master has been unreachable this long; default 60 000 ms. */
+  readonly deathTimeoutMs?: number;
+  /** Where blocks spill; default a fresh folder in the OS temp dir. Removed at exit. */
+  readonly workDir?: string;
+  /** How long a leaving worker lets running tasks finish before it hands them back; default 30 000 ms. */
+  readonly drainTimeoutMs?: number;
+  /** Leave by itself after this long (batch wall-clock limits), earlier by up to `lifetimeStaggerMs`. */
+  readonly lifetimeMs?: number;
+  readonly lifetimeStaggerMs?: number;
+  readonly tls?: TlsFiles;
+  readonly log?: (line: string) => void;
+}
+
+/** How a worker ended: 0 after a clean leave, 1 when it gave up on the master. */
+export interface WorkerExit {
+  readonly code: number;
+  readonly reason: string;
+}
+
+export class Worker {
+  readonly name: string;
+  /** Resolves when the worker has ended (its server closed, threads stopped). */
+  readonly finished: Promise<WorkerExit>;
+  private endWith!: (exit: WorkerExit) => void;
+  private workerId = '';
+  private address = '';
+  private running = 0;
+  private readonly aborts = new Set<AbortController>();
+  private draining = false;
+  private lifetimeArmed = false;
+  private ended = false;
+  private lastContact = Date.now();
+  private timers: NodeJS.Timeout[] = [];
+  private readonly masterClient: grpc.Client;
+  private readonly threads: ThreadExecutor;
+  private readonly fetcher: BlockFetcher;
+  private readonly runner: TaskRunner;
+  private readonly server: grpc.Server;
+  private readonly workDir: string;
+  private readonly log: (line: string) => void;
+
+  private constructor(private readonly options: WorkerOptions) {
+    this.name = (options.name ?? `${hostname()}-${process.pid}`).replace(/[^\w.@+-]/g, '_');
+    this.log = options.log ?? ((line: string) => console.error(`voxelflow worker ${this.name}: ${line}`));
+    this.finished = new Promise((resolve) => (this.endWith = resolve));
+    const creds = channelCredentials(options.tls);
+    this.masterClient = clientFor(masterService, 'Master', options.master, creds, MASTER_MESSAGE_LIMIT);
+    this.threads = new ThreadExecutor(this.name, options.cores ?? availableParallelism());
+    this.fetcher = new BlockFetcher(options.secret, creds);
+    this.workDir = mkdtempSync(join(options.workDir ?? tmpdir(), 'voxelflow-worker-'));
+    this.runner = new TaskRunner(this.threads, this.fetcher, options.memory ?? 4 * 1024 ** 3, this.workDir, () => this.location());
+    this.server = new grpc.Server({ 'grpc.max_receive_message_length': TASK_MESSAGE_LIMIT, 'grpc.max_send_message_length': TASK_MESSAGE_LIMIT });
+    const handlers = {
+      RunTask: (req: RunTaskRequest, call: grpc.ServerUnaryCall<unknown, unknown>) => this.runTask(req, call),
+      FetchBlock: (req: FetchBlockRequest, call: grpc.ServerWritableStream<unknown, unknown>) => this.fetchBlock(req, call),
+      EndApp: async (req: EndAppRequest) => {
+        this.runner.endApp(req.appId);
+        return {};
+      },
+    };
+    this.server.addService(executorService, secureImplementation(executorService, handlers, new AuthGuard(options.secret), this.log));
+  }
+
+  /** Starts serving and registers with the master (retrying until the death timeout). */
+  static async start(options: WorkerOptions): Promise<Worker> {
+    const w = new Worker(options);
+    try {
+      const host = options.host ?? '127.0.0.1';
+      const port = await bind(w.server, host, options.port ?? 0, serverCredentials(options.tls), 'worker');
+      const advertised = host === '0.0.0.0' || host === '::' ? hostname() : host;
+      w.address = advertised.includes(':') ? `[${advertised}]:${port}` : `${advertised}:${port}`;
+    } catch (err) {
+      await w.shutdown();
+      throw err;
+    }
+    void w.connect();
+    return w;
+  }
+
+  /** Where this worker serves blocks, under the id the master gave it. */
+  location(): BlockLocation {
+    return { executorId: this.workerId, address: this.address };
+  }
+
+  get id(): string {
+    return this.workerId;
+  }
+
+  /** Leaves cleanly: no new tasks, running ones finish (or are handed back after the drain timeout), the master is told, exit code 0. */
+  async leave(reason: string): Promise<void> {
+    if (this.draining || this.ended) return;
+    this.draining = true;
+    this.log(`leaving (${reason}): finishing ${this.running} running task(s)`);
+    await this.tellMaster(true, reason);
+    const grace = this.options.drainTimeoutMs ?? 30_000;
+    const deadline = Date.now() + grace;
+    while (this.running > 0 && Date.now() < deadline) await sleep(50);
+    if (this.running > 0) {
+      this.log(`${this.running} task(s) still running after ${grace / 1000} s; handing them back`);
+      for (const a of this.aborts) a.abort();
+      while (this.running > 0) await sleep(20);
+    }
+    await this.tellMaster(false, reason);
+    await this.end({ code: 0, reason: `left (${reason})` });
+  }
+
+  private async connect(): Promise<void> {
+    if (!(await this.register())) return;
+    this.log(`registered with master ${this.options.master} as ${this.workerId}; serving on ${this.address}`);
+    const lifetime = this.options.lifetimeMs;
+    if (lifetime !== undefined && !this.lifetimeArmed) {
+      this.lifetimeArmed = true;
+      const at = Math.max(0, lifetime - Math.random() * (this.options.lifetimeStaggerMs ?? 0));
+      this.timers.push(setTimeout(() => void this.leave('lifetime reached'), at));
+    }
+  }
+
+  /** Registers, retrying while the master is unreachable; false when the worker gave up. */
+  private async register(): Promise<boolean> {
+    const request = { name: this.name, address: this.address, cores: this.threads.cores, memoryBytes: this.options.memory ?? 4 * 1024 ** 3, version: VERSION };
+    for (;;) {
+      if (this.ended) return false;
+      try {
+        const reply = await unary<RegisterWorkerReply>(this.masterClient, masterService, 'RegisterWorker', request, { secret: this.options.secret, deadlineMs: 5_000 });
+        this.workerId = reply.workerId;
+        this.lastContact = Date.now();
+        this.scheduleHeartbeat(reply.heartbeatIntervalMs);
+        return true;
+      } catch (err) {
+        if (!retryable(err)) {
+          await this.end({ code: 1, reason: `master ${this.options.master} refused to register this worker: ${describeRpcError(err)}` });
+          return false;
+        }
+        if (this.gaveUp(err)) return false;
+        await sleep(500);
+      }
+    }
+  }
+
+  private scheduleHeartbeat(intervalMs: number): void {
+    const beat = async (): Promise<void> => {
+      if (this.ended) return;
+      try {
+        const reply = await unary<HeartbeatReply>(this.masterClient, masterService, 'Heartbeat', { workerId: this.workerId, runningTasks: this.running }, {
+          secret: this.options.secret,
+          deadlineMs: Math.max(1_000, intervalMs * 2),
+        });
+        this.lastContact = Date.now();
+        if (!reply.known && !this.draining) {
+          this.log(`the master no longer knows ${this.workerId}; registering again`);
+          void this.connect();
+          return;
+        }
+      } catch (err) {
+        if (!retryable(err)) return void this.end({ code: 1, reason: `master ${this.options.master} refused a heartbeat: ${describeRpcError(err)}` });
+        if (this.gaveUp(err)) return;
+      }
+      this.timers.push(setTimeout(() => void beat(), intervalMs));
+    };
+    this.timers.push(setTimeout(() => void beat(), intervalMs));
+  }
+
+  /** Ends the worker when the master has been unreachable past the death timeout. */
+  private gaveUp(err: unknown): boolean {
+    const limit = this.options.deathTimeoutMs ?? 60_000;
+    const silent = Date.now() - this.lastContact;
+    if (silent < limit) return false;
+    void this.end({
+      code: 1,
+      reason: `master ${this.options.master} unreachable for ${Math.round(silent / 1000)} s (death timeout ${limit / 1000} s; last error ${describeRpcError(err)}); exiting`,
+    });
+    return true;
+  }
+
+  private async tellMaster(draining: boolean, reason: string): Promise<void> {
+    if (this.workerId === '') return;
+    try {
+      await unary(this.masterClient, masterService, 'LeaveWorker', { workerId: this.workerId, reason, draining }, { secret: this.options.secret, deadlineMs: 5_000 });
+    } catch (err) {
+      this.log(`could not tell the master that this worker ${draining ? 'drains' : 'left'}: ${describeRpcError(err)}`);
+    }
+  }
+
+  private async runTask(req: RunTaskRequest, call: grpc.ServerUnaryCall<unknown, unknown>): Promise<unknown> {
+    if (req.version !== VERSION) {
+      throw new RpcError(grpc.status.FAILED_PRECONDITION, `version mismatch: the driver runs voxelflow ${req.version.slice(0, 40)} but worker ${this.name} runs ${VERSION}; run the same version everywhere`);
+    }
+    if (this.draining || this.ended) throw new RpcError(grpc.status.ABORTED, `worker ${this.workerId} is leaving; run the task elsewhere`);
+    const abort = new AbortController();
+    call.on('cancelled', () => abort.abort());
+    this.running++;
+    this.aborts.add(abort);
+    try {
+      const reply = await this.runner.run(req, abort.signal);
+      if (abort.signal.aborted && this.draining) throw new RpcError(grpc.status.ABORTED, `worker ${this.workerId} is leaving and handed the task back`);
+      return reply;
+    } finally {
+      this.aborts.delete(abort);
+      this.running--;
+    }
+  }
+
+  private async fetchBlock(req: FetchBlockRequest, call: grpc.ServerWritableStream<unknown, unknown>): Promise<void> {
+    const bytes = this.runner.blockBytes(req.appId, req.blockId);
+    if (bytes === null) throw new RpcError(grpc.status.NOT_FOUND, `worker ${this.workerId} holds no block ${req.blockId.slice(0, 60)} for app ${req.appId.slice(0, 60)}`);
+    for (let start = 0; start === 0 || start < bytes.length; start += BLOCK_CHUNK) {
+      const data = bytes.subarray(start, Math.min(bytes.length, start + BLOCK_CHUNK));
+      // Respect flow control: wait for the stream to drain before queueing more.
+      if (!call.write({ data, total: start === 0 ? bytes.length : 0 })) await new Promise((resolve) => call.once('drain', resolve));
+      if (bytes.length === 0) break;
+    }
+  }
+
+  private async end(exit: WorkerExit): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    await this.shutdown();
+    this.endWith(exit);
+  }
+
+  private async shutdown(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t);
+    for (const a of this.aborts) a.abort();
+    await new Promise<void>((resolve) => {
+      const force = setTimeout(() => {
+        this.server.forceShutdown();
+        resolve();
+      }, 2_000);
+      this.server.tryShutdown(() => {
+        clearTimeout(force);
+        resolve();
+      });
+    });
+    this.masterClient.close();
+    this.fetcher.close();
+    this.runner.stop();
+    await this.threads.stop();
+    rmSync(this.workDir, { recursive: true, force: true });
+  }
+}
+
+/** Errors worth retrying: the master is down or slow. Refusals (secret, version, bad request) are final. */
+function retryable(err: unknown): boolean {
+  const code = (err as Partial<grpc.ServiceError>).code;
+  return isUnreachable(err) || code === grpc.status.DEADLINE_EXCEEDED || code === grpc.status.CANCELLED || code === grpc.status.RESOURCE_EXHAUSTED;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
