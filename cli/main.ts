@@ -10,6 +10,8 @@ import { runDemo } from './demo.js';
 import { runDoctor } from './doctor.js';
 import { runSimulateBeamline } from './simulate-beamline.js';
 import { runStream } from './stream.js';
+import { runMaster } from './master.js';
+import { runWorker } from './worker.js';
 import { runSge } from './sge.js';
 import { UsageError } from './usage-error.js';
 
@@ -24,6 +26,8 @@ const commands: Record<string, Command> = {
   doctor: { summary: 'show which kernels run native or TypeScript, and which optional parts this machine has', run: runDoctor },
   stream: { summary: 'receive detector scans over ZeroMQ and label and measure each one as it completes', run: runStream },
   'simulate-beamline': { summary: 'replay phantoms or a volume as a detector would, over ZeroMQ (SIMPLON v1 or array-1.0)', run: runSimulateBeamline },
+  master: { summary: 'start a cluster master; workers register with it, drivers connect to voxelflow://HOST:PORT', run: runMaster },
+  worker: { summary: 'start a cluster worker: runs tasks in its own threads and serves its blocks (--master HOST:PORT)', run: runWorker },
   sge: { summary: 'Grid Engine workers: print the job script, submit N workers, list or stop them', run: runSge },
 };
 
