@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Context } from '../core/index.js';
 import { type ShapeRow } from '../imaging/index.js';
-import { overlayPng } from '../imaging/preview.js';
+import { overlayPng } from '../imaging/preview/index.js';
 import { statsCsv } from './analyze.js';
 import { Progress } from './progress.js';
 import { usage, UsageError } from './usage-error.js';

@@ -23,6 +23,9 @@ import { ThresholdNode } from './nodes/threshold.js';
 import type { LabelOptions, LabeledImage } from './labeling/label-components.js';
 import type { BoxFilterMode } from './kernels/index.js';
 import type { Volume } from './volume.js';
+import { histogram, type Histogram, type HistogramOptions } from './preview/histogram.js';
+import { plane, type Axis } from './preview/planes.js';
+import { Preview, type DisplayWindow } from './preview/preview.js';
 
 /** A voxel in the key-value view: `[[x, y, z], value]`. */
 export type Voxel = [[number, number, number], number];
@@ -103,6 +106,28 @@ export class ImageRDD {
   labelComponents(options: LabelOptions = {}): LabeledImage {
     if (labelImpl === null) throw new Error('labeling is not loaded; import voxelflow (or voxelflow/imaging) instead of image-rdd directly');
     return labelImpl(this, options);
+  }
+
+  // ---- pictures ------------------------------------------------------------------------------
+
+  /**
+   * The plane across `axis` (default z) at `index`, as a Preview (PNG bytes, `writePng`). Only the blocks
+   * that cut the plane run. Across z, rows are y and columns x; across y or x, rows are z.
+   */
+  async slice(index: number, options: { axis?: Axis; window?: DisplayWindow } = {}): Promise<Preview> {
+    const p = await plane(this.blocks, this.meta, options.axis ?? 'z', index);
+    return new Preview(p.data, p.cols, p.rows, options.window ?? 'auto');
+  }
+
+  /** Maximum intensity projection along `axis` (default z), as a Preview; NaN only where a whole line is NaN. */
+  async mip(axis: Axis = 'z', options: { window?: DisplayWindow } = {}): Promise<Preview> {
+    const p = await plane(this.blocks, this.meta, axis, null);
+    return new Preview(p.data, p.cols, p.rows, options.window ?? 'auto');
+  }
+
+  /** Histogram of the values (numpy.histogram's bins; see preview/histogram.ts). */
+  histogram(options: HistogramOptions = {}): Promise<Histogram> {
+    return histogram(this.blocks, options);
   }
 
   // ---- key-value view ------------------------------------------------------------------------

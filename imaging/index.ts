@@ -39,4 +39,5 @@ export type { Block, ImageMeta } from './block.js';
 export type { Box, Vec3 } from './box.js';
 export { DTYPES, parseDType, type DType, type TypedArray } from './dtype.js';
 export type { Volume } from './volume.js';
+export { histogramSvg, overlayPng, Preview, sizeDistribution, sizeDistributionSvg, type Axis, type DisplayWindow, type Histogram, type HistogramOptions, type PlotOptions } from './preview/index.js';
 export { readImage, writeImage, openImage, ImageFormatError, type ImageSource, type OpenOptions, type WriteOptions } from './io/index.js';
