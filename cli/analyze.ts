@@ -4,9 +4,10 @@
  * succeeded, so a failed run leaves no partial file behind.
  */
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Context } from '../core/index.js';
+import { readSecretFile } from '../cluster/index.js'; // also registers the voxelflow:// master
 import { ImageFormatError, parseDType, writeImage, type ImageRDD, type OpenOptions, type ShapeRow, type Vec3 } from '../imaging/index.js';
 import { Progress } from './progress.js';
 import { usage, UsageError } from './usage-error.js';
@@ -23,7 +24,8 @@ then crops, smooths, thresholds, labels connected components and measures them.
   --labels FILE            write u32 labels (.npy or .tif)
   --filtered FILE          write the f32 box-filtered image (.npy or .tif; needs --box)
   --stats FILE             write one CSV row per label
-  --master M               local, local[N] or local[*] (default local[*])
+  --master M               local, local[N], local[*] (default) or a cluster, voxelflow://HOST:PORT
+  --secret-file F          the cluster's secret (default: the VOXELFLOW_SECRET variable)
   --block ZxYxX            block shape (default: a few MB per block)
   --json                   print a JSON summary on stdout instead of text
   raw input: --shape X,Y,Z --dtype u8|u16|i16|u32|i32|f32|f64 [--endian little|big] [--header-bytes N]`;
@@ -36,7 +38,7 @@ export async function runAnalyze(argv: string[]): Promise<number> {
   }
   const t0 = performance.now();
   const timings = { read: 0, roi: 0, box: 0, threshold: 0, label: 0, stats: 0, write: 0, total: 0 };
-  const ctx = await Context.create({ master: a.master });
+  const ctx = await Context.create({ master: a.master, ...(a.secretFile !== null ? { secret: readSecretFile(a.secretFile) } : {}) });
   const progress = new Progress(ctx);
   const temps: [string, string][] = [];
   try {
@@ -112,6 +114,7 @@ interface Flags {
   filtered: string | null;
   stats: string | null;
   master: string;
+  secretFile: string | null;
   block: Vec3 | null;
   json: boolean;
 }
@@ -133,6 +136,7 @@ function parseFlags(argv: string[]): Flags | 'help' {
         filtered: { type: 'string' },
         stats: { type: 'string' },
         master: { type: 'string', default: 'local[*]' },
+        'secret-file': { type: 'string' },
         block: { type: 'string' },
         json: { type: 'boolean', default: false },
         shape: { type: 'string' },
@@ -192,7 +196,8 @@ function parseFlags(argv: string[]): Flags | 'help' {
   }
   if (v.filtered !== undefined && box === null) throw new UsageError('--filtered needs --box R (there is no filtered image otherwise)');
   return {
-    input: parsed.positionals[0] as string,
+    // Absolute, so that cluster workers started elsewhere read the same file.
+    input: resolve(parsed.positionals[0] as string),
     open,
     above,
     below,
@@ -203,6 +208,7 @@ function parseFlags(argv: string[]): Flags | 'help' {
     filtered: v.filtered ?? null,
     stats: v.stats ?? null,
     master: v.master ?? 'local[*]',
+    secretFile: v['secret-file'] ?? null,
     block: block === null ? null : (block as Vec3),
     json: v.json ?? false,
   };

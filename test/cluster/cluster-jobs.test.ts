@@ -1,0 +1,113 @@
+/**
+ * A master and two workers as separate processes on loopback: jobs give the same results as
+ * local[2], tasks run on both workers, and a worker started while a job runs takes tasks.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Context, type VoxelflowEvent } from '../../index.js';
+import { killAll, secretFile, startMaster, startWorker, workerId, type Proc, type TestMaster } from './cluster-harness.js';
+
+const SECRET = 'jobs-secret-7f3a';
+let master: TestMaster;
+let workers: Proc[];
+
+beforeAll(async () => {
+  const file = secretFile(SECRET);
+  master = await startMaster(file);
+  workers = await Promise.all([startWorker(master, { name: 'wa', secretPath: file }), startWorker(master, { name: 'wb', secretPath: file })]);
+});
+afterAll(killAll);
+
+async function onBoth<T>(job: (ctx: Context) => Promise<T>): Promise<{ local: T; cluster: T; events: VoxelflowEvent[] }> {
+  const localCtx = await Context.create({ master: 'local[2]' });
+  let local: T;
+  try {
+    local = await job(localCtx);
+  } finally {
+    await localCtx.stop();
+  }
+  const ctx = await Context.create({ master: master.url, secret: SECRET });
+  const events: VoxelflowEvent[] = [];
+  ctx.on('*', (e) => void events.push(e));
+  try {
+    return { local, cluster: await job(ctx), events };
+  } finally {
+    await ctx.stop();
+  }
+}
+
+describe('cluster jobs (master + 2 worker processes)', () => {
+  it('knows both workers when the driver connects', async () => {
+    const ctx = await Context.create({ master: master.url, secret: SECRET });
+    try {
+      expect(ctx.defaultParallelism).toBe(4);
+      expect(ctx.serializesFunctions).toBe(true);
+    } finally {
+      await ctx.stop();
+    }
+  });
+
+  it('gives the same results as local[2] for a shuffle-heavy job, running tasks on both workers', async () => {
+    const { local, cluster, events } = await onBoth(async (ctx) => {
+      const pairs = ctx.range(0, 20_000, 1, 8).map((x) => [x % 97, x] as [number, number]);
+      const sums = await pairs.reduceByKey((a, b) => a + b, 5).sortByKey().collect();
+      const groups = await pairs
+        .groupByKey(3)
+        .mapValues((vs) => [vs.length, Math.min(...vs), Math.max(...vs)])
+        .sortByKey()
+        .collect();
+      const names = ctx.parallelize(Array.from({ length: 97 }, (_, i) => [i, `k${i}`] as [number, string]), 3);
+      const joined = await pairs.filter(([, v]) => v % 50 === 0).join(names, 4).sortBy(([k, [v]]) => k * 100_000 + v).collect();
+      const sorted = await ctx.range(0, 5_000, 1, 6).map((x) => (x * 7919) % 5_003).sortBy((x) => -x, false, 4).take(10);
+      const distinct = (await pairs.map(([k]) => k % 10).distinct(3).collect()).sort((a, b) => a - b);
+      const cached = pairs.mapValues((v) => v * 2).cache();
+      const cachedTwice = [await cached.count(), await cached.values().sum()];
+      return { sums, groups, joined, sorted, distinct, cachedTwice };
+    });
+    expect(cluster).toEqual(local);
+    expect(cluster.sums).toHaveLength(97);
+    const executors = new Set(events.flatMap((e) => (e.type === 'taskEnd' && e.status === 'success' ? [e.executorId] : [])));
+    expect([...executors].sort()).toEqual([await workerId(workers[0] as Proc), await workerId(workers[1] as Proc)].sort());
+    expect(events.some((e) => e.type === 'taskEnd' && e.status !== 'success')).toBe(false);
+  });
+
+  it('gives the same results as local[2] for an image pipeline (box filter, threshold, label, shape stats)', async () => {
+    const { local, cluster } = await onBoth(async (ctx) => {
+      const img = ctx.images.synthetic({ kind: 'blobs', shape: [48, 64, 64], seed: 5, blockShape: [24, 32, 32] });
+      const filtered = img.boxFilter(1).cache();
+      const labels = filtered.threshold({ above: 600 }).labelComponents({ connectivity: 26 });
+      return { count: await labels.componentCount(), rows: await labels.shapeStats(filtered) };
+    });
+    expect(cluster.count).toBeGreaterThan(3);
+    expect(cluster).toEqual(local);
+  });
+
+  it('gives a worker that joins while a job runs tasks at once', async () => {
+    const ctx = await Context.create({ master: master.url, secret: SECRET });
+    const starts: { executorId: string; time: number }[] = [];
+    ctx.on('taskStart', (e) => void starts.push({ executorId: e.executorId, time: e.time }));
+    let late: Proc | null = null;
+    try {
+      const job = ctx
+        .range(0, 64, 1, 64)
+        .map(
+          (x, env) => {
+            Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, env.ms);
+            return x * 3;
+          },
+          { ms: 150 },
+        )
+        .collect();
+      const jobStarted = Date.now();
+      late = await startWorker(master, { name: 'wlate', secretPath: secretFile(SECRET) });
+      const lateId = await workerId(late);
+      const out = await job;
+      expect(out).toEqual(Array.from({ length: 64 }, (_, i) => i * 3));
+      const lateStarts = starts.filter((s) => s.executorId === lateId);
+      expect(lateStarts.length).toBeGreaterThan(0);
+      expect(lateStarts.every((s) => s.time >= jobStarted)).toBe(true);
+    } finally {
+      await ctx.stop();
+      (late as Proc | null)?.kill('SIGKILL');
+    }
+  });
+});
