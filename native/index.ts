@@ -9,7 +9,7 @@
  *   import { backends, kernels } from './index.js';
  *   const mask = new Uint8Array(4);
  *   kernels.threshold(new Float32Array([0, 5, 10, NaN]), 1, null, mask); // 2, mask = [0, 1, 1, 0]
- *   console.log(backends()); // { threshold: 'native', labelBlock: 'native', boxFilter: 'native', ... }
+ *   console.log(backends()); // { threshold: 'native', labelBlock: 'native', boxFilter: 'native', labelStats: 'native' }
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -36,12 +36,13 @@ interface Addon {
   threshold(src: TypedArray, bounds: number, above: number, below: number, out: Uint8Array): number;
   labelBlock(mask: Uint8Array, z: number, y: number, x: number, steps: number, out: Uint32Array, scratch: Uint32Array | undefined): number;
   boxFilter(input: TypedArray, geometry: Float64Array, radius: number, mode: number, out: Float32Array): boolean;
+  labelStats(labels: Uint32Array, geometry: Float64Array, intensity: TypedArray | null, n: number, data: Float64Array): boolean;
 }
 
 // The addon sits in native/build/Release; this file runs as native/index.ts (tests) or dist/native/index.js.
 const CANDIDATES = ['./build/Release/voxelflow_native.node', '../../native/build/Release/voxelflow_native.node'];
 
-const KERNEL_EXPORTS = ['threshold', 'labelBlock', 'boxFilter'] as const;
+const KERNEL_EXPORTS = ['threshold', 'labelBlock', 'boxFilter', 'labelStats'] as const;
 
 function load(): { addon: Addon | null; status: NativeStatus } {
   if (process.env['VOXELFLOW_NATIVE'] === '0') {
@@ -73,7 +74,7 @@ export function nativeStatus(): NativeStatus {
 /** The backend each kernel runs on in this thread. */
 export function backends(): Record<KernelName, Backend> {
   const native: Backend = addon !== null ? 'native' : 'typescript';
-  return { threshold: native, labelBlock: native, boxFilter: native, labelStats: 'typescript' };
+  return { threshold: native, labelBlock: native, boxFilter: native, labelStats: native };
 }
 
 const isBound = (v: unknown): boolean => v === null || typeof v === 'number';
@@ -139,6 +140,28 @@ function nativeBoxFilter(native: Addon): typeof ts.boxFilter {
   };
 }
 
+// shape, origin and imageShape of a labelStats call, filled per call like boxGeometry.
+const statsGeometry = new Float64Array(9);
+
+/** `labelStats` of imaging/kernels, run natively; a call the addon rejects goes to the twin, which throws. */
+function nativeLabelStats(native: Addon): typeof ts.labelStats {
+  return (labels, n, shape, origin, imageShape, intensity) => {
+    const intensityOk = intensity === null || (ArrayBuffer.isView(intensity) && !(intensity instanceof DataView));
+    if (labels instanceof Uint32Array && intensityOk && Number.isInteger(n) && n >= 0 && n <= 0xffffffff) {
+      const boxes = [shape, origin, imageShape];
+      for (let b = 0; b < 3; b++) {
+        for (let a = 0; a < 3; a++) {
+          const v: unknown = boxes[b]![a];
+          statsGeometry[b * 3 + a] = typeof v === 'number' ? v : NaN;
+        }
+      }
+      const p = ts.createPartials(n, intensity !== null);
+      if (native.labelStats(labels, statsGeometry, intensity, n, p.data)) return p;
+    }
+    return ts.labelStats(labels, n, shape, origin, imageShape, intensity);
+  };
+}
+
 /** The kernels, each on its backend (see `backends()`); signatures are those of imaging/kernels. */
 export const kernels: {
   readonly threshold: typeof ts.threshold;
@@ -149,7 +172,7 @@ export const kernels: {
   threshold: addon !== null ? nativeThreshold(addon) : ts.threshold,
   labelBlock: addon !== null ? nativeLabelBlock(addon) : ts.labelBlock,
   boxFilter: addon !== null ? nativeBoxFilter(addon) : ts.boxFilter,
-  labelStats: ts.labelStats,
+  labelStats: addon !== null ? nativeLabelStats(addon) : ts.labelStats,
 });
 
 /** The TypeScript twins, whatever the backend: for parity tests and benchmarks. */

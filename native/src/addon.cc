@@ -9,6 +9,7 @@
 
 #include "box_filter.h"
 #include "label_block.h"
+#include "label_stats.h"
 #include "threshold.h"
 
 namespace {
@@ -160,10 +161,69 @@ Napi::Value BoxFilter(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(env, true);
 }
 
+template <typename T>
+int64_t LabelStatsOf(const uint32_t* labels, const voxelflow::StatsGeometry& g, const View* intensity, uint32_t n,
+                     double* data) {
+  if (intensity == nullptr) return voxelflow::LabelStats<T, false>(labels, g, nullptr, n, data);
+  return voxelflow::LabelStats<T, true>(labels, g, static_cast<const T*>(intensity->data), n, data);
+}
+
+// labelStats(labels, geometry, intensity | null, n, data): true when `data` (createPartials' array)
+// holds the statistics; false when the call is not one the kernel accepts or a label exceeds n (the
+// loader then hands it to the TypeScript twin, which throws its error). geometry: a Float64Array of
+// shape, origin, imageShape ([z, y, x] each).
+Napi::Value LabelStats(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  View labels, geometry, data, intensity;
+  if (!GetView(env, info[0], "labels", &labels) || !GetView(env, info[1], "geometry", &geometry) ||
+      !GetView(env, info[4], "data", &data)) {
+    return env.Undefined();
+  }
+  const bool hasIntensity = !info[2].IsNull();
+  if (hasIntensity && !GetView(env, info[2], "intensity", &intensity)) return env.Undefined();
+  const Napi::Boolean rejected = Napi::Boolean::New(env, false);
+  if (labels.type != napi_uint32_array || geometry.type != napi_float64_array || geometry.length != 9 ||
+      data.type != napi_float64_array) {
+    return rejected;
+  }
+  voxelflow::StatsGeometry g;
+  int64_t* fields[3] = {g.shape, g.origin, g.imageShape};
+  const double* values = static_cast<const double*>(geometry.data);
+  for (int i = 0; i < 9; i++) {
+    // |coordinates| below 2^40: int64 index arithmetic cannot overflow, doubles hold every product.
+    int64_t v;
+    if (!AsInt(values[i], &v) || v < -(1ll << 40) || v > (1ll << 40)) return rejected;
+    fields[i / 3][i % 3] = v;
+  }
+  int64_t n;
+  if (!AsInt(info[3].ToNumber().DoubleValue(), &n) || n < 0 || n > 0xffffffffll) return rejected;
+  if (g.shape[0] < 1 || g.shape[1] < 1 || g.shape[2] < 1) return rejected;
+  const uint64_t count = static_cast<uint64_t>(g.shape[0]) * g.shape[1] * g.shape[2];
+  if (count > (1ull << 40) || labels.length < count || (hasIntensity && intensity.length < count)) return rejected;
+  if (data.length != static_cast<size_t>(voxelflow::kPartialFields) * (n + 1)) return rejected;
+  const uint32_t* l = static_cast<const uint32_t*>(labels.data);
+  const View* in = hasIntensity ? &intensity : nullptr;
+  double* d = static_cast<double*>(data.data);
+  const auto un = static_cast<uint32_t>(n);
+  int64_t bad;
+  switch (hasIntensity ? intensity.type : napi_uint8_array) {
+    case napi_uint8_array: bad = LabelStatsOf<uint8_t>(l, g, in, un, d); break;
+    case napi_uint16_array: bad = LabelStatsOf<uint16_t>(l, g, in, un, d); break;
+    case napi_int16_array: bad = LabelStatsOf<int16_t>(l, g, in, un, d); break;
+    case napi_uint32_array: bad = LabelStatsOf<uint32_t>(l, g, in, un, d); break;
+    case napi_int32_array: bad = LabelStatsOf<int32_t>(l, g, in, un, d); break;
+    case napi_float32_array: bad = LabelStatsOf<float>(l, g, in, un, d); break;
+    case napi_float64_array: bad = LabelStatsOf<double>(l, g, in, un, d); break;
+    default: return rejected;
+  }
+  return Napi::Boolean::New(env, bad < 0);
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("threshold", Napi::Function::New(env, Threshold, "threshold"));
   exports.Set("labelBlock", Napi::Function::New(env, LabelBlock, "labelBlock"));
   exports.Set("boxFilter", Napi::Function::New(env, BoxFilter, "boxFilter"));
+  exports.Set("labelStats", Napi::Function::New(env, LabelStats, "labelStats"));
   return exports;
 }
 

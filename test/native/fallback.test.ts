@@ -8,12 +8,22 @@ import { nativeStatus } from '../../native/index.js';
 
 const entry = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'native', 'index.js')).href;
 
-/** Imports dist/native/index.js in a child node with `env` and returns its backends() and status. */
-function probe(env: Record<string, string>): { backends: Record<string, string>; status: { state: string } } {
-  const script = `const m = await import(${JSON.stringify(entry)}); console.log(JSON.stringify({ backends: m.backends(), status: m.nativeStatus() }));`;
+interface Probe {
+  readonly backends: Record<string, string>;
+  readonly status: { state: string };
+  /** Kernel names whose `kernels` entry is the TypeScript twin itself. */
+  readonly twins: string[];
+}
+
+/** Imports dist/native/index.js in a child node with `env` and returns its backends(), status and twins. */
+function probe(env: Record<string, string>): Probe {
+  const script =
+    `const m = await import(${JSON.stringify(entry)}); ` +
+    'const twins = Object.keys(m.kernels).filter((k) => m.kernels[k] === m.typescriptKernels[k]); ' +
+    'console.log(JSON.stringify({ backends: m.backends(), status: m.nativeStatus(), twins }));';
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 });
   expect(r.status, r.stderr).toBe(0);
-  return JSON.parse(r.stdout) as { backends: Record<string, string>; status: { state: string } };
+  return JSON.parse(r.stdout) as Probe;
 }
 
 describe('native loader', () => {
@@ -22,14 +32,15 @@ describe('native loader', () => {
     expect(r.status).toEqual({ state: 'disabled', reason: 'VOXELFLOW_NATIVE=0' });
     expect(Object.values(r.backends).every((b) => b === 'typescript')).toBe(true);
     expect(Object.keys(r.backends).sort()).toEqual(['boxFilter', 'labelBlock', 'labelStats', 'threshold']);
+    expect(r.twins.sort()).toEqual(['boxFilter', 'labelBlock', 'labelStats', 'threshold']);
   });
 
   it('without VOXELFLOW_NATIVE the built dist loads the addon when it was built, and says so', () => {
     const r = probe({ VOXELFLOW_NATIVE: '' });
     expect(['loaded', 'absent']).toContain(r.status.state);
     if (nativeStatus().state === 'loaded') expect(r.status.state).toBe('loaded');
-    expect(r.backends['threshold']).toBe(r.status.state === 'loaded' ? 'native' : 'typescript');
-    expect(r.backends['labelBlock']).toBe(r.status.state === 'loaded' ? 'native' : 'typescript');
-    expect(r.backends['boxFilter']).toBe(r.status.state === 'loaded' ? 'native' : 'typescript');
+    const want = r.status.state === 'loaded' ? 'native' : 'typescript';
+    expect(r.backends).toEqual({ threshold: want, labelBlock: want, boxFilter: want, labelStats: want });
+    expect(r.twins.length).toBe(r.status.state === 'loaded' ? 0 : 4);
   });
 });
