@@ -10,6 +10,8 @@ import { PushInputDStream, type DStream } from './dstream.js';
 export interface StreamingContextOptions {
   /** Micro-batch interval, ms. */
   readonly batchIntervalMs: number;
+  /** 'manual': batches run only when `tick()` is called (Spark's ManualClock, for tests). */
+  readonly clock?: 'system' | 'manual';
 }
 
 export type StreamingState = 'initialized' | 'active' | 'stopped';
@@ -20,6 +22,7 @@ export class StreamingContext {
   private readonly outputs: ((time: number) => Promise<void>)[] = [];
   private readonly beamlines: BeamlineStream[] = [];
   private rememberFor = 0;
+  private readonly manual: boolean;
   private stateNow: StreamingState = 'initialized';
   private batches: Promise<void> | null = null;
   private wakeBatches: (() => void) | null = null;
@@ -37,6 +40,7 @@ export class StreamingContext {
       throw new TypeError(`StreamingContext: batchIntervalMs must be a positive integer, got ${String(options?.batchIntervalMs)}`);
     }
     this.batchIntervalMs = options.batchIntervalMs;
+    this.manual = options.clock === 'manual';
     this.terminated = new Promise((resolve, reject) => {
       this.terminate = resolve;
       this.fail = reject;
@@ -77,7 +81,14 @@ export class StreamingContext {
     this.checkNotStarted('start');
     this.stateNow = 'active';
     await Promise.all(this.beamlines.map((b) => b.start()));
-    this.batches = this.runBatches();
+    this.batches = this.manual ? Promise.resolve() : this.runBatches();
+  }
+
+  /** Manual clock: runs the next batch now. */
+  async tick(): Promise<void> {
+    if (!this.manual) throw new Error("StreamingContext.tick: only with { clock: 'manual' }");
+    if (this.stateNow !== 'active') throw new Error(`StreamingContext.tick: the context is ${this.stateNow}`);
+    await this.runBatch((this.batchesRun + 1) * this.batchIntervalMs);
   }
 
   /** Stops the sources and the clock. Graceful: the scan in hand and the pending ones finish, and a
