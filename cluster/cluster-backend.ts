@@ -84,7 +84,14 @@ export class ClusterBackend implements SchedulerBackend {
   }
 
   private executorFor(info: WorkerInfo): RemoteExecutor {
-    return new RemoteExecutor(info, this.appId, this.secret, this.credentials, (id, reason) => this.lose(id, reason));
+    return new RemoteExecutor(
+      info,
+      this.appId,
+      this.secret,
+      this.credentials,
+      (id, reason) => this.lose(id, reason),
+      (id, reason) => this.host?.retireExecutor(id, reason),
+    );
   }
 
   private follow(stream: grpc.ClientReadableStream<unknown>): void {

@@ -22,6 +22,7 @@ export class RemoteExecutor implements Executor {
   private readonly client: grpc.Client;
   private readonly sentWorks = new Set<string>();
   private lostReason: string | null = null;
+  private leaving = false;
   private readonly inFlight = new Set<AbortController>();
 
   constructor(
@@ -31,6 +32,8 @@ export class RemoteExecutor implements Executor {
     credentials: grpc.ChannelCredentials,
     /** Called once when a call finds the worker unreachable. */
     private readonly onLost: (executorId: string, reason: string) => void,
+    /** Called once when the worker refuses a task because it is leaving. */
+    private readonly onLeaving: (executorId: string, reason: string) => void,
   ) {
     this.id = info.workerId;
     this.cores = info.cores;
@@ -70,6 +73,11 @@ export class RemoteExecutor implements Executor {
       }
       const code = (err as Partial<grpc.ServiceError>).code;
       const message = `on worker ${this.id} (${this.address}): ${describeRpcError(err)}`;
+      // The master's DRAINING notice may come after the worker's first refusal: stop sending now.
+      if (code === status.ABORTED && !this.leaving) {
+        this.leaving = true;
+        this.onLeaving(this.id, 'leaving');
+      }
       // A leaving worker refuses or hands back tasks: run them elsewhere without counting a failure.
       return { status: 'failed', error: { name: 'RemoteTaskError', message, executorLost: code === status.ABORTED } };
     } finally {
