@@ -32,5 +32,8 @@ export function lz4DecodeBlock(block: Uint8Array, size: number): Uint8Array {
 /** Encodes bytes as an LZ4 block without the size prefix (what a DECTRIS detector sends). */
 export function lz4EncodeBlock(bytes: Uint8Array): Buffer {
   const src = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return lz4().compressSync(src).subarray(4);
+  // Copied out of lz4-napi's buffer: ZeroMQ sends large parts zero-copy from another thread, and
+  // frames sent straight from a view of lz4-napi's output arrived corrupted now and then (seen in
+  // the stream tests); a plain Node buffer does not.
+  return Buffer.from(lz4().compressSync(src).subarray(4));
 }

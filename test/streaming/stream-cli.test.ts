@@ -1,0 +1,108 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Context, writeImage } from '../../index.js';
+import { bin, freePort, killAll, voxelflow } from './peer.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'vf-stream-'));
+const shape = [40, 36, 32] as const; // x, y, z
+const analysis = ['--above', '400', '--box', '1', '--connectivity', '26'];
+const seeds = [1, 2, 3];
+const expected = new Map<number, { components: number; voxels_foreground: number; csv: string }>();
+
+beforeAll(async () => {
+  // The phantoms the simulator sends (seed 1, 2, 3), written to files and measured by `analyze`.
+  const ctx = await Context.create({ master: 'local' });
+  try {
+    for (const seed of seeds) {
+      const file = join(dir, `phantom-${seed}.npy`);
+      writeImage(file, await ctx.images.synthetic({ kind: 'blobs', shape: [shape[2], shape[1], shape[0]], seed, dtype: 'u16' }).toArray());
+      const csv = join(dir, `analyze-${seed}.csv`);
+      const r = spawnSync(process.execPath, [bin, 'analyze', file, ...analysis, '--stats', csv, '--json', '--master', 'local[2]'], { encoding: 'utf8', timeout: 60_000 });
+      expect(r.status, r.stderr).toBe(0);
+      const j = JSON.parse(r.stdout) as { components: number; voxels_foreground: number };
+      expect(j.components).toBeGreaterThan(0);
+      expected.set(seed, { components: j.components, voxels_foreground: j.voxels_foreground, csv: readFileSync(csv, 'utf8') });
+    }
+  } finally {
+    await ctx.stop();
+  }
+});
+afterEach(killAll);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Line {
+  series: string;
+  status: string;
+  frames: number;
+  missing: number[];
+  malformed: number;
+  dropped: number;
+  shape: number[];
+  components: number;
+  voxels_foreground: number;
+  latency_ms: number;
+}
+
+async function streamScans(simArgs: string[], streamArgs: string[], statsDir: string): Promise<Line[]> {
+  const port = await freePort();
+  const stream = voxelflow(['stream', '--connect', `tcp://127.0.0.1:${port}`, ...analysis, '--scans', '3', '--json', '--master', 'local[2]', '--stats-dir', statsDir, ...streamArgs]);
+  const sim = voxelflow(['simulate-beamline', '--bind', `tcp://127.0.0.1:${port}`, '--scans', '3', '--shape', shape.join(','), '--seed', '1', ...simArgs]);
+  const code = await Promise.race([stream.exited, new Promise((r) => setTimeout(() => r('timeout'), 40_000))]);
+  expect(code, `stream: ${stream.stderr}\nsimulator: ${sim.stdout} ${sim.stderr}`).toBe(0);
+  expect(await sim.exited).toBe(0);
+  return stream.stdout.trim().split('\n').map((l) => JSON.parse(l) as Line);
+}
+
+describe('voxelflow stream against a simulator process', () => {
+  for (const [name, simArgs, streamArgs] of [
+    ['SIMPLON v1, raw frames', [], []],
+    ['SIMPLON v1, lz4 frames', ['--encoding', 'lz4'], []],
+    ['array-1.0', ['--protocol', 'array-1.0', '--interval-ms', '600'], ['--protocol', 'array-1.0', '--idle-ms', '300']],
+  ] as const) {
+    it(`${name}: every scan equals the analyze command on the same volume`, async () => {
+      const statsDir = join(dir, name.replace(/\W+/g, '-'));
+      const lines = await streamScans([...simArgs], [...streamArgs], statsDir);
+      expect(lines).toHaveLength(3);
+      lines.forEach((l, i) => {
+        const want = expected.get(seeds[i] as number)!;
+        expect(l).toMatchObject({ series: String(i + 1), status: 'complete', frames: shape[2], missing: [], malformed: 0, dropped: 0, shape: [shape[2], shape[1], shape[0]] });
+        expect(l.components).toBe(want.components);
+        expect(l.voxels_foreground).toBe(want.voxels_foreground);
+        expect(l.latency_ms).toBeGreaterThan(0);
+        expect(readFileSync(join(statsDir, `${l.series}.csv`), 'utf8')).toBe(want.csv);
+      });
+    }, 60_000);
+  }
+});
+
+describe('voxelflow stream and simulate-beamline misuse', () => {
+  const run = (...args: string[]): { code: number | null; err: string } => {
+    const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 30_000 });
+    return { code: r.status, err: r.stderr };
+  };
+  const cases: [string[], RegExp][] = [
+    [['stream', '--above', '1'], /--connect ENDPOINT is required/],
+    [['stream', '--connect', 'localhost:9999', '--above', '1'], /--connect must look like/],
+    [['stream', '--connect', 'tcp://127.0.0.1:9', '--protocol', 'hdf5', '--above', '1'], /--protocol must be/],
+    [['stream', '--connect', 'tcp://127.0.0.1:9', '--socket', 'req', '--above', '1'], /--socket must be pull or sub/],
+    [['stream', '--connect', 'tcp://127.0.0.1:9'], /--above T and\/or --below T/],
+    [['stream', '--connect', 'tcp://127.0.0.1:9', '--above', '1', '--connectivity', '8'], /--connectivity must be 6, 18 or 26/],
+    [['stream', '--bogus'], /Unknown option '--bogus'/],
+    [['simulate-beamline'], /--bind ENDPOINT is required/],
+    [['simulate-beamline', '--bind', 'tcp://127.0.0.1:9', '--fault', '1:explode:3'], /--fault must be SCAN:KIND:FRAME/],
+    [['simulate-beamline', '--bind', 'tcp://127.0.0.1:9', '--shape', '4,4'], /--shape must be X,Y,Z/],
+    [['simulate-beamline', '--bind', 'tcp://127.0.0.1:9', '--input', join(dir, 'missing.npy')], /missing\.npy/],
+  ];
+  it('each mistake is one line on stderr, exit 2, no stack trace', () => {
+    for (const [args, re] of cases) {
+      const r = run(...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(r.err).toMatch(re);
+      expect(r.err).not.toMatch(/\n\s+at /);
+    }
+  }, 60_000);
+});
