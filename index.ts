@@ -12,3 +12,4 @@
 export * from './core/index.js';
 export * from './imaging/index.js';
 export * from './cluster/index.js';
+export * from './ui/index.js';

@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { Accumulator } from './accumulator.js';
 import { Broadcast } from './broadcast.js';
 import { encodeShared } from './codec.js';
+import { requestedExtensions } from './context-extension.js';
 import { ConfigError, JobAbortedError } from './errors.js';
 import { EventBus, type EventOf, type EventType, type VoxelflowEvent } from './events.js';
 import type { Executor, TaskInputs } from './executor/executor.js';
@@ -78,6 +79,8 @@ export class Context implements RddContext {
   private nextShuffleId = 0;
   private nextVarId = 0;
   private stopped = false;
+  /** What the context extensions (the dashboard) registered to run last in stop(). */
+  private readonly extensionStops: (() => Promise<void>)[] = [];
   /** Distinguishes contexts of one process (checkpoint directories). */
   private readonly serial = nextContextSerial++;
 
@@ -112,12 +115,13 @@ export class Context implements RddContext {
       accumulators: this.accumulators,
       broadcastInputs: () => this.broadcastInputs(),
     });
-    for (const e of executors) this.events.post({ type: 'executorAdded', executorId: e.id, cores: e.cores });
   }
 
   /** Starts a context. Rejects with a ConfigError for a bad option. */
   static async create(options: ContextOptions = {}): Promise<Context> {
     const threads = checkOptions(options);
+    const extensions = requestedExtensions(options);
+    for (const [ext, value] of extensions) ext.check(value, options);
     const backend = threads === 'cluster' ? await connectBackend(options) : null;
     // Validate everything before touching the disk, so a bad option leaves no spill folder behind.
     let spillRoot: string;
@@ -136,6 +140,14 @@ export class Context implements RddContext {
       throw err;
     }
     const ctx = new Context(options, executors, spillRoot, backend);
+    try {
+      for (const [ext, value] of extensions) ctx.extensionStops.push(await ext.start(ctx, value, options));
+    } catch (err) {
+      await ctx.stop();
+      throw err;
+    }
+    // Posted after the extensions started, so that a dashboard lists the first executors too.
+    for (const e of executors) ctx.events.post({ type: 'executorAdded', executorId: e.id, cores: e.cores });
     backend?.start(ctx.executorHost());
     return ctx;
   }
@@ -221,7 +233,7 @@ export class Context implements RddContext {
     return results;
   }
 
-  /** Stops executors and deletes spilled blocks. Running jobs fail with JobAbortedError. */
+  /** Stops executors, deletes spilled blocks, then closes extensions (the dashboard). Running jobs fail with JobAbortedError. */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
@@ -230,6 +242,7 @@ export class Context implements RddContext {
     await this.backend?.stop();
     this.blocks.clear();
     rmSync(this.spillRoot, { recursive: true, force: true });
+    for (const stopExtension of this.extensionStops.splice(0).reverse()) await stopExtension();
   }
 
   /** How a cluster backend reports executors joining, draining and being lost. */

@@ -30,7 +30,18 @@ export type VoxelflowEvent =
   | { readonly type: 'blockSpilled'; readonly block: string; readonly bytes: number; readonly time: number }
   | { readonly type: 'blockDropped'; readonly block: string; readonly bytes: number; readonly time: number }
   | { readonly type: 'executorAdded'; readonly executorId: string; readonly cores: number; readonly time: number }
-  | { readonly type: 'executorRemoved'; readonly executorId: string; readonly reason: string; readonly time: number };
+  | { readonly type: 'executorRemoved'; readonly executorId: string; readonly reason: string; readonly time: number }
+  | {
+      /** A streaming scan's accounting, posted by the stream while it receives and once it is sealed. */
+      readonly type: 'scanUpdated';
+      readonly scanId: string;
+      readonly status: 'receiving' | 'complete' | 'incomplete' | 'aborted';
+      /** Frames the series header announced, or null when it did not say. */
+      readonly expected: number | null;
+      /** Frame counters (received, processed, duplicates, malformed, dropped, missing, ...). */
+      readonly counters: Readonly<Record<string, number>>;
+      readonly time: number;
+    };
 
 export type EventType = VoxelflowEvent['type'];
 export type EventOf<K extends EventType> = Extract<VoxelflowEvent, { type: K }>;

@@ -1,0 +1,114 @@
+/**
+ * The rows of the dashboard's JSON API (`/api/v1/...`). The page reads nothing else, so these
+ * shapes are the contract between server and page. Times are epoch milliseconds.
+ */
+
+/** Task counts of a job or stage. */
+export interface TaskCounts {
+  active: number;
+  succeeded: number;
+  failed: number;
+  killed: number;
+}
+
+export interface JobRow {
+  readonly jobId: number;
+  readonly rddId: number;
+  /** The last stage's name: what the action computes. */
+  name: string;
+  status: 'running' | 'succeeded' | 'failed';
+  readonly partitions: number;
+  readonly submitted: number;
+  completed: number | null;
+  durationMs: number | null;
+  stageIds: number[];
+  tasks: TaskCounts;
+  /** Tasks of every stage the job submitted (retries and speculative copies included). */
+  numTasks: number;
+  error: string | null;
+}
+
+export interface StageRow {
+  readonly stageId: number;
+  readonly attempt: number;
+  readonly jobId: number;
+  readonly name: string;
+  readonly kind: 'shuffleMap' | 'result';
+  readonly numTasks: number;
+  status: 'active' | 'succeeded' | 'failed' | 'resubmitted';
+  readonly submitted: number;
+  completed: number | null;
+  durationMs: number | null;
+  tasks: TaskCounts;
+  /** Sum of the durations of finished tasks. */
+  taskTimeMs: number;
+  records: number;
+  shuffleBytesWritten: number;
+  /** Sums of the counters the tasks' kernels reported (voxelsComputed, ...). */
+  metrics: Record<string, number>;
+}
+
+export interface TaskRow {
+  readonly taskId: number;
+  readonly stageId: number;
+  readonly stageAttempt: number;
+  readonly partition: number;
+  readonly attempt: number;
+  readonly executorId: string;
+  readonly speculative: boolean;
+  status: 'running' | 'success' | 'failed' | 'killed' | 'fetchFailed';
+  readonly launched: number;
+  durationMs: number | null;
+  records: number | null;
+  error: string | null;
+}
+
+export interface ExecutorRow {
+  readonly executorId: string;
+  readonly cores: number;
+  status: 'active' | 'removed';
+  readonly added: number;
+  removed: number | null;
+  removedReason: string | null;
+  tasks: TaskCounts;
+  taskTimeMs: number;
+}
+
+export interface ScanRow {
+  readonly scanId: string;
+  status: 'receiving' | 'complete' | 'incomplete' | 'aborted';
+  expected: number | null;
+  counters: Record<string, number>;
+  readonly started: number;
+  updated: number;
+}
+
+export interface PreviewRow {
+  readonly id: string;
+  readonly name: string;
+  readonly type: 'png' | 'svg';
+  /** Path of the image under the server, with a version query so that browsers refetch on change. */
+  readonly url: string;
+  readonly width: number | null;
+  readonly height: number | null;
+  readonly bytes: number;
+  readonly version: number;
+  readonly updated: number;
+}
+
+/** `/api/v1/app`: what runs, without anything secret (no options beyond these are ever served). */
+export interface AppRow {
+  readonly appName: string;
+  readonly master: string;
+  readonly defaultParallelism: number;
+  readonly started: number;
+  readonly storage: {
+    readonly memoryUsed: number;
+    readonly memoryBudget: number;
+    readonly spilledBytes: number;
+    readonly blocks: number;
+  } | null;
+}
+
+/** Topics of the server-sent events: each names the endpoint whose answer changed. */
+export type Topic = 'app' | 'jobs' | 'stages' | 'tasks' | 'executors' | 'scans' | 'previews';
