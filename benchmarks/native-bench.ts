@@ -242,7 +242,7 @@ interface AnalyzeTiming {
 function timeAnalyze(npy: string, out: string): AnalyzeTiming | string {
   const bin = join(root, 'bin', 'voxelflow.js');
   const args = [bin, 'analyze', npy, '--box', '1', '--above', String(BLOB_THRESHOLD), '--connectivity', '26',
-    '--labels', join(out, 'labels.npy'), '--stats', join(out, 'stats.csv'), '--master', 'local[2]', '--json'];
+    '--labels', join(out, 'labels.npy'), '--stats', join(out, 'stats.csv'), '--master', 'local[2]', '--json', '--quiet'];
   const runs: AnalyzeTiming[] = [];
   for (let i = 0; i <= RUNS; i++) {
     const t = performance.now();

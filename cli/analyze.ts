@@ -24,10 +24,12 @@ then crops, smooths, thresholds, labels connected components and measures them.
   --labels FILE            write u32 labels (.npy or .tif)
   --filtered FILE          write the f32 box-filtered image (.npy or .tif; needs --box)
   --stats FILE             write one CSV row per label
+  --preview FILE.png       write the middle z slice (filtered when --box) with the labels painted over it
   --master M               local, local[N], local[*] (default) or a cluster, voxelflow://HOST:PORT
   --secret-file F          the cluster's secret (default: the VOXELFLOW_SECRET variable)
   --block ZxYxX            block shape (default: a few MB per block)
-  --json                   print a JSON summary on stdout instead of text
+  --json                   print a JSON summary on stdout instead of text, and progress as JSON lines on stderr
+  --quiet                  no progress on stderr
   raw input: --shape X,Y,Z --dtype u8|u16|i16|u32|i32|f32|f64 [--endian little|big] [--header-bytes N]`;
 
 export async function runAnalyze(argv: string[]): Promise<number> {
@@ -39,12 +41,12 @@ export async function runAnalyze(argv: string[]): Promise<number> {
   const t0 = performance.now();
   const timings = { read: 0, roi: 0, box: 0, threshold: 0, label: 0, stats: 0, write: 0, total: 0 };
   const ctx = await Context.create({ master: a.master, ...(a.secretFile !== null ? { secret: readSecretFile(a.secretFile) } : {}) });
-  const progress = new Progress(ctx);
+  const progress = new Progress(ctx, a.quiet ? 'off' : a.json ? 'json' : 'auto');
   const temps: [string, string][] = [];
   try {
     let t = performance.now();
-    progress.begin('read');
     const input = ctx.images.read(a.input, { ...a.open, ...(a.block ? { blockShape: a.block } : {}) });
+    progress.begin('read', voxelsOf(input));
     let img: ImageRDD = input;
     if (a.roi === null) {
       await img.cache().blocks.count();
@@ -52,7 +54,7 @@ export async function runAnalyze(argv: string[]): Promise<number> {
     } else {
       timings.read = performance.now() - t;
       t = performance.now();
-      progress.begin('roi');
+      progress.begin('roi', roiVoxels(a.roi));
       img = checkRoi(input, a.roi).cache();
       await img.blocks.count();
       timings.roi = performance.now() - t;
@@ -60,24 +62,24 @@ export async function runAnalyze(argv: string[]): Promise<number> {
     let filtered: ImageRDD | null = null;
     if (a.box !== null) {
       t = performance.now();
-      progress.begin('box');
+      progress.begin('box', voxelsOf(img));
       filtered = img.boxFilter(a.box).cache();
       await filtered.blocks.count();
       timings.box = performance.now() - t;
     }
     t = performance.now();
-    progress.begin('threshold');
+    progress.begin('threshold', voxelsOf(img));
     const mask = (filtered ?? img).threshold({ ...(a.above !== null ? { above: a.above } : {}), ...(a.below !== null ? { below: a.below } : {}) }).cache();
     await mask.blocks.count();
     timings.threshold = performance.now() - t;
     t = performance.now();
-    progress.begin('label');
+    progress.begin('label', voxelsOf(img));
     const labels = mask.labelComponents({ ...(a.connectivity !== null ? { connectivity: a.connectivity } : {}), intensity: filtered ?? img });
     const components = await labels.componentCount();
     if (a.labels !== null) await labels.cache().blocks.count();
     timings.label = performance.now() - t;
     t = performance.now();
-    progress.begin('stats');
+    progress.begin('stats', voxelsOf(img));
     const rows = await labels.shapeStats();
     timings.stats = performance.now() - t;
     t = performance.now();
@@ -85,6 +87,12 @@ export async function runAnalyze(argv: string[]): Promise<number> {
     if (a.labels !== null) temps.push(await writeTemp(a.labels, (tmp) => labels.write(tmp)));
     if (a.filtered !== null && filtered !== null) temps.push(await writeTemp(a.filtered, (tmp) => (filtered as ImageRDD).write(tmp)));
     if (a.stats !== null) temps.push(await writeTemp(a.stats, async (tmp) => writeFileSync(tmp, statsCsv(rows))));
+    if (a.preview !== null) {
+      // The middle plane across z (the image itself in 2D), through its auto window, with the labels over it.
+      const z = Math.floor(img.shape[0] / 2);
+      const picture = (await (filtered ?? img).slice(z)).withLabels(await labels.slice(z));
+      temps.push(await writeTemp(a.preview, async (tmp) => writeFileSync(tmp, picture.png())));
+    }
     for (const [tmp, final] of temps.splice(0)) renameSync(tmp, final);
     timings.write = performance.now() - t;
     timings.total = performance.now() - t0;
@@ -113,10 +121,12 @@ interface Flags {
   labels: string | null;
   filtered: string | null;
   stats: string | null;
+  preview: string | null;
   master: string;
   secretFile: string | null;
   block: Vec3 | null;
   json: boolean;
+  quiet: boolean;
 }
 
 function parseFlags(argv: string[]): Flags | 'help' {
@@ -135,10 +145,12 @@ function parseFlags(argv: string[]): Flags | 'help' {
         labels: { type: 'string' },
         filtered: { type: 'string' },
         stats: { type: 'string' },
+        preview: { type: 'string' },
         master: { type: 'string', default: 'local[*]' },
         'secret-file': { type: 'string' },
         block: { type: 'string' },
         json: { type: 'boolean', default: false },
+        quiet: { type: 'boolean', default: false },
         shape: { type: 'string' },
         dtype: { type: 'string' },
         endian: { type: 'string' },
@@ -194,6 +206,7 @@ function parseFlags(argv: string[]): Flags | 'help' {
       throw new UsageError(`--${flag} must end in .npy, .tif or .tiff, got '${file}'`);
     }
   }
+  if (v.preview !== undefined && extname(v.preview).toLowerCase() !== '.png') throw new UsageError(`--preview must end in .png, got '${v.preview}'`);
   if (v.filtered !== undefined && box === null) throw new UsageError('--filtered needs --box R (there is no filtered image otherwise)');
   return {
     // Absolute, so that cluster workers started elsewhere read the same file.
@@ -207,12 +220,17 @@ function parseFlags(argv: string[]): Flags | 'help' {
     labels: v.labels ?? null,
     filtered: v.filtered ?? null,
     stats: v.stats ?? null,
+    preview: v.preview ?? null,
     master: v.master ?? 'local[*]',
     secretFile: v['secret-file'] ?? null,
     block: block === null ? null : (block as Vec3),
     json: v.json ?? false,
+    quiet: v.quiet ?? false,
   };
 }
+
+const voxelsOf = (img: ImageRDD): number => img.shape[0] * img.shape[1] * img.shape[2];
+const roiVoxels = (r: NonNullable<Flags['roi']>): number => Math.max(0, r[3] - r[0]) * Math.max(0, r[4] - r[1]) * Math.max(0, r[5] - r[2]);
 
 function checkRoi(img: ImageRDD, r: NonNullable<Flags['roi']>): ImageRDD {
   try {

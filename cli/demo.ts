@@ -23,7 +23,8 @@ stats.csv and slice.png (the middle slice with labels painted over it) to --out.
 
   --size     edge length in voxels, 16..1024 (default 256)
   --master   'local' (inline), 'local[N]' or 'local[*]' (default local[*])
-  --out      output folder (default ./voxelflow-demo)`;
+  --out      output folder (default ./voxelflow-demo)
+  --quiet    no progress on stderr`;
 
 export async function runDemo(argv: string[]): Promise<number> {
   let values;
@@ -34,6 +35,7 @@ export async function runDemo(argv: string[]): Promise<number> {
         master: { type: 'string', default: 'local[*]' },
         size: { type: 'string', default: '256' },
         out: { type: 'string', default: 'voxelflow-demo' },
+        quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -50,21 +52,22 @@ export async function runDemo(argv: string[]): Promise<number> {
   const out = resolve(values.out ?? 'voxelflow-demo');
 
   const ctx = await Context.create({ master: values.master ?? 'local[*]' });
-  const progress = new Progress(ctx);
+  const progress = new Progress(ctx, values.quiet ? 'off' : 'auto');
+  const voxels = size ** 3;
   const t0 = performance.now();
   const tmp = `${out}.tmp-${process.pid}`;
   try {
-    progress.begin('generate');
+    progress.begin('generate', voxels);
     const bone = ctx.images.synthetic({ kind: 'bone', shape: [size, size, size], seed: 42 });
-    progress.begin('box');
+    progress.begin('box', voxels);
     const filtered = bone.boxFilter(1).cache();
     await filtered.blocks.count();
-    progress.begin('threshold');
+    progress.begin('threshold', voxels);
     const pores = filtered.threshold({ below: 500 }).cache();
-    progress.begin('label');
+    progress.begin('label', voxels);
     const labels = pores.labelComponents({ connectivity: 26, intensity: filtered }).cache();
     const count = await labels.componentCount();
-    progress.begin('stats');
+    progress.begin('stats', voxels);
     const rows = await labels.shapeStats();
     progress.begin('write');
     const volume = await labels.toArray();

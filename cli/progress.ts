@@ -1,49 +1,155 @@
 /**
- * A one-line progress bar on stderr, fed by the event bus: the current step, tasks done of tasks
- * submitted, elapsed time. Drawn only on a terminal; silent when stderr is a file or a pipe.
+ * Progress of a CLI command on stderr, fed by the event bus: the current step, its stages and tasks
+ * (done of submitted), voxels per second, elapsed and estimated time left. Three modes:
+ * - `bar`: a one-line bar drawn with cli-progress, on a terminal;
+ * - `json`: one JSON object per line (`{"event":"progress","step":...}`) at most 4 times a second and at
+ *   the end of every step, for scripts (`--json`);
+ * - `off`: nothing (`--quiet`, or stderr is not a terminal in `auto`).
+ *
+ * @example
+ *   const progress = new Progress(ctx, 'auto');
+ *   progress.begin('box', img.shape[0] * img.shape[1] * img.shape[2]);
+ *   await filtered.blocks.count();
+ *   progress.end();
  */
+import cliProgress from 'cli-progress';
 import type { Context } from '../core/index.js';
+
+export type ProgressMode = 'auto' | 'bar' | 'json' | 'off';
+
+/** What one step has done so far. */
+export interface StepProgress {
+  readonly event: 'progress';
+  readonly step: string;
+  readonly stages: number;
+  readonly stagesDone: number;
+  readonly tasksDone: number;
+  readonly tasksTotal: number;
+  readonly elapsedMs: number;
+  /** Voxels per second, when the step said how many voxels it covers. */
+  readonly voxelsPerSecond: number | null;
+  /** Estimated time left from the task rate so far, when there is one. */
+  readonly etaMs: number | null;
+  readonly done: boolean;
+}
+
+const JSON_INTERVAL_MS = 250;
 
 export class Progress {
   private step = '';
+  private voxels = 0;
+  private stages = 0;
+  private stagesDone = 0;
   private done = 0;
   private total = 0;
-  private readonly start = Date.now();
+  private stepStart = Date.now();
+  private lastJson = 0;
   private readonly off: (() => void)[] = [];
-  private readonly enabled: boolean;
+  private readonly mode: 'bar' | 'json' | 'off';
+  private bar: cliProgress.SingleBar | null = null;
 
-  constructor(ctx: Context, enabled = process.stderr.isTTY === true) {
-    this.enabled = enabled;
-    if (!enabled) return;
-    this.off.push(ctx.on('stageSubmitted', (e) => {
-      this.total += e.numTasks;
-      this.draw();
-    }));
-    this.off.push(ctx.on('taskEnd', (e) => {
-      if (e.status === 'success') this.done++;
-      this.draw();
-    }));
+  constructor(ctx: Context, mode: ProgressMode = 'auto', private readonly out: NodeJS.WriteStream = process.stderr) {
+    this.mode = mode === 'auto' ? (out.isTTY === true ? 'bar' : 'off') : mode;
+    if (this.mode === 'off') return;
+    this.off.push(
+      ctx.on('stageSubmitted', (e) => {
+        this.stages++;
+        this.total += e.numTasks;
+        this.update();
+      }),
+      ctx.on('stageCompleted', (e) => {
+        if (e.result === 'succeeded') this.stagesDone++;
+        this.update();
+      }),
+      ctx.on('taskEnd', (e) => {
+        if (e.status === 'success') this.done++;
+        this.update();
+      }),
+    );
   }
 
-  /** Names the step the following tasks belong to. */
-  begin(step: string): void {
+  /** Starts a step; the following stages and tasks belong to it. `voxels` is how many it covers, for voxels/s. */
+  begin(step: string, voxels = 0): void {
+    this.finishStep();
     this.step = step;
-    this.done = 0;
-    this.total = 0;
-    this.draw();
+    this.voxels = voxels;
+    this.stages = this.stagesDone = this.done = this.total = 0;
+    this.stepStart = Date.now();
+    if (this.mode === 'bar') {
+      this.bar = new cliProgress.SingleBar(
+        {
+          stream: this.out,
+          format: `${step.padEnd(10)} [{bar}] {value}/{total} tasks | stage {stagesDone}/{stages} | {rate} | {duration_formatted} | ETA {eta_formatted}`,
+          barsize: 24,
+          hideCursor: false,
+          clearOnComplete: true,
+          etaBuffer: 50,
+          fps: 8,
+        },
+        cliProgress.Presets.shades_classic,
+      );
+      this.bar.start(0, 0, this.payload());
+    }
+    this.update();
   }
 
+  /** Ends the last step and stops listening. */
   end(): void {
-    for (const off of this.off) off();
-    if (this.enabled) process.stderr.write('\r\x1b[K');
+    this.finishStep();
+    for (const off of this.off.splice(0)) off();
   }
 
-  private draw(): void {
-    if (!this.enabled) return;
-    const width = 24;
-    const frac = this.total === 0 ? 0 : Math.min(1, this.done / this.total);
-    const bar = '#'.repeat(Math.round(frac * width)).padEnd(width, '.');
-    const secs = ((Date.now() - this.start) / 1000).toFixed(1);
-    process.stderr.write(`\r\x1b[K${this.step.padEnd(10)} [${bar}] ${this.done}/${this.total} tasks  ${secs}s`);
+  /** The current step's figures. */
+  snapshot(done = false): StepProgress {
+    const elapsedMs = Date.now() - this.stepStart;
+    const frac = this.total === 0 ? 0 : this.done / this.total;
+    return {
+      event: 'progress',
+      step: this.step,
+      stages: this.stages,
+      stagesDone: this.stagesDone,
+      tasksDone: this.done,
+      tasksTotal: this.total,
+      elapsedMs,
+      voxelsPerSecond: this.voxels > 0 && elapsedMs > 0 ? Math.round((this.voxels * (done ? 1 : frac)) / (elapsedMs / 1000)) : null,
+      etaMs: done ? 0 : frac > 0 ? Math.round((elapsedMs * (1 - frac)) / frac) : null,
+      done,
+    };
   }
+
+  private payload(): Record<string, string | number> {
+    const s = this.snapshot();
+    return { stages: s.stages, stagesDone: s.stagesDone, rate: s.voxelsPerSecond === null ? '' : `${formatRate(s.voxelsPerSecond)} voxels/s` };
+  }
+
+  private update(): void {
+    if (this.step === '') return;
+    if (this.mode === 'bar' && this.bar !== null) {
+      this.bar.setTotal(this.total);
+      this.bar.update(this.done, this.payload());
+    } else if (this.mode === 'json') {
+      const now = Date.now();
+      if (now - this.lastJson < JSON_INTERVAL_MS) return;
+      this.lastJson = now;
+      this.out.write(`${JSON.stringify(this.snapshot())}\n`);
+    }
+  }
+
+  private finishStep(): void {
+    if (this.step === '') return;
+    if (this.mode === 'bar' && this.bar !== null) {
+      this.bar.stop();
+      this.bar = null;
+    } else if (this.mode === 'json') {
+      this.out.write(`${JSON.stringify(this.snapshot(true))}\n`);
+    }
+    this.step = '';
+  }
+}
+
+function formatRate(v: number): string {
+  if (v >= 1e9) return `${(v / 1e9).toFixed(2)} G`;
+  if (v >= 1e6) return `${(v / 1e6).toFixed(1)} M`;
+  if (v >= 1e3) return `${(v / 1e3).toFixed(1)} k`;
+  return String(v);
 }

@@ -71,7 +71,7 @@ describe('voxelflow demo', () => {
 describe('voxelflow analyze', () => {
   it('runs the pipeline and writes labels, filtered image and stats that match the library', async () => {
     const input = await blobsNpy('blobs.npy');
-    const r = voxelflow('analyze', input, '--box', '1', '--above', '400', '--connectivity', '26', '--labels', 'l.npy', '--filtered', 'f.tif', '--stats', 's.csv', '--json', '--master', 'local[2]', '--block', '8x16x12');
+    const r = voxelflow('analyze', input, '--box', '1', '--above', '400', '--connectivity', '26', '--labels', 'l.npy', '--filtered', 'f.tif', '--stats', 's.csv', '--json', '--quiet', '--master', 'local[2]', '--block', '8x16x12');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.out) as { shape: number[]; components: number; voxels_foreground: number; timings_ms: Record<string, number> };
@@ -109,7 +109,7 @@ describe('voxelflow analyze', () => {
     const data = new Uint16Array(4 * 5 * 6).map((_, i) => (i % 7 === 0 ? 1000 : 10));
     const file = join(dir, 'img.raw');
     writeFileSync(file, Buffer.from(data.buffer));
-    const r = voxelflow('analyze', file, '--shape', '6,5,4', '--dtype', 'u16', '--above', '500', '--json', '--master', 'local');
+    const r = voxelflow('analyze', file, '--shape', '6,5,4', '--dtype', 'u16', '--above', '500', '--json', '--quiet', '--master', 'local');
     expect(r.err).toBe('');
     expect(JSON.parse(r.out).voxels_foreground).toBe(data.filter((v) => v === 1000).length);
   });

@@ -1,0 +1,93 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import pngjs from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Context, writeImage } from '../../index.js';
+import { Progress, type StepProgress } from '../../cli/progress.js';
+
+/** A stream that records what is written; `tty` makes it look like a terminal. */
+function sink(tty: boolean): { stream: NodeJS.WriteStream; text: () => string } {
+  const chunks: string[] = [];
+  const w = new Writable({ write(chunk, _enc, cb) { chunks.push(String(chunk)); cb(); } }) as unknown as NodeJS.WriteStream & { isTTY: boolean; columns: number };
+  w.isTTY = tty;
+  w.columns = 120;
+  Object.assign(w, { cursorTo: () => true, clearLine: () => true, moveCursor: () => true });
+  return { stream: w, text: () => chunks.join('') };
+}
+
+let ctx: Context;
+beforeAll(async () => {
+  ctx = await Context.create({ master: 'local[2]' });
+});
+afterAll(async () => ctx.stop());
+
+describe('Progress', () => {
+  it('json mode ends every step with a done line carrying tasks, stages and voxels/s', async () => {
+    const s = sink(false);
+    const p = new Progress(ctx, 'json', s.stream);
+    const img = ctx.images.synthetic({ kind: 'blobs', shape: [16, 32, 32], seed: 1, blockShape: [8, 16, 16] });
+    p.begin('box', 16 * 32 * 32);
+    await img.boxFilter(1).blocks.count();
+    p.begin('count');
+    await ctx.range(0, 100, 1, 4).count();
+    p.end();
+    const lines = s.text().trim().split('\n').map((l) => JSON.parse(l) as StepProgress);
+    const done = lines.filter((l) => l.done);
+    expect(done.map((l) => l.step)).toEqual(['box', 'count']);
+    expect(done[0]).toMatchObject({ tasksDone: 8, tasksTotal: 8, stages: 1, stagesDone: 1, etaMs: 0 });
+    expect(done[0]!.voxelsPerSecond).toBeGreaterThan(0);
+    expect(done[1]).toMatchObject({ tasksDone: 4, tasksTotal: 4, voxelsPerSecond: null });
+  });
+
+  it('auto mode is silent when the stream is not a terminal, and off is silent always', async () => {
+    for (const [mode, tty] of [['auto', false], ['off', true]] as const) {
+      const s = sink(tty);
+      const p = new Progress(ctx, mode, s.stream);
+      p.begin('count', 100);
+      await ctx.range(0, 10).count();
+      p.end();
+      expect(s.text()).toBe('');
+    }
+  });
+
+  it('bar mode draws the step, task counts and elapsed time on a terminal', async () => {
+    const s = sink(true);
+    const p = new Progress(ctx, 'bar', s.stream);
+    p.begin('label', 1000);
+    await ctx.range(0, 100, 1, 3).count();
+    await new Promise((r) => setTimeout(r, 150));
+    p.end();
+    expect(s.text()).toMatch(/label +\[.*\] 3\/3 tasks \| stage 1\/1/);
+  });
+});
+
+describe('voxelflow analyze progress and preview', () => {
+  const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'voxelflow.js');
+  const dir = mkdtempSync(join(tmpdir(), 'vf-progress-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('--json prints progress lines on stderr, --quiet none, --preview writes the labelled middle slice', async () => {
+    const shape: [number, number, number] = [8, 24, 20];
+    const data = new Uint8Array(8 * 24 * 20);
+    for (let i = 0; i < data.length; i += 7) data[i] = 200;
+    const input = join(dir, 'in.npy');
+    writeImage(input, { data, shape, dtype: 'u8' });
+    const preview = join(dir, 'p.png');
+    const r = spawnSync(process.execPath, [bin, 'analyze', input, '--above', '100', '--json', '--preview', preview, '--master', 'local'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const steps = r.stderr.trim().split('\n').map((l) => JSON.parse(l) as StepProgress).filter((l) => l.done).map((l) => l.step);
+    expect(steps).toEqual(['read', 'threshold', 'label', 'stats', 'write']);
+    const png = pngjs.PNG.sync.read(readFileSync(preview));
+    expect([png.width, png.height]).toEqual([20, 24]);
+    const q = spawnSync(process.execPath, [bin, 'analyze', input, '--above', '100', '--quiet', '--master', 'local'], { encoding: 'utf8' });
+    expect(q.status).toBe(0);
+    expect(q.stderr).toBe('');
+    const bad = spawnSync(process.execPath, [bin, 'analyze', input, '--above', '100', '--preview', join(dir, 'p.jpg')], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--preview must end in .png/);
+  });
+});
