@@ -11,5 +11,6 @@
  */
 export * from './core/index.js';
 export * from './imaging/index.js';
+export * from './table/index.js';
 export * from './cluster/index.js';
 export * from './ui/index.js';

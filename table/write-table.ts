@@ -1,0 +1,26 @@
+/**
+ * `table.write(path)`: the format follows the extension (`.csv`, `.arrow`/`.feather`/`.ipc`). The
+ * file is written next to its final name and renamed when complete, so a failed job never leaves
+ * a partial file that looks like a result. The batches come to the driver (columnar, no row objects).
+ */
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tableToIPC } from 'apache-arrow';
+import { toArrow } from './arrow-convert.js';
+import { toCsv } from './csv-write.js';
+import type { Table } from './table.js';
+import { TableError } from './table-error.js';
+
+export async function writeTable(table: Table, path: string): Promise<void> {
+  const format = /\.csv$/i.test(path) ? 'csv' : /\.(arrow|feather|ipc)$/i.test(path) ? 'arrow' : null;
+  if (format === null) throw new TableError(path, 'unknown output format', 'end the path with .csv or .arrow');
+  const batches = await table.collectBatches();
+  const bytes = format === 'csv' ? toCsv(table.fields, batches) : tableToIPC(toArrow(table.fields, batches), 'file');
+  const tmp = `${path}.partial-${process.pid}`;
+  try {
+    writeFileSync(tmp, bytes);
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw new TableError(path, `cannot be written (${(err as NodeJS.ErrnoException).code ?? String(err)})`, 'check the directory exists and is writable', { cause: err });
+  }
+}
