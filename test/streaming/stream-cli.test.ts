@@ -78,6 +78,24 @@ describe('voxelflow stream against a simulator process', () => {
   }
 });
 
+describe('voxelflow stream interrupted', () => {
+  it('SIGINT finishes the scan in hand, then exits 0', async () => {
+    const port = await freePort();
+    const stream = voxelflow(['stream', '--connect', `tcp://127.0.0.1:${port}`, ...analysis, '--json', '--master', 'local[2]']);
+    const sim = voxelflow(['simulate-beamline', '--bind', `tcp://127.0.0.1:${port}`, '--scans', '3', '--shape', '24,20,16', '--rate', '40']);
+    await sim.line(/sent scan 1:/);
+    await new Promise((r) => setTimeout(r, 60)); // a few frames into scan 2 (16 frames at 40 Hz: 400 ms)
+    stream.proc.kill('SIGINT');
+    const code = await Promise.race([stream.exited, new Promise((r) => setTimeout(() => r('timeout'), 20_000))]);
+    expect(code, stream.stderr).toBe(0);
+    const lines = stream.stdout.trim().split('\n').map((l) => JSON.parse(l) as Line);
+    expect(lines.slice(0, 2).map((l) => [l.series, l.status, l.frames])).toEqual([['1', 'complete', 16], ['2', 'complete', 16]]);
+    // Messages already received of the next scan are still accounted for, as an aborted scan.
+    for (const l of lines.slice(2)) expect(l.status).toBe('aborted');
+    expect(stream.stderr).toMatch(/stopping after the scan in hand/);
+  }, 40_000);
+});
+
 describe('voxelflow stream and simulate-beamline misuse', () => {
   const run = (...args: string[]): { code: number | null; err: string } => {
     const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 30_000 });
