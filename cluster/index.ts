@@ -16,6 +16,8 @@ import { registerMasterScheme } from '../core/executor/index.js';
 import { ClusterBackend } from './cluster-backend.js';
 
 registerMasterScheme('voxelflow', ({ url, options }) => ClusterBackend.connect(url, options));
+// `master: 'sge'`: an embedded master and Grid Engine workers (registers itself).
+import './sge/sge-backend.js';
 
 export { Master, type MasterOptions } from './master.js';
 export { Worker, type WorkerOptions, type WorkerExit } from './worker.js';

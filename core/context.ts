@@ -42,6 +42,8 @@ export interface ContextOptions {
   readonly master?: string;
   /** Shared secret of a cluster (default: the VOXELFLOW_SECRET environment variable). Unused by local masters. */
   readonly secret?: string;
+  /** TLS to a cluster: PEM files of the CA that signed its certificates, and this driver's own if it must show one. */
+  readonly tls?: { readonly ca?: string; readonly cert?: string; readonly key?: string };
   readonly appName?: string;
   /** Memory budget for cached partitions and shuffle outputs, e.g. '2g'. Beyond it blocks spill to disk. */
   readonly memory?: string | number;
@@ -262,6 +264,8 @@ export class Context implements RddContext {
         this.blocks.removeBlocksAt(executorId);
         this.events.post({ type: 'executorRemoved', executorId, reason });
       },
+      load: () => this.taskScheduler.load(),
+      post: (event) => this.events.post(event),
     };
   }
 
@@ -299,10 +303,10 @@ function checkOptions(options: ContextOptions): number | 'cluster' {
   if (m !== null) {
     threads = m[1] === undefined ? 0 : m[1] === '*' ? availableParallelism() : Number(m[1]);
     if (m[1] !== undefined && threads < 1) throw new ConfigError('master', `local[N] needs N >= 1, got '${master}'`);
-  } else if (SCHEME.test(master)) {
+  } else if (SCHEME.test(master) || masterSchemeFactory(master) !== undefined) {
     threads = 'cluster';
   } else {
-    throw new ConfigError('master', `unknown master '${master}'; use 'local', 'local[N]', 'local[*]' or 'voxelflow://HOST:PORT'`);
+    throw new ConfigError('master', `unknown master '${master}'; use 'local', 'local[N]', 'local[*]', 'voxelflow://HOST:PORT' or 'sge'`);
   }
   if (options.secret !== undefined && (typeof options.secret !== 'string' || options.secret.length === 0)) {
     throw new ConfigError('secret', 'secret must be a non-empty string; pass the cluster secret, or leave it out to use VOXELFLOW_SECRET');
@@ -322,7 +326,8 @@ function checkOptions(options: ContextOptions): number | 'cluster' {
 
 async function connectBackend(options: ContextOptions): Promise<SchedulerBackend> {
   const url = options.master as string;
-  const scheme = (SCHEME.exec(url) as RegExpExecArray)[1] as string;
+  // `voxelflow://host:port`, or a bare registered name such as `sge`.
+  const scheme = SCHEME.exec(url)?.[1] ?? url;
   const factory = masterSchemeFactory(scheme);
   if (factory === undefined) {
     throw new ConfigError('master', `no cluster support is registered for '${scheme}://'; import Context from the package entry ('voxelflow'), which registers 'voxelflow://'`);

@@ -41,6 +41,17 @@ export type VoxelflowEvent =
       /** Frame counters (received, processed, duplicates, malformed, dropped, missing, ...). */
       readonly counters: Readonly<Record<string, number>>;
       readonly time: number;
+    }
+  | {
+      /** Worker jobs of a batch launcher (`master: 'sge'`): requested so far, and how many are in each state now. */
+      readonly type: 'batchJobs';
+      readonly launcher: string;
+      readonly requested: number;
+      readonly pending: number;
+      readonly running: number;
+      readonly draining: number;
+      readonly finished: number;
+      readonly time: number;
     };
 
 export type EventType = VoxelflowEvent['type'];

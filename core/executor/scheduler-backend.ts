@@ -7,6 +7,7 @@
  *   registerMasterScheme('voxelflow', async ({ url, options }) => connectToMaster(url, options.secret));
  */
 import type { ContextOptions } from '../context.js';
+import type { EventInput } from '../events.js';
 import type { Executor } from './executor.js';
 
 /** What a backend calls on the context as its cluster changes. Every call is idempotent. */
@@ -17,6 +18,10 @@ export interface ExecutorHost {
   retireExecutor(executorId: string, reason: string): void;
   /** The executor is gone: it gets no tasks, and its blocks are forgotten (recomputed from lineage when read). */
   removeExecutor(executorId: string, reason: string): void;
+  /** Tasks waiting for a slot, and running tasks per executor id (for adaptive scaling). */
+  load(): { readonly waitingTasks: number; readonly running: ReadonlyMap<string, number> };
+  /** Posts an event on the context's bus (e.g. the state of batch worker jobs). */
+  post(event: EventInput): void;
 }
 
 /** A connection to a cluster master, owned by one context. */

@@ -119,6 +119,15 @@ export class TaskScheduler {
     });
   }
 
+  /** Tasks waiting for a slot, and running tasks per executor id: what adaptive scaling looks at. */
+  load(): { readonly waitingTasks: number; readonly running: ReadonlyMap<string, number> } {
+    let waitingTasks = 0;
+    for (const set of this.sets) if (!set.finished) waitingTasks += set.pending.length;
+    const running = new Map<string, number>();
+    for (const [executor, n] of this.busy) running.set(executor.id, (running.get(executor.id) ?? 0) + n);
+    return { waitingTasks, running };
+  }
+
   /** Kills every running task and fails every task set (context stop). */
   abortAll(reason: Error): void {
     this.aborted = reason;
