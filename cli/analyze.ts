@@ -9,6 +9,8 @@ import { parseArgs } from 'node:util';
 import { Context } from '../core/index.js';
 import { readSecretFile } from '../cluster/index.js'; // also registers the voxelflow:// master
 import { ImageFormatError, parseDType, writeImage, type ImageRDD, type OpenOptions, type ShapeRow, type Vec3 } from '../imaging/index.js';
+import '../ui/index.js'; // registers the ui option of Context.create
+import { showAnalysis } from './dashboard-previews.js';
 import { Progress } from './progress.js';
 import { usage, UsageError } from './usage-error.js';
 
@@ -30,6 +32,8 @@ then crops, smooths, thresholds, labels connected components and measures them.
   --block ZxYxX            block shape (default: a few MB per block)
   --json                   print a JSON summary on stdout instead of text, and progress as JSON lines on stderr
   --quiet                  no progress on stderr
+  --ui-port P              serve the live dashboard on 127.0.0.1:P while the analysis runs (0: a free port)
+  --ui-wait                keep serving the dashboard after the analysis, until Ctrl-C
   raw input: --shape X,Y,Z --dtype u8|u16|i16|u32|i32|f32|f64 [--endian little|big] [--header-bytes N]`;
 
 export async function runAnalyze(argv: string[]): Promise<number> {
@@ -40,7 +44,12 @@ export async function runAnalyze(argv: string[]): Promise<number> {
   }
   const t0 = performance.now();
   const timings = { read: 0, roi: 0, box: 0, threshold: 0, label: 0, stats: 0, write: 0, total: 0 };
-  const ctx = await Context.create({ master: a.master, ...(a.secretFile !== null ? { secret: readSecretFile(a.secretFile) } : {}) });
+  const ctx = await Context.create({
+    master: a.master,
+    ...(a.secretFile !== null ? { secret: readSecretFile(a.secretFile) } : {}),
+    ...(a.uiPort !== null ? { ui: { port: a.uiPort } } : {}),
+  });
+  if (ctx.ui !== null) process.stderr.write(`voxelflow analyze: dashboard at ${ctx.ui.url}\n`);
   const progress = new Progress(ctx, a.quiet ? 'off' : a.json ? 'json' : 'auto');
   const temps: [string, string][] = [];
   try {
@@ -82,6 +91,7 @@ export async function runAnalyze(argv: string[]): Promise<number> {
     progress.begin('stats', voxelsOf(img));
     const rows = await labels.shapeStats();
     timings.stats = performance.now() - t;
+    if (ctx.ui !== null) await showAnalysis(ctx.ui, filtered ?? img, labels, rows);
     t = performance.now();
     progress.begin('write');
     if (a.labels !== null) temps.push(await writeTemp(a.labels, (tmp) => labels.write(tmp)));
@@ -99,6 +109,7 @@ export async function runAnalyze(argv: string[]): Promise<number> {
     progress.end();
     const foreground = rows.reduce((n, r) => n + r.voxels, 0);
     report(a.json, img, components, foreground, rows, timings);
+    if (a.uiWait && ctx.ui !== null) await untilInterrupted(`dashboard stays up at ${ctx.ui.url}; Ctrl-C to exit`);
     return 0;
   } catch (err) {
     progress.end();
@@ -127,6 +138,8 @@ interface Flags {
   block: Vec3 | null;
   json: boolean;
   quiet: boolean;
+  uiPort: number | null;
+  uiWait: boolean;
 }
 
 function parseFlags(argv: string[]): Flags | 'help' {
@@ -151,6 +164,8 @@ function parseFlags(argv: string[]): Flags | 'help' {
         block: { type: 'string' },
         json: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
+        'ui-port': { type: 'string' },
+        'ui-wait': { type: 'boolean', default: false },
         shape: { type: 'string' },
         dtype: { type: 'string' },
         endian: { type: 'string' },
@@ -226,7 +241,23 @@ function parseFlags(argv: string[]): Flags | 'help' {
     block: block === null ? null : (block as Vec3),
     json: v.json ?? false,
     quiet: v.quiet ?? false,
+    uiPort: uiPort(v['ui-port']),
+    uiWait: v['ui-wait'] ?? false,
   };
+}
+
+function uiPort(text: string | undefined): number | null {
+  if (text === undefined) return null;
+  if (!/^\d+$/.test(text) || Number(text) > 65535) throw new UsageError(`--ui-port must be an integer from 0 to 65535 (0 picks a free port), got '${text}'`);
+  return Number(text);
+}
+
+function untilInterrupted(message: string): Promise<void> {
+  process.stderr.write(`voxelflow analyze: ${message}\n`);
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
 }
 
 const voxelsOf = (img: ImageRDD): number => img.shape[0] * img.shape[1] * img.shape[2];
