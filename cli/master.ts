@@ -26,7 +26,6 @@ export async function runMaster(argv: string[]): Promise<number> {
         port: { type: 'string', default: '7077' },
         'secret-file': { type: 'string' },
         'worker-timeout': { type: 'string', default: '10' },
-        'ui-port': { type: 'string' },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
         'tls-ca': { type: 'string' },

@@ -15,14 +15,9 @@ import { parseMasterAddress } from './master-address.js';
 import { VERSION } from './package-info.js';
 import { MASTER_MESSAGE_LIMIT, masterService, type ClusterEvent, type WorkerInfo } from './protocol.js';
 import { RemoteExecutor } from './remote-executor.js';
-import { channelCredentials, clientFor, describeRpcError, serverStream, type TlsFiles } from './rpc.js';
+import { channelCredentials, clientFor, describeRpcError, serverStream } from './rpc.js';
 
 const CONNECT_TIMEOUT_MS = 10_000;
-
-/** Driver-side cluster options (read from ContextOptions; `tls` is this backend's extension). */
-export interface ClusterDriverOptions extends ContextOptions {
-  readonly tls?: TlsFiles;
-}
 
 export class ClusterBackend implements SchedulerBackend {
   readonly executors: RemoteExecutor[];
@@ -49,14 +44,14 @@ export class ClusterBackend implements SchedulerBackend {
   }
 
   /** Connects to the master and waits for its list of workers. */
-  static async connect(url: string, options: ClusterDriverOptions): Promise<ClusterBackend> {
+  static async connect(url: string, options: ContextOptions): Promise<ClusterBackend> {
     const address = parseMasterAddress(url, 'master');
     const secret = resolveSecret({ secret: options.secret }, "pass Context.create({ secret }) or set VOXELFLOW_SECRET to the cluster's secret");
     const credentials = channelCredentials(options.tls);
     const client = clientFor(masterService, 'Master', address, credentials, MASTER_MESSAGE_LIMIT);
     const appName = options.appName ?? 'voxelflow';
     const appId = `${appName.replace(/[^\w.-]/g, '_').slice(0, 60)}-${randomBytes(6).toString('hex')}`;
-    const request = { appName, version: VERSION };
+    const request = { appName, version: VERSION, appId };
     const first = serverStream(client, masterService, 'WatchCluster', request, { secret });
     let initial: WorkerInfo[];
     try {
@@ -143,7 +138,7 @@ export class ClusterBackend implements SchedulerBackend {
     setTimeout(() => {
       if (this.stopped) return;
       this.snapshot = new Set();
-      const stream = serverStream(this.client, masterService, 'WatchCluster', { appName: this.appName, version: VERSION }, { secret: this.secret });
+      const stream = serverStream(this.client, masterService, 'WatchCluster', { appName: this.appName, version: VERSION, appId: this.appId }, { secret: this.secret });
       this.follow(stream);
     }, 1_000).unref();
   }

@@ -29,13 +29,20 @@ interface WorkerEntry {
   readonly info: WorkerInfo;
   lastHeartbeat: number;
   draining: boolean;
+  /** Sequence number of the last ended app this worker was told about. */
+  endedSeen: number;
 }
+
+/** Drivers remembered after they disconnect, so that every worker hears of them once. */
+const MAX_ENDED_APPS = 1000;
 
 /** A running master. */
 export class Master {
   private readonly workers = new Map<string, WorkerEntry>();
   private readonly watchers = new Set<grpc.ServerWritableStream<unknown, unknown>>();
   private nextWorker = 1;
+  private readonly endedApps: { readonly seq: number; readonly appId: string }[] = [];
+  private endedSeq = 0;
   private timer: NodeJS.Timeout | null = null;
 
   private constructor(
@@ -94,17 +101,19 @@ export class Master {
     const name = req.name.replace(/[^\w.@+-]/g, '_').slice(0, 100) || 'worker';
     const workerId = `${name}-${this.nextWorker++}`;
     const info: WorkerInfo = { workerId, name, address: req.address, cores: req.cores, memoryBytes: req.memoryBytes };
-    this.workers.set(workerId, { info, lastHeartbeat: Date.now(), draining: false });
+    this.workers.set(workerId, { info, lastHeartbeat: Date.now(), draining: false, endedSeen: this.endedSeq });
     this.log(`worker ${workerId} registered: ${req.address}, ${req.cores} core(s)`);
     this.broadcast({ kind: 'ADDED', worker: info, reason: '' });
     return { workerId, heartbeatIntervalMs: Math.max(50, Math.floor(this.workerTimeoutMs / 4)) };
   }
 
-  private heartbeat(req: HeartbeatRequest): { known: boolean } {
+  private heartbeat(req: HeartbeatRequest): { known: boolean; endedApps: string[] } {
     const w = this.workers.get(req.workerId);
-    if (w === undefined) return { known: false };
+    if (w === undefined) return { known: false, endedApps: [] };
     w.lastHeartbeat = Date.now();
-    return { known: true };
+    const ended = this.endedApps.filter((e) => e.seq > w.endedSeen).map((e) => e.appId);
+    w.endedSeen = this.endedSeq;
+    return { known: true, endedApps: ended };
   }
 
   private leave(req: LeaveWorkerRequest): Record<string, never> {
@@ -125,6 +134,9 @@ export class Master {
 
   private watch(req: WatchClusterRequest, call: grpc.ServerWritableStream<unknown, unknown>): Promise<void> {
     checkVersion('driver', req.version);
+    // A driver that reconnects after a broken stream is not over: forget that it ended.
+    const ended = this.endedApps.findIndex((e) => e.appId === req.appId);
+    if (ended >= 0) this.endedApps.splice(ended, 1);
     return new Promise((resolve) => {
       const app = req.appName.slice(0, 100) || 'driver';
       this.log(`driver '${app}' connected from ${call.getPeer()}`);
@@ -137,6 +149,10 @@ export class Master {
       const done = (): void => {
         if (!this.watchers.delete(call)) return;
         this.log(`driver '${app}' disconnected`);
+        if (req.appId !== '') {
+          this.endedApps.push({ seq: ++this.endedSeq, appId: req.appId.slice(0, 100) });
+          if (this.endedApps.length > MAX_ENDED_APPS) this.endedApps.shift();
+        }
         resolve();
       };
       call.on('cancelled', done);

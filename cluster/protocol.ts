@@ -74,6 +74,7 @@ export interface HeartbeatRequest {
 }
 export interface HeartbeatReply {
   readonly known: boolean;
+  readonly endedApps: readonly string[];
 }
 export interface LeaveWorkerRequest {
   readonly workerId: string;
@@ -83,6 +84,7 @@ export interface LeaveWorkerRequest {
 export interface WatchClusterRequest {
   readonly appName: string;
   readonly version: string;
+  readonly appId: string;
 }
 export interface ClusterEvent {
   readonly kind: 'ADDED' | 'DRAINING' | 'REMOVED' | 'SYNCED';

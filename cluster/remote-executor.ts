@@ -23,6 +23,7 @@ export class RemoteExecutor implements Executor {
   private readonly sentWorks = new Set<string>();
   private lostReason: string | null = null;
   private leaving = false;
+  private stopped = false;
   private readonly inFlight = new Set<AbortController>();
 
   constructor(
@@ -95,6 +96,8 @@ export class RemoteExecutor implements Executor {
   }
 
   async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
     if (this.lostReason === null) {
       try {
         await unary(this.client, executorService, 'EndApp', { appId: this.appId }, { secret: this.secret, deadlineMs: 2_000 });

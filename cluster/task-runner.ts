@@ -89,9 +89,13 @@ export class TaskRunner {
     return readBlock(ref);
   }
 
-  endApp(appId: string): void {
-    this.apps.get(appId)?.blocks.clear();
+  /** Frees the blocks kept for a driver; false when there were none. */
+  endApp(appId: string): boolean {
+    const app = this.apps.get(appId);
+    if (app === undefined) return false;
+    app.blocks.clear();
     this.apps.delete(appId);
+    return true;
   }
 
   stop(): void {
@@ -115,15 +119,15 @@ export class TaskRunner {
    */
   private async localize(appId: string, inputs: TaskInputs): Promise<TaskInputs> {
     const self = this.location().executorId;
-    const get = async (ref: BlockRef & { kind: 'remote' }): Promise<BlockRef | null> => {
+    const get = async (ref: BlockRef & { kind: 'remote' }): Promise<BlockRef | string> => {
       if (ref.executorId === self) {
         const bytes = this.blockBytes(appId, ref.blockId);
-        return bytes === null ? null : { kind: 'mem', bytes };
+        return bytes === null ? `this worker no longer holds ${ref.blockId}` : { kind: 'mem', bytes };
       }
       try {
         return { kind: 'mem', bytes: await this.fetcher.fetch(ref.address, appId, ref.blockId, ref.length) };
-      } catch {
-        return null;
+      } catch (err) {
+        return (err as Error).message;
       }
     };
     const jobs: (() => Promise<void>)[] = [];
@@ -132,7 +136,8 @@ export class TaskRunner {
       refs.forEach((ref, mapIndex) => {
         if (ref.kind !== 'remote') return;
         jobs.push(async () => {
-          out[mapIndex] = (await get(ref)) ?? { kind: 'missing', mapIndex, executorId: ref.executorId };
+          const got = await get(ref);
+          out[mapIndex] = typeof got === 'string' ? { kind: 'missing', mapIndex, executorId: ref.executorId, reason: got } : got;
         });
       });
       return [shuffleId, reduceId, out] as const;
@@ -141,7 +146,8 @@ export class TaskRunner {
     inputs.cached.forEach(([rddId, split, ref], i) => {
       if (ref.kind !== 'remote') return;
       jobs.push(async () => {
-        cached[i] = [rddId, split, await get(ref)];
+        const got = await get(ref);
+        cached[i] = [rddId, split, typeof got === 'string' ? null : got];
       });
     });
     await runLimited(jobs, FETCH_CONCURRENCY);

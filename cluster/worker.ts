@@ -190,6 +190,9 @@ export class Worker {
           deadlineMs: Math.max(1_000, intervalMs * 2),
         });
         this.lastContact = Date.now();
+        for (const appId of reply.endedApps) {
+          if (this.runner.endApp(appId)) this.log(`freed the blocks of app ${appId}: its driver disconnected`);
+        }
         if (!reply.known && !this.draining) {
           this.log(`the master no longer knows ${this.workerId}; registering again`);
           void this.connect();

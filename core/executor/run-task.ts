@@ -82,7 +82,7 @@ class TaskBlocks implements BlockSource {
     }
     return refs.map((ref) => {
       if (ref.kind === 'missing') {
-        const where = ref.executorId === undefined ? '' : ` (lost with executor ${ref.executorId})`;
+        const where = ref.executorId === undefined ? '' : ` (lost with executor ${ref.executorId}${ref.reason === undefined ? '' : `: ${ref.reason}`})`;
         throw new FetchFailedError(shuffleId, ref.mapIndex, `shuffle ${shuffleId}: output of map ${ref.mapIndex} is missing${where}`, ref.executorId);
       }
       try {

@@ -17,8 +17,8 @@ export type BlockRef =
       readonly blockId: string;
       readonly length: number;
     }
-  /** A lost block; `executorId` names the executor it was lost with, when one is known. */
-  | { readonly kind: 'missing'; readonly mapIndex: number; readonly executorId?: string };
+  /** A lost block; `executorId` names the executor it was lost with, when one is known, `reason` why it could not be had. */
+  | { readonly kind: 'missing'; readonly mapIndex: number; readonly executorId?: string; readonly reason?: string };
 
 /** Where an executor that keeps its own blocks (a cluster worker) serves them. */
 export interface BlockLocation {

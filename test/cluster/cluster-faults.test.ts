@@ -3,9 +3,10 @@
  * job (the job completes correctly; the event bus shows the loss and the recomputed stages), a worker
  * leaving on SIGTERM mid-job (exit 0, job correct), and a worker giving up on a vanished master.
  */
+import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Context, type EventOf, type VoxelflowEvent } from '../../index.js';
-import { killAll, secretFile, spawnVoxelflow, startMaster, startWorker, workerId, type Proc, type TestMaster } from './cluster-harness.js';
+import { killAll, Proc, secretFile, spawnVoxelflow, startMaster, startWorker, workerId, type TestMaster } from './cluster-harness.js';
 
 const SECRET = 'faults-secret-91c2';
 afterEach(killAll);
@@ -135,6 +136,26 @@ describe('SIGKILL of a worker during a shuffle job', () => {
     } finally {
       await ctx.stop();
     }
+  });
+});
+
+describe('driver loss', () => {
+  it("frees a crashed driver's blocks on the workers", async () => {
+    const c = await cluster();
+    const index = new URL('../../dist/index.js', import.meta.url).href;
+    const script = [
+      `const { Context } = await import(${JSON.stringify(index)});`,
+      `const ctx = await Context.create({ master: ${JSON.stringify(c.master.url)}, secret: ${JSON.stringify(SECRET)} });`,
+      'const n = (await ctx.range(0, 1000, 1, 4).map((x) => [x % 5, x]).reduceByKey((a, b) => a + b, 4).collect()).length;',
+      "console.log('job done', n);",
+      'setInterval(() => {}, 1000);',
+    ].join('\n');
+    const driver = new Proc('driver', spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] }));
+    await driver.waitFor(/job done 5/);
+    driver.kill('SIGKILL');
+    await c.master.proc.waitFor(/driver 'voxelflow' disconnected/);
+    const freed = await Promise.race([c.a.waitFor(/freed the blocks of app (voxelflow-[0-9a-f]+): its driver disconnected/), c.b.waitFor(/freed the blocks of app (voxelflow-[0-9a-f]+)/)]);
+    expect(freed[1]).toMatch(/^voxelflow-[0-9a-f]{12}$/);
   });
 });
 
