@@ -83,7 +83,9 @@ describe('voxelflow stream interrupted', () => {
     const port = await freePort();
     const stream = voxelflow(['stream', '--connect', `tcp://127.0.0.1:${port}`, ...analysis, '--json', '--master', 'local[2]']);
     const sim = voxelflow(['simulate-beamline', '--bind', `tcp://127.0.0.1:${port}`, '--scans', '3', '--shape', '24,20,16', '--rate', '40']);
-    await sim.line(/sent scan 1:/);
+    await sim.line(/sent scan 1:/).catch((err: Error) => {
+      throw new Error(`${err.message}; stream stderr: ${stream.stderr}`);
+    });
     await new Promise((r) => setTimeout(r, 60)); // a few frames into scan 2 (16 frames at 40 Hz: 400 ms)
     stream.proc.kill('SIGINT');
     const code = await Promise.race([stream.exited, new Promise((r) => setTimeout(() => r('timeout'), 20_000))]);
