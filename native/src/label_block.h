@@ -1,10 +1,20 @@
-// Block connected-component labeling, twin of imaging/kernels/label-block.ts (read its header for the
-// algorithm): a raster scan with union-find over a flat parent table in the spirit of SAUF (Wu, Otoo &
-// Suzuki 2009), no recursion, no allocation per voxel. Components are numbered 1..n in raster order of
-// their first voxel, the numbering of scipy.ndimage.label and of the TypeScript kernel.
+// Block connected-component labeling, twin of imaging/kernels/label-block.ts: a two-pass raster scan
+// with union-find over a flat parent table in the spirit of SAUF (Wu, Otoo & Suzuki 2009), no
+// recursion, no allocation per voxel. Components are numbered 1..n in raster order of their first
+// voxel, the numbering of scipy.ndimage.label and of the TypeScript kernel.
+//
+// The TypeScript kernel's decision tree (the voxel below, then the left one, then the rest) becomes a
+// table here (neighbour_groups.h): the pattern of the visited neighbours slides along the row in a
+// register and names the one or few neighbours to read. Every correct scan gives the same output:
+// provisional labels start at the same voxels (foreground with no visited foreground neighbour), in
+// raster order, and the union keeps the smaller root, so pass 2 numbers components alike.
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "neighbour_groups.h"
 
 namespace voxelflow {
 
@@ -34,115 +44,157 @@ inline uint32_t Union(uint32_t* parent, uint32_t a, uint32_t b) {
 
 namespace label_detail {
 
-constexpr int kFirst = 0;
-constexpr int kMiddle = 1;
-constexpr int kLast = 2;
-constexpr int kMiddleAfterLeft = 3;
-constexpr int kLastAfterLeft = 4;
-constexpr int kMaxPrior = 13;
-
-/** The visited neighbours that exist in one row, for each position of the voxel in the row. */
-struct RowPlan {
-  ptrdiff_t offsets[5][kMaxPrior];
-  int lengths[5];
-  void Push(int list, ptrdiff_t off) { offsets[list][lengths[list]++] = off; }
+/** The mask rows of the four visited rows of a voxel's row, a zero row where the block has none. */
+struct Rows {
+  const uint8_t* r[4];
 };
 
-struct Step {
-  int dz, dy, dx;
+/** The foreground bits of column x of the visited rows (bit `row`), 0 outside the block. */
+inline uint32_t Column(const Rows& rows, int64_t x, int64_t X) {
+  if (x < 0 || x >= X) return 0;
+  return static_cast<uint32_t>(rows.r[0][x] != 0) | static_cast<uint32_t>(rows.r[1][x] != 0) << 1 |
+         static_cast<uint32_t>(rows.r[2][x] != 0) << 2 | static_cast<uint32_t>(rows.r[3][x] != 0) << 3;
+}
+
+/** The first foreground position at or after `x` (background at x), or X; eight bytes at a time. */
+inline int64_t SkipBackground(const uint8_t* mrow, int64_t x, int64_t X) {
+  int64_t end = x + 1;
+  for (uint64_t word; end + 8 <= X; end += 8) {
+    std::memcpy(&word, mrow + end, 8);
+    if (word != 0) break;
+  }
+  while (end < X && mrow[end] == 0) end++;
+  return end;
+}
+
+/** Joins the labels of the representatives of a pattern's groups (two or more); returns the root. */
+inline uint32_t JoinGroups(const uint32_t* at, uint32_t entry, const ptrdiff_t* offsets, uint32_t* parent) {
+  const uint32_t groups = entry & 7;
+  uint32_t cur = at[offsets[entry >> 3 & 15]];
+  for (uint32_t g = 1; g < groups; g++) {
+    const uint32_t n = at[offsets[entry >> (3 + 4 * g) & 15]];
+    if (n != cur) cur = Union(parent, cur, n);
+  }
+  return cur;
+}
+
+/** What a row scan needs besides the row: the table, neighbour offsets, the label counter. */
+struct ScanState {
+  const GroupTable* table;
+  ptrdiff_t offsets[kPositions + 1];  // by position, kSelf last (0)
+  uint32_t* parent;
+  uint32_t next;
+  uint8_t* columns;  // X + 3 column patterns of the row being scanned, from x = -1
 };
 
-inline int Changed(int dz, int dy, int dx) { return (dz != 0) + (dy != 0) + (dx != 0); }
+/**
+ * A row that is mostly background: background runs are skipped eight voxels at a time, each
+ * foreground voxel builds its pattern on the fly. Returns the row's foreground count.
+ */
+inline int64_t SparseRow(const uint8_t* mrow, const Rows& rows, int64_t X, uint32_t* row, ScanState& s) {
+  int64_t foreground = 0;
+  uint32_t window = Column(rows, 0, X) << 4 | Column(rows, 1, X) << 8;
+  uint32_t left = 0;
+  for (int64_t x = 0; x < X; x++) {
+    if (mrow[x] == 0) {
+      const int64_t end = SkipBackground(mrow, x, X);
+      std::memset(row + x, 0, (end - x) * sizeof(uint32_t));
+      x = end;
+      if (x == X) break;
+      window = Column(rows, x - 1, X) | Column(rows, x, X) << 4 | Column(rows, x + 1, X) << 8;
+      left = 0;
+    }
+    const uint32_t entry = (*s.table)[window | left << kLeft];
+    window = window >> 4 | Column(rows, x + 2, X) << 8;
+    uint32_t cur;
+    if ((entry & 7) == 1) {
+      cur = row[x + s.offsets[entry >> 3 & 15]];
+    } else if ((entry & 7) == 0) {
+      cur = ++s.next;
+      s.parent[cur] = cur;
+    } else {
+      cur = JoinGroups(row + x, entry, s.offsets, s.parent);
+    }
+    row[x] = cur;
+    left = 1;
+    foreground++;
+  }
+  return foreground;
+}
 
-/** The visited half of the neighbourhood: steps changing at most `steps` axes. Returns how many. */
-inline int PriorNeighbours(int steps, bool flat, Step* result) {
-  int n = 0;
-  for (int dz = -1; dz <= 0; dz++) {
-    if (flat && dz != 0) continue;
-    for (int dy = -1; dy <= (dz < 0 ? 1 : 0); dy++) {
-      for (int dx = -1; dx <= (dz < 0 || dy < 0 ? 1 : -1); dx++) {
-        const int changed = Changed(dz, dy, dx);
-        if (changed >= 1 && changed <= steps) result[n++] = Step{dz, dy, dx};
+/**
+ * A row with much foreground: the column patterns are computed first in a vectorizable pass, then
+ * each voxel copies the label of its one group without a branch; only a voxel with no group or several
+ * branches, so a random mask costs few mispredictions. Returns the row's foreground count.
+ */
+inline int64_t DenseRow(const uint8_t* __restrict mrow, const Rows& rows, int64_t X, uint32_t* row, ScanState& s) {
+  uint8_t* __restrict columns = s.columns;
+  const uint8_t* __restrict r0 = rows.r[0];
+  const uint8_t* __restrict r1 = rows.r[1];
+  const uint8_t* __restrict r2 = rows.r[2];
+  const uint8_t* __restrict r3 = rows.r[3];
+  columns[0] = 0;
+  for (int64_t x = 0; x < X; x++) {
+    columns[x + 1] = static_cast<uint8_t>((r0[x] != 0) | (r1[x] != 0) << 1 | (r2[x] != 0) << 2 | (r3[x] != 0) << 3);
+  }
+  columns[X + 1] = columns[X + 2] = 0;
+  const GroupTable& table = *s.table;
+  int64_t foreground = 0;
+  uint32_t window = static_cast<uint32_t>(columns[1]) << 4 | static_cast<uint32_t>(columns[2]) << 8;
+  uint32_t left = 0;
+  for (int64_t x = 0; x < X; x++) {
+    const uint32_t fg = mrow[x] != 0;
+    const uint32_t entry = table[window | left << kLeft];
+    window = window >> 4 | static_cast<uint32_t>(columns[x + 3]) << 8;
+    // With no group the representative is the voxel itself (kSelf): a harmless read.
+    uint32_t cur = row[x + s.offsets[entry >> 3 & 15]] & (0u - fg);
+    if (fg & ((entry & 7) != 1)) {
+      if ((entry & 7) == 0) {
+        cur = ++s.next;
+        s.parent[cur] = cur;
+      } else {
+        cur = JoinGroups(row + x, entry, s.offsets, s.parent);
       }
     }
+    row[x] = cur;
+    left = fg;
+    foreground += fg;
   }
-  return n;
+  return foreground;
 }
 
-/** Fills the five lists of row (z, y), leaving out the left and the central neighbour. */
-inline void PlanRow(const Step* prior, int nPrior, int steps, const Step* central, int64_t z, int64_t y,
-                    int64_t Y, int64_t X, RowPlan& plan) {
-  for (int& len : plan.lengths) len = 0;
-  for (int k = 0; k < nPrior; k++) {
-    const Step s = prior[k];
-    if (z + s.dz < 0 || y + s.dy < 0 || y + s.dy >= Y) continue;
-    if (s.dz == 0 && s.dy == 0) continue;
-    if (central != nullptr && s.dz == central->dz && s.dy == central->dy && s.dx == central->dx) continue;
-    const ptrdiff_t off = static_cast<ptrdiff_t>(s.dz) * Y * X + static_cast<ptrdiff_t>(s.dy) * X + s.dx;
-    // Seen from the left neighbour (0, 0, -1) this step is (dz, dy, dx + 1).
-    const bool besideLeft = s.dx + 1 <= 1 && Changed(s.dz, s.dy, s.dx + 1) <= steps;
-    if (s.dx == 0 || (s.dx == 1 && X > 1)) plan.Push(kFirst, off);
-    plan.Push(kMiddle, off);
-    if (s.dx != 1) plan.Push(kLast, off);
-    if (!besideLeft) plan.Push(kMiddleAfterLeft, off);
-    if (!besideLeft && s.dx != 1) plan.Push(kLastAfterLeft, off);
-  }
-}
-
-/** Pass 1: provisional labels into `out`, equivalences into `parent`; returns the highest label. */
+/**
+ * Pass 1: provisional labels into `out`, equivalences into `parent`; returns the highest label. Each
+ * voxel's pattern (neighbour_groups.h) slides along its row: one group copies its label, none starts a
+ * new label, more join theirs. A row takes the dense loop when the row before it was at least a fifth
+ * foreground, else the sparse one; both give the same labels.
+ */
 inline uint32_t Scan(const uint8_t* mask, int64_t Z, int64_t Y, int64_t X, int steps, uint32_t* out,
-                     uint32_t* parent) {
-  Step prior[kMaxPrior];
-  const int nPrior = PriorNeighbours(steps, Z == 1, prior);
-  // The neighbour adjacent to every other visited neighbour, if the connectivity has one.
-  const Step centralStep = steps == 3 ? Step{-1, 0, 0} : Step{0, -1, 0};
-  const Step* central = steps == 3 || (steps == 2 && Z == 1) ? &centralStep : nullptr;
-  RowPlan plan;
-  uint32_t next = 0;
-  int planned = -1;
+                     uint32_t* parent, const uint8_t* zeros, uint8_t* columns) {
+  ScanState s;
+  s.table = &GroupTableFor(steps);
+  for (int p = 0; p < kPositions; p++) {
+    const Delta d = PositionDelta(p);
+    s.offsets[p] = static_cast<ptrdiff_t>(d.dz) * Y * X + static_cast<ptrdiff_t>(d.dy) * X + d.dx;
+  }
+  s.offsets[kSelf] = 0;
+  s.parent = parent;
+  s.next = 0;
+  s.columns = columns;
+  bool dense = false;
   for (int64_t z = 0; z < Z; z++) {
     for (int64_t y = 0; y < Y; y++) {
-      const int where = (z > 0 ? 4 : 0) + (y > 0 ? 2 : 0) + (y < Y - 1 ? 1 : 0);
-      if (where != planned) PlanRow(prior, nPrior, steps, central, z, y, Y, X, plan);
-      planned = where;
-      const ptrdiff_t centralOff = central != nullptr && z + central->dz >= 0 && y + central->dy >= 0
-                                       ? static_cast<ptrdiff_t>(central->dz) * Y * X + central->dy * X
-                                       : 0;
       const int64_t rowBase = (z * Y + y) * X;
-      uint32_t* row = out + rowBase;
       const uint8_t* mrow = mask + rowBase;
-      for (int64_t x = 0; x < X; x++) {
-        if (mrow[x] == 0) {
-          row[x] = 0;
-          continue;
-        }
-        uint32_t cur = 0;
-        int list = -1;
-        if (centralOff != 0 && row[x + centralOff] != 0) {
-          cur = row[x + centralOff];
-        } else if (x > 0 && row[x - 1] != 0) {
-          cur = row[x - 1];
-          list = x < X - 1 ? kMiddleAfterLeft : kLastAfterLeft;
-        } else {
-          list = x == 0 ? kFirst : x < X - 1 ? kMiddle : kLast;
-        }
-        if (list >= 0) {
-          const ptrdiff_t* offs = plan.offsets[list];
-          const int len = plan.lengths[list];
-          for (int k = 0; k < len; k++) {
-            const uint32_t n = row[x + offs[k]];
-            if (n != 0 && n != cur) cur = cur == 0 ? n : Union(parent, cur, n);
-          }
-        }
-        if (cur == 0) {
-          cur = ++next;
-          parent[cur] = cur;
-        }
-        row[x] = cur;
-      }
+      const uint8_t* above = z > 0 ? mrow - Y * X : nullptr;
+      const Rows rows{{above != nullptr && y > 0 ? above - X : zeros, above != nullptr ? above : zeros,
+                       above != nullptr && y < Y - 1 ? above + X : zeros, y > 0 ? mrow - X : zeros}};
+      const int64_t foreground =
+          dense ? DenseRow(mrow, rows, X, out + rowBase, s) : SparseRow(mrow, rows, X, out + rowBase, s);
+      dense = foreground * 5 >= X;
     }
   }
-  return next;
+  return s.next;
 }
 
 }  // namespace label_detail
@@ -158,19 +210,28 @@ inline uint64_t LabelScratchLength(int64_t Z, int64_t Y, int64_t X) {
  */
 inline uint32_t LabelBlock(const uint8_t* mask, int64_t Z, int64_t Y, int64_t X, int steps, uint32_t* out,
                            uint32_t* parent) {
-  const uint32_t provisional = label_detail::Scan(mask, Z, Y, X, steps, out, parent);
+  // Per-thread rows: background for the rows outside the block, and the dense scan's column patterns.
+  thread_local std::vector<uint8_t> zeros, columns;
+  if (zeros.size() < static_cast<size_t>(X)) zeros.assign(X, 0);
+  if (columns.size() < static_cast<size_t>(X) + 3) columns.resize(X + 3);
+  const uint32_t provisional = label_detail::Scan(mask, Z, Y, X, steps, out, parent, zeros.data(), columns.data());
   // Pass 2: parents are smaller than children, so one ascending sweep numbers the roots 1..n in order
   // of their first voxel and resolves every other label through its (already final) parent.
   uint32_t n = 0;
+  parent[0] = 0;
   for (uint32_t label = 1; label <= provisional; label++) {
     const uint32_t p = parent[label];
     parent[label] = p == label ? ++n : parent[p];
   }
+  // Background stays 0 (parent[0] = 0); eight voxels of background mask are skipped without a read.
   const int64_t count = Z * Y * X;
-  for (int64_t i = 0; i < count; i++) {
-    const uint32_t l = out[i];
-    if (l != 0) out[i] = parent[l];
+  int64_t i = 0;
+  for (uint64_t word; i + 8 <= count; i += 8) {
+    std::memcpy(&word, mask + i, 8);
+    if (word == 0) continue;
+    for (int k = 0; k < 8; k++) out[i + k] = parent[out[i + k]];
   }
+  for (; i < count; i++) out[i] = parent[out[i]];
   return n;
 }
 

@@ -85,6 +85,40 @@ describe('native labelBlock', () => {
     );
   });
 
+  itNative('matches TypeScript on larger blocks of every density, where rows switch between the sparse and dense scans', () => {
+    const shape3 = fc.tuple(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 40 }));
+    fc.assert(
+      fc.property(shape3, fc.constantFrom(...CONNECTIVITIES), fc.integer(), fc.constantFrom(0.02, 0.1, 0.2, 0.35, 0.6, 0.95), (shape, connectivity, seed, density) => {
+        const mask = randomMask(shape, seed, density);
+        const want = new Uint32Array(mask.length);
+        const got = new Uint32Array(mask.length);
+        expect(kernels.labelBlock(mask, shape, connectivity, got)).toBe(ts.labelBlock(mask, shape, connectivity, want));
+        expect(got).toEqual(want);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  itNative('matches TypeScript for every pattern of the visited neighbours of a voxel (each decision of the scan)', () => {
+    // The centre of a 3^3 (3 x 3) block comes after 13 (4) voxels in raster order: its visited half.
+    const cases = [{ shape: [3, 3, 3] as Shape3, centre: 13 }, { shape: [1, 3, 3] as Shape3, centre: 4 }];
+    for (const { shape, centre } of cases) {
+      for (const c of CONNECTIVITIES) {
+        for (let pattern = 0; pattern < 1 << centre; pattern++) {
+          const mask = new Uint8Array(voxelCount(shape));
+          mask[centre] = 1;
+          for (let k = 0; k < centre; k++) mask[k] = (pattern >> k) & 1;
+          const want = new Uint32Array(mask.length);
+          const got = new Uint32Array(mask.length);
+          const n = ts.labelBlock(mask, shape, c, want);
+          if (kernels.labelBlock(mask, shape, c, got) !== n || got.some((v, i) => v !== want[i])) {
+            expect.fail(`shape [${shape.join(', ')}], connectivity ${c}, pattern ${pattern.toString(2)}: got [${got.join(', ')}], expected [${want.join(', ')}]`);
+          }
+        }
+      }
+    }
+  });
+
   itNative('treats any non-zero mask byte as foreground', () => {
     const mask = Uint8Array.from(randomMask([4, 6, 5], 9, 0.5), (v, i) => v * (1 + (i % 255)));
     for (const c of CONNECTIVITIES) {
@@ -108,7 +142,7 @@ describe('native labelBlock', () => {
 
   itNative('matches TypeScript on 64^3 random blocks (deep union-find chains)', () => {
     const shape: Shape3 = [64, 64, 64];
-    for (const [c, density] of [[26, 0.3], [18, 0.4], [6, 0.5]] as const) {
+    for (const [c, density] of [[26, 0.3], [18, 0.4], [6, 0.5], [26, 0.5], [26, 0.08], [18, 0.15], [6, 0.7]] as const) {
       const mask = randomMask(shape, c, density);
       const want = new Uint32Array(mask.length);
       const got = new Uint32Array(mask.length);
