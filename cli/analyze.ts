@@ -9,9 +9,9 @@ import { parseArgs } from 'node:util';
 import { Context } from '../core/index.js';
 import { readSecretFile } from '../cluster/index.js'; // also registers the voxelflow:// master
 import { ImageFormatError, parseDType, writeImage, type ImageRDD, type OpenOptions, type ShapeRow, type Vec3 } from '../imaging/index.js';
-import '../ui/index.js'; // registers the ui option of Context.create
 import { showAnalysis } from './dashboard-previews.js';
 import { Progress } from './progress.js';
+import { uiPortFlag } from './ui-flag.js';
 import { usage, UsageError } from './usage-error.js';
 
 const HELP = `usage: voxelflow analyze <input> [options]
@@ -241,15 +241,9 @@ function parseFlags(argv: string[]): Flags | 'help' {
     block: block === null ? null : (block as Vec3),
     json: v.json ?? false,
     quiet: v.quiet ?? false,
-    uiPort: uiPort(v['ui-port']),
+    uiPort: uiPortFlag(v['ui-port']),
     uiWait: v['ui-wait'] ?? false,
   };
-}
-
-function uiPort(text: string | undefined): number | null {
-  if (text === undefined) return null;
-  if (!/^\d+$/.test(text) || Number(text) > 65535) throw new UsageError(`--ui-port must be an integer from 0 to 65535 (0 picks a free port), got '${text}'`);
-  return Number(text);
 }
 
 function untilInterrupted(message: string): Promise<void> {

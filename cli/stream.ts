@@ -9,6 +9,9 @@ import { parseArgs } from 'node:util';
 import { Context } from '../core/index.js';
 import { PROTOCOLS, StreamingContext, type ProtocolName, type Scan, type SocketKind } from '../streaming/index.js';
 import { statsCsv } from './analyze.js';
+import { showAnalysis } from './dashboard-previews.js';
+import { uiPortFlag } from './ui-flag.js';
+import type { Dashboard } from '../ui/index.js';
 import { usage, UsageError } from './usage-error.js';
 
 const HELP = `usage: voxelflow stream --connect tcp://HOST:PORT [options]
@@ -27,6 +30,7 @@ runs box filter → threshold → label → statistics on it, one line per scan.
   --queue-mb M             receive queue bound in MiB (default 256)
   --idle-ms MS             array-1.0: a scan ends after MS without frames (default 1000)
   --master M               local, local[N] or local[*] (default local[*])
+  --ui-port P              serve the live dashboard (scans, jobs, the latest scan's labels) on 127.0.0.1:P
   --json                   one JSON line per scan: { series, status, frames, missing, malformed,
                            dropped, shape, components, voxels_foreground, latency_ms, ... }`;
 
@@ -44,6 +48,7 @@ interface Flags {
   idleMs: number;
   master: string;
   json: boolean;
+  uiPort: number | null;
 }
 
 export async function runStream(argv: string[]): Promise<number> {
@@ -53,12 +58,13 @@ export async function runStream(argv: string[]): Promise<number> {
     return 0;
   }
   if (a.statsDir !== null) mkdirSync(a.statsDir, { recursive: true });
-  const ctx = await Context.create({ master: a.master });
+  const ctx = await Context.create({ master: a.master, ...(a.uiPort !== null ? { ui: { port: a.uiPort } } : {}) });
+  if (ctx.ui !== null) process.stderr.write(`voxelflow stream: dashboard at ${ctx.ui.url}\n`);
   const ssc = new StreamingContext(ctx, { batchIntervalMs: 1000 });
   const beam = ssc.zmqStream({ connect: a.connect, protocol: a.protocol, socket: a.socket, maxQueueBytes: a.queueBytes, idleTimeoutMs: a.idleMs });
   let done = 0;
   beam.scans().foreach(async (scan) => {
-    const line = await analyzeScan(scan, a);
+    const line = await analyzeScan(scan, a, ctx.ui);
     console.log(a.json ? JSON.stringify(line) : textLine(line));
     if (a.scans !== null && ++done >= a.scans) void ssc.stop({ graceful: false });
   });
@@ -102,7 +108,7 @@ interface ScanLine {
   latency_ms: number;
 }
 
-async function analyzeScan(scan: Scan, a: Flags): Promise<ScanLine> {
+async function analyzeScan(scan: Scan, a: Flags, ui: Dashboard | null): Promise<ScanLine> {
   const r = scan.report;
   let components: number | null = null;
   let foreground: number | null = null;
@@ -114,6 +120,7 @@ async function analyzeScan(scan: Scan, a: Flags): Promise<ScanLine> {
     components = await labels.componentCount();
     const rows = await labels.shapeStats();
     foreground = rows.reduce((n, row) => n + row.voxels, 0);
+    if (ui !== null) await showAnalysis(ui, filtered ?? img, labels, rows);
     if (a.statsDir !== null) {
       const file = join(a.statsDir, `${safeName(r.series)}.csv`);
       writeFileSync(`${file}.tmp-${process.pid}`, statsCsv(rows));
@@ -167,6 +174,7 @@ function parseFlags(argv: string[]): Flags | 'help' {
         'idle-ms': { type: 'string', default: '1000' },
         master: { type: 'string', default: 'local[*]' },
         json: { type: 'boolean', default: false },
+        'ui-port': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -203,5 +211,6 @@ function parseFlags(argv: string[]): Flags | 'help' {
     idleMs: num('idle-ms', v['idle-ms'], (n) => Number.isInteger(n) && n >= 10, 'an integer >= 10') as number,
     master: v.master ?? 'local[*]',
     json: v.json ?? false,
+    uiPort: uiPortFlag(v['ui-port']),
   };
 }

@@ -54,6 +54,8 @@ export class BeamlineStream {
   private decoding: Promise<void> | null = null;
   private piping: Promise<void> | null = null;
   private readonly log: (line: string) => void;
+  /** performance.now() of the last scanUpdated event for the open scan (live updates are throttled). */
+  private lastProgress = 0;
   /** Scans whose pipeline threw (logged, and the stream went on). */
   pipelineErrors = 0;
 
@@ -120,6 +122,7 @@ export class BeamlineStream {
       } else {
         const events = m.state === 'dropped' ? this.decoder.dropped(m.peek) : this.decoder.decode(m.parts);
         const fate = this.assembler.handle(events, m.receivedAt);
+        this.postProgress();
         if (fate === 'processed' && this.frameInput !== null) {
           for (const e of events) if (e.kind === 'frame') this.frameInput.push({ series: e.series, frame: e.frame, frameType: e.frameType, angle: e.angle, bytes: e.bytes.length });
         }
@@ -132,7 +135,20 @@ export class BeamlineStream {
     this.wakePipeline?.();
   }
 
+  /** Tells the event bus (the dashboard) how the open scan is doing, at most every 250 ms. */
+  private postProgress(): void {
+    const now = performance.now();
+    const open = now - this.lastProgress < 250 ? null : this.assembler.openCounters;
+    if (open === null) return;
+    this.lastProgress = now;
+    this.ssc.ctx.events.post({ type: 'scanUpdated', scanId: open.series, status: 'receiving', expected: open.expected, counters: open.counters });
+  }
+
   private sealed(scan: AssembledScan): void {
+    const r = scan.report;
+    const counters = { received: r.received, processed: r.processed, duplicates: r.duplicates, malformed: r.malformed, dropped: r.dropped, missing: r.missing.length, outOfOrder: r.outOfOrder };
+    this.ssc.ctx.events.post({ type: 'scanUpdated', scanId: r.series, status: r.status, expected: r.expected, counters });
+    this.lastProgress = 0;
     this.pending.push(scan);
     this.wakePipeline?.();
   }

@@ -30,6 +30,13 @@ export class ScanAssembler {
     return this.open?.series ?? null;
   }
 
+  /** The counters of the series being received so far (for live views such as the dashboard), or null. */
+  get openCounters(): { readonly series: string; readonly expected: number | null; readonly counters: Record<string, number> } | null {
+    const o = this.open;
+    if (o === null) return null;
+    return { series: o.series, expected: o.expected, counters: { received: o.received, processed: o.frames.size, duplicates: o.duplicates, malformed: o.malformed, dropped: o.dropped, outOfOrder: o.outOfOrder } };
+  }
+
   /** Accounts for one message: the events its decoder returned. `message: false` for events that
    * came from no message (a decoder's idle timeout). */
   handle(events: readonly StreamEvent[], now: number = performance.now(), message = true): Fate {

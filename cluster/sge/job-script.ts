@@ -84,7 +84,7 @@ export function jobScript(target: JobTarget, o: JobOptions): string {
     ...d,
     '',
     `exec ${shellQuote(target.node ?? process.execPath)} ${shellQuote(target.bin ?? defaultBin())} ${quoted.join(' ')} \\`,
-    `  --name "voxelflow-$JOB_ID.$SGE_TASK_ID" --work-dir "\${TMP:-/tmp}/voxelflow-$JOB_ID.$SGE_TASK_ID"${secret}${lifetime}`,
+    `  --name "voxelflow-$JOB_ID.$SGE_TASK_ID" --work-dir "\${TMP:-/tmp}"${secret}${lifetime}`,
     '',
   ].join('\n');
 }
