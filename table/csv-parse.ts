@@ -8,7 +8,7 @@
  *
  * Every error names the file and the 1-based line, and says how to fix it.
  */
-import { allocNumeric, makeBatch, type Batch, type Column, type ColumnType, type Field, type NumericColumn } from './batch.js';
+import { makeBatch, type Batch, type Column, type ColumnType, type Field } from './batch.js';
 import { TableError } from './table-error.js';
 
 /** What the driver decided for every file of a read: which file columns to keep, and their types. */
@@ -31,12 +31,17 @@ const MISSING = new Set(['', 'NA', 'NaN', 'nan', 'null', 'NULL', 'N/A', 'n/a']);
 
 /** Parses one CSV file's bytes into a batch following `plan`. */
 export function parseCsv(bytes: Uint8Array, file: string, plan: CsvPlan): Batch {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // A plain Uint8Array (not a Buffer) keeps element reads monomorphic; `text` decodes slices.
+  const buf = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const delim = plan.delimiter.charCodeAt(0);
-  const capacity = countLines(buf) + 1;
+  const capacity = countLines(text) + 1;
   const types: ColumnType[] = plan.fields.map((f) => f.type);
-  // String columns are dictionary-encoded as they are read: codes here, distinct strings in `dicts`.
-  const columns: (NumericColumn | Int32Array)[] = types.map((t) => (t === 'string' ? new Int32Array(capacity) : allocNumeric(t, capacity)));
+  const isText = Uint8Array.from(types, (t) => (t === 'string' ? 1 : 0));
+  // Numbers land in Float64Arrays (narrowed to f32 at the end) and string codes in Int32Arrays, so
+  // each store site sees one array type. Strings are dictionary-encoded as they are read.
+  const numbers: Float64Array[] = types.map((t) => new Float64Array(t === 'string' ? 0 : capacity));
+  const codes: Int32Array[] = types.map((t) => new Int32Array(t === 'string' ? capacity : 0));
   const dicts: Dictionary[] = types.map(() => ({ index: new Map(), dict: [] }));
   const keep = Int32Array.from(plan.keep);
   const width = plan.width;
@@ -45,9 +50,6 @@ export function parseCsv(bytes: Uint8Array, file: string, plan: CsvPlan): Batch 
   let line = 1;
   let rows = 0;
   let skipRow = plan.header;
-  const fail = (problem: string, fix: string): never => {
-    throw new TableError(`${file}:${line}`, problem, fix);
-  };
   while (pos < end) {
     const c0 = buf[pos] as number;
     if (c0 === LF || c0 === CR) {
@@ -60,22 +62,21 @@ export function parseCsv(bytes: Uint8Array, file: string, plan: CsvPlan): Batch 
     const rowLine = line;
     for (;;) {
       const out = col < width ? (keep[col] as number) : -2;
-      if (out === -2) fail(`row has more than the ${width} columns of the header`, 'fix the row, or check the delimiter (--delimiter)');
+      if (out === -2) fail(file, line, `row has more than the ${width} columns of the header`, 'fix the row, or check the delimiter (--delimiter)');
       let c = pos < end ? (buf[pos] as number) : LF;
       if (c === QUOTE) {
         // Quoted field: scan to the closing quote, unescaping "" only when present.
-        let text = '';
+        let quoted = '';
         let start = pos + 1;
         let i = start;
         for (;;) {
           if (i >= end) {
-            line = rowLine;
-            fail('a quoted field is not closed', 'close the quote, or double quotes inside a field ("")');
+            fail(file, rowLine, 'a quoted field is not closed', 'close the quote, or double quotes inside a field ("")');
           }
           const q = buf[i] as number;
           if (q === QUOTE) {
             if (buf[i + 1] === QUOTE) {
-              text += buf.toString('utf8', start, i + 1);
+              quoted += text.toString('utf8', start, i + 1);
               i += 2;
               start = i;
               continue;
@@ -85,18 +86,18 @@ export function parseCsv(bytes: Uint8Array, file: string, plan: CsvPlan): Batch 
           if (q === LF) line++;
           i++;
         }
-        text += buf.toString('utf8', start, i);
+        quoted += text.toString('utf8', start, i);
         pos = i + 1;
         c = pos < end ? (buf[pos] as number) : LF;
-        if (c !== delim && c !== LF && c !== CR) fail(`text after the closing quote of column ${col + 1}`, 'quote the whole field');
+        if (c !== delim && c !== LF && c !== CR) fail(file, line, `text after the closing quote of column ${col + 1}`, 'quote the whole field');
         if (!skipRow && out >= 0) {
-          if (types[out] === 'string') (columns[out] as Int32Array)[rows] = code(dicts[out] as Dictionary, text);
-          else (columns[out] as NumericColumn)[rows] = parseNumber(text, col, file, line, plan);
+          if (isText[out] === 1) (codes[out] as Int32Array)[rows] = code(dicts[out] as Dictionary, quoted);
+          else (numbers[out] as Float64Array)[rows] = parseNumber(quoted, col, file, line, plan);
         }
-      } else if (out < 0 || skipRow || types[out] === 'string') {
+      } else if (out < 0 || skipRow || isText[out] === 1) {
         const start = pos;
         while (c !== delim && c !== LF && c !== CR) c = ++pos < end ? (buf[pos] as number) : LF;
-        if (!skipRow && out >= 0) (columns[out] as Int32Array)[rows] = pos === start ? -1 : code(dicts[out] as Dictionary, buf.toString('utf8', start, pos));
+        if (!skipRow && out >= 0) (codes[out] as Int32Array)[rows] = pos === start ? -1 : code(dicts[out] as Dictionary, text.toString('utf8', start, pos));
       } else {
         // Unquoted number, parsed as it is scanned; odd shapes fall back to Number().
         const start = pos;
@@ -149,9 +150,9 @@ export function parseCsv(bytes: Uint8Array, file: string, plan: CsvPlan): Batch 
           if (neg) v = -v;
         } else {
           while (c !== delim && c !== LF && c !== CR) c = ++pos < end ? (buf[pos] as number) : LF;
-          v = parseNumber(buf.toString('utf8', start, pos), col, file, line, plan);
+          v = parseNumber(text.toString('utf8', start, pos), col, file, line, plan);
         }
-        (columns[out] as NumericColumn)[rows] = v;
+        (numbers[out] as Float64Array)[rows] = v;
       }
       col++;
       if (c === delim) {
@@ -163,16 +164,16 @@ export function parseCsv(bytes: Uint8Array, file: string, plan: CsvPlan): Batch 
       break;
     }
     if (col !== width) {
-      line = rowLine;
-      fail(`row has ${col} column${col === 1 ? '' : 's'}, the header has ${width}`, 'fix the row, or check the delimiter (--delimiter)');
+      fail(file, rowLine, `row has ${col} column${col === 1 ? '' : 's'}, the header has ${width}`, 'fix the row, or check the delimiter (--delimiter)');
     }
     line++;
     if (skipRow) skipRow = false;
     else rows++;
   }
-  const out = columns.map((c, i): Column => {
-    const values = c.length === rows ? c : c.slice(0, rows);
-    return types[i] === 'string' ? { codes: values as Int32Array, dict: (dicts[i] as Dictionary).dict } : (values as NumericColumn);
+  const out = types.map((t, i): Column => {
+    if (t === 'string') return { codes: (codes[i] as Int32Array).slice(0, rows), dict: (dicts[i] as Dictionary).dict };
+    const values = numbers[i] as Float64Array;
+    return t === 'f32' ? Float32Array.from(values.subarray(0, rows)) : values.length === rows ? values : values.slice(0, rows);
   });
   return makeBatch(plan.fields, out, rows);
 }
@@ -190,6 +191,10 @@ function code(d: Dictionary, s: string): number {
     d.index.set(s, c);
   }
   return c;
+}
+
+function fail(file: string, line: number, problem: string, fix: string): never {
+  throw new TableError(`${file}:${line}`, problem, fix);
 }
 
 function countLines(buf: Buffer): number {

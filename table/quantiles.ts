@@ -91,6 +91,7 @@ export async function exactQuantiles(
   cols: readonly number[],
   stats: readonly { count: number; min: number; max: number }[],
   probs: readonly number[],
+  collectLimit = COLLECT_LIMIT,
 ): Promise<number[][]> {
   const targets = new Map<string, Target>();
   const want = (c: number, rank: number): Target => {
@@ -132,7 +133,7 @@ export async function exactQuantiles(
       t.hi = bmax;
       t.below = cum;
       if (bmin === bmax) t.value = bmin;
-      else if ((hist[o + k] as number) <= COLLECT_LIMIT) collect.push(t);
+      else if ((hist[o + k] as number) <= collectLimit) collect.push(t);
     }
     if (collect.length === 0) continue;
     const wanted = uniqueRanges(collect);
