@@ -15,7 +15,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, type ContextOptions } from '../../core/index.js';
@@ -148,7 +148,11 @@ export class SgeBackend implements SchedulerBackend {
     let master: Master | null = null;
     const jobIds: string[] = [];
     try {
-      master = await Master.start({ host: p.host, port: p.port, secret });
+      // The embedded master logs to master.log beside the workers' logs, not to the driver's terminal.
+      const logDir = logDirOf(p.job);
+      mkdirSync(logDir, { recursive: true });
+      const log = (line: string): void => appendFileSync(join(logDir, 'master.log'), `${new Date().toISOString()} ${line}\n`);
+      master = await Master.start({ host: p.host, port: p.port, secret, log });
       const address = `${p.advertise}:${master.port}`;
       const name = p.job.name ?? jobNameFor(address);
       const job = { ...p.job, name };

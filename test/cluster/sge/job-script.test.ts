@@ -102,7 +102,7 @@ describe('job script', () => {
     expect(r.status).toBe(0);
     expect(r.stdout.trim().split('\n')).toEqual([
       '/opt/vf $x/bin.js', 'worker', '--master', 'head:7077', '--cores', '4', '--memory', '4g', '--death-timeout', '60',
-      '--name', 'voxelflow-42.3', '--work-dir', '/scratch/t/voxelflow-42.3',
+      '--name', 'voxelflow-42.3', '--work-dir', '/scratch/t',
       '--secret-file', "/home/me/my 'secret",
       '--lifetime', '6900', '--lifetime-stagger', '150',
     ]);

@@ -1,0 +1,128 @@
+/**
+ * End to end against a real Grid Engine (scripts/start-sge.sh; .ci/run starts it): workers submitted with
+ * qsub run real `voxelflow worker` processes. Skips, naming Grid Engine, when qsub is absent.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Context, Master, type VoxelflowEvent } from '../../../index.js';
+import { jobOptions, SgeLauncher } from '../../../cluster/sge/index.js';
+
+const hasSge = spawnSync('qsub', ['-help'], { encoding: 'utf8' }).error === undefined;
+const dir = mkdtempSync(join(tmpdir(), 'vf-sge-e2e-'));
+const sge = new SgeLauncher();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const slowDoubles = (ctx: Context, n: number, ms: number) =>
+  ctx.range(0, n, 1, n).map((x, env) => {
+    const t = Date.now();
+    while (Date.now() - t < env.ms);
+    return x * 2;
+  }, { ms });
+
+async function pipeline(ctx: Context): Promise<{ count: number; rows: unknown[] }> {
+  const img = ctx.images.synthetic({ kind: 'blobs', shape: [24, 48, 40], seed: 3, blockShape: [8, 16, 16] });
+  const labels = img.boxFilter(1).threshold({ above: 300 }).labelComponents({ connectivity: 26, intensity: img });
+  return { count: await labels.componentCount(), rows: await labels.shapeStats() };
+}
+
+async function voxelflowJobs(): Promise<string[]> {
+  return (await sge.jobs()).filter((j) => j.name.startsWith('voxelflow-127.0.0.1-')).map((j) => j.ref);
+}
+
+describe.skipIf(!hasSge)('master: sge (real Grid Engine; skipped when qsub is absent)', () => {
+  it('an image pipeline on 2 SGE workers equals local[2], and no job is left afterwards', async () => {
+    const local = await Context.create({ master: 'local[2]' });
+    const expected = await pipeline(local).finally(() => local.stop());
+    const events: VoxelflowEvent[] = [];
+    const ctx = await Context.create({ master: 'sge', sge: { workers: 2, logDir: join(dir, 'logs-1'), checkIntervalMs: 500 } });
+    ctx.on('*', (e) => events.push(e));
+    try {
+      expect(await pipeline(ctx)).toEqual(expected);
+      const executors = new Set(events.filter((e) => e.type === 'taskEnd').map((e) => (e as { executorId: string }).executorId));
+      expect(executors.size).toBeGreaterThanOrEqual(1);
+    } finally {
+      await ctx.stop();
+    }
+    expect(events.some((e) => e.type === 'batchJobs' && e.requested === 2)).toBe(true);
+    const deadline = Date.now() + 20_000;
+    while ((await voxelflowJobs()).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    expect(await voxelflowJobs()).toEqual([]);
+  }, 90_000);
+
+  it('qdel of one worker in the middle of a job (-notify: it drains): the job is still correct', async () => {
+    const ctx = await Context.create({ master: 'sge', sge: { workers: 2, logDir: join(dir, 'logs-2'), checkIntervalMs: 500 } });
+    const removed: string[] = [];
+    const busy = new Set<string>();
+    ctx.on('executorRemoved', (e) => removed.push(e.executorId));
+    try {
+      ctx.on('taskStart', (e) => busy.add(e.executorId));
+      const job = slowDoubles(ctx, 24, 250).collect();
+      const deadline = Date.now() + 30_000;
+      while (busy.size < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(busy.size).toBe(2);
+      const first = (await sge.jobs()).find((j) => j.name.startsWith('voxelflow-127.0.0.1-') && j.task === 1);
+      expect(first).toBeDefined();
+      await sge.cancel([first!.ref]);
+      expect(await job).toEqual(Array.from({ length: 24 }, (_, i) => i * 2));
+      expect(removed.length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await ctx.stop();
+    }
+    const log = readdirSync(join(dir, 'logs-2')).find((f) => f.endsWith('.1.log'))!;
+    expect(readFileSync(join(dir, 'logs-2', log), 'utf8')).toMatch(/received SIGUSR2/);
+  }, 90_000);
+
+  it('adaptive: grows while tasks wait, retires idle workers down to the minimum', async () => {
+    const batches: { requested: number; running: number }[] = [];
+    const ctx = await Context.create({ master: 'sge', sge: { workers: 1, minWorkers: 0, maxWorkers: 3, logDir: join(dir, 'logs-4'), checkIntervalMs: 300, idleChecks: 2 } });
+    const added = new Set<string>();
+    const removed = new Set<string>();
+    ctx.on('batchJobs', (e) => batches.push({ requested: e.requested, running: e.running }));
+    ctx.on('executorAdded', (e) => added.add(e.executorId));
+    ctx.on('executorRemoved', (e) => removed.add(e.executorId));
+    try {
+      expect(await slowDoubles(ctx, 30, 300).collect()).toEqual(Array.from({ length: 30 }, (_, i) => i * 2));
+      expect(Math.max(...batches.map((b) => b.requested))).toBeGreaterThanOrEqual(2);
+      expect(added.size).toBeGreaterThanOrEqual(2);
+      const deadline = Date.now() + 20_000;
+      while (removed.size < added.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      expect(removed.size).toBe(added.size);
+    } finally {
+      await ctx.stop();
+    }
+  }, 90_000);
+
+  it('a worker reaching s_rt drains and the job completes on the others', async () => {
+    const secret = 'sge-e2e-secret';
+    const master = await Master.start({ host: '127.0.0.1', port: 0, secret, log: () => undefined });
+    const secretFile = join(dir, 'secret');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(secretFile, secret, { mode: 0o600 });
+    const address = `127.0.0.1:${master.port}`;
+    const ids: string[] = [];
+    try {
+      ids.push(await sge.submit({ master: address, secretFile }, jobOptions({ name: 'voxelflow-srt-long', logDir: join(dir, 'logs-3') }), 1));
+      ids.push(await sge.submit({ master: address, secretFile }, jobOptions({ name: 'voxelflow-srt-short', logDir: join(dir, 'logs-3'), directives: ['-l s_rt=00:00:08'] }), 1));
+      const deadline = Date.now() + 30_000;
+      while (master.liveWorkers().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(master.liveWorkers()).toHaveLength(2);
+      const ctx = await Context.create({ master: `voxelflow://${address}`, secret });
+      const removed: string[] = [];
+      ctx.on('executorRemoved', (e) => removed.push(e.reason));
+      try {
+        expect(await slowDoubles(ctx, 40, 400).collect()).toEqual(Array.from({ length: 40 }, (_, i) => i * 2));
+      } finally {
+        await ctx.stop();
+      }
+      expect(removed.join('\n')).toMatch(/SIGUSR1/);
+      const short = readdirSync(join(dir, 'logs-3')).find((f) => f.startsWith('voxelflow-srt-short'))!;
+      expect(readFileSync(join(dir, 'logs-3', short), 'utf8')).toMatch(/received SIGUSR1/);
+    } finally {
+      await sge.cancel(ids);
+      await master.stop();
+    }
+  }, 90_000);
+});
