@@ -1,6 +1,9 @@
 /**
  * Hands tasks to executors' free slots, retries failed attempts (up to `maxFailures`), and, when
- * speculation is on, launches a second copy of a straggler; the first copy to finish wins.
+ * speculation is on, launches a second copy of a straggler; the first copy to finish wins. As in
+ * Spark's excludeOnFailure, a failed task is retried on another executor when there is one, and an
+ * executor on which EXCLUDE_AFTER tasks of a stage failed gets no more tasks of that stage while
+ * another executor can take them.
  */
 import { TaskFailedError, type RemoteErrorData } from '../errors.js';
 import type { EventBus } from '../events.js';
@@ -34,6 +37,9 @@ export interface SchedulerOptions {
   readonly speculationMinMs: number;
 }
 
+/** Failed tasks of one stage attempt after which an executor is excluded from it. */
+const EXCLUDE_AFTER = 2;
+
 type TaskEndBase = Omit<Extract<Parameters<EventBus['post']>[0], { type: 'taskEnd' }>, 'status'>;
 
 interface Running {
@@ -56,6 +62,9 @@ interface TaskSetState {
   readonly durations: number[];
   readonly speculated: Set<number>;
   readonly fetchFailures: FetchFailure[];
+  /** Executors each partition failed on, and failures per executor (executor losses not counted). */
+  readonly failedOn: Map<number, Set<string>>;
+  readonly executorFailures: Map<string, number>;
   finished: boolean;
   resolve(failures: FetchFailure[]): void;
   reject(err: unknown): void;
@@ -108,6 +117,8 @@ export class TaskScheduler {
         durations: [],
         speculated: new Set(),
         fetchFailures: [],
+        failedOn: new Map(),
+        executorFailures: new Map(),
         finished: false,
         resolve,
         reject,
@@ -137,21 +148,42 @@ export class TaskScheduler {
   private launch(): void {
     for (const executor of this.executors) {
       while ((this.busy.get(executor) ?? 0) < executor.cores) {
-        const next = this.nextTask();
-        if (next === null) return;
+        const next = this.nextTask(executor);
+        if (next === null) break;
         this.start(next.set, next.partition, next.speculative, executor);
       }
     }
   }
 
-  private nextTask(): { set: TaskSetState; partition: number; speculative: boolean } | null {
+  private nextTask(executor: Executor): { set: TaskSetState; partition: number; speculative: boolean } | null {
     for (const set of this.sets) {
-      while (set.pending.length > 0) {
-        const t = set.pending.shift() as { partition: number; speculative: boolean };
-        if (!set.done.has(t.partition)) return { set, ...t };
+      if (this.excluded(set, executor)) continue;
+      for (let i = 0; i < set.pending.length; i++) {
+        const t = set.pending[i] as { partition: number; speculative: boolean };
+        if (set.done.has(t.partition)) {
+          set.pending.splice(i--, 1);
+          continue;
+        }
+        if (set.failedOn.get(t.partition)?.has(executor.id) && this.hasOther(set, executor, t.partition)) continue;
+        // A speculative copy is only useful on another executor than the straggler's, when there is one.
+        if (t.speculative && this.executors.length > 1 && [...set.running.values()].some((r) => r.partition === t.partition && r.executor === executor)) continue;
+        set.pending.splice(i, 1);
+        return { set, ...t };
       }
     }
     return null;
+  }
+
+  /** Too many tasks of this stage failed on `executor`, and another executor can take them. */
+  private excluded(set: TaskSetState, executor: Executor): boolean {
+    if ((set.executorFailures.get(executor.id) ?? 0) < EXCLUDE_AFTER) return false;
+    return this.executors.some((e) => e !== executor && (set.executorFailures.get(e.id) ?? 0) < EXCLUDE_AFTER);
+  }
+
+  /** Another usable executor on which `partition` has not failed yet. */
+  private hasOther(set: TaskSetState, executor: Executor, partition: number): boolean {
+    const failed = set.failedOn.get(partition);
+    return this.executors.some((e) => e !== executor && !failed?.has(e.id) && !this.excluded(set, e));
   }
 
   private start(set: TaskSetState, partition: number, speculative: boolean, executor: Executor): void {
@@ -220,7 +252,15 @@ export class TaskScheduler {
 
   private onFailure(set: TaskSetState, rt: Running, error: RemoteErrorData, base: TaskEndBase): void {
     // A task whose executor was lost did nothing wrong (Spark does not count these either).
-    const failures = (set.failures.get(rt.partition) ?? 0) + (error.executorLost === true ? 0 : 1);
+    const counted = error.executorLost !== true;
+    const failures = (set.failures.get(rt.partition) ?? 0) + (counted ? 1 : 0);
+    if (counted) {
+      const id = rt.executor.id;
+      let on = set.failedOn.get(rt.partition);
+      if (on === undefined) set.failedOn.set(rt.partition, (on = new Set()));
+      on.add(id);
+      set.executorFailures.set(id, (set.executorFailures.get(id) ?? 0) + 1);
+    }
     set.failures.set(rt.partition, failures);
     this.events.post({ ...base, status: 'failed', error: `${error.name}: ${error.message}` });
     if (failures >= this.options.maxFailures) {
