@@ -4,6 +4,8 @@
 import { parseArgs } from 'node:util';
 import { Master } from '../cluster/index.js';
 import { resolveSecret } from '../cluster/auth.js';
+import { startMasterDashboard } from './master-dashboard.js';
+import { uiPortFlag } from './ui-flag.js';
 import { usage, UsageError } from './usage-error.js';
 
 const HELP = `usage: voxelflow master [options]
@@ -14,6 +16,7 @@ Starts a cluster master: workers register with it, drivers connect with --master
   --port P              port (default 7077; 0 picks a free one)
   --secret-file F       file holding the cluster secret (default: the VOXELFLOW_SECRET variable)
   --worker-timeout S    declare a worker lost after S seconds without a heartbeat (default 10)
+  --ui-port P           serve a dashboard of the workers on 127.0.0.1:P (0 picks a free port)
   --tls-cert F --tls-key F [--tls-ca F]   serve TLS (PEM files)`;
 
 export async function runMaster(argv: string[]): Promise<number> {
@@ -26,6 +29,7 @@ export async function runMaster(argv: string[]): Promise<number> {
         port: { type: 'string', default: '7077' },
         'secret-file': { type: 'string' },
         'worker-timeout': { type: 'string', default: '10' },
+        'ui-port': { type: 'string' },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
         'tls-ca': { type: 'string' },
@@ -43,13 +47,24 @@ export async function runMaster(argv: string[]): Promise<number> {
   const port = integerFlag(v.port, '--port', 0, 65535);
   const timeout = numberFlag(v['worker-timeout'], '--worker-timeout', 0.1);
   const secret = resolveSecret({ secretFile: v['secret-file'] }, 'pass --secret-file FILE or set VOXELFLOW_SECRET');
-  const master = await Master.start({
-    host: v.host,
-    port,
-    secret,
-    workerTimeoutMs: timeout * 1000,
-    tls: { cert: v['tls-cert'], key: v['tls-key'], ca: v['tls-ca'] },
-  });
+  const uiPort = uiPortFlag(v['ui-port']);
+  const ui = uiPort === null ? null : await startMasterDashboard(uiPort, secret);
+  let master: Master;
+  try {
+    master = await Master.start({
+      host: v.host,
+      port,
+      secret,
+      workerTimeoutMs: timeout * 1000,
+      tls: { cert: v['tls-cert'], key: v['tls-key'], ca: v['tls-ca'] },
+      ...(ui !== null ? { onClusterEvent: ui.onClusterEvent } : {}),
+    });
+  } catch (err) {
+    await ui?.dashboard.close();
+    throw err;
+  }
+  ui?.attach(master);
+  if (ui !== null) console.log(`voxelflow master: dashboard at ${ui.dashboard.url}`);
   console.log(`voxelflow master: listening on ${master.url} (workers: --master ${master.url.slice('voxelflow://'.length)})`);
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
@@ -57,6 +72,7 @@ export async function runMaster(argv: string[]): Promise<number> {
     process.once('SIGTERM', stop);
   });
   await master.stop();
+  await ui?.dashboard.close();
   return 0;
 }
 

@@ -23,6 +23,8 @@ export interface MasterOptions {
   readonly tls?: TlsFiles;
   /** Where log lines go; default stderr. */
   readonly log?: (line: string) => void;
+  /** Hears every membership change the watching drivers hear (the master's dashboard listens here). */
+  readonly onClusterEvent?: (event: ClusterEvent) => void;
 }
 
 interface WorkerEntry {
@@ -44,6 +46,7 @@ export class Master {
   private readonly endedApps: { readonly seq: number; readonly appId: string }[] = [];
   private endedSeq = 0;
   private timer: NodeJS.Timeout | null = null;
+  private onClusterEvent: ((event: ClusterEvent) => void) | null = null;
 
   private constructor(
     private readonly server: grpc.Server,
@@ -70,6 +73,7 @@ export class Master {
     server.addService(masterService, secureImplementation(masterService, handlers, new AuthGuard(options.secret), log));
     const port = await bind(server, host, options.port ?? 7077, serverCredentials(options.tls), 'master');
     master = new Master(server, host, port, timeout, log);
+    master.onClusterEvent = options.onClusterEvent ?? null;
     master.timer = setInterval(() => (master as Master).checkLiveness(), Math.max(50, Math.floor(timeout / 4)));
     return master;
   }
@@ -178,6 +182,7 @@ export class Master {
   }
 
   private broadcast(event: ClusterEvent): void {
+    this.onClusterEvent?.(event);
     for (const call of this.watchers) call.write(event);
   }
 }

@@ -66,6 +66,8 @@ export interface TaskRow {
 export interface ExecutorRow {
   readonly executorId: string;
   readonly cores: number;
+  /** Memory of the executor's machine or budget, when its reporter says. */
+  readonly memoryBytes: number | null;
   status: 'active' | 'removed';
   readonly added: number;
   removed: number | null;
