@@ -13,6 +13,7 @@ import { runStream } from './stream.js';
 import { runMaster } from './master.js';
 import { runWorker } from './worker.js';
 import { runSge } from './sge.js';
+import { runTable } from './table.js';
 import { UsageError } from './usage-error.js';
 
 interface Command {
@@ -29,6 +30,7 @@ const commands: Record<string, Command> = {
   master: { summary: 'start a cluster master; workers register with it, drivers connect to voxelflow://HOST:PORT', run: runMaster },
   worker: { summary: 'start a cluster worker: runs tasks in its own threads and serves its blocks (--master HOST:PORT)', run: runWorker },
   sge: { summary: 'Grid Engine workers: print the job script, submit N workers, list or stop them', run: runSge },
+  table: { summary: 'statistics (describe, --by sample) or k-means clusters of CSV measurement tables', run: runTable },
 };
 
 function help(): string {
