@@ -7,7 +7,8 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Context } from '../core/index.js';
-import { readSecretFile } from '../cluster/index.js'; // also registers the voxelflow:// master
+import { readSecretFile } from '../cluster/index.js'; // also registers the voxelflow:// and sge masters
+import type { SgeOptions } from '../cluster/sge/index.js';
 import { ImageFormatError, parseDType, writeImage, type ImageRDD, type OpenOptions, type ShapeRow, type Vec3 } from '../imaging/index.js';
 import { showAnalysis } from './dashboard-previews.js';
 import { Progress } from './progress.js';
@@ -27,7 +28,10 @@ then crops, smooths, thresholds, labels connected components and measures them.
   --filtered FILE          write the f32 box-filtered image (.npy or .tif; needs --box)
   --stats FILE             write one CSV row per label
   --preview FILE.png       write the middle z slice (filtered when --box) with the labels painted over it
-  --master M               local, local[N], local[*] (default) or a cluster, voxelflow://HOST:PORT
+  --master M               local, local[N], local[*] (default), a cluster (voxelflow://HOST:PORT) or sge
+  --workers N              with --master sge: Grid Engine workers to submit (default 2)
+  --worker-cores C         with --master sge: cores per worker (default 1)
+  --queue Q, --walltime T  with --master sge: queue, and wall time HH:MM:SS of the worker jobs
   --secret-file F          the cluster's secret (default: the VOXELFLOW_SECRET variable)
   --block ZxYxX            block shape (default: a few MB per block)
   --json                   print a JSON summary on stdout instead of text, and progress as JSON lines on stderr
@@ -47,6 +51,7 @@ export async function runAnalyze(argv: string[]): Promise<number> {
   const ctx = await Context.create({
     master: a.master,
     ...(a.secretFile !== null ? { secret: readSecretFile(a.secretFile) } : {}),
+    ...(a.sge !== null ? { sge: a.sge } : {}),
     ...(a.uiPort !== null ? { ui: { port: a.uiPort } } : {}),
   });
   if (ctx.ui !== null) process.stderr.write(`voxelflow analyze: dashboard at ${ctx.ui.url}\n`);
@@ -135,6 +140,7 @@ interface Flags {
   preview: string | null;
   master: string;
   secretFile: string | null;
+  sge: SgeOptions | null;
   block: Vec3 | null;
   json: boolean;
   quiet: boolean;
@@ -161,6 +167,10 @@ function parseFlags(argv: string[]): Flags | 'help' {
         preview: { type: 'string' },
         master: { type: 'string', default: 'local[*]' },
         'secret-file': { type: 'string' },
+        workers: { type: 'string' },
+        'worker-cores': { type: 'string' },
+        queue: { type: 'string' },
+        walltime: { type: 'string' },
         block: { type: 'string' },
         json: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
@@ -238,6 +248,7 @@ function parseFlags(argv: string[]): Flags | 'help' {
     preview: v.preview ?? null,
     master: v.master ?? 'local[*]',
     secretFile: v['secret-file'] ?? null,
+    sge: sgeFlags(v.master ?? 'local[*]', { workers: v.workers, cores: v['worker-cores'], queue: v.queue, walltime: v.walltime }),
     block: block === null ? null : (block as Vec3),
     json: v.json ?? false,
     quiet: v.quiet ?? false,
@@ -252,6 +263,24 @@ function untilInterrupted(message: string): Promise<void> {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
   });
+}
+
+/** The Grid Engine options of `--master sge`; the flags are refused with any other master. */
+function sgeFlags(master: string, f: { workers: string | undefined; cores: string | undefined; queue: string | undefined; walltime: string | undefined }): SgeOptions | null {
+  const given = Object.entries(f).filter(([, v]) => v !== undefined).map(([k]) => (k === 'cores' ? '--worker-cores' : `--${k}`));
+  if (master !== 'sge') {
+    if (given.length > 0) throw new UsageError(`${given[0]} needs --master sge`);
+    return null;
+  }
+  const whole = (flag: string, s: string | undefined): number | undefined => {
+    if (s === undefined) return undefined;
+    const n = Number(s);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number >= 1, got '${s}'`);
+    return n;
+  };
+  const workers = whole('--workers', f.workers);
+  const cores = whole('--worker-cores', f.cores);
+  return { ...(workers !== undefined ? { workers } : {}), ...(cores !== undefined ? { cores } : {}), ...(f.queue !== undefined ? { queue: f.queue } : {}), ...(f.walltime !== undefined ? { walltime: f.walltime } : {}) };
 }
 
 const voxelsOf = (img: ImageRDD): number => img.shape[0] * img.shape[1] * img.shape[2];

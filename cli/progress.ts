@@ -1,6 +1,7 @@
 /**
  * Progress of a CLI command on stderr, fed by the event bus: the current step, its stages and tasks
- * (done of submitted), voxels per second, elapsed and estimated time left. Three modes:
+ * (done of submitted), voxels per second, elapsed and estimated time left, and batch workers (pending,
+ * running, finished) when the master is `sge`. Three modes:
  * - `bar`: a one-line bar drawn with cli-progress, on a terminal;
  * - `json`: one JSON object per line (`{"event":"progress","step":...}`) at most 4 times a second and at
  *   the end of every step, for scripts (`--json`);
@@ -47,6 +48,7 @@ export class Progress {
   private readonly off: (() => void)[] = [];
   private readonly mode: 'bar' | 'json' | 'off';
   private bar: cliProgress.SingleBar | null = null;
+  private workers = '';
 
   constructor(ctx: Context, mode: ProgressMode = 'auto', private readonly out: NodeJS.WriteStream = process.stderr) {
     this.mode = mode === 'auto' ? (out.isTTY === true ? 'bar' : 'off') : mode;
@@ -65,6 +67,13 @@ export class Progress {
         if (e.status === 'success') this.done++;
         this.update();
       }),
+      // Batch workers (--master sge): how many are pending, running, draining, finished.
+      ctx.on('batchJobs', (e) => {
+        const parts = ([['running', e.running], ['pending', e.pending], ['draining', e.draining], ['finished', e.finished]] as const).filter(([, n]) => n > 0);
+        this.workers = `${e.launcher} workers: ${parts.map(([k, n]) => `${n} ${k}`).join(', ') || 'none'}`;
+        if (this.mode === 'json') this.out.write(`${JSON.stringify({ event: 'workers', launcher: e.launcher, requested: e.requested, pending: e.pending, running: e.running, draining: e.draining, finished: e.finished })}\n`);
+        else this.update();
+      }),
     );
   }
 
@@ -79,7 +88,7 @@ export class Progress {
       this.bar = new cliProgress.SingleBar(
         {
           stream: this.out,
-          format: `${step.padEnd(10)} [{bar}] {value}/{total} tasks | stage {stagesDone}/{stages} | {rate} | {duration_formatted} | ETA {eta_formatted}`,
+          format: `${step.padEnd(10)} [{bar}] {value}/{total} tasks | stage {stagesDone}/{stages} | {rate} | {duration_formatted} | ETA {eta_formatted}{workers}`,
           barsize: 24,
           hideCursor: false,
           clearOnComplete: true,
@@ -119,7 +128,7 @@ export class Progress {
 
   private payload(): Record<string, string | number> {
     const s = this.snapshot();
-    return { stages: s.stages, stagesDone: s.stagesDone, rate: s.voxelsPerSecond === null ? '' : `${formatRate(s.voxelsPerSecond)} voxels/s` };
+    return { stages: s.stages, stagesDone: s.stagesDone, rate: s.voxelsPerSecond === null ? '' : `${formatRate(s.voxelsPerSecond)} voxels/s`, workers: this.workers === '' ? '' : ` | ${this.workers}` };
   }
 
   private update(): void {

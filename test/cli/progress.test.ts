@@ -43,6 +43,22 @@ describe('Progress', () => {
     expect(done[1]).toMatchObject({ tasksDone: 4, tasksTotal: 4, voxelsPerSecond: null });
   });
 
+  it('shows batch workers (master sge): a JSON line per update, and a part of the bar', async () => {
+    const json = sink(false);
+    const p = new Progress(ctx, 'json', json.stream);
+    ctx.events.post({ type: 'batchJobs', launcher: 'sge', requested: 3, pending: 1, running: 2, draining: 0, finished: 0 });
+    p.end();
+    expect(JSON.parse(json.text().trim())).toEqual({ event: 'workers', launcher: 'sge', requested: 3, pending: 1, running: 2, draining: 0, finished: 0 });
+    const tty = sink(true);
+    const b = new Progress(ctx, 'bar', tty.stream);
+    b.begin('label');
+    ctx.events.post({ type: 'batchJobs', launcher: 'sge', requested: 3, pending: 1, running: 2, draining: 0, finished: 0 });
+    await ctx.range(0, 10, 1, 2).count();
+    await new Promise((r) => setTimeout(r, 150));
+    b.end();
+    expect(tty.text()).toMatch(/sge workers: 2 running, 1 pending/);
+  });
+
   it('auto mode is silent when the stream is not a terminal, and off is silent always', async () => {
     for (const [mode, tty] of [['auto', false], ['off', true]] as const) {
       const s = sink(tty);

@@ -52,6 +52,27 @@ describe.skipIf(!hasSge)('master: sge (real Grid Engine; skipped when qsub is ab
     expect(await voxelflowJobs()).toEqual([]);
   }, 90_000);
 
+  it('voxelflow analyze --master sge --workers 2 gives the local result and leaves no job', async () => {
+    const { writeImage } = await import('../../../index.js');
+    const bin = join(import.meta.dirname, '..', '..', '..', 'bin', 'voxelflow.js');
+    const local = await Context.create({ master: 'local' });
+    const vol = await local.images.synthetic({ kind: 'blobs', shape: [16, 40, 40], seed: 9 }).toArray().finally(() => local.stop());
+    const input = join(dir, 'in.npy');
+    writeImage(input, vol);
+    const run = (...args: string[]) => spawnSync(process.execPath, [bin, 'analyze', input, '--box', '1', '--above', '300', '--json', '--quiet', ...args], { encoding: 'utf8', cwd: dir, timeout: 120_000 });
+    const a = run('--master', 'local[2]');
+    const b = run('--master', 'sge', '--workers', '2');
+    expect(b.status, b.stderr).toBe(0);
+    const summary = (out: string) => {
+      const { timings_ms: _, ...rest } = JSON.parse(out) as { timings_ms: unknown };
+      return rest;
+    };
+    expect(summary(b.stdout)).toEqual(summary(a.stdout));
+    const deadline = Date.now() + 20_000;
+    while ((await voxelflowJobs()).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    expect(await voxelflowJobs()).toEqual([]);
+  }, 90_000);
+
   it('qdel of one worker in the middle of a job (-notify: it drains): the job is still correct', async () => {
     const ctx = await Context.create({ master: 'sge', sge: { workers: 2, logDir: join(dir, 'logs-2'), checkIntervalMs: 500 } });
     const removed: string[] = [];
