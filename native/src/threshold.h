@@ -1,43 +1,149 @@
 // Threshold kernel, twin of imaging/kernels/threshold.ts: out[i] = 1 where the voxel lies strictly
-// inside (above, below), either bound optional; NaN is background. Values are compared as doubles, like
-// the TypeScript kernel after widening, so every dtype gives the same answer on both backends.
+// inside (above, below), either bound optional; NaN is background.
+//
+// The TypeScript kernel compares every voxel as a double. Here each bound is first turned into a bound
+// of the voxel's own type that decides every voxel the same way (for an integer v, v > a iff v > floor(a);
+// for a float v, v > a iff v > the largest float <= a; the mirror images for `below`), or found to hold
+// for all voxels or none. The loops then compare same-width values, branch-free, and vectorize.
 #pragma once
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <limits>
+#include <type_traits>
 
 namespace voxelflow {
 
-/** Which bounds are set: the three loops of the TypeScript twin, kept apart so each vectorizes. */
+/** Which bounds are set: both, `above` only, `below` only. */
 enum class Bounds { kBetween = 0, kAboveOnly = 1, kBelowOnly = 2 };
 
+namespace threshold_detail {
+
+/** A bound in the voxel type: compare against `value`, or the test holds for every voxel or none. */
 template <typename T>
-size_t Threshold(const T* src, size_t n, Bounds bounds, double above, double below, uint8_t* out) {
+struct Cut {
+  enum Kind { kCompare, kAll, kNone } kind;
+  T value;
+};
+
+/** `v > above` as a test on T. */
+template <typename T>
+Cut<T> AboveCut(double above) {
+  if (std::isnan(above)) return {Cut<T>::kNone, T(0)};
+  if constexpr (std::is_integral_v<T>) {
+    const double f = std::floor(above);
+    if (f < static_cast<double>(std::numeric_limits<T>::min())) return {Cut<T>::kAll, T(0)};
+    if (f >= static_cast<double>(std::numeric_limits<T>::max())) return {Cut<T>::kNone, T(0)};
+    return {Cut<T>::kCompare, static_cast<T>(f)};
+  } else if constexpr (std::is_same_v<T, float>) {
+    // The largest float <= above (every float v > above is > it, and no other): rounded down.
+    float t = static_cast<float>(above);
+    if (static_cast<double>(t) > above) t = std::nextafter(t, -std::numeric_limits<float>::infinity());
+    return {Cut<T>::kCompare, t};
+  } else {
+    return {Cut<T>::kCompare, static_cast<T>(above)};
+  }
+}
+
+/** `v < below` as a test on T. */
+template <typename T>
+Cut<T> BelowCut(double below) {
+  if (std::isnan(below)) return {Cut<T>::kNone, T(0)};
+  if constexpr (std::is_integral_v<T>) {
+    const double c = std::ceil(below);
+    if (c > static_cast<double>(std::numeric_limits<T>::max())) return {Cut<T>::kAll, T(0)};
+    if (c <= static_cast<double>(std::numeric_limits<T>::min())) return {Cut<T>::kNone, T(0)};
+    return {Cut<T>::kCompare, static_cast<T>(c)};
+  } else if constexpr (std::is_same_v<T, float>) {
+    float t = static_cast<float>(below);
+    if (static_cast<double>(t) < below) t = std::nextafter(t, std::numeric_limits<float>::infinity());
+    return {Cut<T>::kCompare, t};
+  } else {
+    return {Cut<T>::kCompare, static_cast<T>(below)};
+  }
+}
+
+// Voxels per chunk: a uint32 count of one chunk cannot overflow, and the compiler keeps it in vector
+// lanes (widening adds) next to the compares instead of a second pass over the mask.
+constexpr size_t kChunk = 4096;
+
+/** out[i] = (v > lo if kLo) & (v < hi if kHi); returns the count. Loops without branches to vectorize. */
+template <typename T, bool kLo, bool kHi>
+inline size_t Compare(const T* __restrict src, size_t n, T lo, T hi, uint8_t* __restrict out) {
   size_t count = 0;
-  switch (bounds) {
-    case Bounds::kBetween:
-      for (size_t i = 0; i < n; i++) {
-        const double v = static_cast<double>(src[i]);
-        const uint8_t f = (v > above) & (v < below);
-        out[i] = f;
-        count += f;
-      }
-      break;
-    case Bounds::kAboveOnly:
-      for (size_t i = 0; i < n; i++) {
-        const uint8_t f = static_cast<double>(src[i]) > above;
-        out[i] = f;
-        count += f;
-      }
-      break;
-    case Bounds::kBelowOnly:
-      for (size_t i = 0; i < n; i++) {
-        const uint8_t f = static_cast<double>(src[i]) < below;
-        out[i] = f;
-        count += f;
-      }
-      break;
+  for (size_t start = 0; start < n; start += kChunk) {
+    const size_t end = std::min(n, start + kChunk);
+    uint32_t c = 0;
+    for (size_t i = start; i < end; i++) {
+      const T v = src[i];
+      const uint8_t f = static_cast<uint8_t>((kLo ? v > lo : true) & (kHi ? v < hi : true));
+      out[i] = f;
+      c += f;
+    }
+    count += c;
   }
   return count;
+}
+
+/** The loop for one pair of cuts (neither kNone). */
+template <typename T>
+inline size_t CompareCuts(const T* src, size_t n, Cut<T> lo, Cut<T> hi, uint8_t* out) {
+  if (lo.kind == Cut<T>::kAll) return Compare<T, false, true>(src, n, lo.value, hi.value, out);
+  if (hi.kind == Cut<T>::kAll) return Compare<T, true, false>(src, n, lo.value, hi.value, out);
+  return Compare<T, true, true>(src, n, lo.value, hi.value, out);
+}
+
+// With GCC on glibc x86-64, the loops are also compiled for AVX2 and picked at load time (ifunc);
+// elsewhere they stay baseline (SSE2 on x86-64). Compares are exact, so both give the same mask.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && defined(__GLIBC__)
+#define VOXELFLOW_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define VOXELFLOW_CLONES
+#endif
+
+#define VOXELFLOW_COMPARE_CUTS(T, Name)                                                              \
+  VOXELFLOW_CLONES inline size_t Name(const T* src, size_t n, Cut<T> lo, Cut<T> hi, uint8_t* out) { \
+    return CompareCuts<T>(src, n, lo, hi, out);                                                      \
+  }
+VOXELFLOW_COMPARE_CUTS(uint8_t, CompareU8)
+VOXELFLOW_COMPARE_CUTS(uint16_t, CompareU16)
+VOXELFLOW_COMPARE_CUTS(int16_t, CompareI16)
+VOXELFLOW_COMPARE_CUTS(uint32_t, CompareU32)
+VOXELFLOW_COMPARE_CUTS(int32_t, CompareI32)
+VOXELFLOW_COMPARE_CUTS(float, CompareF32)
+VOXELFLOW_COMPARE_CUTS(double, CompareF64)
+#undef VOXELFLOW_COMPARE_CUTS
+
+inline size_t Dispatch(const uint8_t* s, size_t n, Cut<uint8_t> lo, Cut<uint8_t> hi, uint8_t* o) { return CompareU8(s, n, lo, hi, o); }
+inline size_t Dispatch(const uint16_t* s, size_t n, Cut<uint16_t> lo, Cut<uint16_t> hi, uint8_t* o) { return CompareU16(s, n, lo, hi, o); }
+inline size_t Dispatch(const int16_t* s, size_t n, Cut<int16_t> lo, Cut<int16_t> hi, uint8_t* o) { return CompareI16(s, n, lo, hi, o); }
+inline size_t Dispatch(const uint32_t* s, size_t n, Cut<uint32_t> lo, Cut<uint32_t> hi, uint8_t* o) { return CompareU32(s, n, lo, hi, o); }
+inline size_t Dispatch(const int32_t* s, size_t n, Cut<int32_t> lo, Cut<int32_t> hi, uint8_t* o) { return CompareI32(s, n, lo, hi, o); }
+inline size_t Dispatch(const float* s, size_t n, Cut<float> lo, Cut<float> hi, uint8_t* o) { return CompareF32(s, n, lo, hi, o); }
+inline size_t Dispatch(const double* s, size_t n, Cut<double> lo, Cut<double> hi, uint8_t* o) { return CompareF64(s, n, lo, hi, o); }
+
+}  // namespace threshold_detail
+
+/** Writes the mask of `src[0..n)` into `out` and returns its count; see the file comment. */
+template <typename T>
+size_t Threshold(const T* src, size_t n, Bounds bounds, double above, double below, uint8_t* out) {
+  using namespace threshold_detail;
+  using C = Cut<T>;
+  C lo{C::kAll, T(0)}, hi{C::kAll, T(0)};
+  if (bounds != Bounds::kBelowOnly) lo = AboveCut<T>(above);
+  if (bounds != Bounds::kAboveOnly) hi = BelowCut<T>(below);
+  if (lo.kind == C::kNone || hi.kind == C::kNone) {
+    std::memset(out, 0, n);
+    return 0;
+  }
+  if (lo.kind == C::kAll && hi.kind == C::kAll) {
+    // Only when no voxel is NaN can a bound hold for all: integer types.
+    std::memset(out, 1, n);
+    return n;
+  }
+  return Dispatch(src, n, lo, hi, out);
 }
 
 }  // namespace voxelflow

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect } from 'vitest';
 
 import { ConfigError } from '../../core/index.js';
-import { DTYPES } from '../../imaging/dtype.js';
+import { allocate, DTYPES } from '../../imaging/dtype.js';
 import { type Connectivity, labelScratchLength } from '../../imaging/kernels/index.js';
 import { type Shape3, voxelCount } from '../../imaging/volume.js';
 import { backends, kernels, typescriptKernels as ts } from '../../native/index.js';
@@ -42,6 +42,31 @@ describe('native threshold', () => {
       }),
       { numRuns: 700 },
     );
+  });
+
+  itNative('decides voxels next to a bound the way TypeScript does, at the type limits and between floats', () => {
+    const f32Step = (v: number, up: boolean) => {
+      const b = new Float32Array([v]);
+      const i = new Int32Array(b.buffer);
+      i[0] = i[0]! + ((v >= 0) === up ? 1 : -1);
+      return b[0]!;
+    };
+    const near = [0.1, -0.1, 1 / 3, 300.5, 1e-40, -1e-45, 3.4028234663852886e38, 3.5e38, -3.5e38, 1e300, 2 ** 24 + 1];
+    const bounds = [...near, 0, -0, 0.5, -0.5, 255, 255.5, 256, -1, -1.5, 65535.5, 32767.5, -32768.5, 2 ** 31 - 0.5, -(2 ** 31) - 0.5, 2 ** 32 - 0.5, 2 ** 32, Infinity, -Infinity, NaN];
+    const values = [...near.flatMap((v) => [Math.fround(v), f32Step(Math.fround(v), true), f32Step(Math.fround(v), false), v]), 0, -0, 1, -1, 255, 256, 65535, -32768, 32767, 2 ** 31 - 1, -(2 ** 31), 2 ** 32 - 1, Infinity, -Infinity, NaN];
+    for (const dtype of DTYPES) {
+      const src = allocate(dtype, values.length);
+      for (let i = 0; i < values.length; i++) src[i] = values[i]!;
+      for (const above of [null, ...bounds]) {
+        for (const below of [null, ...bounds]) {
+          if (above === null && below === null) continue;
+          const want = new Uint8Array(src.length);
+          const got = new Uint8Array(src.length);
+          expect(kernels.threshold(src, above, below, got), `${dtype} (${above}, ${below})`).toBe(ts.threshold(src, above, below, want));
+          expect(Array.from(got), `${dtype} (${above}, ${below})`).toEqual(Array.from(want));
+        }
+      }
+    }
   });
 
   itNative('reads SharedArrayBuffer-backed views at an offset in place', () => {
