@@ -1,12 +1,19 @@
 /**
- * Reads blocks that live on other workers: one FetchBlock stream per block, chunks copied into one
- * SharedArrayBuffer of the block's size (worker threads then read it without another copy).
+ * Reads blocks that live on other workers: one FetchBlocks stream per peer and task, each block's
+ * chunks copied into one SharedArrayBuffer of its size (worker threads then read it without another
+ * copy). A block the peer does not hold, or cannot send, comes back as the reason instead.
  */
 import type * as grpc from '@grpc/grpc-js';
 import { executorService, TASK_MESSAGE_LIMIT, type BlockChunk } from './protocol.js';
 import { clientFor, describeRpcError, serverStream } from './rpc.js';
 
 const FETCH_DEADLINE_MS = 120_000;
+
+/** A block to fetch, with the size the driver recorded for it. */
+export interface BlockWant {
+  readonly blockId: string;
+  readonly length: number;
+}
 
 export class BlockFetcher {
   private readonly clients = new Map<string, grpc.Client>();
@@ -16,33 +23,49 @@ export class BlockFetcher {
     private readonly credentials: grpc.ChannelCredentials,
   ) {}
 
-  /** The bytes of `blockId` of `appId` held by the worker at `address`. Rejects with a one-line reason. */
-  fetch(address: string, appId: string, blockId: string, expectedLength: number): Promise<Uint8Array> {
-    const call = serverStream(this.client(address), executorService, 'FetchBlock', { appId, blockId }, { secret: this.secret, deadlineMs: FETCH_DEADLINE_MS });
-    return new Promise((resolve, reject) => {
-      let out: Uint8Array | null = null;
-      let got = 0;
+  /** The bytes of each wanted block of `appId` held by the worker at `address`, or why it could not be had. */
+  fetch(address: string, appId: string, wants: readonly BlockWant[]): Promise<(Uint8Array | string)[]> {
+    const blockIds = wants.map((w) => w.blockId);
+    const call = serverStream(this.client(address), executorService, 'FetchBlocks', { appId, blockIds }, { secret: this.secret, deadlineMs: FETCH_DEADLINE_MS });
+    const out: (Uint8Array | string | undefined)[] = new Array(wants.length);
+    const got = new Array<number>(wants.length).fill(0);
+    return new Promise((resolve) => {
+      const finish = (reason: string | null): void => {
+        resolve(
+          out.map((b, i) => {
+            if (typeof b === 'string') return b;
+            if (b !== undefined && got[i] === b.length) return b;
+            return reason ?? `block ${blockIds[i]} from ${address} ended after ${got[i]} bytes`;
+          }),
+        );
+      };
       call.on('data', (chunk: BlockChunk) => {
-        if (out === null) {
-          if (chunk.total !== expectedLength) {
-            call.cancel();
-            return reject(new Error(`block ${blockId} on ${address} has ${chunk.total} bytes, expected ${expectedLength}`));
+        const i = chunk.index;
+        const want = wants[i];
+        if (want === undefined) return;
+        if (chunk.missing) {
+          out[i] = `worker ${address} no longer holds block ${want.blockId}`;
+          return;
+        }
+        let buf = out[i];
+        if (buf === undefined) {
+          if (chunk.total !== want.length) {
+            out[i] = `block ${want.blockId} on ${address} has ${chunk.total} bytes, expected ${want.length}`;
+            return;
           }
-          out = new Uint8Array(new SharedArrayBuffer(chunk.total));
+          out[i] = buf = new Uint8Array(new SharedArrayBuffer(chunk.total));
         }
-        if (got + chunk.data.length > out.length) {
-          call.cancel();
-          return reject(new Error(`block ${blockId} from ${address} is longer than announced`));
+        if (typeof buf === 'string') return;
+        const at = got[i] as number;
+        if (at + chunk.data.length > buf.length) {
+          out[i] = `block ${want.blockId} from ${address} is longer than announced`;
+          return;
         }
-        out.set(chunk.data, got);
-        got += chunk.data.length;
+        buf.set(chunk.data, at);
+        got[i] = at + chunk.data.length;
       });
-      call.on('error', (err: unknown) => reject(new Error(`cannot fetch block ${blockId} from ${address}: ${describeRpcError(err)}`)));
-      call.on('end', () => {
-        if (expectedLength === 0 && out === null) return resolve(new Uint8Array(new SharedArrayBuffer(0)));
-        if (out === null || got !== out.length) return reject(new Error(`block ${blockId} from ${address} ended after ${got} bytes`));
-        resolve(out);
-      });
+      call.on('error', (err: unknown) => finish(`cannot fetch blocks from ${address}: ${describeRpcError(err)}`));
+      call.on('end', () => finish(null));
     });
   }
 

@@ -103,13 +103,15 @@ export interface RunTaskReply {
   readonly needWork: boolean;
   readonly outcome: Uint8Array;
 }
-export interface FetchBlockRequest {
+export interface FetchBlocksRequest {
   readonly appId: string;
-  readonly blockId: string;
+  readonly blockIds: readonly string[];
 }
 export interface BlockChunk {
+  readonly index: number;
   readonly data: Uint8Array;
   readonly total: number;
+  readonly missing: boolean;
 }
 export interface EndAppRequest {
   readonly appId: string;

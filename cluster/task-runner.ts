@@ -25,6 +25,8 @@ import { parseBlockName, type WireTask } from './wire-task.js';
 import { RpcError } from './rpc.js';
 import { status } from '@grpc/grpc-js';
 
+type RemoteRef = BlockRef & { kind: 'remote' };
+
 interface AppState {
   readonly blocks: BlockManager;
   readonly works: Map<string, { readonly bytes: Uint8Array; readonly modules: readonly string[] }>;
@@ -119,25 +121,20 @@ export class TaskRunner {
    */
   private async localize(appId: string, inputs: TaskInputs): Promise<TaskInputs> {
     const self = this.location().executorId;
-    const get = async (ref: BlockRef & { kind: 'remote' }): Promise<BlockRef | string> => {
-      if (ref.executorId === self) {
-        const bytes = this.blockBytes(appId, ref.blockId);
-        return bytes === null ? `this worker no longer holds ${ref.blockId}` : { kind: 'mem', bytes };
-      }
-      try {
-        return { kind: 'mem', bytes: await this.fetcher.fetch(ref.address, appId, ref.blockId, ref.length) };
-      } catch (err) {
-        return (err as Error).message;
-      }
+    // Every remote ref, with where its answer goes; then one fetch per peer.
+    const byPeer = new Map<string, { ref: RemoteRef; put: (got: Uint8Array | string) => void }[]>();
+    const want = (ref: RemoteRef, put: (got: Uint8Array | string) => void): void => {
+      if (ref.executorId === self) return put(this.blockBytes(appId, ref.blockId) ?? `this worker no longer holds ${ref.blockId}`);
+      let list = byPeer.get(ref.address);
+      if (list === undefined) byPeer.set(ref.address, (list = []));
+      list.push({ ref, put });
     };
-    const jobs: (() => Promise<void>)[] = [];
     const shuffle = inputs.shuffle.map(([shuffleId, reduceId, refs]) => {
       const out: BlockRef[] = [...refs];
       refs.forEach((ref, mapIndex) => {
         if (ref.kind !== 'remote') return;
-        jobs.push(async () => {
-          const got = await get(ref);
-          out[mapIndex] = typeof got === 'string' ? { kind: 'missing', mapIndex, executorId: ref.executorId, reason: got } : got;
+        want(ref, (got) => {
+          out[mapIndex] = typeof got === 'string' ? { kind: 'missing', mapIndex, executorId: ref.executorId, reason: got } : { kind: 'mem', bytes: got };
         });
       });
       return [shuffleId, reduceId, out] as const;
@@ -145,10 +142,13 @@ export class TaskRunner {
     const cached: (readonly [number, number, BlockRef | null])[] = inputs.cached.map((c) => [...c]);
     inputs.cached.forEach(([rddId, split, ref], i) => {
       if (ref.kind !== 'remote') return;
-      jobs.push(async () => {
-        const got = await get(ref);
-        cached[i] = [rddId, split, typeof got === 'string' ? null : got];
+      want(ref, (got) => {
+        cached[i] = [rddId, split, typeof got === 'string' ? null : { kind: 'mem', bytes: got }];
       });
+    });
+    const jobs = [...byPeer].map(([address, list]) => async () => {
+      const got = await this.fetcher.fetch(address, appId, list.map((w) => ({ blockId: w.ref.blockId, length: w.ref.length })));
+      list.forEach((w, i) => w.put(got[i] as Uint8Array | string));
     });
     await runLimited(jobs, FETCH_CONCURRENCY);
     return {

@@ -20,7 +20,7 @@ import {
   masterService,
   TASK_MESSAGE_LIMIT,
   type EndAppRequest,
-  type FetchBlockRequest,
+  type FetchBlocksRequest,
   type HeartbeatReply,
   type RegisterWorkerReply,
   type RunTaskRequest,
@@ -96,7 +96,7 @@ export class Worker {
     this.server = new grpc.Server({ 'grpc.max_receive_message_length': TASK_MESSAGE_LIMIT, 'grpc.max_send_message_length': TASK_MESSAGE_LIMIT });
     const handlers = {
       RunTask: (req: RunTaskRequest, call: grpc.ServerUnaryCall<unknown, unknown>) => this.runTask(req, call),
-      FetchBlock: (req: FetchBlockRequest, call: grpc.ServerWritableStream<unknown, unknown>) => this.fetchBlock(req, call),
+      FetchBlocks: (req: FetchBlocksRequest, call: grpc.ServerWritableStream<unknown, unknown>) => this.fetchBlocks(req, call),
       EndApp: async (req: EndAppRequest) => {
         this.runner.endApp(req.appId);
         return {};
@@ -247,14 +247,22 @@ export class Worker {
     }
   }
 
-  private async fetchBlock(req: FetchBlockRequest, call: grpc.ServerWritableStream<unknown, unknown>): Promise<void> {
-    const bytes = this.runner.blockBytes(req.appId, req.blockId);
-    if (bytes === null) throw new RpcError(grpc.status.NOT_FOUND, `worker ${this.workerId} holds no block ${req.blockId.slice(0, 60)} for app ${req.appId.slice(0, 60)}`);
-    for (let start = 0; start === 0 || start < bytes.length; start += BLOCK_CHUNK) {
-      const data = bytes.subarray(start, Math.min(bytes.length, start + BLOCK_CHUNK));
-      // Respect flow control: wait for the stream to drain before queueing more.
-      if (!call.write({ data, total: start === 0 ? bytes.length : 0 })) await new Promise((resolve) => call.once('drain', resolve));
-      if (bytes.length === 0) break;
+  private async fetchBlocks(req: FetchBlocksRequest, call: grpc.ServerWritableStream<unknown, unknown>): Promise<void> {
+    if (req.blockIds.length > 100_000) throw new RpcError(grpc.status.INVALID_ARGUMENT, `too many blocks in one request (${req.blockIds.length})`);
+    const empty = new Uint8Array(0);
+    for (let index = 0; index < req.blockIds.length; index++) {
+      if (call.cancelled) return;
+      const bytes = this.runner.blockBytes(req.appId, req.blockIds[index] as string);
+      if (bytes === null) {
+        call.write({ index, data: empty, total: 0, missing: true });
+        continue;
+      }
+      for (let start = 0; start === 0 || start < bytes.length; start += BLOCK_CHUNK) {
+        const data = bytes.subarray(start, Math.min(bytes.length, start + BLOCK_CHUNK));
+        // Respect flow control: wait for the stream to drain before queueing more.
+        if (!call.write({ index, data, total: start === 0 ? bytes.length : 0, missing: false })) await new Promise((resolve) => call.once('drain', resolve));
+        if (bytes.length === 0) break;
+      }
     }
   }
 

@@ -56,10 +56,10 @@ export class Proc {
 }
 
 /** Spawns `voxelflow <args>` with VOXELFLOW_SECRET set only when `env` says so. */
-export function spawnVoxelflow(name: string, args: string[], env: Record<string, string> = {}): Proc {
+export function spawnVoxelflow(name: string, args: string[], env: Record<string, string> = {}, cwd?: string): Proc {
   const base = { ...process.env };
   delete base['VOXELFLOW_SECRET'];
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'], ...(cwd !== undefined ? { cwd } : {}) });
   return new Proc(name, child);
 }
 

@@ -2,16 +2,20 @@
  * A master and two workers as separate processes on loopback: jobs give the same results as
  * local[2], tasks run on both workers, and a worker started while a job runs takes tasks.
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Context, type VoxelflowEvent } from '../../index.js';
-import { killAll, secretFile, startMaster, startWorker, workerId, type Proc, type TestMaster } from './cluster-harness.js';
+import { Context, writeImage, type VoxelflowEvent } from '../../index.js';
+import { killAll, secretFile, spawnVoxelflow, startMaster, startWorker, workerId, type Proc, type TestMaster } from './cluster-harness.js';
 
 const SECRET = 'jobs-secret-7f3a';
 let master: TestMaster;
 let workers: Proc[];
+let file: string;
 
 beforeAll(async () => {
-  const file = secretFile(SECRET);
+  file = secretFile(SECRET);
   master = await startMaster(file);
   workers = await Promise.all([startWorker(master, { name: 'wa', secretPath: file }), startWorker(master, { name: 'wb', secretPath: file })]);
 });
@@ -79,6 +83,40 @@ describe('cluster jobs (master + 2 worker processes)', () => {
     });
     expect(cluster.count).toBeGreaterThan(3);
     expect(cluster).toEqual(local);
+  });
+
+  it('runs `voxelflow analyze --master voxelflow://...` with the same outputs as local[2]', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'voxelflow-cluster-analyze-'));
+    try {
+      const ctx = await Context.create({ master: 'local' });
+      writeImage(join(dir, 'blobs.npy'), await ctx.images.synthetic({ kind: 'blobs', shape: [24, 40, 36], seed: 5 }).toArray());
+      await ctx.stop();
+      const analyze = async (master: string, tag: string, extra: string[] = []): Promise<{ code: number | null; out: string }> => {
+        const args = ['analyze', 'blobs.npy', '--box', '1', '--above', '400', '--block', '12x20x18', '--stats', `${tag}.csv`, '--labels', `${tag}.npy`, '--json', '--quiet', '--master', master, ...extra];
+        const p = spawnVoxelflow(`analyze-${tag}`, args, {}, dir); // a relative input path: the workers run elsewhere
+        const { code } = await p.exited;
+        return { code, out: p.out };
+      };
+      const local = await analyze('local[2]', 'local');
+      const remote = await analyze(master.url, 'cluster', ['--secret-file', file]);
+      expect(remote.code).toBe(0);
+      const components = (out: string): number => (JSON.parse(out) as { components: number }).components;
+      expect(components(remote.out)).toBe(components(local.out));
+      expect(readFileSync(join(dir, 'cluster.csv'), 'utf8')).toBe(readFileSync(join(dir, 'local.csv'), 'utf8'));
+      expect(readFileSync(join(dir, 'cluster.npy')).equals(readFileSync(join(dir, 'local.npy')))).toBe(true);
+      const refused = await analyze(master.url, 'refused', ['--secret-file', secretFile('not-the-secret')]);
+      expect(refused.code).toBe(1);
+      expect(refused.out.trim()).toMatch(/^voxelflow analyze: the master at voxelflow:\/\/\S+ refused this driver: UNAUTHENTICATED: authentication failed: wrong secret/);
+      expect(refused.out.trim().split('\n')).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says clearly when no master answers', async () => {
+    await expect(Context.create({ master: 'voxelflow://127.0.0.1:9', secret: SECRET })).rejects.toThrow(
+      /cannot reach the master at voxelflow:\/\/127\.0\.0\.1:9 .*; is 'voxelflow master' running there\?/,
+    );
   });
 
   it('gives a worker that joins while a job runs tasks at once', async () => {
