@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { coreBenchmarks } from './core-bench.js';
 import { imagingBenchmarks } from './imaging-bench.js';
 import { nativeBenchmarks } from './native-bench.js';
+import { tableBenchmarks } from './table-bench.js';
 import { streamingBenchmarks } from './streaming-bench.js';
 import { machine, table, type BenchRow } from './harness.js';
 
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   const only = process.argv[2];
   const m = machine();
   console.log(`machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, node ${m.node}`);
-  const suites: Record<string, (log: (l: string) => void) => Promise<BenchRow[]>> = { core: coreBenchmarks, imaging: imagingBenchmarks, native: nativeBenchmarks, streaming: streamingBenchmarks };
+  const suites: Record<string, (log: (l: string) => void) => Promise<BenchRow[]>> = { core: coreBenchmarks, imaging: imagingBenchmarks, native: nativeBenchmarks, table: tableBenchmarks, streaming: streamingBenchmarks };
   if (only !== undefined && !(only in suites)) throw new Error(`unknown suite '${only}'; the suites are ${Object.keys(suites).join(', ')}`);
   const rows: BenchRow[] = [];
   for (const [name, run] of Object.entries(suites)) {

@@ -6,7 +6,7 @@
  * cases). Layout: [n, mean_0..mean_{d-1}, C row-major d×d].
  */
 import { namedFunction } from '../core/index.js';
-import { rowMatrix, type Batch } from './batch.js';
+import { columnAt, type Batch, type NumericColumn } from './batch.js';
 
 /** Partition → one co-moments partial over columns `env.indices`. */
 export const partitionComoments = namedFunction(
@@ -26,30 +26,41 @@ export const mergeComomentsFn = namedFunction(
   import.meta.url,
 );
 
-/** Co-moments of one batch. */
+/**
+ * Co-moments of one batch, a column pair at a time: deviations from the batch means are formed
+ * once per column (0 for a row with a missing value anywhere, so it adds nothing), then each entry
+ * of the upper triangle is one dot product over contiguous arrays.
+ */
 export function batchComoments(b: Batch, indices: readonly number[]): Float64Array {
   const d = indices.length;
-  const { n, x } = rowMatrix(b, indices);
+  const rows = b.length;
+  const cols = indices.map((i) => columnAt(b, i) as NumericColumn);
+  const ok = new Uint8Array(rows).fill(1);
+  for (const c of cols) for (let r = 0; r < rows; r++) if ((c[r] as number) !== (c[r] as number)) ok[r] = 0;
+  let n = 0;
+  for (let r = 0; r < rows; r++) n += ok[r] as number;
   const out = new Float64Array(1 + d + d * d);
   out[0] = n;
   if (n === 0) return out;
-  const mean = new Float64Array(d);
-  for (let r = 0; r < n; r++) for (let j = 0; j < d; j++) mean[j] = (mean[j] as number) + (x[r * d + j] as number);
-  for (let j = 0; j < d; j++) mean[j] = (mean[j] as number) / n;
-  const c = new Float64Array(d * d);
-  const dev = new Float64Array(d);
-  for (let r = 0; r < n; r++) {
-    const o = r * d;
-    for (let j = 0; j < d; j++) dev[j] = (x[o + j] as number) - (mean[j] as number);
-    for (let i = 0; i < d; i++) {
-      const di = dev[i] as number;
-      const row = i * d;
-      for (let j = i; j < d; j++) c[row + j] = (c[row + j] as number) + di * (dev[j] as number);
+  const dev = cols.map((c, j) => {
+    let sum = 0;
+    for (let r = 0; r < rows; r++) if (ok[r] === 1) sum += c[r] as number;
+    const mean = sum / n;
+    out[1 + j] = mean;
+    const v = new Float64Array(rows);
+    for (let r = 0; r < rows; r++) v[r] = ok[r] === 1 ? (c[r] as number) - mean : 0;
+    return v;
+  });
+  for (let i = 0; i < d; i++) {
+    const x = dev[i] as Float64Array;
+    for (let j = i; j < d; j++) {
+      const y = dev[j] as Float64Array;
+      let s = 0;
+      for (let r = 0; r < rows; r++) s += (x[r] as number) * (y[r] as number);
+      out[1 + d + i * d + j] = s;
+      out[1 + d + j * d + i] = s;
     }
   }
-  for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) c[i * d + j] = c[j * d + i] as number;
-  out.set(mean, 1);
-  out.set(c, 1 + d);
   return out;
 }
 

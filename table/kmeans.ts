@@ -36,6 +36,8 @@ export interface KMeansModel {
   readonly initialCenters: number[][];
   /** Cost (sum of squared distances to the nearest center) of each iteration, before its update. */
   readonly costs: number[];
+  /** Wall time of each Lloyd iteration, ms (a job each: one pass over the cached points). */
+  readonly iterationMs: number[];
   readonly iterations: number;
   readonly converged: boolean;
   /** Rows used (complete cases). */
@@ -57,13 +59,14 @@ export async function kmeans(table: Table, options: KMeansOptions): Promise<KMea
         if (count < o.k) throw new TableError('kmeans', `k = ${o.k} but only ${count} complete rows`, 'choose a smaller k, or columns with fewer missing values');
         const rand = seededRandom(o.seed);
         const initial = o.init === 'random' ? await pick(points, counts, distinctIndices(count, o.k, rand), d) : await kMeansParallel(points, counts, o, d, rand);
-        const { centers, costs, converged } = await lloyd(points, initial, o, d);
+        const { centers, costs, converged, iterationMs } = await lloyd(points, initial, o, d);
         const model: KMeansModel = {
           columns: o.columns,
           k: o.k,
           centers: toRows(centers, d),
           initialCenters: toRows(initial, d),
           costs,
+          iterationMs,
           iterations: costs.length,
           converged,
           count,
@@ -94,14 +97,17 @@ function checkOptions(table: Table, options: KMeansOptions): Checked {
   return { k, maxIter, tol, seed, init, initSteps, columns };
 }
 
-async function lloyd(points: RDD<Points>, initial: Float64Array, o: Checked, d: number): Promise<{ centers: Float64Array; costs: number[]; converged: boolean }> {
+async function lloyd(points: RDD<Points>, initial: Float64Array, o: Checked, d: number): Promise<{ centers: Float64Array; costs: number[]; converged: boolean; iterationMs: number[] }> {
   const k = o.k;
   let centers = initial;
   const costs: number[] = [];
+  const iterationMs: number[] = [];
   let converged = false;
   for (let iter = 0; iter < o.maxIter && !converged; iter++) {
+    const t0 = performance.now();
     const acc = await points.mapPartitions(lloydPartials, { centers, k, d }).treeAggregate(new Float64Array(k * d + k + 1), addArrays, addArrays);
     costs.push(acc[k * d + k] as number);
+    iterationMs.push(performance.now() - t0);
     const next = centers.slice();
     converged = true;
     for (let c = 0; c < k; c++) {
@@ -112,7 +118,7 @@ async function lloyd(points: RDD<Points>, initial: Float64Array, o: Checked, d: 
     }
     centers = next;
   }
-  return { centers, costs, converged };
+  return { centers, costs, converged, iterationMs };
 }
 
 /** k-means||: candidates by cost-proportional sampling, then weighted k-means++ on the driver. */
