@@ -163,14 +163,16 @@ export class BeamlineStream {
       }
       this.wakeDecoder?.();
       if (this.finishing === 'now') continue;
+      const view = new Scan(this.ssc.ctx, scan);
       for (const fn of this.handlers) {
         try {
-          await fn(new Scan(this.ssc.ctx, scan));
+          await fn(view);
         } catch (err) {
           this.pipelineErrors++;
           this.log(`scan ${scan.report.series}: pipeline failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
         }
       }
+      view.release();
       this.wakeDecoder?.();
     }
   }

@@ -2,7 +2,7 @@
  * A received scan as the user's pipeline sees it: the accounting report, the volume as an ImageRDD
  * (slice k = frame k), the calibration frames and the angles.
  */
-import type { Context } from '../core/index.js';
+import { Broadcast, type Context } from '../core/index.js';
 import '../imaging/index.js';
 import type { ImageRDD, Volume } from '../imaging/index.js';
 import type { AssembledScan } from './open-scan.js';
@@ -41,11 +41,20 @@ export class Scan {
     return this.assembled.angles;
   }
 
-  /** The volume as an ImageRDD (built on first use); throws when the scan has no frames. */
+  /** The volume as an ImageRDD (built on first use; valid while the scan's handlers run); throws
+   * when the scan has no frames. */
   get volume(): ImageRDD {
     const v = this.assembled.volume;
     if (v === null) throw new Error(`scan ${this.series} has no frames, so it has no volume; check scan.data !== null first`);
     this.image ??= this.ctx.images.fromArray(v.data, [v.shape[0], v.shape[1], v.shape[2]]);
     return this.image;
+  }
+
+  /** Frees the volume's broadcast once every handler is done (a stream runs for days; each scan's
+   * volume would otherwise stay on every worker thread). */
+  release(): void {
+    const data = (this.image?.blocks.node as { params?: { data?: unknown } } | undefined)?.params?.data;
+    if (data instanceof Broadcast) data.destroy();
+    this.image = null;
   }
 }
