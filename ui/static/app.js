@@ -59,7 +59,7 @@ function fill(id, items, columns, data) {
     return tr;
   });
   body.replaceChildren(...rows);
-  table.parentElement.querySelector('.empty').hidden = rows.length > 0;
+  table.closest('section').querySelector('.empty').hidden = rows.length > 0;
   return rows;
 }
 
@@ -126,7 +126,7 @@ const render = {
       return fig;
     });
     box.replaceChildren(...figures);
-    box.parentElement.querySelector('.empty').hidden = figures.length > 0;
+    box.closest('section').querySelector('.empty').hidden = figures.length > 0;
   },
 };
 
