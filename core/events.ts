@@ -4,7 +4,7 @@
  */
 
 export type VoxelflowEvent =
-  | { readonly type: 'jobStart'; readonly jobId: number; readonly rddId: number; readonly partitions: number; readonly time: number }
+  | { readonly type: 'jobStart'; readonly jobId: number; readonly rddId: number; readonly partitions: number; /** The action: 'count', 'collect', ... */ readonly action?: string; readonly time: number }
   | { readonly type: 'jobEnd'; readonly jobId: number; readonly result: 'succeeded' | 'failed'; readonly error?: string; readonly time: number }
   | { readonly type: 'stageSubmitted'; readonly jobId: number; readonly stageId: number; readonly attempt: number; readonly kind: 'shuffleMap' | 'result'; readonly rddId: number; readonly numTasks: number; readonly name: string; readonly time: number }
   | { readonly type: 'stageCompleted'; readonly jobId: number; readonly stageId: number; readonly attempt: number; readonly result: 'succeeded' | 'failed' | 'resubmitted'; readonly time: number }

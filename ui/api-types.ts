@@ -14,6 +14,8 @@ export interface TaskCounts {
 export interface JobRow {
   readonly jobId: number;
   readonly rddId: number;
+  /** The action that ran the job ('count', 'collect', ...), when the scheduler says. */
+  readonly action: string | null;
   /** The last stage's name: what the action computes. */
   name: string;
   status: 'running' | 'succeeded' | 'failed';

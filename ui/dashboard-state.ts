@@ -40,7 +40,7 @@ export class DashboardState {
     switch (e.type) {
       case 'jobStart':
         bounded(this.jobs, this.retention.jobs).set(e.jobId, {
-          jobId: e.jobId, rddId: e.rddId, name: `job ${e.jobId}`, status: 'running', partitions: e.partitions,
+          jobId: e.jobId, rddId: e.rddId, action: e.action ?? null, name: `job ${e.jobId}`, status: 'running', partitions: e.partitions,
           submitted: e.time, completed: null, durationMs: null, stageIds: [], tasks: noTasks(), numTasks: 0, error: null,
         });
         return this.onChange('jobs');

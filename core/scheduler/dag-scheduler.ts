@@ -48,7 +48,7 @@ export class DAGScheduler {
     const partitions = options.partitions ?? Array.from({ length: rdd.getNumPartitions() }, (_, i) => i);
     const jobId = this.nextJobId++;
     const { events } = this.env;
-    events.post({ type: 'jobStart', jobId, rddId: rdd.id, partitions: partitions.length });
+    events.post({ type: 'jobStart', jobId, rddId: rdd.id, partitions: partitions.length, action: op.op });
     try {
       await this.ensureParents(jobId, rdd);
       const index = new Map(partitions.map((p, i) => [p, i]));

@@ -61,7 +61,7 @@ describe('dashboard JSON API', () => {
   it('lists a shuffle job with its two stages, their tasks and the executor', async () => {
     const jobs = await get<JobRow[]>(ctx, '/api/v1/jobs');
     const job = jobs.find((j) => j.status === 'succeeded') as JobRow;
-    expect(job).toMatchObject({ status: 'succeeded', stageIds: [expect.any(Number), expect.any(Number)] });
+    expect(job).toMatchObject({ action: 'collect', status: 'succeeded', stageIds: [expect.any(Number), expect.any(Number)] });
     expect(job.tasks).toEqual({ active: 0, succeeded: 5, failed: 0, killed: 0 });
     const stages = await get<StageRow[]>(ctx, `/api/v1/stages?job=${job.jobId}`);
     expect(stages.map((s) => [s.kind, s.numTasks, s.status, s.tasks.succeeded])).toEqual([['result', 2, 'succeeded', 2], ['shuffleMap', 3, 'succeeded', 3]]);

@@ -21,7 +21,7 @@ describe('DashboardState', () => {
     const topics: Topic[] = [];
     const s = new DashboardState((t) => topics.push(t));
     s.apply(at({ type: 'executorAdded', executorId: 'e', cores: 2 }));
-    s.apply(at({ type: 'jobStart', jobId: 0, rddId: 1, partitions: 2 }, 1000));
+    s.apply(at({ type: 'jobStart', jobId: 0, rddId: 1, partitions: 2, action: 'count' }, 1000));
     s.apply(at({ type: 'stageSubmitted', jobId: 0, stageId: 0, attempt: 0, kind: 'shuffleMap', rddId: 0, numTasks: 2, name: 'map' }));
     s.apply(at({ type: 'stageCompleted', jobId: 0, stageId: 0, attempt: 0, result: 'resubmitted' }));
     s.apply(at({ type: 'stageSubmitted', jobId: 0, stageId: 0, attempt: 1, kind: 'shuffleMap', rddId: 0, numTasks: 2, name: 'map' }));
@@ -33,7 +33,7 @@ describe('DashboardState', () => {
     const [retry, first] = s.stageList();
     expect(first).toMatchObject({ attempt: 0, status: 'resubmitted', tasks: { active: 0, succeeded: 0, failed: 0, killed: 0 } });
     expect(retry).toMatchObject({ attempt: 1, tasks: { active: 0, succeeded: 1, failed: 1, killed: 0 }, taskTimeMs: 12, records: 3, metrics: { voxels: 10 } });
-    expect(s.jobList()[0]).toMatchObject({ status: 'succeeded', durationMs: 250, numTasks: 4, tasks: { succeeded: 1, failed: 1 } });
+    expect(s.jobList()[0]).toMatchObject({ action: 'count', name: 'map', status: 'succeeded', durationMs: 250, numTasks: 4, tasks: { succeeded: 1, failed: 1 } });
     expect(s.executorList()[0]).toMatchObject({ cores: 2, memoryBytes: null, tasks: { succeeded: 1, failed: 1 }, taskTimeMs: 12 });
     expect(s.taskList(0).map((t) => [t.taskId, t.status, t.error])).toEqual([[8, 'success', null], [7, 'failed', 'boom']]);
     expect(new Set(topics)).toEqual(new Set(['executors', 'jobs', 'stages', 'tasks']));

@@ -76,7 +76,7 @@ const render = {
   },
   jobs() {
     fill('jobs', state.jobs, (j) => [
-      cell(j.jobId), cell(j.name), status(j.status), cell(j.stageIds.join(', ')),
+      cell(j.jobId), cell(j.action ? `${j.action} at ${j.name}` : j.name), status(j.status), cell(j.stageIds.join(', ')),
       cell(progress(j.tasks.succeeded, Math.max(j.numTasks, j.tasks.succeeded))), cell(clock(j.submitted)), cell(ms(elapsed(j))),
       ...(j.error ? [cell(j.error, 'error')] : []),
     ], (j) => ({ jobId: j.jobId, status: j.status }));
