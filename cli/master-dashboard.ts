@@ -36,7 +36,7 @@ export async function startMasterDashboard(port: number, secret: string): Promis
   );
   const onClusterEvent = (e: ClusterEvent): void => {
     if (e.worker === null) return;
-    if (e.kind === 'ADDED') bus.post({ type: 'executorAdded', executorId: e.worker.workerId, cores: e.worker.cores, memoryBytes: e.worker.memoryBytes });
+    if (e.kind === 'ADDED') bus.post({ type: 'executorAdded', executorId: e.worker.workerId, cores: e.worker.cores, host: e.worker.address, memoryBytes: e.worker.memoryBytes });
     else if (e.kind === 'REMOVED') bus.post({ type: 'executorRemoved', executorId: e.worker.workerId, reason: e.reason });
   };
   return { dashboard, onClusterEvent, attach: (m) => void (master = m) };

@@ -18,6 +18,7 @@ export class RemoteExecutor implements Executor {
   readonly id: string;
   readonly cores: number;
   readonly host: string;
+  readonly memoryBytes: number;
   readonly address: string;
   private readonly client: grpc.Client;
   private readonly sentWorks = new Set<string>();
@@ -38,6 +39,7 @@ export class RemoteExecutor implements Executor {
   ) {
     this.id = info.workerId;
     this.cores = info.cores;
+    this.memoryBytes = info.memoryBytes;
     this.address = info.address;
     this.host = info.address.replace(/:\d+$/, '');
     this.client = clientFor(executorService, 'Executor', info.address, credentials, TASK_MESSAGE_LIMIT);

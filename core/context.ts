@@ -15,7 +15,7 @@ import { Broadcast } from './broadcast.js';
 import { encodeShared } from './codec.js';
 import { requestedExtensions } from './context-extension.js';
 import { ConfigError, JobAbortedError } from './errors.js';
-import { EventBus, type EventOf, type EventType, type VoxelflowEvent } from './events.js';
+import { EventBus, type EventInput, type EventOf, type EventType, type VoxelflowEvent } from './events.js';
 import type { Executor, TaskInputs } from './executor/executor.js';
 import { masterSchemeFactory, type ExecutorHost, type SchedulerBackend } from './executor/scheduler-backend.js';
 import { InlineExecutor } from './executor/inline-executor.js';
@@ -149,7 +149,7 @@ export class Context implements RddContext {
       throw err;
     }
     // Posted after the extensions started, so that a dashboard lists the first executors too.
-    for (const e of executors) ctx.events.post({ type: 'executorAdded', executorId: e.id, cores: e.cores });
+    for (const e of executors) ctx.events.post(executorAdded(e));
     backend?.start(ctx.executorHost());
     return ctx;
   }
@@ -255,7 +255,7 @@ export class Context implements RddContext {
         if (this.stopped || known.has(executor.id)) return;
         known.add(executor.id);
         this.taskScheduler.addExecutor(executor);
-        this.events.post({ type: 'executorAdded', executorId: executor.id, cores: executor.cores });
+        this.events.post(executorAdded(executor));
       },
       retireExecutor: (executorId) => this.taskScheduler.removeExecutor(executorId),
       removeExecutor: (executorId, reason) => {
@@ -342,6 +342,11 @@ function makeSpillRoot(spillDir: string | undefined): string {
   } catch (err) {
     throw new ConfigError('spillDir', `spillDir: cannot create a folder in '${parent}' (${(err as Error).message}); pass an existing, writable directory`);
   }
+}
+
+/** The event that announces an executor, with what it says about itself. */
+function executorAdded(e: Executor): Extract<EventInput, { type: 'executorAdded' }> {
+  return { type: 'executorAdded', executorId: e.id, cores: e.cores, host: e.host, ...(e.memoryBytes !== undefined ? { memoryBytes: e.memoryBytes } : {}) };
 }
 
 function checkSlices(n: number): void {

@@ -29,7 +29,7 @@ export type VoxelflowEvent =
   | { readonly type: 'speculativeTask'; readonly stageId: number; readonly partition: number; readonly time: number }
   | { readonly type: 'blockSpilled'; readonly block: string; readonly bytes: number; readonly time: number }
   | { readonly type: 'blockDropped'; readonly block: string; readonly bytes: number; readonly time: number }
-  | { readonly type: 'executorAdded'; readonly executorId: string; readonly cores: number; readonly memoryBytes?: number; readonly time: number }
+  | { readonly type: 'executorAdded'; readonly executorId: string; readonly cores: number; readonly host?: string; readonly memoryBytes?: number; readonly time: number }
   | { readonly type: 'executorRemoved'; readonly executorId: string; readonly reason: string; readonly time: number }
   | {
       /** A streaming scan's accounting, posted by the stream while it receives and once it is sealed. */

@@ -68,7 +68,9 @@ export interface TaskRow {
 export interface ExecutorRow {
   readonly executorId: string;
   readonly cores: number;
-  /** Memory of the executor's machine or budget, when its reporter says. */
+  /** Where it runs, when its reporter says. */
+  readonly host: string | null;
+  /** Memory of the executor's machine, when its reporter says. */
   readonly memoryBytes: number | null;
   status: 'active' | 'removed';
   readonly added: number;

@@ -69,7 +69,7 @@ export class DashboardState {
         return this.taskEnd(e);
       case 'executorAdded':
         this.executors.set(e.executorId, {
-          executorId: e.executorId, cores: e.cores, memoryBytes: e.memoryBytes ?? null, status: 'active', added: e.time, removed: null, removedReason: null, tasks: noTasks(), taskTimeMs: 0,
+          executorId: e.executorId, cores: e.cores, host: e.host ?? null, memoryBytes: e.memoryBytes ?? null, status: 'active', added: e.time, removed: null, removedReason: null, tasks: noTasks(), taskTimeMs: 0,
         });
         return this.onChange('executors');
       case 'executorRemoved': {

@@ -79,6 +79,8 @@ export interface Executor {
   readonly id: string;
   readonly cores: number;
   readonly host: string;
+  /** Memory of the executor's machine, when it reports it (cluster workers do); shown by the dashboard. */
+  readonly memoryBytes?: number;
   runTask(task: TaskDescription, signal: AbortSignal): Promise<TaskOutcome>;
   stop(): Promise<void>;
 }

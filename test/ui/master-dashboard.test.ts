@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ExecutorRow } from '../../index.js';
+import { Context, type ExecutorRow } from '../../index.js';
 import { killAll, secretFile, spawnVoxelflow, startWorker } from '../cluster/cluster-harness.js';
 
 const SECRET = 'master-dashboard-secret-6c1e2d';
@@ -30,6 +30,18 @@ describe('voxelflow master --ui-port', () => {
     const joined = await until(() => executors(url), (xs) => xs.length === 1);
     expect(joined).toMatchObject([{ executorId: expect.stringMatching(/^w1-/), cores: 1, status: 'active', memoryBytes: expect.any(Number) }]);
     expect(joined[0]?.memoryBytes).toBeGreaterThan(0);
+    expect(joined[0]?.host).toMatch(/^127\.0\.0\.1:\d+$/);
+
+    // A driver's dashboard lists the same worker, with its memory, as an executor.
+    const driver = await Context.create({ master: master.url, secret: SECRET, ui: { port: 0 } });
+    try {
+      expect(await driver.range(0, 10, 1, 2).sum()).toBe(45);
+      const seen = await executors(driver.ui?.url as string);
+      expect(seen).toMatchObject([{ executorId: joined[0]?.executorId, cores: 1, memoryBytes: joined[0]?.memoryBytes, tasks: { succeeded: 2 } }]);
+      expect(JSON.stringify(seen)).not.toContain(SECRET);
+    } finally {
+      await driver.stop();
+    }
 
     worker.kill('SIGKILL');
     const left = await until(() => executors(url), (xs) => xs[0]?.status === 'removed');

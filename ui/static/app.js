@@ -101,7 +101,7 @@ const render = {
   },
   executors() {
     fill('executors', state.executors, (x) => [
-      cell(x.executorId), status(x.status), cell(x.cores), cell(x.memoryBytes === null ? '' : bytes(x.memoryBytes)), cell(x.tasks.active), cell(x.tasks.succeeded), cell(x.tasks.failed + x.tasks.killed),
+      cell(x.executorId), cell(x.host ?? ''), status(x.status), cell(x.cores), cell(x.memoryBytes === null ? '' : bytes(x.memoryBytes)), cell(x.tasks.active), cell(x.tasks.succeeded), cell(x.tasks.failed + x.tasks.killed),
       cell(ms(x.taskTimeMs)), cell(x.removedReason ?? ''),
     ], (x) => ({ executorId: x.executorId, status: x.status }));
   },
