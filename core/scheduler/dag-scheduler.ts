@@ -126,6 +126,7 @@ export class DAGScheduler {
           partitions: todo,
           work: handle,
           resolveInputs: (p) => this.resolveInputs(work.rdd, p),
+          preferredExecutor: (p) => this.preferredExecutor(work.rdd, p),
           onSuccess: (p, outcome) => {
             this.recordSide(outcome);
             onOutput(p, outcome);
@@ -187,6 +188,20 @@ export class DAGScheduler {
         return encoded;
       },
     };
+  }
+
+  /** The executor holding the most bytes of the cached partitions a task reads (blocks kept by cluster workers). */
+  private preferredExecutor(rdd: RDD<unknown>, partition: number): string | null {
+    const bytes = new Map<string, number>();
+    stageFootprint(rdd, partition, (r, split) => {
+      if (r.storageLevel === 'NONE') return;
+      const ref = this.env.blocks.cachedRef(r.id, split);
+      if (ref?.kind === 'remote') bytes.set(ref.executorId, (bytes.get(ref.executorId) ?? 0) + ref.length);
+    });
+    let best: string | null = null;
+    let most = -1;
+    for (const [id, n] of bytes) if (n > most) [best, most] = [id, n];
+    return best;
   }
 
   private resolveInputs(rdd: RDD<unknown>, partition: number): TaskInputs {

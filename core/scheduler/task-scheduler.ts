@@ -1,13 +1,12 @@
 /**
- * Hands tasks to executors' free slots, retries failed attempts (up to `maxFailures`), and, when
- * speculation is on, launches a second copy of a straggler; the first copy to finish wins. As in
- * Spark's excludeOnFailure, a failed task is retried on another executor when there is one, and an
- * executor on which EXCLUDE_AFTER tasks of a stage failed gets no more tasks of that stage while
- * another executor can take them.
+ * Hands tasks to executors' free slots (tasks on local data first, see TaskQueues), retries failed
+ * attempts (up to `maxFailures`; tasks of a lost executor do not count), and, when speculation is on,
+ * launches a second copy of a straggler; the first copy to finish wins.
  */
 import { TaskFailedError, type RemoteErrorData } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { Executor, StageWorkHandle, TaskInputs, TaskOutcome } from '../executor/executor.js';
+import { TaskQueues } from './task-queues.js';
 
 export type SuccessOutcome = Extract<TaskOutcome, { status: 'success' }>;
 
@@ -17,6 +16,8 @@ export interface TaskSetSpec {
   readonly partitions: readonly number[];
   readonly work: StageWorkHandle;
   resolveInputs(partition: number): TaskInputs;
+  /** The executor holding most of the blocks a partition reads (cached partitions on a cluster worker), if any. */
+  preferredExecutor?(partition: number): string | null;
   /** First successful attempt of each partition. A throw fails the task set. */
   onSuccess(partition: number, outcome: SuccessOutcome): void;
 }
@@ -37,9 +38,6 @@ export interface SchedulerOptions {
   readonly speculationMinMs: number;
 }
 
-/** Failed tasks of one stage attempt after which an executor is excluded from it. */
-const EXCLUDE_AFTER = 2;
-
 type TaskEndBase = Omit<Extract<Parameters<EventBus['post']>[0], { type: 'taskEnd' }>, 'status'>;
 
 interface Running {
@@ -54,7 +52,7 @@ interface Running {
 
 interface TaskSetState {
   readonly spec: TaskSetSpec;
-  readonly pending: { partition: number; speculative: boolean }[];
+  readonly queues: TaskQueues;
   readonly running: Map<number, Running>;
   readonly done: Set<number>;
   readonly failures: Map<number, number>;
@@ -62,9 +60,6 @@ interface TaskSetState {
   readonly durations: number[];
   readonly speculated: Set<number>;
   readonly fetchFailures: FetchFailure[];
-  /** Executors each partition failed on, and failures per executor (executor losses not counted). */
-  readonly failedOn: Map<number, Set<string>>;
-  readonly executorFailures: Map<string, number>;
   finished: boolean;
   resolve(failures: FetchFailure[]): void;
   reject(err: unknown): void;
@@ -109,7 +104,7 @@ export class TaskScheduler {
     return new Promise((resolve, reject) => {
       const state: TaskSetState = {
         spec,
-        pending: spec.partitions.map((partition) => ({ partition, speculative: false })),
+        queues: new TaskQueues(),
         running: new Map(),
         done: new Set(),
         failures: new Map(),
@@ -117,12 +112,11 @@ export class TaskScheduler {
         durations: [],
         speculated: new Set(),
         fetchFailures: [],
-        failedOn: new Map(),
-        executorFailures: new Map(),
         finished: false,
         resolve,
         reject,
       };
+      for (const p of spec.partitions) this.enqueue(state, p, false);
       this.sets.push(state);
       if (spec.partitions.length === 0) this.finish(state, null);
       else this.launch();
@@ -133,7 +127,7 @@ export class TaskScheduler {
   /** Tasks waiting for a slot, and running tasks per executor id: what adaptive scaling looks at. */
   load(): { readonly waitingTasks: number; readonly running: ReadonlyMap<string, number> } {
     let waitingTasks = 0;
-    for (const set of this.sets) if (!set.finished) waitingTasks += set.pending.length;
+    for (const set of this.sets) if (!set.finished) waitingTasks += set.queues.waiting();
     const running = new Map<string, number>();
     for (const [executor, n] of this.busy) running.set(executor.id, (running.get(executor.id) ?? 0) + n);
     return { waitingTasks, running };
@@ -145,45 +139,32 @@ export class TaskScheduler {
     for (const set of [...this.sets]) this.finish(set, reason);
   }
 
+  /** Queues a task, under the executor holding its input blocks when there are several executors. */
+  private enqueue(set: TaskSetState, partition: number, speculative: boolean): void {
+    const where = !speculative && this.executors.length > 1 ? (set.spec.preferredExecutor?.(partition) ?? null) : null;
+    set.queues.enqueue(partition, speculative, where);
+  }
+
+  /** Fills free slots: first with tasks whose blocks the executor holds, then with any task. */
   private launch(): void {
-    for (const executor of this.executors) {
-      while ((this.busy.get(executor) ?? 0) < executor.cores) {
-        const next = this.nextTask(executor);
-        if (next === null) break;
-        this.start(next.set, next.partition, next.speculative, executor);
+    for (const localOnly of [true, false]) {
+      for (const executor of this.executors) {
+        while ((this.busy.get(executor) ?? 0) < executor.cores) {
+          const next = this.nextTask(executor, localOnly);
+          if (next === null) break;
+          this.start(next.set, next.partition, next.speculative, executor);
+        }
       }
     }
   }
 
-  private nextTask(executor: Executor): { set: TaskSetState; partition: number; speculative: boolean } | null {
+  private nextTask(executor: Executor, localOnly: boolean): { set: TaskSetState; partition: number; speculative: boolean } | null {
     for (const set of this.sets) {
-      if (this.excluded(set, executor)) continue;
-      for (let i = 0; i < set.pending.length; i++) {
-        const t = set.pending[i] as { partition: number; speculative: boolean };
-        if (set.done.has(t.partition)) {
-          set.pending.splice(i--, 1);
-          continue;
-        }
-        if (set.failedOn.get(t.partition)?.has(executor.id) && this.hasOther(set, executor, t.partition)) continue;
-        // A speculative copy is only useful on another executor than the straggler's, when there is one.
-        if (t.speculative && this.executors.length > 1 && [...set.running.values()].some((r) => r.partition === t.partition && r.executor === executor)) continue;
-        set.pending.splice(i, 1);
-        return { set, ...t };
-      }
+      const runsOn = (p: number, e: Executor): boolean => [...set.running.values()].some((r) => r.partition === p && r.executor === e);
+      const t = set.queues.take(executor, this.executors, localOnly, (p) => set.done.has(p), runsOn);
+      if (t !== null) return { set, ...t };
     }
     return null;
-  }
-
-  /** Too many tasks of this stage failed on `executor`, and another executor can take them. */
-  private excluded(set: TaskSetState, executor: Executor): boolean {
-    if ((set.executorFailures.get(executor.id) ?? 0) < EXCLUDE_AFTER) return false;
-    return this.executors.some((e) => e !== executor && (set.executorFailures.get(e.id) ?? 0) < EXCLUDE_AFTER);
-  }
-
-  /** Another usable executor on which `partition` has not failed yet. */
-  private hasOther(set: TaskSetState, executor: Executor, partition: number): boolean {
-    const failed = set.failedOn.get(partition);
-    return this.executors.some((e) => e !== executor && !failed?.has(e.id) && !this.excluded(set, e));
   }
 
   private start(set: TaskSetState, partition: number, speculative: boolean, executor: Executor): void {
@@ -254,13 +235,7 @@ export class TaskScheduler {
     // A task whose executor was lost did nothing wrong (Spark does not count these either).
     const counted = error.executorLost !== true;
     const failures = (set.failures.get(rt.partition) ?? 0) + (counted ? 1 : 0);
-    if (counted) {
-      const id = rt.executor.id;
-      let on = set.failedOn.get(rt.partition);
-      if (on === undefined) set.failedOn.set(rt.partition, (on = new Set()));
-      on.add(id);
-      set.executorFailures.set(id, (set.executorFailures.get(id) ?? 0) + 1);
-    }
+    if (counted) set.queues.recordFailure(rt.partition, rt.executor.id);
     set.failures.set(rt.partition, failures);
     this.events.post({ ...base, status: 'failed', error: `${error.name}: ${error.message}` });
     if (failures >= this.options.maxFailures) {
@@ -268,14 +243,14 @@ export class TaskScheduler {
       return;
     }
     const copyRunning = [...set.running.values()].some((r) => r.partition === rt.partition);
-    if (!copyRunning) set.pending.push({ partition: rt.partition, speculative: false });
+    if (!copyRunning) this.enqueue(set, rt.partition, false);
   }
 
   private checkFinished(set: TaskSetState): void {
     if (set.finished) return;
     if (set.done.size === set.spec.partitions.length) return this.finish(set, null);
     const failedParts = new Set(set.fetchFailures.map((f) => f.partition));
-    const outstanding = set.running.size > 0 || set.pending.some((t) => !set.done.has(t.partition) && !failedParts.has(t.partition));
+    const outstanding = set.running.size > 0 || set.queues.waiting((p) => !set.done.has(p) && !failedParts.has(p)) > 0;
     if (!outstanding && set.done.size + failedParts.size >= set.spec.partitions.length) this.finish(set, null);
   }
 
@@ -316,7 +291,7 @@ export class TaskScheduler {
       for (const r of set.running.values()) {
         if (r.speculative || set.speculated.has(r.partition) || now - r.started <= threshold) continue;
         set.speculated.add(r.partition);
-        set.pending.unshift({ partition: r.partition, speculative: true });
+        this.enqueue(set, r.partition, true);
         this.events.post({ type: 'speculativeTask', stageId: set.spec.stageId, partition: r.partition });
         added = true;
       }

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Context, writeImage, type VoxelflowEvent } from '../../index.js';
+import { Context, writeImage, type EventOf, type VoxelflowEvent } from '../../index.js';
 import { killAll, secretFile, spawnVoxelflow, startMaster, startWorker, workerId, type Proc, type TestMaster } from './cluster-harness.js';
 
 const SECRET = 'jobs-secret-7f3a';
@@ -83,6 +83,41 @@ describe('cluster jobs (master + 2 worker processes)', () => {
     });
     expect(cluster.count).toBeGreaterThan(3);
     expect(cluster).toEqual(local);
+  });
+
+  it('runs tasks that read cached partitions on the worker holding them', async () => {
+    const ctx = await Context.create({ master: master.url, secret: SECRET });
+    try {
+      // Partition 0 fails once, so its retry (and cached block) lands on the worker that did not take it
+      // first: a scheduler blind to block locations would start the next job there on the wrong worker.
+      const cached = ctx
+        .range(0, 80, 1, 8)
+        .mapPartitions((it, _env, tc) => {
+          if (tc.partitionId === 0 && tc.attemptNumber === 0) throw new Error('first attempt of partition 0 fails');
+          return it;
+        })
+        .cache();
+      const holder = new Map<number, string>();
+      const offFirst = ctx.on('taskEnd', (e) => void (e.status === 'success' && holder.set(e.partition, e.executorId)));
+      expect(await cached.count()).toBe(80);
+      offFirst();
+      const starts: EventOf<'taskStart'>[] = [];
+      ctx.on('taskStart', (e) => void starts.push(e));
+      const pause = (x: number, env: { ms: number }): number => {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, env.ms);
+        return x;
+      };
+      expect(await cached.map(pause, { ms: 20 }).sum()).toBe((79 * 80) / 2);
+      // On each worker, the partitions it holds (and nobody else took) run before anything else.
+      for (const executorId of new Set(holder.values())) {
+        const mine = [...holder].filter(([, e]) => e === executorId).map(([p]) => p);
+        const takenElsewhere = starts.filter((e) => mine.includes(e.partition) && e.executorId !== executorId).length;
+        const firstOnIt = starts.filter((e) => e.executorId === executorId).slice(0, mine.length - takenElsewhere);
+        expect(firstOnIt.map((e) => holder.get(e.partition))).toEqual(firstOnIt.map(() => executorId));
+      }
+    } finally {
+      await ctx.stop();
+    }
   });
 
   it('runs `voxelflow analyze --master voxelflow://...` with the same outputs as local[2]', async () => {
