@@ -33,11 +33,12 @@ const PAGE_CSP = "default-src 'self'; img-src 'self'; style-src 'self'; script-s
 const SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'";
 
 export class Dashboard {
+  // The page first: a missing file throws before any timer or subscription exists.
+  private readonly files = loadStaticFiles();
   readonly state: DashboardState;
   readonly previews = new PreviewStore();
   private readonly stream = new EventStream();
   private readonly filter: SecretFilter;
-  private readonly files = loadStaticFiles();
   private readonly unsubscribe: () => void;
   private closed = false;
 
