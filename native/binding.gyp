@@ -6,12 +6,13 @@
       "sources": ["src/addon.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
-      "cflags": ["-O3", "-fno-exceptions"],
-      "cflags_cc": ["-std=c++17", "-O3", "-fno-exceptions"],
+      "cflags": ["-O3", "-fno-exceptions", "-ffp-contract=off"],
+      "cflags_cc": ["-std=c++17", "-O3", "-fno-exceptions", "-ffp-contract=off"],
       "cflags_cc!": ["-std=gnu++17", "-std=gnu++14", "-std=gnu++1y"],
       "xcode_settings": {
         "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
-        "GCC_OPTIMIZATION_LEVEL": "3"
+        "GCC_OPTIMIZATION_LEVEL": "3",
+        "OTHER_CFLAGS": ["-ffp-contract=off"]
       },
       "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/std:c++17", "/O2"] } }
     }

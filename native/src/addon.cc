@@ -1,7 +1,9 @@
 // N-API entry of the native kernels. The TypeScript loader (native/index.ts) validates arguments with
 // the same checks and messages as the TypeScript twins; the checks here only keep a bad call from
-// touching memory outside the arrays. Typed arrays are read in place (SharedArrayBuffer-backed ones
-// too): napi_get_typedarray_info hands out the data pointer without copying.
+// touching memory outside the arrays. boxFilter and labelStats check the whole call themselves and
+// answer false for one they do not take, which the loader then hands to the twin (for its error).
+// Typed arrays are read in place (SharedArrayBuffer-backed ones too): napi_get_typedarray_info hands
+// out the data pointer without copying.
 #include <napi.h>
 
 #include <cstdint>
@@ -109,7 +111,7 @@ Napi::Value LabelBlock(const Napi::CallbackInfo& info) {
 
 template <typename T>
 void BoxFilterOf(const View& in, const voxelflow::BoxGeometry& g, int64_t radius, voxelflow::BoxMode mode, float* out) {
-  voxelflow::BoxFilter(static_cast<const T*>(in.data), g, radius, mode, out);
+  voxelflow::RunBoxFilter(static_cast<const T*>(in.data), g, radius, mode, out);
 }
 
 /** A double that is an integer in [-2^53, 2^53], as int64; false otherwise (NaN included). */

@@ -15,6 +15,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "clones.h"
+
 namespace voxelflow {
 
 /** Out-of-image fill, as scipy.ndimage names it: 0 outside, the edge repeated, or `dcba|abcd|dcba`. */
@@ -57,13 +59,13 @@ inline void WindowMap(int64_t origin, int64_t length, int64_t r, int64_t n, int6
 
 /** A voxel as the twin sees it: rounded to float32 (Float32Array#set), then read as a double. */
 template <typename T>
-inline double Voxel(T v) {
+VOXELFLOW_INLINE double Voxel(T v) {
   return static_cast<double>(static_cast<float>(v));
 }
 
 /** acc[t] = 0, then acc[t] += each window row that exists (constant-mode zeros add nothing). */
 template <typename T>
-inline void StartWindow(double* __restrict acc, const T* base, int64_t stride, const int32_t* map, int64_t size,
+VOXELFLOW_INLINE void StartWindow(double* __restrict acc, const T* base, int64_t stride, const int32_t* map, int64_t size,
                         int64_t n, float* __restrict dst, double divisor) {
   for (int64_t t = 0; t < n; t++) acc[t] = 0.0;
   for (int64_t k = 0; k < size; k++) {
@@ -76,7 +78,7 @@ inline void StartWindow(double* __restrict acc, const T* base, int64_t stride, c
 
 /** acc[t] += in[t] - out[t] for rows that exist, a zero (0.0 - v, v - 0.0: the twin's zeros row) else. */
 template <typename T, bool kIn, bool kOut>
-inline void SlideRow(double* __restrict acc, const T* __restrict in, const T* __restrict out, int64_t n,
+VOXELFLOW_INLINE void SlideRow(double* __restrict acc, const T* __restrict in, const T* __restrict out, int64_t n,
                      float* __restrict dst, double divisor) {
   for (int64_t t = 0; t < n; t++) {
     const double vin = kIn ? Voxel(in[t]) : 0.0;
@@ -89,7 +91,7 @@ inline void SlideRow(double* __restrict acc, const T* __restrict in, const T* __
 
 /** Output row i (i >= 1) of a window slide along an axis whose rows are `stride` apart. */
 template <typename T>
-inline void Slide(double* acc, const T* base, int64_t stride, const Axis& ax, int64_t i, int64_t n, float* dst) {
+VOXELFLOW_INLINE void Slide(double* acc, const T* base, int64_t stride, const Axis& ax, int64_t i, int64_t n, float* dst) {
   const int32_t jIn = ax.map[i + 2 * ax.r];
   const int32_t jOut = ax.map[i - 1];
   const T* in = jIn >= 0 ? base + jIn * stride : nullptr;
@@ -102,7 +104,7 @@ inline void Slide(double* acc, const T* base, int64_t stride, const Axis& ax, in
 
 /** Row i of a window along an axis: the start of the window, or one slide step. */
 template <typename T>
-inline void WindowRow(double* acc, const T* base, int64_t stride, const Axis& ax, int64_t i, int64_t n, float* dst) {
+VOXELFLOW_INLINE void WindowRow(double* acc, const T* base, int64_t stride, const Axis& ax, int64_t i, int64_t n, float* dst) {
   if (i == 0) StartWindow(acc, base, stride, ax.map, 2 * ax.r + 1, n, dst, ax.size);
   else Slide(acc, base, stride, ax, i, n, dst);
 }
@@ -112,7 +114,7 @@ inline void WindowRow(double* acc, const T* base, int64_t stride, const Axis& ax
  * (lines[k * L + l]), then L independent running sums, so their serial additions overlap.
  */
 template <int L>
-inline void SweepX(const float* const* rows, const Axis& ax, double* __restrict lines, float* const* outs) {
+VOXELFLOW_INLINE void SweepX(const float* const* rows, const Axis& ax, double* __restrict lines, float* const* outs) {
   const int64_t ext = ax.nOut + 2 * ax.r;
   for (int64_t k = 0; k < ext; k++) {
     const int32_t j = ax.map[k];
@@ -134,7 +136,7 @@ inline void SweepX(const float* const* rows, const Axis& ax, double* __restrict 
 }
 
 /** The x pass (window or crop) of `count` (1..4) rows into their output rows. */
-inline void FinishRows(const float* const* rows, int count, const Axis& ax, double* lines, float* const* outs) {
+VOXELFLOW_INLINE void FinishRows(const float* const* rows, int count, const Axis& ax, double* lines, float* const* outs) {
   if (ax.r == 0) {
     for (int l = 0; l < count; l++) std::memcpy(outs[l], rows[l] + ax.first, ax.nOut * sizeof(float));
     return;
@@ -155,14 +157,14 @@ struct Work {
 };
 
 template <typename V>
-inline typename V::value_type* Reserve(V& v, size_t n) {
+VOXELFLOW_INLINE typename V::value_type* Reserve(V& v, size_t n) {
   if (v.size() < n) v.resize(n);
   return v.data();
 }
 
 /** The z-filtered (or cropped, converted) plane zo: Y_in x X_in floats, possibly `in` itself. */
 template <typename T>
-inline const float* ZPlane(const T* in, const Axis& az, int64_t yx, int64_t zo, double* acc, float* plane) {
+VOXELFLOW_INLINE const float* ZPlane(const T* in, const Axis& az, int64_t yx, int64_t zo, double* acc, float* plane) {
   if (az.r > 0) {
     WindowRow(acc, in, yx, az, zo, yx, plane);
     return plane;
@@ -183,7 +185,7 @@ inline const float* ZPlane(const T* in, const Axis& az, int64_t yx, int64_t zo, 
  * The geometry must have been checked (BoxGeometryValid): every map entry then lies inside the input.
  */
 template <typename T>
-void BoxFilter(const T* in, const BoxGeometry& g, int64_t radius, BoxMode mode, float* out) {
+VOXELFLOW_INLINE void BoxFilter(const T* in, const BoxGeometry& g, int64_t radius, BoxMode mode, float* out) {
   using namespace box_detail;
   thread_local Work work;
   Axis axes[3];
@@ -228,6 +230,21 @@ void BoxFilter(const T* in, const BoxGeometry& g, int64_t radius, BoxMode mode, 
     }
   }
 }
+
+// The entry points, one per voxel type, each cloned for AVX2 where supported (clones.h).
+#define VOXELFLOW_BOX_FILTER(T)                                                                               \
+  VOXELFLOW_CLONES inline void RunBoxFilter(const T* in, const BoxGeometry& g, int64_t radius, BoxMode mode, \
+                                            float* out) {                                                   \
+    BoxFilter<T>(in, g, radius, mode, out);                                                                 \
+  }
+VOXELFLOW_BOX_FILTER(uint8_t)
+VOXELFLOW_BOX_FILTER(uint16_t)
+VOXELFLOW_BOX_FILTER(int16_t)
+VOXELFLOW_BOX_FILTER(uint32_t)
+VOXELFLOW_BOX_FILTER(int32_t)
+VOXELFLOW_BOX_FILTER(float)
+VOXELFLOW_BOX_FILTER(double)
+#undef VOXELFLOW_BOX_FILTER
 
 /** Whether `g` is a valid call of the twin: positive shapes, output inside the image, input covering it. */
 inline bool BoxGeometryValid(const BoxGeometry& g, int64_t radius) {

@@ -14,6 +14,8 @@
 #include <limits>
 #include <type_traits>
 
+#include "clones.h"
+
 namespace voxelflow {
 
 /** Which bounds are set: both, `above` only, `below` only. */
@@ -71,7 +73,7 @@ constexpr size_t kChunk = 4096;
 
 /** out[i] = (v > lo if kLo) & (v < hi if kHi); returns the count. Loops without branches to vectorize. */
 template <typename T, bool kLo, bool kHi>
-inline size_t Compare(const T* __restrict src, size_t n, T lo, T hi, uint8_t* __restrict out) {
+VOXELFLOW_INLINE size_t Compare(const T* __restrict src, size_t n, T lo, T hi, uint8_t* __restrict out) {
   size_t count = 0;
   for (size_t start = 0; start < n; start += kChunk) {
     const size_t end = std::min(n, start + kChunk);
@@ -89,40 +91,25 @@ inline size_t Compare(const T* __restrict src, size_t n, T lo, T hi, uint8_t* __
 
 /** The loop for one pair of cuts (neither kNone). */
 template <typename T>
-inline size_t CompareCuts(const T* src, size_t n, Cut<T> lo, Cut<T> hi, uint8_t* out) {
+VOXELFLOW_INLINE size_t CompareCuts(const T* src, size_t n, Cut<T> lo, Cut<T> hi, uint8_t* out) {
   if (lo.kind == Cut<T>::kAll) return Compare<T, false, true>(src, n, lo.value, hi.value, out);
   if (hi.kind == Cut<T>::kAll) return Compare<T, true, false>(src, n, lo.value, hi.value, out);
   return Compare<T, true, true>(src, n, lo.value, hi.value, out);
 }
 
-// With GCC on glibc x86-64, the loops are also compiled for AVX2 and picked at load time (ifunc);
-// elsewhere they stay baseline (SSE2 on x86-64). Compares are exact, so both give the same mask.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && defined(__GLIBC__)
-#define VOXELFLOW_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define VOXELFLOW_CLONES
-#endif
-
-#define VOXELFLOW_COMPARE_CUTS(T, Name)                                                              \
-  VOXELFLOW_CLONES inline size_t Name(const T* src, size_t n, Cut<T> lo, Cut<T> hi, uint8_t* out) { \
-    return CompareCuts<T>(src, n, lo, hi, out);                                                      \
+// The entry points, one per voxel type, each cloned for AVX2 where supported (clones.h).
+#define VOXELFLOW_COMPARE_CUTS(T)                                                                      \
+  VOXELFLOW_CLONES inline size_t RunCompare(const T* src, size_t n, Cut<T> lo, Cut<T> hi, uint8_t* out) { \
+    return CompareCuts<T>(src, n, lo, hi, out);                                                        \
   }
-VOXELFLOW_COMPARE_CUTS(uint8_t, CompareU8)
-VOXELFLOW_COMPARE_CUTS(uint16_t, CompareU16)
-VOXELFLOW_COMPARE_CUTS(int16_t, CompareI16)
-VOXELFLOW_COMPARE_CUTS(uint32_t, CompareU32)
-VOXELFLOW_COMPARE_CUTS(int32_t, CompareI32)
-VOXELFLOW_COMPARE_CUTS(float, CompareF32)
-VOXELFLOW_COMPARE_CUTS(double, CompareF64)
+VOXELFLOW_COMPARE_CUTS(uint8_t)
+VOXELFLOW_COMPARE_CUTS(uint16_t)
+VOXELFLOW_COMPARE_CUTS(int16_t)
+VOXELFLOW_COMPARE_CUTS(uint32_t)
+VOXELFLOW_COMPARE_CUTS(int32_t)
+VOXELFLOW_COMPARE_CUTS(float)
+VOXELFLOW_COMPARE_CUTS(double)
 #undef VOXELFLOW_COMPARE_CUTS
-
-inline size_t Dispatch(const uint8_t* s, size_t n, Cut<uint8_t> lo, Cut<uint8_t> hi, uint8_t* o) { return CompareU8(s, n, lo, hi, o); }
-inline size_t Dispatch(const uint16_t* s, size_t n, Cut<uint16_t> lo, Cut<uint16_t> hi, uint8_t* o) { return CompareU16(s, n, lo, hi, o); }
-inline size_t Dispatch(const int16_t* s, size_t n, Cut<int16_t> lo, Cut<int16_t> hi, uint8_t* o) { return CompareI16(s, n, lo, hi, o); }
-inline size_t Dispatch(const uint32_t* s, size_t n, Cut<uint32_t> lo, Cut<uint32_t> hi, uint8_t* o) { return CompareU32(s, n, lo, hi, o); }
-inline size_t Dispatch(const int32_t* s, size_t n, Cut<int32_t> lo, Cut<int32_t> hi, uint8_t* o) { return CompareI32(s, n, lo, hi, o); }
-inline size_t Dispatch(const float* s, size_t n, Cut<float> lo, Cut<float> hi, uint8_t* o) { return CompareF32(s, n, lo, hi, o); }
-inline size_t Dispatch(const double* s, size_t n, Cut<double> lo, Cut<double> hi, uint8_t* o) { return CompareF64(s, n, lo, hi, o); }
 
 }  // namespace threshold_detail
 
@@ -143,7 +130,7 @@ size_t Threshold(const T* src, size_t n, Bounds bounds, double above, double bel
     std::memset(out, 1, n);
     return n;
   }
-  return Dispatch(src, n, lo, hi, out);
+  return RunCompare(src, n, lo, hi, out);
 }
 
 }  // namespace voxelflow
