@@ -13,6 +13,7 @@ import { clientFor, describeRpcError, isUnreachable, unary } from './rpc.js';
 import type { WireTask } from './wire-task.js';
 
 const MAX_SENT_WORKS = 64;
+const NO_BYTES = new Uint8Array(0);
 
 export class RemoteExecutor implements Executor {
   readonly id: string;
@@ -22,6 +23,8 @@ export class RemoteExecutor implements Executor {
   readonly address: string;
   private readonly client: grpc.Client;
   private readonly sentWorks = new Set<string>();
+  /** Broadcasts this worker holds; later tasks name them without their bytes. */
+  private readonly sentBroadcasts = new Set<number>();
   private lostReason: string | null = null;
   private leaving = false;
   private stopped = false;
@@ -47,24 +50,13 @@ export class RemoteExecutor implements Executor {
 
   async runTask(task: TaskDescription, signal: AbortSignal): Promise<TaskOutcome> {
     if (this.lostReason !== null) return this.lostOutcome();
-    const wire: WireTask = {
-      taskId: task.taskId,
-      stageId: task.stageId,
-      stageAttempt: task.stageAttempt,
-      partition: task.partition,
-      attempt: task.attempt,
-      speculative: task.speculative,
-      shuffleId: task.work.live.shuffle?.shuffleId ?? null,
-      inputs: task.inputs,
-    };
-    const payload = encode(wire);
     const abort = new AbortController();
     const onAbort = (): void => abort.abort();
     signal.addEventListener('abort', onAbort, { once: true });
     this.inFlight.add(abort);
     try {
-      let reply = await this.call(task, payload, !this.sentWorks.has(task.work.id), abort.signal);
-      if (reply.needWork) reply = await this.call(task, payload, true, abort.signal);
+      let reply = await this.call(task, this.payload(task, false), !this.sentWorks.has(task.work.id), abort.signal);
+      if (reply.needWork) reply = await this.call(task, this.payload(task, true), true, abort.signal);
       if (reply.needWork) throw new Error(`worker ${this.id} keeps asking for the stage's work`);
       return decode<TaskOutcome>(reply.outcome);
     } catch (err) {
@@ -108,6 +100,23 @@ export class RemoteExecutor implements Executor {
       }
     }
     this.client.close();
+  }
+
+  /** The task's msgpack payload; broadcasts the worker already holds go without their bytes unless `full`. */
+  private payload(task: TaskDescription, full: boolean): Uint8Array {
+    const broadcasts = task.inputs.broadcasts.map(([id, bytes]) => [id, !full && this.sentBroadcasts.has(id) ? NO_BYTES : bytes] as const);
+    for (const [id] of task.inputs.broadcasts) this.sentBroadcasts.add(id);
+    const wire: WireTask = {
+      taskId: task.taskId,
+      stageId: task.stageId,
+      stageAttempt: task.stageAttempt,
+      partition: task.partition,
+      attempt: task.attempt,
+      speculative: task.speculative,
+      shuffleId: task.work.live.shuffle?.shuffleId ?? null,
+      inputs: { ...task.inputs, broadcasts },
+    };
+    return encode(wire);
   }
 
   private async call(task: TaskDescription, payload: Uint8Array, withWork: boolean, signal: AbortSignal): Promise<RunTaskReply> {

@@ -30,6 +30,8 @@ type RemoteRef = BlockRef & { kind: 'remote' };
 interface AppState {
   readonly blocks: BlockManager;
   readonly works: Map<string, { readonly bytes: Uint8Array; readonly modules: readonly string[] }>;
+  /** Broadcast values' bytes, sent once per worker; dropped when the driver stops listing them. */
+  readonly broadcasts: Map<number, Uint8Array>;
 }
 
 const MAX_WORKS = 64;
@@ -62,6 +64,8 @@ export class TaskRunner {
     } catch (err) {
       throw new RpcError(status.INVALID_ARGUMENT, `task payload is not valid msgpack (${(err as Error).message}); driver and worker must run the same voxelflow`);
     }
+    const broadcasts = this.broadcasts(app, task.inputs.broadcasts);
+    if (broadcasts === null) return { needWork: true, outcome: new Uint8Array(0) };
     const w = work;
     const handle: StageWorkHandle = {
       id: `${req.appId}/${req.workId}`,
@@ -70,9 +74,23 @@ export class TaskRunner {
       },
       encoded: () => ({ bytes: w.bytes, modules: w.modules }),
     };
-    const inputs = await this.localize(req.appId, task.inputs);
+    const inputs = await this.localize(req.appId, { ...task.inputs, broadcasts });
     const outcome = await this.threads.runTask({ ...task, work: handle, inputs }, signal);
     return { needWork: false, outcome: encode(this.keepBlocks(app, task, outcome)) };
+  }
+
+  /** The task's broadcasts with their bytes from this worker's copy; null when one was never sent. */
+  private broadcasts(app: AppState, listed: TaskInputs['broadcasts']): TaskInputs['broadcasts'] | null {
+    for (const [id, bytes] of listed) if (bytes.length > 0) app.broadcasts.set(id, toShared(bytes));
+    const live = new Set(listed.map(([id]) => id));
+    for (const id of [...app.broadcasts.keys()]) if (!live.has(id)) app.broadcasts.delete(id);
+    const out: [number, Uint8Array][] = [];
+    for (const [id] of listed) {
+      const bytes = app.broadcasts.get(id);
+      if (bytes === undefined) return null;
+      out.push([id, bytes]);
+    }
+    return out;
   }
 
   /** Bytes of a block this worker holds for `appId`, or null. */
@@ -108,7 +126,7 @@ export class TaskRunner {
     if (!/^[\w.-]{1,100}$/.test(appId)) throw new RpcError(status.INVALID_ARGUMENT, `app id must be 1-100 letters, digits, '.', '_' or '-', got '${appId.slice(0, 40)}'`);
     let app = this.apps.get(appId);
     if (app === undefined) {
-      app = { blocks: new BlockManager(this.memoryBudget, join(this.workDir, appId), null), works: new Map() };
+      app = { blocks: new BlockManager(this.memoryBudget, join(this.workDir, appId), null), works: new Map(), broadcasts: new Map() };
       this.apps.set(appId, app);
     }
     return app;
@@ -154,7 +172,7 @@ export class TaskRunner {
     return {
       shuffle,
       cached: cached.filter((c): c is readonly [number, number, BlockRef] => c[2] !== null),
-      broadcasts: inputs.broadcasts.map(([id, bytes]) => [id, toShared(bytes)] as const),
+      broadcasts: inputs.broadcasts,
     };
   }
 

@@ -14,6 +14,10 @@ export interface WireTask {
   readonly speculative: boolean;
   /** The shuffle a map task writes (its output is kept as `shuffle_<id>_<partition>`), else null. */
   readonly shuffleId: number | null;
+  /**
+   * Block refs and broadcasts. A broadcast this worker was already sent comes with empty bytes (each
+   * broadcast crosses the network once per worker); one missing from the list was destroyed.
+   */
   readonly inputs: TaskInputs;
 }
 

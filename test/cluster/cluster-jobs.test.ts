@@ -65,7 +65,11 @@ describe('cluster jobs (master + 2 worker processes)', () => {
       const distinct = (await pairs.map(([k]) => k % 10).distinct(3).collect()).sort((a, b) => a - b);
       const cached = pairs.mapValues((v) => v * 2).cache();
       const cachedTwice = [await cached.count(), await cached.values().sum()];
-      return { sums, groups, joined, sorted, distinct, cachedTwice };
+      // A broadcast read by every task of two jobs (its bytes reach each worker once).
+      const squares = ctx.broadcast(Array.from({ length: 97 }, (_, i) => i * i));
+      const lookedUp = await pairs.map(([k], env) => env.sq.value[k] as number, { sq: squares }).sum();
+      const lookedUpAgain = await pairs.filter(([k], env) => (env.sq.value[k] as number) % 2 === 0, { sq: squares }).count();
+      return { sums, groups, joined, sorted, distinct, cachedTwice, lookedUp, lookedUpAgain };
     });
     expect(cluster).toEqual(local);
     expect(cluster.sums).toHaveLength(97);
