@@ -81,7 +81,7 @@ export async function runStream(argv: string[]): Promise<number> {
     await ssc.awaitTermination();
     const t = beam.totals;
     process.stderr.write(
-      `voxelflow stream: ${t.messages} messages: ${t.processed} frames processed, ${t.duplicates} duplicate, ${t.malformed} malformed, ${t.dropped} dropped, ${t.control} control; ` +
+      `voxelflow stream: ${t.messages} messages: ${t.processed} frames processed, ${t.duplicates} duplicate, ${t.malformed} malformed, ${t.dropped} dropped, ${t.control} control, ${t.discarded} discarded at stop; ` +
         `scans ${t.scans.complete} complete, ${t.scans.incomplete} incomplete, ${t.scans.aborted} aborted\n`,
     );
     return beam.pipelineErrors > 0 ? 1 : 0;

@@ -51,6 +51,7 @@ export class BeamlineStream {
   private wakePipeline: (() => void) | null = null;
   private finishing: 'no' | 'graceful' | 'now' = 'no';
   private decodeFinished = false;
+  private stopMark = 0;
   private decoding: Promise<void> | null = null;
   private piping: Promise<void> | null = null;
   private readonly log: (line: string) => void;
@@ -94,10 +95,12 @@ export class BeamlineStream {
     this.piping = this.pipeline();
   }
 
-  /** Graceful: the scan in hand ends (or graceMs passes) and every sealed scan runs its pipeline. */
+  /** Graceful: the scan in hand — open, or begun by a message received but not yet decoded — ends
+   * (or graceMs passes), and every sealed scan runs its pipeline. */
   async stop(graceful: boolean): Promise<void> {
     this.finishing = graceful ? 'graceful' : 'now';
-    if (!graceful || this.assembler.openSeries === null) await this.source.close();
+    this.stopMark = this.source.queue.pushed;
+    if (!graceful || this.nothingInHand()) await this.source.close();
     else {
       const grace = setTimeout(() => void this.source.close(), this.options.graceMs ?? 30_000);
       await this.decoding;
@@ -115,6 +118,7 @@ export class BeamlineStream {
     const maxPending = this.options.maxPendingScans ?? 2;
     for (;;) {
       while (this.pending.length >= maxPending && this.finishing !== 'now') await new Promise<void>((r) => (this.wakeDecoder = r));
+      if (this.finishing === 'now') break;
       const m = await queue.shiftWithin(idle);
       if (m === null) break;
       if (m === 'timeout') {
@@ -127,8 +131,12 @@ export class BeamlineStream {
           for (const e of events) if (e.kind === 'frame') this.frameInput.push({ series: e.series, frame: e.frame, frameType: e.frameType, angle: e.angle, bytes: e.bytes.length });
         }
       }
-      if (this.finishing === 'graceful' && this.assembler.openSeries === null) void this.source.close();
+      if (this.finishing === 'graceful' && this.nothingInHand()) break;
     }
+    // Stopping: what was received after the scan in hand (or, stopping now, anything not decoded
+    // yet) is counted as discarded rather than opened as a scan that could only be aborted.
+    await this.source.close();
+    this.assembler.discard(queue.drain());
     this.assembler.abortOpen();
     if (this.source.error !== null) this.log(`receiving stopped: ${this.source.error.message}`);
     this.decodeFinished = true;
@@ -142,6 +150,11 @@ export class BeamlineStream {
     if (open === null) return;
     this.lastProgress = now;
     this.ssc.ctx.events.post({ type: 'scanUpdated', scanId: open.series, status: 'receiving', expected: open.expected, counters: open.counters });
+  }
+
+  /** No scan open, and every message received before stop() was decoded. */
+  private nothingInHand(): boolean {
+    return this.assembler.openSeries === null && this.source.queue.shifted >= this.stopMark;
   }
 
   private sealed(scan: AssembledScan): void {

@@ -34,6 +34,9 @@ export class MessageQueue {
   dropped = 0;
   /** Largest byte count the queue has held. */
   peakBytes = 0;
+  /** Messages pushed and shifted so far (tombstones included). */
+  pushed = 0;
+  shifted = 0;
 
   constructor(
     readonly maxBytes: number,
@@ -65,6 +68,7 @@ export class MessageQueue {
     let bytes = 0;
     for (const p of parts) bytes += p.length;
     this.items.push({ state: 'message', parts, peek, bytes, receivedAt: performance.now() });
+    this.pushed++;
     this.queuedBytes += bytes;
     if (this.policy === 'drop-oldest') this.dropUntilFits();
     if (this.queuedBytes > this.peakBytes) this.peakBytes = this.queuedBytes;
@@ -82,6 +86,7 @@ export class MessageQueue {
           this.head = 0;
         }
         if (m.state === 'message') this.queuedBytes -= m.bytes;
+        this.shifted++;
         if (!this.full) this.wake(this.spaceWaiters);
         return m;
       }
@@ -100,6 +105,17 @@ export class MessageQueue {
     ]);
     clearTimeout(timer);
     return woke === 'timeout' && this.length === 0 && !this.closed ? 'timeout' : this.shift();
+  }
+
+  /** Empties the queue; returns how many messages (tombstones included) it held. */
+  drain(): number {
+    const n = this.length;
+    this.items = [];
+    this.head = 0;
+    this.queuedBytes = 0;
+    this.shifted += n;
+    this.wake(this.spaceWaiters);
+    return n;
   }
 
   /** No more pushes; waiting consumers get the rest, then null. */

@@ -69,6 +69,12 @@ export class ScanAssembler {
     return fate;
   }
 
+  /** Counts messages received but never decoded because the stream stopped. */
+  discard(messages: number): void {
+    this.totals.messages += messages;
+    this.totals.discarded += messages;
+  }
+
   /** Seals the open series as aborted (the stream stopped or went idle mid-scan). */
   abortOpen(now: number = performance.now()): void {
     if (this.open !== null) this.seal('aborted', now);
@@ -96,7 +102,7 @@ export class ScanAssembler {
 
   private dropped(e: DroppedEvent): Fate {
     const open = this.open;
-    if (open !== null && (e.series === open.series || e.series === null)) open.drop(e.frame);
+    if (open !== null && e.series === open.series) open.drop(e.frame);
     return 'dropped';
   }
 

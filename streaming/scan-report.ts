@@ -34,7 +34,8 @@ export interface ScanReport {
   readonly endedAt: number;
 }
 
-/** Stream-wide counters: `messages = control + processed + duplicates + malformed + dropped`. */
+/** Stream-wide counters: `messages = control + processed + duplicates + malformed + dropped +
+ * discarded` (discarded: received after a stop, never decoded). */
 export interface StreamTotals {
   messages: number;
   control: number;
@@ -42,6 +43,7 @@ export interface StreamTotals {
   duplicates: number;
   malformed: number;
   dropped: number;
+  discarded: number;
   /** Scans delivered, by status. */
   scans: Record<ScanStatus, number>;
   malformedReasons: Partial<Record<MalformedReason, number>>;
@@ -49,5 +51,5 @@ export interface StreamTotals {
 
 /** Fresh totals at zero. */
 export function emptyTotals(): StreamTotals {
-  return { messages: 0, control: 0, processed: 0, duplicates: 0, malformed: 0, dropped: 0, scans: { complete: 0, incomplete: 0, aborted: 0 }, malformedReasons: {} };
+  return { messages: 0, control: 0, processed: 0, duplicates: 0, malformed: 0, dropped: 0, discarded: 0, scans: { complete: 0, incomplete: 0, aborted: 0 }, malformedReasons: {} };
 }

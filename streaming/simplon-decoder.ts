@@ -20,11 +20,14 @@ export class SimplonDecoder implements ProtocolDecoder {
   readonly name = 'simplon-v1' as const;
 
   peek(parts: readonly Buffer[]): MessagePeek {
+    // Only series headers and ends are control (never dropped); anything else, garbage included, may
+    // be dropped in live mode, so a flood of bad messages cannot grow the queue without bound.
     const first = parts[0];
-    if (first === undefined || first.length > 4096) return { kind: 'control', series: null, frame: null };
-    const h = jsonPart(first);
-    if (h?.['htype'] !== 'dimage-1.0') return { kind: 'control', series: null, frame: null };
-    return { kind: 'data', series: seriesId(h['series']), frame: frameNumber(h['frame']) };
+    const h = first !== undefined && first.length <= 4096 ? jsonPart(first) : null;
+    const htype = h?.['htype'];
+    if (htype === 'dheader-1.0' || htype === 'dseries_end-1.0') return { kind: 'control', series: null, frame: null };
+    if (htype === 'dimage-1.0') return { kind: 'data', series: seriesId(h?.['series']), frame: frameNumber(h?.['frame']) };
+    return { kind: 'data', series: null, frame: null };
   }
 
   decode(parts: readonly Buffer[]): StreamEvent[] {

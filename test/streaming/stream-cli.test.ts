@@ -83,19 +83,19 @@ describe('voxelflow stream interrupted', () => {
     const port = await freePort();
     const stream = voxelflow(['stream', '--connect', `tcp://127.0.0.1:${port}`, ...analysis, '--json', '--master', 'local[2]']);
     const sim = voxelflow(['simulate-beamline', '--bind', `tcp://127.0.0.1:${port}`, '--scans', '3', '--shape', '24,20,16', '--rate', '40']);
-    await sim.line(/sent scan 1:/).catch((err: Error) => {
+    await sim.line(/sent scan 1:/, 40_000).catch((err: Error) => {
       throw new Error(`${err.message}; stream stderr: ${stream.stderr}`);
     });
     await new Promise((r) => setTimeout(r, 60)); // a few frames into scan 2 (16 frames at 40 Hz: 400 ms)
     stream.proc.kill('SIGINT');
-    const code = await Promise.race([stream.exited, new Promise((r) => setTimeout(() => r('timeout'), 20_000))]);
-    expect(code, stream.stderr).toBe(0);
+    const code = await Promise.race([stream.exited, new Promise((r) => setTimeout(() => r('timeout'), 40_000))]);
+    expect(code, `stdout: ${stream.stdout}\nstderr: ${stream.stderr}`).toBe(0);
     const lines = stream.stdout.trim().split('\n').map((l) => JSON.parse(l) as Line);
-    expect(lines.slice(0, 2).map((l) => [l.series, l.status, l.frames])).toEqual([['1', 'complete', 16], ['2', 'complete', 16]]);
-    // Messages already received of the next scan are still accounted for, as an aborted scan.
-    for (const l of lines.slice(2)) expect(l.status).toBe('aborted');
+    expect(lines.map((l) => [l.series, l.status, l.frames])).toEqual([['1', 'complete', 16], ['2', 'complete', 16]]);
     expect(stream.stderr).toMatch(/stopping after the scan in hand/);
-  }, 40_000);
+    // Whatever of scan 3 was received before the socket closed is counted, not opened as a scan.
+    expect(stream.stderr).toMatch(/32 frames processed, .* \d+ discarded at stop; scans 2 complete, 0 incomplete, 0 aborted/);
+  }, 90_000);
 });
 
 describe('voxelflow stream and simulate-beamline misuse', () => {
