@@ -5,16 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runAnalyze } from './analyze.js';
-import { runDemo } from './demo.js';
-import { runDoctor } from './doctor.js';
-import { runSimulateBeamline } from './simulate-beamline.js';
-import { runStream } from './stream.js';
-import { runMaster } from './master.js';
-import { runWorker } from './worker.js';
-import { runSge } from './sge.js';
-import { runTable } from './table.js';
 import { UsageError } from './usage-error.js';
+
+/** A command whose module loads only when it runs, so that `voxelflow --help` does not load gRPC, ZeroMQ or Arrow. */
+function lazy<K extends string>(load: () => Promise<Record<K, (argv: string[]) => Promise<number>>>, name: K): (argv: string[]) => Promise<number> {
+  return async (argv) => (await load())[name](argv);
+}
 
 interface Command {
   readonly summary: string;
@@ -22,15 +18,15 @@ interface Command {
 }
 
 const commands: Record<string, Command> = {
-  analyze: { summary: 'read an image, crop, box-filter, threshold, label components and measure them', run: runAnalyze },
-  demo: { summary: 'label and measure the pores of a 256^3 porous-bone phantom; writes voxelflow-demo/', run: runDemo },
-  doctor: { summary: 'show which kernels run native or TypeScript, and which optional parts this machine has', run: runDoctor },
-  stream: { summary: 'receive detector scans over ZeroMQ and label and measure each one as it completes', run: runStream },
-  'simulate-beamline': { summary: 'replay phantoms or a volume as a detector would, over ZeroMQ (SIMPLON v1 or array-1.0)', run: runSimulateBeamline },
-  master: { summary: 'start a cluster master; workers register with it, drivers connect to voxelflow://HOST:PORT', run: runMaster },
-  worker: { summary: 'start a cluster worker: runs tasks in its own threads and serves its blocks (--master HOST:PORT)', run: runWorker },
-  sge: { summary: 'Grid Engine workers: print the job script, submit N workers, list or stop them', run: runSge },
-  table: { summary: 'statistics (describe, --by sample) or k-means clusters of CSV measurement tables', run: runTable },
+  analyze: { summary: 'read an image, crop, box-filter, threshold, label components and measure them', run: lazy(() => import('./analyze.js'), 'runAnalyze') },
+  demo: { summary: 'label and measure the pores of a 256^3 porous-bone phantom; writes voxelflow-demo/', run: lazy(() => import('./demo.js'), 'runDemo') },
+  doctor: { summary: 'show which kernels run native or TypeScript, and which optional parts this machine has', run: lazy(() => import('./doctor.js'), 'runDoctor') },
+  stream: { summary: 'receive detector scans over ZeroMQ and label and measure each one as it completes', run: lazy(() => import('./stream.js'), 'runStream') },
+  'simulate-beamline': { summary: 'replay phantoms or a volume as a detector would, over ZeroMQ (SIMPLON v1 or array-1.0)', run: lazy(() => import('./simulate-beamline.js'), 'runSimulateBeamline') },
+  master: { summary: 'start a cluster master; workers register with it, drivers connect to voxelflow://HOST:PORT', run: lazy(() => import('./master.js'), 'runMaster') },
+  worker: { summary: 'start a cluster worker: runs tasks in its own threads and serves its blocks (--master HOST:PORT)', run: lazy(() => import('./worker.js'), 'runWorker') },
+  sge: { summary: 'Grid Engine workers: print the job script, submit N workers, list or stop them', run: lazy(() => import('./sge.js'), 'runSge') },
+  table: { summary: 'statistics (describe, --by sample) or k-means clusters of CSV measurement tables', run: lazy(() => import('./table.js'), 'runTable') },
 };
 
 function help(): string {
