@@ -115,48 +115,48 @@ function nativeLabelBlock(native: Addon): typeof ts.labelBlock {
   };
 }
 
+const isTypedArray = (v: unknown): boolean => ArrayBuffer.isView(v) && !(v instanceof DataView);
+
 const BOX_MODES: ReadonlyMap<unknown, number> = new Map([['constant', 0], ['nearest', 1], ['reflect', 2]]);
 
-// The box geometry handed to the addon: inShape, inOrigin, imageShape, outOrigin, outShape. One per
-// thread, filled per call; anything but a number becomes NaN, which the addon rejects.
+// Geometry handed to the addon as one Float64Array of [z, y, x] triples, one array per kernel and
+// thread, filled per call: boxFilter's inShape, inOrigin, imageShape, outOrigin, outShape; labelStats'
+// shape, origin, imageShape.
 const boxGeometry = new Float64Array(15);
+const statsGeometry = new Float64Array(9);
+
+/** Writes the triples of `boxes` into `into`; anything but a number becomes NaN, which the addon rejects. */
+function packTriples(into: Float64Array, boxes: readonly (readonly unknown[])[]): Float64Array {
+  for (let b = 0; b < boxes.length; b++) {
+    for (let a = 0; a < 3; a++) {
+      const v = boxes[b]![a];
+      into[b * 3 + a] = typeof v === 'number' ? v : NaN;
+    }
+  }
+  return into;
+}
 
 /** `boxFilter` of imaging/kernels, run natively; a call the addon rejects goes to the twin, which throws. */
 function nativeBoxFilter(native: Addon): typeof ts.boxFilter {
   return (input, inShape, inOrigin, imageShape, outOrigin, outShape, radius, mode, out, scratch) => {
     const code = BOX_MODES.get(mode);
-    const boxes = [inShape, inOrigin, imageShape, outOrigin, outShape];
     const scratchOk = scratch === undefined || (scratch instanceof Float32Array && scratch.length >= ts.boxFilterScratchLength(inShape));
-    if (code !== undefined && scratchOk && ArrayBuffer.isView(input) && !(input instanceof DataView) && out instanceof Float32Array && typeof radius === 'number') {
-      for (let b = 0; b < 5; b++) {
-        for (let a = 0; a < 3; a++) {
-          const v: unknown = boxes[b]![a];
-          boxGeometry[b * 3 + a] = typeof v === 'number' ? v : NaN;
-        }
-      }
-      if (native.boxFilter(input, boxGeometry, radius, code, out)) return;
+    if (code !== undefined && scratchOk && isTypedArray(input) && out instanceof Float32Array && typeof radius === 'number') {
+      const geometry = packTriples(boxGeometry, [inShape, inOrigin, imageShape, outOrigin, outShape]);
+      if (native.boxFilter(input, geometry, radius, code, out)) return;
     }
     ts.boxFilter(input, inShape, inOrigin, imageShape, outOrigin, outShape, radius, mode, out, scratch);
   };
 }
 
-// shape, origin and imageShape of a labelStats call, filled per call like boxGeometry.
-const statsGeometry = new Float64Array(9);
-
 /** `labelStats` of imaging/kernels, run natively; a call the addon rejects goes to the twin, which throws. */
 function nativeLabelStats(native: Addon): typeof ts.labelStats {
   return (labels, n, shape, origin, imageShape, intensity) => {
-    const intensityOk = intensity === null || (ArrayBuffer.isView(intensity) && !(intensity instanceof DataView));
+    const intensityOk = intensity === null || isTypedArray(intensity);
     if (labels instanceof Uint32Array && intensityOk && Number.isInteger(n) && n >= 0 && n <= 0xffffffff) {
-      const boxes = [shape, origin, imageShape];
-      for (let b = 0; b < 3; b++) {
-        for (let a = 0; a < 3; a++) {
-          const v: unknown = boxes[b]![a];
-          statsGeometry[b * 3 + a] = typeof v === 'number' ? v : NaN;
-        }
-      }
+      const geometry = packTriples(statsGeometry, [shape, origin, imageShape]);
       const p = ts.createPartials(n, intensity !== null);
-      if (native.labelStats(labels, statsGeometry, intensity, n, p.data)) return p;
+      if (native.labelStats(labels, geometry, intensity, n, p.data)) return p;
     }
     return ts.labelStats(labels, n, shape, origin, imageShape, intensity);
   };
