@@ -75,24 +75,12 @@ export class Table {
       return new Table(this.rdd.mapPartitions(filterByExpr, { expr: predicate.node }, true), this.fields);
     }
     const masks = this.rdd.map(
-      (b: Batch, e: { fn: RowFn<unknown, E>; env: E }) => {
-        // Shipped as source: self-contained. One row object, refilled per row.
-        const names = b.fields.map((f) => f.name);
-        const cols = names.map((_, i) => (b as unknown as Record<string, ArrayLike<number>>)[`c${i}`] as ArrayLike<number>);
-        const dicts = names.map((_, i) => (b as unknown as Record<string, readonly string[] | undefined>)[`d${i}`]);
-        const row: Record<string, number | string | null> = {};
+      (b: Batch, e: { fn: RowFn<unknown, E>; env: E; rows: typeof visitRows }) => {
         const mask = new Uint8Array(b.length);
-        for (let r = 0; r < b.length; r++) {
-          for (let j = 0; j < names.length; j++) {
-            const v = (cols[j] as ArrayLike<number>)[r] as number;
-            const d = dicts[j];
-            row[names[j] as string] = d === undefined ? v : v < 0 ? null : (d[v] as string);
-          }
-          mask[r] = e.fn(row, e.env) ? 1 : 0;
-        }
+        e.rows(b, (row, r) => (mask[r] = e.fn(row, e.env) ? 1 : 0));
         return { batch: b, mask };
       },
-      { fn: predicate, env: env as E },
+      { fn: predicate, env: env as E, rows: visitRows },
     );
     return new Table(masks.mapPartitions(applyMask, undefined, true), this.fields);
   }
@@ -110,24 +98,15 @@ export class Table {
       return new Table(this.rdd.mapPartitions(withColumnExpr, { name, expr: value.node }, true), fields);
     }
     const computed = this.rdd.map(
-      (b: Batch, e: { fn: RowFn<number, E>; env: E }) => {
-        const names = b.fields.map((f) => f.name);
-        const cols = names.map((_, i) => (b as unknown as Record<string, ArrayLike<number>>)[`c${i}`] as ArrayLike<number>);
-        const dicts = names.map((_, i) => (b as unknown as Record<string, readonly string[] | undefined>)[`d${i}`]);
-        const row: Record<string, number | string | null> = {};
+      (b: Batch, e: { fn: RowFn<number, E>; env: E; rows: typeof visitRows }) => {
         const values = new Float64Array(b.length);
-        for (let r = 0; r < b.length; r++) {
-          for (let j = 0; j < names.length; j++) {
-            const v = (cols[j] as ArrayLike<number>)[r] as number;
-            const d = dicts[j];
-            row[names[j] as string] = d === undefined ? v : v < 0 ? null : (d[v] as string);
-          }
+        e.rows(b, (row, r) => {
           const out = e.fn(row, e.env);
           values[r] = typeof out === 'number' ? out : Number.NaN;
-        }
+        });
         return { batch: b, values };
       },
-      { fn: value, env: env as E },
+      { fn: value, env: env as E, rows: visitRows },
     );
     return new Table(computed.mapPartitions(attachValues, { field }, true), fields);
   }
@@ -231,6 +210,26 @@ export class Table {
   /** Mean of numeric column `name` (missing values skipped); NaN for no values. */
   async mean(name: string): Promise<number> {
     return (await this.stats(name)).mean;
+  }
+}
+
+/**
+ * Calls `visit` with each row of a batch as an object (one object, refilled per row). Shipped as
+ * source inside the env of row-function verbs, so it is self-contained: it reads the batch's `c{i}`
+ * and `d{i}` properties directly instead of importing the batch helpers.
+ */
+function visitRows(b: Batch, visit: (row: Row, r: number) => void): void {
+  const names = b.fields.map((f) => f.name);
+  const cols = names.map((_, i) => (b as unknown as Record<string, ArrayLike<number>>)[`c${i}`] as ArrayLike<number>);
+  const dicts = names.map((_, i) => (b as unknown as Record<string, readonly string[] | undefined>)[`d${i}`]);
+  const row: Row = {};
+  for (let r = 0; r < b.length; r++) {
+    for (let j = 0; j < names.length; j++) {
+      const v = (cols[j] as ArrayLike<number>)[r] as number;
+      const d = dicts[j];
+      row[names[j] as string] = d === undefined ? v : v < 0 ? null : (d[v] as string);
+    }
+    visit(row, r);
   }
 }
 

@@ -103,6 +103,29 @@ forMasters((ctx) => {
     });
   });
 
+  describe('bad arguments', () => {
+    it('write names the path when the extension is unknown', async () => {
+      await expect(cells(ctx()).write(`${files.dir}/out.xlsx`)).rejects.toThrow(/out\.xlsx: unknown output format; end the path with \.csv or \.arrow/);
+    });
+
+    it('readArrow names the file whose schema differs from the first', async () => {
+      const a = `${files.dir}/schema-a-${Math.random().toString(36).slice(2)}.arrow`;
+      const b = a.replace('schema-a', 'schema-b');
+      await cells(ctx()).write(a);
+      await cells(ctx()).select('area').write(b);
+      await expect(ctx().readArrow(`${a},${b}`).count()).rejects.toThrow(`${b}: schema area:f64 differs from the first file's`);
+    });
+
+    it('arithmetic on text fails with the expression', async () => {
+      await expect(cells(ctx()).withColumn('x', col('sample').add(1)).count()).rejects.toThrow('expression: add(col("sample"), 1) applies add to text; text supports eq and ne only');
+    });
+
+    it('kmeans and pca check their options', async () => {
+      await expect(cells(ctx()).kmeans({ k: 0 })).rejects.toThrow('kmeans: k must be a positive integer, got 0');
+      await expect(cells(ctx()).pca({ k: 3, columns: ['volume', 'area'] })).rejects.toThrow('pca: k must be an integer in 1..2');
+    });
+  });
+
   describe('shapeStats source', () => {
     it('turns labeled cells into one row per label with no CSV round trip', async () => {
       // Two cells: a 2-voxel bar and a single voxel, in a 1×3×4 image.
