@@ -13,6 +13,9 @@
 #include <cstring>
 #include <limits>
 #include <type_traits>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "clones.h"
 
@@ -71,20 +74,50 @@ Cut<T> BelowCut(double below) {
 // lanes (widening adds) next to the compares instead of a second pass over the mask.
 constexpr size_t kChunk = 4096;
 
-/** out[i] = (v > lo if kLo) & (v < hi if kHi); returns the count. Loops without branches to vectorize. */
+// From this many voxels on, the mask is written with streaming stores: it then outgrows the caches
+// with its input (2-8 bytes a voxel), so no consumer finds it there, and a normal store would first
+// read each line from memory (about 10% of the time of a 256^3 u16 threshold). Smaller masks, like the
+// blocks of a pipeline, stay in cache for the next kernel.
+constexpr size_t kStreamVoxels = size_t{8} << 20;
+
+/** One chunk: out[i] = (v > lo if kLo) & (v < hi if kHi) for i < n; returns its count. */
 template <typename T, bool kLo, bool kHi>
-VOXELFLOW_INLINE size_t Compare(const T* __restrict src, size_t n, T lo, T hi, uint8_t* __restrict out) {
+VOXELFLOW_INLINE uint32_t CompareChunk(const T* __restrict src, size_t n, T lo, T hi, uint8_t* __restrict out) {
+  uint32_t c = 0;
+  for (size_t i = 0; i < n; i++) {
+    const T v = src[i];
+    const uint8_t f = static_cast<uint8_t>((kLo ? v > lo : true) & (kHi ? v < hi : true));
+    out[i] = f;
+    c += f;
+  }
+  return c;
+}
+
+/** The mask of `src[0..n)` into `out`, chunk by chunk; returns the count. Vectorizes, no branches. */
+template <typename T, bool kLo, bool kHi>
+VOXELFLOW_INLINE size_t Compare(const T* src, size_t n, T lo, T hi, uint8_t* out) {
   size_t count = 0;
-  for (size_t start = 0; start < n; start += kChunk) {
-    const size_t end = std::min(n, start + kChunk);
-    uint32_t c = 0;
-    for (size_t i = start; i < end; i++) {
-      const T v = src[i];
-      const uint8_t f = static_cast<uint8_t>((kLo ? v > lo : true) & (kHi ? v < hi : true));
-      out[i] = f;
-      c += f;
+  size_t start = 0;
+#if defined(__SSE2__)
+  if (n >= kStreamVoxels) {
+    // Up to a 16-byte boundary of `out` directly, then each chunk into an L1 buffer and from there
+    // to `out` with streaming stores.
+    alignas(64) uint8_t buffer[kChunk];
+    start = (16 - (reinterpret_cast<uintptr_t>(out) & 15)) & 15;
+    count += CompareChunk<T, kLo, kHi>(src, start, lo, hi, out);
+    for (; start + kChunk <= n; start += kChunk) {
+      count += CompareChunk<T, kLo, kHi>(src + start, kChunk, lo, hi, buffer);
+      for (size_t i = 0; i < kChunk; i += 16) {
+        const __m128i bytes = _mm_load_si128(reinterpret_cast<const __m128i*>(buffer + i));
+        _mm_stream_si128(reinterpret_cast<__m128i*>(out + start + i), bytes);
+      }
     }
-    count += c;
+    _mm_sfence();
+  }
+#endif
+  for (; start < n; start += kChunk) {
+    const size_t len = std::min(n - start, kChunk);
+    count += CompareChunk<T, kLo, kHi>(src + start, len, lo, hi, out + start);
   }
   return count;
 }

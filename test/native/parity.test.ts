@@ -85,6 +85,17 @@ describe('native threshold', () => {
     expect(() => kernels.threshold(new Uint16Array(4), null, null, new Uint8Array(4))).toThrow(/needs `above`, `below` or both/);
   });
 
+  itNative('matches TypeScript on masks past the streaming-store size (8 Mi voxels), written at an unaligned offset', () => {
+    for (const dtype of ['u16', 'f32'] as const) {
+      const src = volumeWithNaN(dtype, [1, 1, (8 << 20) + 37], 5, 0);
+      const want = new Uint8Array(src.length);
+      const got = sharedCopy(new Uint8Array(src.length).fill(3), 5);
+      expect(kernels.threshold(src, 100, 60000, got), dtype).toBe(ts.threshold(src, 100, 60000, want));
+      const diff = got.findIndex((v, i) => v !== want[i]);
+      expect(diff, `${dtype}: first differing voxel`).toBe(-1);
+    }
+  });
+
   itNative('matches TypeScript on a 64^3 f32 block', () => {
     const src = volumeWithNaN('f32', [64, 64, 64], 3, 0);
     const want = new Uint8Array(src.length);
