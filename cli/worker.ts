@@ -87,8 +87,14 @@ export async function runWorker(argv: string[]): Promise<number> {
     ...(lifetime !== undefined ? { lifetimeMs: lifetime * 1000, lifetimeStaggerMs: stagger * 1000 } : {}),
     tls: { cert: v['tls-cert'], key: v['tls-key'], ca: v['tls-ca'] },
   });
+  let interrupted = false;
   for (const signal of ['SIGTERM', 'SIGUSR1', 'SIGUSR2', 'SIGINT'] as const) {
-    process.on(signal, () => void worker.leave(`received ${signal}`));
+    process.on(signal, () => {
+      // A second Ctrl-C means now: running tasks are lost and retried elsewhere.
+      if (signal === 'SIGINT' && interrupted) process.exit(130);
+      if (signal === 'SIGINT') interrupted = true;
+      void worker.leave(`received ${signal}`);
+    });
   }
   const exit = await worker.finished;
   console.error(`voxelflow worker ${worker.name}: ${exit.reason}`);

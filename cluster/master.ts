@@ -6,6 +6,7 @@
  * status and a log line; nothing a caller sends can crash the master.
  */
 import * as grpc from '@grpc/grpc-js';
+import { ConfigError } from '../core/index.js';
 import { AuthGuard } from './auth.js';
 import { VERSION } from './package-info.js';
 import { MASTER_MESSAGE_LIMIT, masterService, type ClusterEvent, type HeartbeatRequest, type LeaveWorkerRequest, type RegisterWorkerRequest, type WatchClusterRequest, type WorkerInfo } from './protocol.js';
@@ -60,7 +61,7 @@ export class Master {
   static async start(options: MasterOptions): Promise<Master> {
     const host = options.host ?? '127.0.0.1';
     const timeout = options.workerTimeoutMs ?? 10_000;
-    if (!(timeout >= 100)) throw new RpcError(grpc.status.INVALID_ARGUMENT, `workerTimeoutMs must be >= 100, got ${timeout}`);
+    if (!(timeout >= 100)) throw new ConfigError('workerTimeoutMs', `workerTimeoutMs must be >= 100, got ${timeout}`);
     const log = options.log ?? ((line: string) => console.error(`voxelflow master: ${line}`));
     const server = new grpc.Server({ 'grpc.max_receive_message_length': MASTER_MESSAGE_LIMIT });
     let master: Master | null = null;

@@ -49,7 +49,8 @@ export function secureImplementation(
       impl[name] = ((call: grpc.ServerWritableStream<unknown, unknown>) => {
         const denied = refuse(call);
         if (denied !== null) return void call.emit('error', denied);
-        (handler as StreamHandler)(call.request as never, call).then(
+        // Through an async wrapper: a handler that throws before its first await still gets an error status.
+        (async () => (handler as StreamHandler)(call.request as never, call))().then(
           () => call.end(),
           (err: unknown) => call.emit('error', toStatus(err, method.path, log)),
         );
@@ -58,7 +59,7 @@ export function secureImplementation(
       impl[name] = ((call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
         const denied = refuse(call);
         if (denied !== null) return callback(denied);
-        (handler as UnaryHandler)(call.request as never, call).then(
+        (async () => (handler as UnaryHandler)(call.request as never, call))().then(
           (reply) => callback(null, reply),
           (err: unknown) => callback(toStatus(err, method.path, log)),
         );

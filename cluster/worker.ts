@@ -5,10 +5,11 @@
  * master has been unreachable for the death timeout; it leaves cleanly (drain, tell the master, exit 0)
  * when asked to, by a signal or at the end of its lifetime.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
+import { ConfigError } from '../core/index.js';
 import { ThreadExecutor, type BlockLocation } from '../core/executor/index.js';
 import { AuthGuard } from './auth.js';
 import { BlockFetcher } from './block-fetcher.js';
@@ -88,10 +89,10 @@ export class Worker {
     this.log = options.log ?? ((line: string) => console.error(`voxelflow worker ${this.name}: ${line}`));
     this.finished = new Promise((resolve) => (this.endWith = resolve));
     const creds = channelCredentials(options.tls);
+    this.workDir = makeWorkDir(options.workDir ?? tmpdir());
     this.masterClient = clientFor(masterService, 'Master', options.master, creds, MASTER_MESSAGE_LIMIT);
     this.threads = new ThreadExecutor(this.name, options.cores ?? availableParallelism());
     this.fetcher = new BlockFetcher(options.secret, creds);
-    this.workDir = mkdtempSync(join(options.workDir ?? tmpdir(), 'voxelflow-worker-'));
     this.runner = new TaskRunner(this.threads, this.fetcher, options.memory ?? 4 * 1024 ** 3, this.workDir, () => this.location());
     this.server = new grpc.Server({ 'grpc.max_receive_message_length': TASK_MESSAGE_LIMIT, 'grpc.max_send_message_length': TASK_MESSAGE_LIMIT });
     const handlers = {
@@ -291,6 +292,16 @@ export class Worker {
     this.runner.stop();
     await this.threads.stop();
     rmSync(this.workDir, { recursive: true, force: true });
+  }
+}
+
+/** A fresh folder for this worker's blocks inside `parent` (made if missing). */
+function makeWorkDir(parent: string): string {
+  try {
+    mkdirSync(parent, { recursive: true });
+    return mkdtempSync(join(parent, 'voxelflow-worker-'));
+  } catch (err) {
+    throw new ConfigError('workDir', `--work-dir: cannot make a folder in '${parent}' (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); pass a writable directory`);
   }
 }
 

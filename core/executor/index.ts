@@ -4,8 +4,10 @@
  * Executors, and runs tasks on its workers with the same thread pool and block store as `local[N]`.
  *
  * @example
- *   import { registerMasterScheme, ThreadExecutor } from 'voxelflow/dist/core/executor/index.js';
+ *   // inside the voxelflow sources (cluster/ imports it like this)
+ *   import { ThreadExecutor } from '../core/executor/index.js';
  *   const pool = new ThreadExecutor('worker-1', 4); // runs TaskDescriptions in 4 worker threads
+ *   await pool.stop();
  */
 export type { Executor, TaskDescription, TaskInputs, TaskOutcome, StageWorkHandle, CachePut, MapOutput } from './executor.js';
 export { ThreadExecutor } from './thread-executor.js';

@@ -3,12 +3,13 @@
  * are refused on both sides (workers and drivers), refusals are logged without the secret, and
  * malformed, oversized or version-mismatched calls get clear errors while the master keeps serving.
  */
+import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Context } from '../../index.js';
 import { authMetadata } from '../../cluster/auth.js';
 import { executorService, masterService } from '../../cluster/protocol.js';
-import { clientFor, unary } from '../../cluster/rpc.js';
+import { clientFor, serverStream, unary } from '../../cluster/rpc.js';
 import { killAll, secretFile, spawnVoxelflow, startMaster, startWorker, type Proc, type TestMaster } from './cluster-harness.js';
 
 const SECRET = 'right-secret-5d21e0';
@@ -59,6 +60,13 @@ describe('workers with a wrong or missing secret', () => {
     await master.proc.waitFor(/refused \/voxelflow\.cluster\.Master\/RegisterWorker from \S+: wrong secret/);
     expect(w.out).not.toContain(WRONG);
     expect(w.out).not.toMatch(/\n\s+at /);
+  });
+
+  it('stops a worker whose --work-dir cannot be made, with a one-line error', async () => {
+    const underAFile = join(secretFile(SECRET), 'blocks'); // a folder cannot live inside a file
+    const w = spawnVoxelflow('wdir', ['worker', '--master', master.address, '--cores', '1', '--work-dir', underAFile], { VOXELFLOW_SECRET: SECRET });
+    expect((await w.exited).code).toBe(1);
+    expect(w.out.trim()).toBe(`voxelflow worker: --work-dir: cannot make a folder in '${underAFile}' (ENOTDIR); pass a writable directory`);
   });
 
   it('stops a worker started without any secret, with a one-line error', async () => {
@@ -136,6 +144,17 @@ describe('raw calls', () => {
     expect(err.details).toMatch(/version mismatch: the worker runs voxelflow 0\.0\.0-old but the master runs \d+\.\d+\.\d+; run the same voxelflow version/);
   });
 
+  it('refuses a driver of another version with a clear error', async () => {
+    const stream = serverStream(client, masterService, 'WatchCluster', { appName: 'old', version: '0.0.0-old', appId: 'old-1' }, { secret: SECRET });
+    const err = await new Promise<grpc.ServiceError>((resolve) => {
+      stream.on('error', resolve);
+      stream.on('data', () => {});
+    });
+    expect(err.code).toBe(grpc.status.FAILED_PRECONDITION);
+    expect(err.details).toMatch(/version mismatch: the driver runs voxelflow 0\.0\.0-old but the master runs/);
+    expect(await unary(client, masterService, 'Heartbeat', heartbeat, { secret: SECRET })).toEqual({ known: false, endedApps: [] });
+  });
+
   it('answers malformed and oversized messages with an error and keeps serving', async () => {
     const garbage = Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01]);
     const bad = await rejection(rawCall(client, heartbeatPath, garbage, authMetadata(SECRET, heartbeatPath)));
@@ -147,7 +166,7 @@ describe('raw calls', () => {
     expect(badAddress.code).toBe(grpc.status.INVALID_ARGUMENT);
     expect(badAddress.details).toMatch(/worker address must be HOST:PORT/);
     // Still alive and answering.
-    expect(await unary(client, masterService, 'Heartbeat', heartbeat, { secret: SECRET })).toEqual({ known: false });
+    expect(await unary(client, masterService, 'Heartbeat', heartbeat, { secret: SECRET })).toEqual({ known: false, endedApps: [] });
     expect(master.proc.child.exitCode).toBeNull();
   });
 });

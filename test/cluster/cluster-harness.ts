@@ -14,6 +14,8 @@ const live = new Set<Proc>();
 /** A spawned voxelflow process and everything it printed. */
 export class Proc {
   out = '';
+  /** When the process was spawned (ms since epoch). */
+  readonly spawnedAt = Date.now();
   private readonly waiters: { re: RegExp; resolve: (m: RegExpMatchArray) => void }[] = [];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
@@ -99,8 +101,18 @@ export async function startWorker(master: TestMaster, spec: WorkerSpec, register
   const args = ['worker', '--master', master.address, '--name', spec.name, '--cores', String(spec.cores ?? 2), '--death-timeout', '20', ...(spec.extra ?? [])];
   if (spec.secretPath !== undefined) args.push('--secret-file', spec.secretPath);
   const proc = spawnVoxelflow(spec.name, args, spec.env);
-  if (registered) await proc.waitFor(/registered with master .* as (\S+);/);
+  if (registered) {
+    await proc.waitFor(/registered with master .* as (\S+);/);
+    startupMs.set(proc, Date.now() - proc.spawnedAt);
+  }
   return proc;
+}
+
+const startupMs = new WeakMap<Proc, number>();
+
+/** How long a worker took from spawn to registration (what a late joiner needs too, on this machine now). */
+export function startupOf(proc: Proc): number {
+  return startupMs.get(proc) ?? 2_000;
 }
 
 /** The executor id the master gave a worker (from its 'registered' line). */

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Context, writeImage, type EventOf, type VoxelflowEvent } from '../../index.js';
-import { killAll, secretFile, spawnVoxelflow, startMaster, startWorker, workerId, type Proc, type TestMaster } from './cluster-harness.js';
+import { killAll, secretFile, spawnVoxelflow, startMaster, startupOf, startWorker, workerId, type Proc, type TestMaster } from './cluster-harness.js';
 
 const SECRET = 'jobs-secret-7f3a';
 let master: TestMaster;
@@ -163,9 +163,12 @@ describe('cluster jobs (master + 2 worker processes)', () => {
     const starts: { executorId: string; time: number }[] = [];
     ctx.on('taskStart', (e) => void starts.push({ executorId: e.executorId, time: e.time }));
     let late: Proc | null = null;
+    // Long enough for a worker to start three times over on this machine as loaded as it is now.
+    const startup = Math.max(...workers.map(startupOf));
+    const tasks = 4 * Math.ceil((3 * startup + 1_500) / 150);
     try {
       const job = ctx
-        .range(0, 64, 1, 64)
+        .range(0, tasks, 1, tasks)
         .map(
           (x, env) => {
             Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, env.ms);
@@ -178,7 +181,7 @@ describe('cluster jobs (master + 2 worker processes)', () => {
       late = await startWorker(master, { name: 'wlate', secretPath: secretFile(SECRET) });
       const lateId = await workerId(late);
       const out = await job;
-      expect(out).toEqual(Array.from({ length: 64 }, (_, i) => i * 3));
+      expect(out).toEqual(Array.from({ length: tasks }, (_, i) => i * 3));
       const lateStarts = starts.filter((s) => s.executorId === lateId);
       expect(lateStarts.length).toBeGreaterThan(0);
       expect(lateStarts.every((s) => s.time >= jobStarted)).toBe(true);
