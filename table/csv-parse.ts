@@ -171,9 +171,10 @@ export function parseCsv(bytes: Uint8Array, file: string, plan: CsvPlan): Batch 
     else rows++;
   }
   const out = types.map((t, i): Column => {
-    if (t === 'string') return { codes: (codes[i] as Int32Array).slice(0, rows), dict: (dicts[i] as Dictionary).dict };
-    const values = numbers[i] as Float64Array;
-    return t === 'f32' ? Float32Array.from(values.subarray(0, rows)) : values.length === rows ? values : values.slice(0, rows);
+    // Views, not copies: the capacity was one row per line (the header and blank lines included).
+    if (t === 'string') return { codes: (codes[i] as Int32Array).subarray(0, rows), dict: (dicts[i] as Dictionary).dict };
+    const values = (numbers[i] as Float64Array).subarray(0, rows);
+    return t === 'f32' ? Float32Array.from(values) : values;
   });
   return makeBatch(plan.fields, out, rows);
 }
