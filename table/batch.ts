@@ -19,12 +19,14 @@ export interface Field {
   readonly type: ColumnType;
 }
 
+/** A numeric column: NaN marks a missing value. */
 export type NumericColumn = Float64Array | Float32Array;
 /** A dictionary-encoded string column: row r holds `dict[codes[r]]`, or null when the code is -1. */
 export interface StringColumn {
   readonly codes: Int32Array;
   readonly dict: readonly string[];
 }
+/** Any column, as `columnAt` returns it. */
 export type Column = NumericColumn | StringColumn;
 
 /** A batch of rows, column-major. Column `i` is the property `c${i}` (and `d${i}` for a dictionary). */
@@ -48,6 +50,7 @@ export function makeBatch(fields: readonly Field[], columns: readonly Column[], 
   return b as unknown as Batch;
 }
 
+/** True for a dictionary-encoded string column. */
 export function isStringColumn(c: Column): c is StringColumn {
   return !ArrayBuffer.isView(c);
 }

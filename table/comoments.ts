@@ -20,6 +20,7 @@ export const partitionComoments = namedFunction(
   import.meta.url,
 );
 
+/** Merge function for treeAggregate over co-moments partials. */
 export const mergeComomentsFn = namedFunction(
   'table.mergeComoments',
   (a: Float64Array, b: Float64Array): Float64Array => mergeComoments(a.slice(), b, comomentsDim(a.length)),

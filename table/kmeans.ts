@@ -14,6 +14,7 @@ import { addArrays, seededRandom, squaredDistance, toPoints, type Points } from 
 import type { Table } from './table.js';
 import { TableError, rethrowTableError } from './table-error.js';
 
+/** Options of `table.kmeans`. */
 export interface KMeansOptions {
   readonly k: number;
   /** Numeric columns to cluster on (default: all numeric columns). */
@@ -46,6 +47,7 @@ export interface KMeansModel {
   assign(table: Table, name?: string): Table;
 }
 
+/** Clusters the complete rows of `options.columns` into k groups (see the module comment). */
 export async function kmeans(table: Table, options: KMeansOptions): Promise<KMeansModel> {
   const o = checkOptions(table, options);
   const indices = o.columns.map((c) => numericIndex(table.fields, c, 'kmeans'));

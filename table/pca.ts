@@ -12,6 +12,7 @@ import { symmetricEigen } from './eigen.js';
 import type { Table } from './table.js';
 import { TableError } from './table-error.js';
 
+/** Options of `table.pca`. */
 export interface PcaOptions {
   readonly k: number;
   readonly columns?: readonly string[];
@@ -19,6 +20,7 @@ export interface PcaOptions {
   readonly standardize?: boolean;
 }
 
+/** What `table.pca` returns; `project` adds the component scores to a table. */
 export interface PcaModel {
   readonly columns: readonly string[];
   /** components[i] is the i-th principal axis (length d, unit norm), in decreasing variance. */
@@ -59,6 +61,7 @@ export const projectRows = namedFunction(
   import.meta.url,
 );
 
+/** Principal components of the complete rows of `options.columns` (see the module comment). */
 export async function pca(table: Table, options: PcaOptions): Promise<PcaModel> {
   const columns = options.columns ?? table.numericColumns;
   const d = columns.length;

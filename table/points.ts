@@ -14,6 +14,7 @@ export interface Points {
   readonly x: Float64Array;
 }
 
+/** Partition → its points (one Points per batch) over columns `env.indices`. */
 export const toPoints = namedFunction(
   'table.toPoints',
   (it: IterableIterator<Batch>, env: { readonly indices: readonly number[] }): Points[] => {

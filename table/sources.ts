@@ -12,6 +12,7 @@ import { TableError } from './table-error.js';
 /** Column values as given by a caller: numbers (NaN or null = missing) or strings (null = missing). */
 export type ColumnValues = ArrayLike<number> | readonly (number | null)[] | readonly (string | null)[];
 
+/** Reads the Arrow files of one partition; every file must have the schema of the first. */
 export const readArrowFiles = namedFunction(
   'table.readArrowFiles',
   (it: IterableIterator<string>, env: { readonly fields: readonly Field[] }): Batch[] => {

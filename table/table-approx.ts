@@ -20,6 +20,7 @@ import { mixSeed, seededRandom } from './points.js';
 import type { Table } from './table.js';
 import { TableError } from './table-error.js';
 
+/** Options of meanApprox and countApprox. */
 export interface ApproxOptions {
   /** Resolve with an estimate after this long (default 1000 ms), or with the exact value if done earlier. */
   readonly timeoutMs?: number;
@@ -45,6 +46,7 @@ export interface Estimate {
   readonly strata?: readonly (Estimate & { readonly key: GroupKey })[];
 }
 
+/** The estimate at the timeout (or the exact value), with a promise of the exact value. */
 export type TableApprox = Estimate & { readonly final: Promise<Estimate> };
 
 /** Per partition: [n, sum, sum of squares] of the column, per stratum key (one null key without `by`). */
@@ -127,6 +129,7 @@ function exactly(value: number): { value: number; low: number; high: number; con
   return { value, low: value, high: value, confidence: 1 };
 }
 
+/** The mean of `column` (missing values skipped) within `options.timeoutMs`. */
 export function meanApprox(table: Table, column: string, options: ApproxOptions): Promise<TableApprox> {
   const col = numericIndex(table.fields, column, 'meanApprox');
   const by = options.by === undefined ? -1 : fieldIndex(table.fields, options.by, 'meanApprox by');
@@ -144,6 +147,7 @@ export function meanApprox(table: Table, column: string, options: ApproxOptions)
   });
 }
 
+/** The number of rows within `options.timeoutMs`. */
 export function countApprox(table: Table, options: ApproxOptions): Promise<TableApprox> {
   return run(table, { col: -1, by: -1 }, options, (parts, total, confidence) => estimateCount(parts.map((p) => sumOver(p).n), total, confidence));
 }

@@ -7,12 +7,14 @@ import { namedFunction } from '../core/index.js';
 import { filterBatch, selectBatch, withColumnBatch, type Batch, type Field } from './batch.js';
 import { evaluate, type ExprNode } from './expr.js';
 
+/** The named columns of each batch. */
 export const selectColumns = namedFunction(
   'table.select',
   (it: IterableIterator<Batch>, env: { readonly names: readonly string[] }): Batch[] => Array.from(it, (b) => selectBatch(b, env.names)),
   import.meta.url,
 );
 
+/** The rows of each batch where the expression is non-zero (and not missing). */
 export const filterByExpr = namedFunction(
   'table.filterByExpr',
   (it: IterableIterator<Batch>, env: { readonly expr: ExprNode }): Batch[] =>
@@ -25,6 +27,7 @@ export const filterByExpr = namedFunction(
   import.meta.url,
 );
 
+/** Each batch with the expression's values as column `env.name`. */
 export const withColumnExpr = namedFunction(
   'table.withColumnExpr',
   (it: IterableIterator<Batch>, env: { readonly name: string; readonly expr: ExprNode }): Batch[] =>
@@ -47,6 +50,7 @@ export const attachValues = namedFunction(
   import.meta.url,
 );
 
+/** Rows per partition. */
 export const batchLengths = namedFunction(
   'table.batchLengths',
   (it: IterableIterator<Batch>): number[] => {

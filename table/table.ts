@@ -26,6 +26,7 @@ export type Row = Record<string, number | string | null>;
 /** A function of one row; free variables go in `env` (see core's closure rules). */
 export type RowFn<R, E> = (row: Row, env: E) => R;
 
+/** A distributed table of record batches with a fixed schema (`fields`). */
 export class Table {
   constructor(
     readonly rdd: RDD<Batch>,

@@ -21,6 +21,7 @@ export interface WithinBetween {
   readonly ratio: number;
 }
 
+/** The comparison for each numeric column (default: all but `by`), samples named by column `by`. */
 export async function withinBetween(table: Table, by: string, columns?: readonly string[]): Promise<WithinBetween[]> {
   const byIndex = fieldIndex(table.fields, by, 'withinBetween');
   const cols = (columns ?? table.numericColumns).filter((c) => c !== by);

@@ -10,6 +10,7 @@ import { toCsv } from './csv-write.js';
 import type { Table } from './table.js';
 import { TableError } from './table-error.js';
 
+/** Writes `table` to `path` in the format its extension names. */
 export async function writeTable(table: Table, path: string): Promise<void> {
   const format = /\.csv$/i.test(path) ? 'csv' : /\.(arrow|feather|ipc)$/i.test(path) ? 'arrow' : null;
   if (format === null) throw new TableError(path, 'unknown output format', 'end the path with .csv or .arrow');
