@@ -67,7 +67,7 @@ export async function runWorker(argv: string[]): Promise<number> {
   if (v.master === undefined) throw usage(new Error('--master HOST:PORT is required (the address `voxelflow master` printed)'), 'worker');
   const master = parseMasterAddress(v.master, '--master');
   const cores = v.cores === undefined ? availableParallelism() : integerFlag(v.cores, '--cores', 1, 4096);
-  const memory = parseSize(v.memory, 'memory');
+  const memory = parseSize(v.memory, '--memory');
   const deathTimeout = numberFlag(v['death-timeout'], '--death-timeout', 0.1);
   const drainTimeout = numberFlag(v['drain-timeout'], '--drain-timeout', 0);
   const lifetime = v.lifetime === undefined ? undefined : numberFlag(v.lifetime, '--lifetime', 0);

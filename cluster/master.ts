@@ -72,7 +72,7 @@ export class Master {
       WatchCluster: (req: WatchClusterRequest, call: grpc.ServerWritableStream<unknown, unknown>) => (master as Master).watch(req, call),
     };
     server.addService(masterService, secureImplementation(masterService, handlers, new AuthGuard(options.secret), log));
-    const port = await bind(server, host, options.port ?? 7077, serverCredentials(options.tls), 'master');
+    const port = await bind(server, host, options.port ?? 7077, serverCredentials(options.tls));
     master = new Master(server, host, port, timeout, log);
     master.onClusterEvent = options.onClusterEvent ?? null;
     master.timer = setInterval(() => (master as Master).checkLiveness(), Math.max(50, Math.floor(timeout / 4)));

@@ -165,12 +165,17 @@ export function serverCredentials(tls: TlsFiles | undefined): grpc.ServerCredent
 }
 
 /** Binds a server; resolves with the port (useful with port 0). */
-export function bind(server: grpc.Server, host: string, port: number, credentials: grpc.ServerCredentials, what: string): Promise<number> {
+export function bind(server: grpc.Server, host: string, port: number, credentials: grpc.ServerCredentials): Promise<number> {
   const target = host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
   return new Promise((resolve, reject) => {
     server.bindAsync(target, credentials, (err, bound) => {
-      if (err) reject(new Error(`${what}: cannot listen on ${target}: ${err.message.split('\n')[0]}; pick another --host/--port`));
-      else resolve(bound);
+      if (err === null) return resolve(bound);
+      // grpc-js wraps the socket error: "No address added ... errors: [listen EADDRINUSE: ...]".
+      const reason = /\[([^\]]+)\]/.exec(err.message)?.[1] ?? err.message.split('\n')[0];
+      reject(new Error(`cannot listen on ${target} (${reason}); pick another --host/--port`));
     });
   });
 }
+
+// grpc-js prints its own copy of errors this package reports in one line; GRPC_VERBOSITY still turns it on.
+if (process.env['GRPC_VERBOSITY'] === undefined) grpc.setLogVerbosity(grpc.logVerbosity.NONE);

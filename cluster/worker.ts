@@ -111,7 +111,7 @@ export class Worker {
     const w = new Worker(options);
     try {
       const host = options.host ?? '127.0.0.1';
-      const port = await bind(w.server, host, options.port ?? 0, serverCredentials(options.tls), 'worker');
+      const port = await bind(w.server, host, options.port ?? 0, serverCredentials(options.tls));
       const advertised = host === '0.0.0.0' || host === '::' ? hostname() : host;
       w.address = advertised.includes(':') ? `[${advertised}]:${port}` : `${advertised}:${port}`;
     } catch (err) {

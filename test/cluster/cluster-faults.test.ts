@@ -194,6 +194,23 @@ describe('worker departure', () => {
     }
   });
 
+  it('leaves on SIGUSR1 and SIGUSR2 (batch schedulers) and at the end of --lifetime, exit 0 each', async () => {
+    const file = secretFile(SECRET);
+    const master = await startMaster(file, 2);
+    const [u1, u2, timed] = await Promise.all([
+      startWorker(master, { name: 'wusr1', cores: 1, secretPath: file }),
+      startWorker(master, { name: 'wusr2', cores: 1, secretPath: file }),
+      startWorker(master, { name: 'wtimed', cores: 1, secretPath: file, extra: ['--lifetime', '2'] }),
+    ]);
+    u1.kill('SIGUSR1');
+    u2.kill('SIGUSR2');
+    for (const [w, why] of [[u1, 'received SIGUSR1'], [u2, 'received SIGUSR2'], [timed, 'lifetime reached']] as const) {
+      expect(await w.exited).toEqual({ code: 0, signal: null });
+      expect(w.out).toContain(`left (${why})`);
+      await master.proc.waitFor(new RegExp(`worker ${w.name}-\\d+ removed \\(left: ${why}\\)`));
+    }
+  });
+
   it('exits 1 with a clear message when the master is gone past --death-timeout', async () => {
     const file = secretFile(SECRET);
     const master = await startMaster(file, 2);
