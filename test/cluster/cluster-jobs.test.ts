@@ -152,6 +152,30 @@ describe('cluster jobs (master + 2 worker processes)', () => {
     }
   });
 
+  it('copies a straggler to the other worker and takes the copy (speculation)', async () => {
+    const ctx = await Context.create({ master: master.url, secret: SECRET, speculation: true, speculationMinMs: 200 });
+    try {
+      const starts: EventOf<'taskStart'>[] = [];
+      ctx.on('taskStart', (e) => void starts.push(e));
+      const t0 = Date.now();
+      const out = await ctx
+        .range(0, 16, 1, 8)
+        .map((x, _env, tc) => {
+          // The first attempt of partition 3 hangs for 20 s; any copy is quick.
+          if (tc.partitionId === 3 && tc.attemptNumber === 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20_000);
+          return x + 1;
+        })
+        .collect();
+      expect(out).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+      expect(Date.now() - t0).toBeLessThan(15_000);
+      const [first, copy] = starts.filter((e) => e.partition === 3);
+      expect(copy?.speculative).toBe(true);
+      expect(copy?.executorId).not.toBe(first?.executorId);
+    } finally {
+      await ctx.stop();
+    }
+  });
+
   it('says clearly when no master answers', async () => {
     await expect(Context.create({ master: 'voxelflow://127.0.0.1:9', secret: SECRET })).rejects.toThrow(
       /cannot reach the master at voxelflow:\/\/127\.0\.0\.1:9 .*; is 'voxelflow master' running there\?/,
