@@ -1,7 +1,7 @@
 /**
- * A worker process: serves the Executor service (RunTask, FetchBlock, EndApp) on its own port, runs
+ * A worker process: serves the Executor service (RunTask, FetchBlocks, EndApp) on its own port, runs
  * tasks in a worker-thread pool (core's ThreadExecutor), keeps its map outputs and cached blocks, and
- * stays registered with the master by heartbeats. It gives up, with a one-line reason, when the
+ * stays registered with the master (MasterLink). It gives up, with a one-line reason, when the
  * master has been unreachable for the death timeout; it leaves cleanly (drain, tell the master, exit 0)
  * when asked to, by a signal or at the end of its lifetime.
  */
@@ -22,11 +22,11 @@ import {
   TASK_MESSAGE_LIMIT,
   type EndAppRequest,
   type FetchBlocksRequest,
-  type HeartbeatReply,
-  type RegisterWorkerReply,
+  type RegisterWorkerRequest,
   type RunTaskRequest,
 } from './protocol.js';
-import { bind, channelCredentials, clientFor, describeRpcError, isUnreachable, RpcError, secureImplementation, serverCredentials, unary, type TlsFiles } from './rpc.js';
+import { bind, channelCredentials, clientFor, RpcError, secureImplementation, serverCredentials, type TlsFiles } from './rpc.js';
+import { MasterLink } from './master-link.js';
 import { TaskRunner } from './task-runner.js';
 
 /** Options of Worker.start. */
@@ -67,16 +67,14 @@ export class Worker {
   /** Resolves when the worker has ended (its server closed, threads stopped). */
   readonly finished: Promise<WorkerExit>;
   private endWith!: (exit: WorkerExit) => void;
-  private workerId = '';
   private address = '';
   private running = 0;
   private readonly aborts = new Set<AbortController>();
   private draining = false;
-  private lifetimeArmed = false;
   private ended = false;
-  private lastContact = Date.now();
-  private timers: NodeJS.Timeout[] = [];
-  private readonly masterClient: grpc.Client;
+  private lifetimeTimer: NodeJS.Timeout | null = null;
+  private readonly link: MasterLink;
+  private readonly registration: { -readonly [K in keyof RegisterWorkerRequest]: RegisterWorkerRequest[K] };
   private readonly threads: ThreadExecutor;
   private readonly fetcher: BlockFetcher;
   private readonly runner: TaskRunner;
@@ -90,8 +88,18 @@ export class Worker {
     this.finished = new Promise((resolve) => (this.endWith = resolve));
     const creds = channelCredentials(options.tls);
     this.workDir = makeWorkDir(options.workDir ?? tmpdir());
-    this.masterClient = clientFor(masterService, 'Master', options.master, creds, MASTER_MESSAGE_LIMIT);
     this.threads = new ThreadExecutor(this.name, options.cores ?? availableParallelism());
+    // The address is filled in once the server is bound, before the link registers.
+    this.registration = { name: this.name, address: '', cores: this.threads.cores, memoryBytes: options.memory ?? 4 * 1024 ** 3, version: VERSION };
+    this.link = new MasterLink(clientFor(masterService, 'Master', options.master, creds, MASTER_MESSAGE_LIMIT), options.master, options.secret, options.deathTimeoutMs ?? 60_000, this.registration, {
+      registered: (id) => this.registered(id),
+      endedApps: (ids) => {
+        for (const appId of ids) if (this.runner.endApp(appId)) this.log(`freed the blocks of app ${appId}: its driver disconnected`);
+      },
+      lost: (reason) => void this.end({ code: 1, reason }),
+      runningTasks: () => this.running,
+      rejoins: () => !this.draining,
+    }, this.log);
     this.fetcher = new BlockFetcher(options.secret, creds);
     this.runner = new TaskRunner(this.threads, this.fetcher, options.memory ?? 4 * 1024 ** 3, this.workDir, () => this.location());
     this.server = new grpc.Server({ 'grpc.max_receive_message_length': TASK_MESSAGE_LIMIT, 'grpc.max_send_message_length': TASK_MESSAGE_LIMIT });
@@ -114,21 +122,22 @@ export class Worker {
       const port = await bind(w.server, host, options.port ?? 0, serverCredentials(options.tls));
       const advertised = host === '0.0.0.0' || host === '::' ? hostname() : host;
       w.address = advertised.includes(':') ? `[${advertised}]:${port}` : `${advertised}:${port}`;
+      w.registration.address = w.address;
     } catch (err) {
       await w.shutdown();
       throw err;
     }
-    void w.connect();
+    void w.link.connect();
     return w;
   }
 
   /** Where this worker serves blocks, under the id the master gave it. */
   location(): BlockLocation {
-    return { executorId: this.workerId, address: this.address };
+    return { executorId: this.link.workerId, address: this.address };
   }
 
   get id(): string {
-    return this.workerId;
+    return this.link.workerId;
   }
 
   /** Leaves cleanly: no new tasks, running ones finish (or are handed back after the drain timeout), the master is told, exit code 0. */
@@ -136,7 +145,7 @@ export class Worker {
     if (this.draining || this.ended) return;
     this.draining = true;
     this.log(`leaving (${reason}): finishing ${this.running} running task(s)`);
-    await this.tellMaster(true, reason);
+    await this.link.tell(true, reason);
     const grace = this.options.drainTimeoutMs ?? 30_000;
     const deadline = Date.now() + grace;
     while (this.running > 0 && Date.now() < deadline) await sleep(50);
@@ -145,102 +154,30 @@ export class Worker {
       for (const a of this.aborts) a.abort();
       while (this.running > 0) await sleep(20);
     }
-    await this.tellMaster(false, reason);
+    await this.link.tell(false, reason);
     await this.end({ code: 0, reason: `left (${reason})` });
   }
 
-  private async connect(): Promise<void> {
-    if (!(await this.register())) return;
-    this.log(`registered with master ${this.options.master} as ${this.workerId}; serving on ${this.address}`);
+  private registered(workerId: string): void {
+    this.log(`registered with master ${this.options.master} as ${workerId}; serving on ${this.address}`);
     const lifetime = this.options.lifetimeMs;
-    if (lifetime !== undefined && !this.lifetimeArmed) {
-      this.lifetimeArmed = true;
-      const at = Math.max(0, lifetime - Math.random() * (this.options.lifetimeStaggerMs ?? 0));
-      this.timers.push(setTimeout(() => void this.leave('lifetime reached'), at));
-    }
-  }
-
-  /** Registers, retrying while the master is unreachable; false when the worker gave up. */
-  private async register(): Promise<boolean> {
-    const request = { name: this.name, address: this.address, cores: this.threads.cores, memoryBytes: this.options.memory ?? 4 * 1024 ** 3, version: VERSION };
-    for (;;) {
-      if (this.ended) return false;
-      try {
-        const reply = await unary<RegisterWorkerReply>(this.masterClient, masterService, 'RegisterWorker', request, { secret: this.options.secret, deadlineMs: 5_000 });
-        this.workerId = reply.workerId;
-        this.lastContact = Date.now();
-        this.scheduleHeartbeat(reply.heartbeatIntervalMs);
-        return true;
-      } catch (err) {
-        if (!retryable(err)) {
-          await this.end({ code: 1, reason: `master ${this.options.master} refused to register this worker: ${describeRpcError(err)}` });
-          return false;
-        }
-        if (this.gaveUp(err)) return false;
-        await sleep(500);
-      }
-    }
-  }
-
-  private scheduleHeartbeat(intervalMs: number): void {
-    const beat = async (): Promise<void> => {
-      if (this.ended) return;
-      try {
-        const reply = await unary<HeartbeatReply>(this.masterClient, masterService, 'Heartbeat', { workerId: this.workerId, runningTasks: this.running }, {
-          secret: this.options.secret,
-          deadlineMs: Math.max(1_000, intervalMs * 2),
-        });
-        this.lastContact = Date.now();
-        for (const appId of reply.endedApps) {
-          if (this.runner.endApp(appId)) this.log(`freed the blocks of app ${appId}: its driver disconnected`);
-        }
-        if (!reply.known && !this.draining) {
-          this.log(`the master no longer knows ${this.workerId}; registering again`);
-          void this.connect();
-          return;
-        }
-      } catch (err) {
-        if (!retryable(err)) return void this.end({ code: 1, reason: `master ${this.options.master} refused a heartbeat: ${describeRpcError(err)}` });
-        if (this.gaveUp(err)) return;
-      }
-      this.timers.push(setTimeout(() => void beat(), intervalMs));
-    };
-    this.timers.push(setTimeout(() => void beat(), intervalMs));
-  }
-
-  /** Ends the worker when the master has been unreachable past the death timeout. */
-  private gaveUp(err: unknown): boolean {
-    const limit = this.options.deathTimeoutMs ?? 60_000;
-    const silent = Date.now() - this.lastContact;
-    if (silent < limit) return false;
-    void this.end({
-      code: 1,
-      reason: `master ${this.options.master} unreachable for ${Math.round(silent / 1000)} s (death timeout ${limit / 1000} s; last error ${describeRpcError(err)}); exiting`,
-    });
-    return true;
-  }
-
-  private async tellMaster(draining: boolean, reason: string): Promise<void> {
-    if (this.workerId === '') return;
-    try {
-      await unary(this.masterClient, masterService, 'LeaveWorker', { workerId: this.workerId, reason, draining }, { secret: this.options.secret, deadlineMs: 5_000 });
-    } catch (err) {
-      this.log(`could not tell the master that this worker ${draining ? 'drains' : 'left'}: ${describeRpcError(err)}`);
-    }
+    if (lifetime === undefined || this.lifetimeTimer !== null) return;
+    const at = Math.max(0, lifetime - Math.random() * (this.options.lifetimeStaggerMs ?? 0));
+    this.lifetimeTimer = setTimeout(() => void this.leave('lifetime reached'), at);
   }
 
   private async runTask(req: RunTaskRequest, call: grpc.ServerUnaryCall<unknown, unknown>): Promise<unknown> {
     if (req.version !== VERSION) {
       throw new RpcError(grpc.status.FAILED_PRECONDITION, `version mismatch: the driver runs voxelflow ${req.version.slice(0, 40)} but worker ${this.name} runs ${VERSION}; run the same version everywhere`);
     }
-    if (this.draining || this.ended) throw new RpcError(grpc.status.ABORTED, `worker ${this.workerId} is leaving; run the task elsewhere`);
+    if (this.draining || this.ended) throw new RpcError(grpc.status.ABORTED, `worker ${this.link.workerId} is leaving; run the task elsewhere`);
     const abort = new AbortController();
     call.on('cancelled', () => abort.abort());
     this.running++;
     this.aborts.add(abort);
     try {
       const reply = await this.runner.run(req, abort.signal);
-      if (abort.signal.aborted && this.draining) throw new RpcError(grpc.status.ABORTED, `worker ${this.workerId} is leaving and handed the task back`);
+      if (abort.signal.aborted && this.draining) throw new RpcError(grpc.status.ABORTED, `worker ${this.link.workerId} is leaving and handed the task back`);
       return reply;
     } finally {
       this.aborts.delete(abort);
@@ -275,7 +212,8 @@ export class Worker {
   }
 
   private async shutdown(): Promise<void> {
-    for (const t of this.timers) clearTimeout(t);
+    if (this.lifetimeTimer !== null) clearTimeout(this.lifetimeTimer);
+    this.link.close();
     for (const a of this.aborts) a.abort();
     await new Promise<void>((resolve) => {
       const force = setTimeout(() => {
@@ -287,7 +225,6 @@ export class Worker {
         resolve();
       });
     });
-    this.masterClient.close();
     this.fetcher.close();
     this.runner.stop();
     await this.threads.stop();
@@ -303,12 +240,6 @@ function makeWorkDir(parent: string): string {
   } catch (err) {
     throw new ConfigError('workDir', `--work-dir: cannot make a folder in '${parent}' (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); pass a writable directory`);
   }
-}
-
-/** Errors worth retrying: the master is down or slow. Refusals (secret, version, bad request) are final. */
-function retryable(err: unknown): boolean {
-  const code = (err as Partial<grpc.ServiceError>).code;
-  return isUnreachable(err) || code === grpc.status.DEADLINE_EXCEEDED || code === grpc.status.CANCELLED || code === grpc.status.RESOURCE_EXHAUSTED;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -211,6 +211,25 @@ describe('worker departure', () => {
     }
   });
 
+  it('registers again with a master restarted on the same port, and runs jobs for it', async () => {
+    const file = secretFile(SECRET);
+    const first = await startMaster(file, 2);
+    const port = first.address.split(':')[1] as string;
+    const w = await startWorker(first, { name: 'wstay', secretPath: file });
+    first.proc.kill('SIGKILL');
+    await first.proc.exited;
+    const again = spawnVoxelflow('master2', ['master', '--port', port, '--secret-file', file, '--worker-timeout', '2']);
+    const url = (await again.waitFor(/listening on (voxelflow:\/\/[\d.]+:\d+)/))[1] as string;
+    await w.waitFor(/the master no longer knows wstay-1; registering again/);
+    await again.waitFor(/worker wstay-\d+ registered/);
+    const ctx = await Context.create({ master: url, secret: SECRET });
+    try {
+      expect(await ctx.range(0, 100, 1, 4).map((x) => x * 2).sum()).toBe(9900);
+    } finally {
+      await ctx.stop();
+    }
+  });
+
   it('exits 1 with a clear message when the master is gone past --death-timeout', async () => {
     const file = secretFile(SECRET);
     const master = await startMaster(file, 2);
