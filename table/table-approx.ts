@@ -173,7 +173,7 @@ function run(table: Table, env: { col: number; by: number }, options: ApproxOpti
   if (!(timeoutMs >= 0)) return Promise.reject(new TableError('approx', `timeoutMs must be >= 0, got ${String(timeoutMs)}`, 'pass e.g. { timeoutMs: 5000 }'));
   const rdd = table.rdd.mapPartitions(approxPartial, env);
   const total = rdd.getNumPartitions();
-  const order = shuffled(total, seed);
+  const order = partitionOrder(total, seed);
   const parts: Partial[] = [];
   const shape = (isFinal: boolean): Estimate => {
     const e = total === 0 ? { ...exactly(Number.NaN) } : evaluate(parts, total, confidence);
@@ -209,7 +209,11 @@ function run(table: Table, env: { col: number; by: number }, options: ApproxOpti
   });
 }
 
-function shuffled(n: number, seed: number): number[] {
+/**
+ * The order partitions run in: a seeded permutation, so that the partitions finished at any moment
+ * are a simple random sample of them even when the table's partitions are sorted by sample.
+ */
+export function partitionOrder(n: number, seed: number): number[] {
   const rand = seededRandom(mixSeed(seed, n));
   const a = Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {

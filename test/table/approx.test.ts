@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Context, StatCounter, approxMean } from '../../index.js';
-import { estimateCount, estimateMean, type ClusterPartial } from '../../table/table-approx.js';
+import { estimateCount, estimateMean, partitionOrder, type ClusterPartial } from '../../table/table-approx.js';
 import { normal, rng } from './helpers.js';
 
 /** 60 partitions, each a sample with its own mean (between-sample spread) and size. */
@@ -64,6 +64,22 @@ describe('estimators', () => {
       if (e.low <= exact && exact <= e.high) hits++;
     }
     expect(hits / TRIALS).toBeGreaterThan(0.86);
+  });
+
+  it('runs partitions in a seeded random order, so samples stored in order do not bias the estimate', () => {
+    let shuffledHits = 0;
+    let inOrderHits = 0;
+    for (let trial = 0; trial < TRIALS; trial++) {
+      // Partitions stored sorted by their sample's mean, as files named by sample often are.
+      const parts = partitions(9000 + trial).parts.sort((a, b) => a.sum / a.n - b.sum / b.n);
+      const exact = parts.reduce((a, p) => a + p.sum, 0) / parts.reduce((a, p) => a + p.n, 0);
+      const shuffled = estimateMean(partitionOrder(60, trial).slice(0, 20).map((i) => parts[i]!), 60, 0.95);
+      const inOrder = estimateMean(parts.slice(0, 20), 60, 0.95);
+      if (shuffled.low <= exact && exact <= shuffled.high) shuffledHits++;
+      if (inOrder.low <= exact && exact <= inOrder.high) inOrderHits++;
+    }
+    expect(shuffledHits / TRIALS).toBeGreaterThan(0.92);
+    expect(inOrderHits / TRIALS).toBeLessThan(0.05);
   });
 
   it('is exact once every partition is in', () => {
