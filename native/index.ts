@@ -2,7 +2,7 @@
  * voxelflow native kernels: one loader that picks the C++ (N-API) kernel where the addon was built and
  * loaded, and the TypeScript twin from `imaging/kernels` otherwise. Both have the same signature, the
  * same argument checks and errors (invalid calls are handed to the TypeScript twin, which throws), and
- * give identical outputs (test/native/parity.test.ts). `VOXELFLOW_NATIVE=0` forces TypeScript. The
+ * give identical outputs (test/native/*parity.test.ts). `VOXELFLOW_NATIVE=0` forces TypeScript. The
  * addon is built best-effort by `npm install` (native/build.mjs); `voxelflow doctor` shows the outcome.
  *
  * @example
