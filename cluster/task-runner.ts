@@ -21,6 +21,7 @@ import {
 } from '../core/executor/index.js';
 import type { BlockFetcher } from './block-fetcher.js';
 import type { RunTaskReply, RunTaskRequest } from './protocol.js';
+import { PeerBlockCache } from './peer-block-cache.js';
 import { parseBlockName, type WireTask } from './wire-task.js';
 import { RpcError } from './rpc.js';
 import { status } from '@grpc/grpc-js';
@@ -32,6 +33,8 @@ interface AppState {
   readonly works: Map<string, { readonly bytes: Uint8Array; readonly modules: readonly string[] }>;
   /** Broadcast values' bytes, sent once per worker; dropped when the driver stops listing them. */
   readonly broadcasts: Map<number, Uint8Array>;
+  /** Cached partitions fetched from peers, read again by later tasks. */
+  readonly peerBlocks: PeerBlockCache;
 }
 
 const MAX_WORKS = 64;
@@ -74,7 +77,7 @@ export class TaskRunner {
       },
       encoded: () => ({ bytes: w.bytes, modules: w.modules }),
     };
-    const inputs = await this.localize(req.appId, { ...task.inputs, broadcasts });
+    const inputs = await this.localize(req.appId, app, { ...task.inputs, broadcasts });
     const outcome = await this.threads.runTask({ ...task, work: handle, inputs }, signal);
     return { needWork: false, outcome: encode(this.keepBlocks(app, task, outcome)) };
   }
@@ -114,6 +117,7 @@ export class TaskRunner {
     const app = this.apps.get(appId);
     if (app === undefined) return false;
     app.blocks.clear();
+    app.peerBlocks.clear();
     this.apps.delete(appId);
     return true;
   }
@@ -126,7 +130,12 @@ export class TaskRunner {
     if (!/^[\w.-]{1,100}$/.test(appId)) throw new RpcError(status.INVALID_ARGUMENT, `app id must be 1-100 letters, digits, '.', '_' or '-', got '${appId.slice(0, 40)}'`);
     let app = this.apps.get(appId);
     if (app === undefined) {
-      app = { blocks: new BlockManager(this.memoryBudget, join(this.workDir, appId), null), works: new Map(), broadcasts: new Map() };
+      app = {
+        blocks: new BlockManager(this.memoryBudget, join(this.workDir, appId), null),
+        works: new Map(),
+        broadcasts: new Map(),
+        peerBlocks: new PeerBlockCache(Math.min(this.memoryBudget / 4, 1024 ** 3)),
+      };
       this.apps.set(appId, app);
     }
     return app;
@@ -137,7 +146,7 @@ export class TaskRunner {
    * naming its executor, so the task fails with a fetch failure and the driver recomputes it from
    * lineage; a cached block that cannot be had is left out (the task recomputes the partition).
    */
-  private async localize(appId: string, inputs: TaskInputs): Promise<TaskInputs> {
+  private async localize(appId: string, app: AppState, inputs: TaskInputs): Promise<TaskInputs> {
     const self = this.location().executorId;
     // Every remote ref, with where its answer goes; then one fetch per peer.
     const byPeer = new Map<string, { ref: RemoteRef; put: (got: Uint8Array | string) => void }[]>();
@@ -160,8 +169,12 @@ export class TaskRunner {
     const cached: (readonly [number, number, BlockRef | null])[] = inputs.cached.map((c) => [...c]);
     inputs.cached.forEach(([rddId, split, ref], i) => {
       if (ref.kind !== 'remote') return;
+      // Our own partitions keep their store's ref (a file, or memory with its decode-cache version).
+      if (ref.executorId === self) return void (cached[i] = [rddId, split, app.blocks.cachedRef(rddId, split) ?? null]);
+      const kept = app.peerBlocks.get(ref.executorId, ref.blockId);
+      if (kept !== undefined) return void (cached[i] = [rddId, split, { kind: 'mem', ...kept }]);
       want(ref, (got) => {
-        cached[i] = [rddId, split, typeof got === 'string' ? null : { kind: 'mem', bytes: got }];
+        cached[i] = [rddId, split, typeof got === 'string' ? null : { kind: 'mem', ...app.peerBlocks.put(ref.executorId, ref.blockId, got) }];
       });
     });
     const jobs = [...byPeer].map(([address, list]) => async () => {
