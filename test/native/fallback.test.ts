@@ -1,5 +1,6 @@
 /** The loader's choice of backend in a fresh process: VOXELFLOW_NATIVE=0 forces TypeScript. */
 import { spawnSync } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -42,5 +43,17 @@ describe('native loader', () => {
     const want = r.status.state === 'loaded' ? 'native' : 'typescript';
     expect(r.backends).toEqual({ threshold: want, labelBlock: want, boxFilter: want, labelStats: want });
     expect(r.twins.length).toBe(r.status.state === 'loaded' ? 0 : 4);
+  });
+
+  it('worker threads, where pipelines run kernels, load the addon like the main thread', async () => {
+    const script = `import(${JSON.stringify(entry)}).then((m) => require('node:worker_threads').parentPort.postMessage(m.backends()));`;
+    const worker = new Worker(script, { eval: true });
+    const got = await new Promise((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    await worker.terminate();
+    const want = nativeStatus().state === 'loaded' ? 'native' : 'typescript';
+    expect(got).toEqual({ threshold: want, labelBlock: want, boxFilter: want, labelStats: want });
   });
 });
