@@ -5,6 +5,7 @@
 import type { Publisher, Push } from 'zeromq';
 import type { Volume } from '../imaging/index.js';
 import { array1Message } from './array1-encoder.js';
+import { lz4EncodeBlock } from './lz4-block.js';
 import { pixelBytes } from './pixel-type.js';
 import type { ProtocolName } from './protocol-decoder.js';
 import { simplonEnd, simplonHeader, simplonImage } from './simplon-encoder.js';
@@ -38,6 +39,8 @@ export interface SimulatorOptions {
 
 export class BeamlineSimulator {
   private scansSent = 0;
+  /** lz4 blocks of the volumes sent so far, by slice: a replayed volume is compressed once. */
+  private readonly compressed = new WeakMap<Volume, Buffer[]>();
   private nextFrameAt = 0;
   /** Messages and bytes sent so far. */
   messages = 0;
@@ -70,7 +73,7 @@ export class BeamlineSimulator {
     const frame = (k: number): Buffer[] => {
       const bytes = new Uint8Array(volume.data.buffer, volume.data.byteOffset + k * sliceBytes, sliceBytes);
       const tomo = { frameType: 'projection' as const, angle: k * (180 / z) };
-      if (simplon) return simplonImage({ series, frame: k, shape: [y, x], dtype: volume.dtype, bytes, encoding: this.options.encoding ?? 'none', ...tomo });
+      if (simplon) return simplonImage({ series, frame: k, shape: [y, x], dtype: volume.dtype, bytes, encoding: this.options.encoding ?? 'none', ...this.lz4(volume, k, bytes), ...tomo });
       return array1Message({ frame: k, shape: [y, x], dtype: volume.dtype, bytes, ...(k === 0 ? { scan } : {}), ...tomo });
     };
     if (simplon) await this.send(simplonHeader(series, z, scan, [y, x]));
@@ -90,6 +93,13 @@ export class BeamlineSimulator {
       if (here.includes('duplicate')) await this.send(frame(k));
     }
     if (simplon) await this.send(simplonEnd(series));
+  }
+
+  private lz4(volume: Volume, k: number, bytes: Uint8Array): { lz4?: Buffer } {
+    if (this.options.encoding !== 'lz4') return {};
+    let blocks = this.compressed.get(volume);
+    if (blocks === undefined) this.compressed.set(volume, (blocks = []));
+    return { lz4: (blocks[k] ??= lz4EncodeBlock(bytes)) };
   }
 
   async close(): Promise<void> {

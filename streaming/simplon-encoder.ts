@@ -27,13 +27,15 @@ export interface SimplonFrame {
   /** Little-endian pixel bytes. */
   readonly bytes: Uint8Array;
   readonly encoding: 'none' | 'lz4';
+  /** The lz4 block of `bytes`, when the caller has it already (a simulator replaying a volume). */
+  readonly lz4?: Buffer;
   readonly frameType?: FrameType;
   readonly angle?: number;
 }
 
 /** dimage-1.0 + dimage_d-1.0 + blob + dconfig-1.0 (+ appendix when the frame has tomography metadata). */
 export function simplonImage(f: SimplonFrame): Buffer[] {
-  const blob = f.encoding === 'lz4' ? lz4EncodeBlock(f.bytes) : Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength);
+  const blob = f.encoding === 'lz4' ? (f.lz4 ?? lz4EncodeBlock(f.bytes)) : Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength);
   const parts = [
     json({ htype: 'dimage-1.0', series: f.series, frame: f.frame, hash: '' }),
     json({ htype: 'dimage_d-1.0', shape: [f.shape[1], f.shape[0]], type: pixelTypeName(f.dtype), encoding: f.encoding === 'lz4' ? 'lz4<' : '<', size: blob.length }),
