@@ -149,7 +149,7 @@ async function scanRows(ctx: Context, dir: string, log: (line: string) => void):
   const file = join(dir, 'b256.npy');
   const volume = await ctx.images.read(file).toArray();
   const inMemory = await median(() => analyze(ctx.images.fromArray(volume.data, [256, 256, 256])), RUNS, 1);
-  const scans = 8;
+  const scans = 12;
   // Unthrottled: the sender is held back by PULL backpressure; the steady rate is result to result.
   const free = await streamRun(ctx, ['--input', file], scans, (s) => analyze(s.volume));
   const gaps = free.done.slice(1).map((t, i) => t - (free.done[i] as number));
