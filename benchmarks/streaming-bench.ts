@@ -20,7 +20,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Context } from '../core/index.js';
 import { writeImage, type ImageRDD } from '../imaging/index.js';
-import { StreamingContext, type Scan, type ScanReport } from '../streaming/index.js';
+import { ScanAssembler, SimplonDecoder, StreamingContext, simplonEnd, simplonHeader, simplonImage, type Scan, type ScanReport } from '../streaming/index.js';
 import { median, type BenchRow } from './harness.js';
 
 const RUNS = 3;
@@ -130,6 +130,36 @@ async function ingestRows(ctx: Context, dir: string, log: (line: string) => void
   return rows;
 }
 
+/** Decoding and scan assembly alone, on messages already in memory: what the receiver costs
+ * without ZeroMQ and without a sender competing for the cores. */
+async function decodeRow(ctx: Context, dir: string, log: (line: string) => void): Promise<BenchRow> {
+  const v = await ctx.images.read(join(dir, 'b256.npy')).toArray();
+  const [z, y, x] = v.shape;
+  const plane = y * x * 2;
+  const messages = [simplonHeader(1, z, null, [y, x])];
+  for (let k = 0; k < z; k++) messages.push(simplonImage({ series: 1, frame: k, shape: [y, x], dtype: 'u16', bytes: new Uint8Array(v.data.buffer, v.data.byteOffset + k * plane, plane), encoding: 'none' }));
+  messages.push(simplonEnd(1));
+  const scans = 4;
+  const ms = await median(() => {
+    const decoder = new SimplonDecoder();
+    const assembler = new ScanAssembler({ onScan: () => {} });
+    for (let s = 0; s < scans; s++) for (const m of messages) assembler.handle(decoder.decode(m));
+  }, RUNS, 1);
+  const mbs = (scans * z * plane) / 1e6 / (ms / 1000);
+  log(`decode + assemble in memory: ${mbs.toFixed(0)} MB/s`);
+  return {
+    suite: 'streaming',
+    name: 'decode + assemble only, 256 x 256 u16 SIMPLON frames already in memory (4 scans of 256)',
+    ms,
+    baselineMs: null,
+    baseline: 'absolute',
+    value: { amount: mbs, unit: 'MB/s' },
+    target: '>= 1000 MB/s',
+    met: mbs >= 1000,
+    note: `${Math.round((scans * z) / (ms / 1000)).toLocaleString('en-US')} frames/s; no socket, no sender`,
+  };
+}
+
 /** The `stream` command's pipeline (and analyze's): box filter → threshold → label → statistics. */
 async function analyze(img: ImageRDD): Promise<number> {
   const filtered = img.boxFilter(1).cache();
@@ -192,7 +222,7 @@ export async function streamingBenchmarks(log: (line: string) => void): Promise<
   try {
     writeImage(join(dir, 'b256.npy'), await ctx.images.synthetic({ kind: 'blobs', shape: [256, 256, 256], seed: 1, dtype: 'u16' }).toArray());
     writeImage(join(dir, 'b1024.npy'), await ctx.images.synthetic({ kind: 'blobs', shape: [16, 1024, 1024], seed: 2, dtype: 'u16' }).toArray());
-    return [...(await ingestRows(ctx, dir, log)), ...(await scanRows(ctx, dir, log))];
+    return [await decodeRow(ctx, dir, log), ...(await ingestRows(ctx, dir, log)), ...(await scanRows(ctx, dir, log))];
   } finally {
     await ctx.stop();
     rmSync(dir, { recursive: true, force: true });
