@@ -24,6 +24,8 @@ Runs tasks for drivers of a voxelflow cluster in its own worker threads, and ser
   --work-dir D          where blocks spill (default: the OS temp dir)
   --host H              interface this worker serves blocks and tasks on (default 127.0.0.1)
   --port P              its port (default 0: any free port)
+  --advertise-host H    the name or address others dial for this worker (default: --host, or the
+                        hostname when --host is 0.0.0.0)
   --drain-timeout S     on leaving, let running tasks finish for S seconds, then hand them back (default 30)
   --lifetime S          leave by itself after S seconds (batch wall-clock limits)
   --lifetime-stagger S  ... up to S seconds earlier, at random (so an array of workers does not leave at once)
@@ -46,6 +48,7 @@ export async function runWorker(argv: string[]): Promise<number> {
         'death-timeout': { type: 'string', default: '60' },
         'work-dir': { type: 'string' },
         host: { type: 'string', default: '127.0.0.1' },
+        'advertise-host': { type: 'string' },
         port: { type: 'string', default: '0' },
         'drain-timeout': { type: 'string', default: '30' },
         lifetime: { type: 'string' },
@@ -77,6 +80,7 @@ export async function runWorker(argv: string[]): Promise<number> {
     master,
     secret,
     host: v.host,
+    ...(v['advertise-host'] !== undefined ? { advertiseHost: v['advertise-host'] } : {}),
     port: integerFlag(v.port, '--port', 0, 65535),
     cores,
     memory,

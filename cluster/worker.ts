@@ -36,6 +36,8 @@ export interface WorkerOptions {
   readonly secret: string;
   /** Interface the worker's own service listens on; default 127.0.0.1. */
   readonly host?: string;
+  /** The host drivers and peers dial for this worker; default `host`, or the hostname when `host` is a wildcard. */
+  readonly advertiseHost?: string;
   /** Port of the worker's service; default 0 (any free port). */
   readonly port?: number;
   /** Worker threads; default all cores. */
@@ -120,7 +122,7 @@ export class Worker {
     try {
       const host = options.host ?? '127.0.0.1';
       const port = await bind(w.server, host, options.port ?? 0, serverCredentials(options.tls));
-      const advertised = host === '0.0.0.0' || host === '::' ? hostname() : host;
+      const advertised = options.advertiseHost ?? (host === '0.0.0.0' || host === '::' ? hostname() : host);
       w.address = advertised.includes(':') ? `[${advertised}]:${port}` : `${advertised}:${port}`;
       w.registration.address = w.address;
     } catch (err) {

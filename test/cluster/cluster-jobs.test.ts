@@ -202,8 +202,10 @@ describe('cluster jobs (master + 2 worker processes)', () => {
         )
         .collect();
       const jobStarted = Date.now();
-      late = await startWorker(master, { name: 'wlate', secretPath: secretFile(SECRET) });
+      // It also advertises a name rather than its bind address: drivers dial what it advertises.
+      late = await startWorker(master, { name: 'wlate', secretPath: secretFile(SECRET), extra: ['--advertise-host', 'localhost'] });
       const lateId = await workerId(late);
+      expect(master.proc.out).toMatch(new RegExp(`worker ${lateId} registered: localhost:\\d+`));
       const out = await job;
       expect(out).toEqual(Array.from({ length: tasks }, (_, i) => i * 3));
       const lateStarts = starts.filter((s) => s.executorId === lateId);
