@@ -6,7 +6,7 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import { status } from '@grpc/grpc-js';
-import { decode, encode, type Executor, type TaskDescription, type TaskOutcome } from '../core/executor/index.js';
+import { decode, decodeReply, encode, type Executor, type TaskDescription, type TaskOutcome, type WorkerTaskReply } from '../core/executor/index.js';
 import { VERSION } from './package-info.js';
 import { executorService, TASK_MESSAGE_LIMIT, type RunTaskReply, type WorkerInfo } from './protocol.js';
 import { clientFor, describeRpcError, isUnreachable, unary } from './rpc.js';
@@ -58,7 +58,7 @@ export class RemoteExecutor implements Executor {
       let reply = await this.call(task, this.payload(task, false), !this.sentWorks.has(task.work.id), abort.signal);
       if (reply.needWork) reply = await this.call(task, this.payload(task, true), true, abort.signal);
       if (reply.needWork) throw new Error(`worker ${this.id} keeps asking for the stage's work`);
-      return decode<TaskOutcome>(reply.outcome);
+      return decodeReply(decode<WorkerTaskReply>(reply.outcome));
     } catch (err) {
       if (signal.aborted) return { status: 'failed', error: { name: 'AbortError', message: 'task killed' } };
       if (this.lostReason !== null) return this.lostOutcome();

@@ -16,8 +16,8 @@ import {
   type CachePut,
   type StageWorkHandle,
   type TaskInputs,
-  type TaskOutcome,
   type ThreadExecutor,
+  type WorkerTaskReply,
 } from '../core/executor/index.js';
 import type { BlockFetcher } from './block-fetcher.js';
 import type { RunTaskReply, RunTaskRequest } from './protocol.js';
@@ -78,8 +78,9 @@ export class TaskRunner {
       encoded: () => ({ bytes: w.bytes, modules: w.modules }),
     };
     const inputs = await this.localize(req.appId, app, { ...task.inputs, broadcasts });
-    const outcome = await this.threads.runTask({ ...task, work: handle, inputs }, signal);
-    return { needWork: false, outcome: encode(this.keepBlocks(app, task, outcome)) };
+    // The thread's encoded result goes on to the driver as it is (decoded once, there).
+    const reply = await this.threads.runEncoded({ ...task, work: handle, inputs }, signal);
+    return { needWork: false, outcome: encode(this.keepBlocks(app, task, reply)) };
   }
 
   /** The task's broadcasts with their bytes from this worker's copy; null when one was never sent. */
@@ -189,8 +190,8 @@ export class TaskRunner {
     };
   }
 
-  /** Stores the task's map output and cache puts here; the outcome names this worker instead. */
-  private keepBlocks(app: AppState, task: WireTask, outcome: TaskOutcome): TaskOutcome {
+  /** Stores the task's map output and cache puts here; the reply names this worker instead. */
+  private keepBlocks(app: AppState, task: WireTask, outcome: WorkerTaskReply): WorkerTaskReply {
     if (outcome.status !== 'success') return outcome;
     const location = this.location();
     let shuffleOutput = outcome.shuffleOutput;

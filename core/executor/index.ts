@@ -10,7 +10,7 @@
  *   await pool.stop();
  */
 export type { Executor, TaskDescription, TaskInputs, TaskOutcome, StageWorkHandle, CachePut, MapOutput } from './executor.js';
-export { ThreadExecutor } from './thread-executor.js';
+export { ThreadExecutor, decodeReply, type WorkerTaskReply } from './thread-executor.js';
 export { registerMasterScheme, type ExecutorHost, type MasterSchemeFactory, type SchedulerBackend } from './scheduler-backend.js';
 export { BlockManager } from '../storage/block-manager.js';
 export { readBlock, toShared, type BlockLocation, type BlockRef } from '../storage/block-ref.js';

@@ -56,6 +56,14 @@ export class ThreadExecutor implements Executor {
   }
 
   async runTask(task: TaskDescription, signal: AbortSignal): Promise<TaskOutcome> {
+    return decodeReply(await this.runEncoded(task, signal));
+  }
+
+  /**
+   * Runs a task and returns the thread's reply as it came: result, accumulators and metrics still
+   * encoded in `payload`, so that a cluster worker forwards them to the driver without decoding.
+   */
+  async runEncoded(task: TaskDescription, signal: AbortSignal): Promise<WorkerTaskReply> {
     const work = task.work.encoded();
     const msg: WorkerTaskMessage = {
       taskId: task.taskId,
@@ -67,30 +75,25 @@ export class ThreadExecutor implements Executor {
       modules: work.modules,
       inputs: task.inputs,
     };
-    let reply: WorkerTaskReply;
     try {
-      reply = (await this.pool.run(msg, { signal })) as WorkerTaskReply;
+      return (await this.pool.run(msg, { signal })) as WorkerTaskReply;
     } catch (err) {
       if (signal.aborted) return { status: 'failed', error: { name: 'AbortError', message: 'task killed' } };
       const data = errorToData(err);
       return { status: 'failed', error: { ...data, message: `worker thread died: ${data.message}` } };
     }
-    if (reply.status === 'failed') return reply;
-    const { result, accumulators, metrics } = decode<{ result: unknown; accumulators: [number, unknown][]; metrics: [string, number][] }>(reply.payload);
-    return {
-      status: 'success',
-      result,
-      accumulators,
-      shuffleOutput: reply.shuffleOutput,
-      cachePuts: reply.cachePuts,
-      records: reply.records,
-      metrics,
-    };
   }
 
   async stop(): Promise<void> {
     await this.pool.destroy();
   }
+}
+
+/** A thread's reply as a TaskOutcome: decodes the result, accumulators and metrics. */
+export function decodeReply(reply: WorkerTaskReply): TaskOutcome {
+  if (reply.status === 'failed') return reply;
+  const { result, accumulators, metrics } = decode<{ result: unknown; accumulators: [number, unknown][]; metrics: [string, number][] }>(reply.payload);
+  return { status: 'success', result, accumulators, shuffleOutput: reply.shuffleOutput, cachePuts: reply.cachePuts, records: reply.records, metrics };
 }
 
 /** The compiled worker entry. Sources run under vitest still use the built file. */
