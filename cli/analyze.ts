@@ -5,8 +5,9 @@
  */
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
+import { totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
-import { Context } from '../core/index.js';
+import { Context, parseSize } from '../core/index.js';
 import { readSecretFile } from '../cluster/index.js'; // also registers the voxelflow:// and sge masters
 import type { SgeOptions } from '../cluster/sge/index.js';
 import { ImageFormatError, parseDType, writeImage, type ImageRDD, type OpenOptions, type ShapeRow, type Vec3 } from '../imaging/index.js';
@@ -33,6 +34,7 @@ then crops, smooths, thresholds, labels connected components and measures them.
   --worker-cores C         with --master sge: cores per worker (default 1)
   --queue Q, --walltime T  with --master sge: queue, and wall time HH:MM:SS of the worker jobs
   --secret-file F          the cluster's secret (default: the VOXELFLOW_SECRET variable)
+  --memory SIZE            block-store budget of this driver, e.g. 8g (default: half of this machine's memory)
   --block ZxYxX            block shape (default: a few MB per block)
   --json                   print a JSON summary on stdout instead of text, and progress as JSON lines on stderr
   --quiet                  no progress on stderr
@@ -50,6 +52,7 @@ export async function runAnalyze(argv: string[]): Promise<number> {
   const timings = { read: 0, roi: 0, box: 0, threshold: 0, label: 0, stats: 0, write: 0, total: 0 };
   const ctx = await Context.create({
     master: a.master,
+    memory: a.memory,
     ...(a.secretFile !== null ? { secret: readSecretFile(a.secretFile) } : {}),
     ...(a.sge !== null ? { sge: a.sge } : {}),
     ...(a.uiPort !== null ? { ui: { port: a.uiPort } } : {}),
@@ -140,6 +143,7 @@ interface Flags {
   preview: string | null;
   master: string;
   secretFile: string | null;
+  memory: number;
   sge: SgeOptions | null;
   block: Vec3 | null;
   json: boolean;
@@ -168,6 +172,7 @@ function parseFlags(argv: string[]): Flags | 'help' {
         master: { type: 'string', default: 'local[*]' },
         'secret-file': { type: 'string' },
         workers: { type: 'string' },
+        memory: { type: 'string' },
         'worker-cores': { type: 'string' },
         queue: { type: 'string' },
         walltime: { type: 'string' },
@@ -248,6 +253,9 @@ function parseFlags(argv: string[]): Flags | 'help' {
     preview: v.preview ?? null,
     master: v.master ?? 'local[*]',
     secretFile: v['secret-file'] ?? null,
+    // Every intermediate of the pipeline is cached (input, filtered, mask, labels: 11 bytes a voxel for
+    // u16 input); a budget below that spills them to disk, so the default is half of this machine.
+    memory: memoryFlag(v.memory),
     sge: sgeFlags(v.master ?? 'local[*]', { workers: v.workers, cores: v['worker-cores'], queue: v.queue, walltime: v.walltime }),
     block: block === null ? null : (block as Vec3),
     json: v.json ?? false,
@@ -263,6 +271,15 @@ function untilInterrupted(message: string): Promise<void> {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
   });
+}
+
+function memoryFlag(text: string | undefined): number {
+  if (text === undefined) return Math.floor(totalmem() / 2);
+  try {
+    return parseSize(text, 'memory');
+  } catch {
+    throw new UsageError(`--memory must be a size such as 8g or 512m, got '${text}'`);
+  }
 }
 
 /** The Grid Engine options of `--master sge`; the flags are refused with any other master. */
