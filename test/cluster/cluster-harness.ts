@@ -36,7 +36,8 @@ export class Proc {
     };
     child.stdout?.on('data', take);
     child.stderr?.on('data', take);
-    this.exited = new Promise((resolve) => child.on('exit', (code, signal) => {
+    // 'close', not 'exit': it comes after the process's output has all been read.
+    this.exited = new Promise((resolve) => child.on('close', (code, signal) => {
       live.delete(this);
       resolve({ code, signal });
     }));
