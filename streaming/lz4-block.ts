@@ -21,6 +21,11 @@ function lz4(): Lz4Napi {
 
 /** Decodes an LZ4 block that must expand to exactly `size` bytes; throws on corrupt input. */
 export function lz4DecodeBlock(block: Uint8Array, size: number): Uint8Array {
+  // LZ4 expands at most ~255x; a header that claims more is wrong, and trusting it would allocate
+  // whatever a corrupt or hostile header asks for.
+  if (!Number.isInteger(size) || size < 0 || size > block.length * 255 + 64 || size > 0x7fffffff) {
+    throw new RangeError(`an lz4 block of ${block.length} bytes cannot expand to ${size} bytes`);
+  }
   const prefixed = Buffer.allocUnsafe(block.length + 4);
   prefixed.writeUInt32LE(size, 0);
   prefixed.set(block, 4);

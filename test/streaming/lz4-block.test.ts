@@ -31,6 +31,11 @@ describe('lz4 block codec (DECTRIS lz4< blobs)', () => {
     expect(() => lz4DecodeBlock(block, 1001)).toThrow();
   });
 
+  it('refuses sizes no lz4 block of that length can expand to, before allocating them', () => {
+    expect(() => lz4DecodeBlock(new Uint8Array(10), 1 << 30)).toThrow(/cannot expand/);
+    expect(() => lz4DecodeBlock(new Uint8Array(10), -1)).toThrow(/cannot expand/);
+  });
+
   it('rejects corrupt blocks with an error, never a crash', () => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 1, maxLength: 300 }), (garbage) => {

@@ -77,6 +77,9 @@ describe('SIMPLON v1 decoder: images', () => {
       [((p) => ((p[1] = json({ htype: 'dimage_d-1.0', shape: [3, 2], type: 'complex64', encoding: '<' })), p))(good()), 'bad-header'],
       [((p) => ((p[1] = json({ htype: 'dimage_d-1.0', shape: [3, 2], type: 'uint16', encoding: 'lz4<' })), p))(good()), 'bad-blob-size'],
       [((p) => ((p[3] = json({ htype: 'dimage-1.0' })), p))(good()), 'bad-multipart'],
+      // A huge shape with a tiny lz4 blob: refused without allocating gigabytes.
+      [((p) => ((p[1] = json({ htype: 'dimage_d-1.0', shape: [1 << 20, 1 << 20], type: 'uint32', encoding: 'lz4<' })), p))(good()), 'bad-blob-size'],
+      [((p) => ((p[1] = json({ htype: 'dimage_d-1.0', shape: [30000, 30000], type: 'uint16', encoding: 'lz4<' })), p))(good()), 'bad-blob-size'],
     ];
     for (const [parts, reason] of cases) expect(only(parts), reason).toMatchObject({ kind: 'malformed', reason });
     expect(only(cases[3]![0])).toMatchObject({ series: '9', frame: 3 });
