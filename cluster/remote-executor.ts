@@ -1,6 +1,7 @@
 /**
  * The driver's handle on one worker: an Executor whose tasks go over gRPC (RunTask). The stage's
- * encoded work is sent once per worker (the worker caches it by id and asks again if it lost it).
+ * encoded work and each broadcast are sent once per worker (the worker caches them by id and asks
+ * for a full resend if it lacks one).
  * A call that finds the worker unreachable marks it lost: its running tasks fail with
  * `executorLost` (retried elsewhere, not counted as failures) and the backend tells the context.
  */
