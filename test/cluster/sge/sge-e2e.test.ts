@@ -105,7 +105,8 @@ describe.skipIf(!hasSge)('master: sge (real Grid Engine; skipped when qsub is ab
     ctx.on('executorAdded', (e) => added.add(e.executorId));
     ctx.on('executorRemoved', (e) => removed.add(e.executorId));
     try {
-      expect(await slowDoubles(ctx, 30, 300).collect()).toEqual(Array.from({ length: 30 }, (_, i) => i * 2));
+      // 18 s of work for one worker: long enough for the added workers to start and register, even on a busy machine.
+      expect(await slowDoubles(ctx, 60, 300).collect()).toEqual(Array.from({ length: 60 }, (_, i) => i * 2));
       expect(Math.max(...batches.map((b) => b.requested))).toBeGreaterThanOrEqual(2);
       expect(added.size).toBeGreaterThanOrEqual(2);
       const deadline = Date.now() + 20_000;
@@ -126,7 +127,7 @@ describe.skipIf(!hasSge)('master: sge (real Grid Engine; skipped when qsub is ab
     const ids: string[] = [];
     try {
       ids.push(await sge.submit({ master: address, secretFile }, jobOptions({ name: 'voxelflow-srt-long', logDir: join(dir, 'logs-3') }), 1));
-      ids.push(await sge.submit({ master: address, secretFile }, jobOptions({ name: 'voxelflow-srt-short', logDir: join(dir, 'logs-3'), directives: ['-l s_rt=00:00:08'] }), 1));
+      ids.push(await sge.submit({ master: address, secretFile }, jobOptions({ name: 'voxelflow-srt-short', logDir: join(dir, 'logs-3'), directives: ['-l s_rt=00:00:10'] }), 1));
       const deadline = Date.now() + 30_000;
       while (master.liveWorkers().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       expect(master.liveWorkers()).toHaveLength(2);
@@ -134,7 +135,8 @@ describe.skipIf(!hasSge)('master: sge (real Grid Engine; skipped when qsub is ab
       const removed: string[] = [];
       ctx.on('executorRemoved', (e) => removed.push(e.reason));
       try {
-        expect(await slowDoubles(ctx, 40, 400).collect()).toEqual(Array.from({ length: 40 }, (_, i) => i * 2));
+        // Long enough (about 12 s on two workers) to outlast the short worker's s_rt, counted from its start.
+        expect(await slowDoubles(ctx, 120, 200).collect()).toEqual(Array.from({ length: 120 }, (_, i) => i * 2));
       } finally {
         await ctx.stop();
       }
