@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { coreBenchmarks } from './core-bench.js';
 import { imagingBenchmarks } from './imaging-bench.js';
+import { clusterBenchmarks } from './cluster-bench.js';
 import { nativeBenchmarks } from './native-bench.js';
 import { tableBenchmarks } from './table-bench.js';
 import { streamingBenchmarks } from './streaming-bench.js';
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
   const only = process.argv[2];
   const m = machine();
   console.log(`machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, node ${m.node}`);
-  const suites: Record<string, (log: (l: string) => void) => Promise<BenchRow[]>> = { core: coreBenchmarks, imaging: imagingBenchmarks, native: nativeBenchmarks, table: tableBenchmarks, streaming: streamingBenchmarks };
+  const suites: Record<string, (log: (l: string) => void) => Promise<BenchRow[]>> = { core: coreBenchmarks, imaging: imagingBenchmarks, native: nativeBenchmarks, cluster: clusterBenchmarks, table: tableBenchmarks, streaming: streamingBenchmarks };
   if (only !== undefined && !(only in suites)) throw new Error(`unknown suite '${only}'; the suites are ${Object.keys(suites).join(', ')}`);
   const rows: BenchRow[] = [];
   for (const [name, run] of Object.entries(suites)) {
