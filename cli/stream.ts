@@ -26,6 +26,7 @@ runs box filter → threshold → label → statistics on it, one line per scan.
   --box R                  box filter radius before thresholding
   --connectivity C         6, 18 or 26 (default 26)
   --stats-dir DIR          write <series>.csv per scan (the analyze command's --stats columns)
+  --preview FILE.png       after every scan, replace FILE.png with its middle slice and the labels over it
   --scans N                stop after N scans (default: run until interrupted)
   --queue-mb M             receive queue bound in MiB (default 256)
   --idle-ms MS             array-1.0: a scan ends after MS without frames (default 1000)
@@ -43,6 +44,7 @@ interface Flags {
   box: number | null;
   connectivity: 6 | 18 | 26;
   statsDir: string | null;
+  preview: string | null;
   scans: number | null;
   queueBytes: number;
   idleMs: number;
@@ -121,6 +123,11 @@ async function analyzeScan(scan: Scan, a: Flags, ui: Dashboard | null): Promise<
     const rows = await labels.shapeStats();
     foreground = rows.reduce((n, row) => n + row.voxels, 0);
     if (ui !== null) await showAnalysis(ui, filtered ?? img, labels, rows);
+    if (a.preview !== null) {
+      // The latest scan's middle slice, replaced atomically, for a monitor or a web page to show.
+      const z = Math.floor(img.shape[0] / 2);
+      ((await (filtered ?? img).slice(z)).withLabels(await labels.slice(z))).writePng(a.preview);
+    }
     if (a.statsDir !== null) {
       const file = join(a.statsDir, `${safeName(r.series)}.csv`);
       writeFileSync(`${file}.tmp-${process.pid}`, statsCsv(rows));
@@ -169,6 +176,7 @@ function parseFlags(argv: string[]): Flags | 'help' {
         box: { type: 'string' },
         connectivity: { type: 'string', default: '26' },
         'stats-dir': { type: 'string' },
+        preview: { type: 'string' },
         scans: { type: 'string' },
         'queue-mb': { type: 'string', default: '256' },
         'idle-ms': { type: 'string', default: '1000' },
@@ -206,6 +214,7 @@ function parseFlags(argv: string[]): Flags | 'help' {
     box: num('box', v.box, (n) => Number.isInteger(n) && n >= 0 && n <= 64, 'an integer radius in 0..64'),
     connectivity: conn as 6 | 18 | 26,
     statsDir: v['stats-dir'] ?? null,
+    preview: previewFlag(v.preview),
     scans: num('scans', v.scans, (n) => Number.isInteger(n) && n >= 1, 'a positive integer'),
     queueBytes: (num('queue-mb', v['queue-mb'], (n) => n > 0 && n <= 65536, 'a size in MiB (0 < M <= 65536)') as number) * 1024 * 1024,
     idleMs: num('idle-ms', v['idle-ms'], (n) => Number.isInteger(n) && n >= 10, 'an integer >= 10') as number,
@@ -213,4 +222,10 @@ function parseFlags(argv: string[]): Flags | 'help' {
     json: v.json ?? false,
     uiPort: uiPortFlag(v['ui-port']),
   };
+}
+
+function previewFlag(file: string | undefined): string | null {
+  if (file === undefined) return null;
+  if (!file.toLowerCase().endsWith('.png')) throw new UsageError(`--preview must end in .png, got '${file}'`);
+  return file;
 }

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pngjs from 'pngjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Context, writeImage } from '../../index.js';
 import { bin, freePort, killAll, voxelflow } from './peer.js';
@@ -64,8 +65,12 @@ describe('voxelflow stream against a simulator process', () => {
   ] as const) {
     it(`${name}: every scan equals the analyze command on the same volume`, async () => {
       const statsDir = join(dir, name.replace(/\W+/g, '-'));
-      const lines = await streamScans([...simArgs], [...streamArgs], statsDir);
+      const preview = `${statsDir}.png`;
+      const lines = await streamScans([...simArgs], [...streamArgs, '--preview', preview], statsDir);
       expect(lines).toHaveLength(3);
+      // --preview: the last scan's middle slice (x across, y down), replaced after every scan.
+      const png = pngjs.PNG.sync.read(readFileSync(preview));
+      expect([png.width, png.height]).toEqual([shape[0], shape[1]]);
       lines.forEach((l, i) => {
         const want = expected.get(seeds[i] as number)!;
         expect(l).toMatchObject({ series: String(i + 1), status: 'complete', frames: shape[2], missing: [], malformed: 0, dropped: 0, shape: [shape[2], shape[1], shape[0]] });
