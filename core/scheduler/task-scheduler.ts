@@ -250,8 +250,10 @@ export class TaskScheduler {
     if (set.finished) return;
     if (set.done.size === set.spec.partitions.length) return this.finish(set, null);
     const failedParts = new Set(set.fetchFailures.map((f) => f.partition));
+    // Cheap test first: counting waiting tasks walks the queue, which after every task would be quadratic.
+    if (set.done.size + failedParts.size < set.spec.partitions.length) return;
     const outstanding = set.running.size > 0 || set.queues.waiting((p) => !set.done.has(p) && !failedParts.has(p)) > 0;
-    if (!outstanding && set.done.size + failedParts.size >= set.spec.partitions.length) this.finish(set, null);
+    if (!outstanding) this.finish(set, null);
   }
 
   private finish(set: TaskSetState, error: unknown): void {
