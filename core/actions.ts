@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { approxCount, approxMean, approxSum } from './approx.js';
+import { approxCount, approxMean, approxSum, settleAtTimeout } from './approx.js';
 import { KeyMap } from './key-map.js';
 import { orderingOf, type PartitionStats, type ResultOp } from './result-ops.js';
 import type { RDD } from './rdd.js';
@@ -277,31 +277,7 @@ function approx<N extends 'count' | 'sum' | 'mean', R>(
       finished++;
     },
   });
-  const final = job.then(() => shape(true)) as ApproxResult<N>['final'];
-  final.catch(() => undefined);
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const settle = (isFinal: boolean): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      try {
-        resolve({ ...shape(isFinal), final } as unknown as ApproxResult<N>);
-      } catch (err) {
-        reject(err);
-      }
-    };
-    const timer = setTimeout(() => settle(false), timeoutMs);
-    job.then(
-      () => settle(true),
-      (err: unknown) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        reject(err);
-      },
-    );
-  });
+  return settleAtTimeout(job, timeoutMs, shape) as unknown as Promise<ApproxResult<N>>;
 }
 
 function toMap<K, V>(m: KeyMap<K, V>): Map<K, V> {

@@ -252,3 +252,37 @@ function checkProgress(finishedParts: number, totalParts: number, confidence: nu
     throw new ConfigError('finishedParts', `finishedParts must be an integer in [0, ${totalParts}], got ${finishedParts}`);
   }
 }
+
+/**
+ * The timing of every approximate answer: resolves at `timeoutMs` with `shape(false)` (the estimate from
+ * what has finished), or with `shape(true)` when `job` ends first; either way the answer carries `final`,
+ * the exact `shape(true)` once the job is done. A job that fails before the timeout rejects; one that
+ * fails after it rejects `final` only.
+ */
+export function settleAtTimeout<T extends object>(job: Promise<unknown>, timeoutMs: number, shape: (isFinal: boolean) => T): Promise<T & { readonly final: Promise<T> }> {
+  const final = job.then(() => shape(true));
+  final.catch(() => undefined);
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (isFinal: boolean): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      try {
+        resolve({ ...shape(isFinal), final });
+      } catch (err) {
+        reject(err);
+      }
+    };
+    const timer = setTimeout(() => settle(false), timeoutMs);
+    job.then(
+      () => settle(true),
+      (err: unknown) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
+  });
+}

@@ -21,7 +21,7 @@ export { KeyMap } from './key-map.js';
 export { compareKeys, hashKey, keysEqual } from './keys.js';
 export { parseSize, formatBytes } from './sizes.js';
 export type { ApproxResult } from './actions.js';
-export { approxCount, approxMean, inverseNormalCdf, inverseStudentTCdf, type Bounded } from './approx.js';
+export { approxCount, approxMean, inverseNormalCdf, inverseStudentTCdf, settleAtTimeout, type Bounded } from './approx.js';
 export { registerContextExtension, type ContextExtension } from './context-extension.js';
 export { registerMasterScheme, type MasterSchemeFactory, type SchedulerBackend, type ExecutorHost } from './executor/scheduler-backend.js';
 export type { BlockManagerStats } from './storage/block-manager.js';

@@ -13,7 +13,7 @@
  * sample whose partitions have not finished does not shift the others; samples not seen yet are
  * not listed.
  */
-import { StatCounter, approxCount, approxMean, inverseStudentTCdf, namedFunction, type RDD } from '../core/index.js';
+import { StatCounter, approxCount, approxMean, inverseStudentTCdf, namedFunction, settleAtTimeout, type RDD } from '../core/index.js';
 import { columnAt, fieldIndex, isStringColumn, numericIndex, stringAt, type Batch, type NumericColumn } from './batch.js';
 import type { GroupKey } from './moments.js';
 import { mixSeed, seededRandom } from './points.js';
@@ -182,31 +182,7 @@ function run(table: Table, env: { col: number; by: number }, options: ApproxOpti
   };
   const runJob = rdd.context.runJob.bind(rdd.context) as unknown as (r: RDD<unknown>, op: { op: 'collect' }, o: { partitions: number[]; onResult: (i: number, res: unknown) => void }) => Promise<unknown[]>;
   const job = runJob(rdd as RDD<unknown>, { op: 'collect' }, { partitions: order, onResult: (_i, res) => void parts.push(res as Partial) });
-  const final = job.then(() => shape(true));
-  final.catch(() => undefined);
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const settle = (isFinal: boolean): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      try {
-        resolve({ ...shape(isFinal), final });
-      } catch (err) {
-        reject(err);
-      }
-    };
-    const timer = setTimeout(() => settle(false), timeoutMs);
-    job.then(
-      () => settle(true),
-      (err: unknown) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        reject(err);
-      },
-    );
-  });
+  return settleAtTimeout(job, timeoutMs, shape);
 }
 
 /**

@@ -61,6 +61,7 @@ describe('public API', () => {
         "registerContextExtension",
         "registerMasterScheme",
         "registerNode",
+        "settleAtTimeout",
         "sizeDistribution",
         "sizeDistributionSvg",
         "toPlan",
