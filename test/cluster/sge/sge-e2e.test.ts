@@ -97,21 +97,26 @@ describe.skipIf(!hasSge)('master: sge (real Grid Engine; skipped when qsub is ab
   }, 90_000);
 
   it('adaptive: grows while tasks wait, retires idle workers down to the minimum', async () => {
-    const batches: { requested: number; running: number }[] = [];
+    const batches: { requested: number; pending: number; running: number; draining: number }[] = [];
     const ctx = await Context.create({ master: 'sge', sge: { workers: 1, minWorkers: 0, maxWorkers: 3, logDir: join(dir, 'logs-4'), checkIntervalMs: 300, idleChecks: 2 } });
-    const added = new Set<string>();
+    // The first worker registered inside Context.create, before these listeners.
+    const seen = new Set<string>();
     const removed = new Set<string>();
-    ctx.on('batchJobs', (e) => batches.push({ requested: e.requested, running: e.running }));
-    ctx.on('executorAdded', (e) => added.add(e.executorId));
+    ctx.on('batchJobs', (e) => batches.push({ requested: e.requested, pending: e.pending, running: e.running, draining: e.draining }));
+    ctx.on('executorAdded', (e) => seen.add(e.executorId));
+    ctx.on('taskEnd', (e) => seen.add(e.executorId));
     ctx.on('executorRemoved', (e) => removed.add(e.executorId));
     try {
       // 18 s of work for one worker: long enough for the added workers to start and register, even on a busy machine.
       expect(await slowDoubles(ctx, 60, 300).collect()).toEqual(Array.from({ length: 60 }, (_, i) => i * 2));
       expect(Math.max(...batches.map((b) => b.requested))).toBeGreaterThanOrEqual(2);
-      expect(added.size).toBeGreaterThanOrEqual(2);
-      const deadline = Date.now() + 20_000;
-      while (removed.size < added.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-      expect(removed.size).toBe(added.size);
+      expect(seen.size).toBeGreaterThanOrEqual(2);
+      // Idle after the job: every worker is retired (minWorkers 0) and its Grid Engine job leaves.
+      const gone = () => [...seen].every((id) => removed.has(id)) && batches.at(-1)?.running === 0 && batches.at(-1)?.pending === 0 && batches.at(-1)?.draining === 0;
+      const deadline = Date.now() + 30_000;
+      while (!gone() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      expect([...seen].filter((id) => !removed.has(id))).toEqual([]);
+      expect(batches.at(-1)).toMatchObject({ running: 0, pending: 0, draining: 0 });
     } finally {
       await ctx.stop();
     }
