@@ -10,7 +10,6 @@
  * Sizes: 256^3 by default; VOXELFLOW_BENCH_SIZES=256,512 adds 512^3 (about 4 more minutes on 2 cores,
  * several GB of memory), so that `npm run bench` stays within a few minutes.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +20,7 @@ import { writeImage } from '../imaging/io/index.js';
 import { shapeFromPartials } from '../imaging/kernels/index.js';
 import { kernels as loaderKernels, typescriptKernels } from '../native/index.js';
 import { median, type BenchRow } from './harness.js';
+import { runPython, SCIPY_PRELUDE } from './python-baseline.js';
 
 /** Blob intensities: background 100..140, blobs up to ~1100; the mask keeps the blobs. */
 export const BLOB_THRESHOLD = 300;
@@ -46,35 +46,20 @@ type Baseline =
 
 // The baselines, on the same data: `v > t` is numpy's; the filter includes the cast to float32 (the TS
 // kernel converts u16 too); labeling and statistics use the mask `v > t` and its 26-connected labels.
-const PYTHON = String.raw`
-import json, sys, time
-try:
-    import numpy as np
-    import scipy
-    from scipy import ndimage
-except ImportError as e:
-    print(json.dumps({"state": "absent", "reason": "python3 has no %s" % (e.name or e)}))
-    sys.exit(0)
+const PYTHON = SCIPY_PRELUDE + String.raw`
 path, t, runs = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
 t = int(t) if t.is_integer() else t  # v > 300, as one writes it: a float would compare in float64
 vol = np.load(path)
-def med(f):
-    f()
-    ts = []
-    for _ in range(runs):
-        s = time.perf_counter(); f(); ts.append((time.perf_counter() - s) * 1000)
-    ts.sort()
-    return ts[len(ts) // 2]
 mask = vol > t
 structure = np.ones((3, 3, 3), dtype=bool)
 labels, n = ndimage.label(mask, structure)
 idx = np.arange(1, n + 1)
 print(json.dumps({
     "state": "ok",
-    "threshold": med(lambda: vol > t),
-    "uniformFilter": med(lambda: ndimage.uniform_filter(vol.astype(np.float32), 3, mode="constant", cval=0.0)),
-    "label": med(lambda: ndimage.label(mask, structure)),
-    "stats": med(lambda: (ndimage.center_of_mass(mask, labels, idx), ndimage.sum_labels(vol, labels, idx))),
+    "threshold": med(lambda: vol > t, runs),
+    "uniformFilter": med(lambda: ndimage.uniform_filter(vol.astype(np.float32), 3, mode="constant", cval=0.0), runs),
+    "label": med(lambda: ndimage.label(mask, structure), runs),
+    "stats": med(lambda: (ndimage.center_of_mass(mask, labels, idx), ndimage.sum_labels(vol, labels, idx)), runs),
     "components": int(n),
     "versions": "numpy %s, scipy %s" % (np.__version__, scipy.__version__),
 }))
@@ -82,10 +67,8 @@ print(json.dumps({
 
 /** Runs the python baselines on `npy`; never throws. */
 function pythonBaseline(npy: string, runs: number): Baseline {
-  const r = spawnSync('python3', ['-c', PYTHON, npy, String(BLOB_THRESHOLD), String(runs)], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  if (r.error !== undefined) return { state: 'absent', reason: `python3 not runnable (${r.error.message})` };
-  if (r.status !== 0) return { state: 'absent', reason: `python3 failed: ${r.stderr.trim().split('\n').pop() ?? ''}` };
-  return JSON.parse(r.stdout) as Baseline;
+  const r = runPython(PYTHON, [npy, String(BLOB_THRESHOLD), String(runs)]);
+  return r.ok ? (r.json as Baseline) : { state: 'absent', reason: r.reason };
 }
 
 /** The blobs phantom as one array, generated block by block on two threads. */

@@ -20,6 +20,7 @@ import { writeImage } from '../imaging/io/index.js';
 import { boxFilterScratchLength, labelScratchLength, shapeFromPartials } from '../imaging/kernels/index.js';
 import { kernels, nativeStatus, typescriptKernels } from '../native/index.js';
 import { median, type BenchRow } from './harness.js';
+import { runPython, SCIPY_PRELUDE } from './python-baseline.js';
 import { BLOB_THRESHOLD, blobVolume } from './imaging-bench.js';
 
 const RUNS = 3;
@@ -44,25 +45,10 @@ type Baseline =
 
 // The kernel baselines. `v > t` compares u16 with an int, as one writes it; the filter includes the cast to
 // float32 (the kernels convert u16 too); statistics are scipy's centroid and intensity sum per label.
-const PYTHON_KERNELS = String.raw`
-import json, sys, time
-try:
-    import numpy as np
-    import scipy
-    from scipy import ndimage
-except ImportError as e:
-    print(json.dumps({"state": "absent", "reason": "python3 has no %s" % (e.name or e)}))
-    sys.exit(0)
+const PYTHON_KERNELS = SCIPY_PRELUDE + String.raw`
 blobs_path, random_path, t, runs = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 vol = np.load(blobs_path)
 rnd = np.load(random_path).astype(bool)
-def med(f):
-    f()
-    ts = []
-    for _ in range(runs):
-        s = time.perf_counter(); f(); ts.append((time.perf_counter() - s) * 1000)
-    ts.sort()
-    return ts[len(ts) // 2]
 structure = np.ones((3, 3, 3), dtype=bool)
 mask = vol > t
 labels, n = ndimage.label(mask, structure)
@@ -70,11 +56,11 @@ _, n_random = ndimage.label(rnd, structure)
 idx = np.arange(1, n + 1)
 print(json.dumps({
     "state": "ok",
-    "threshold": med(lambda: vol > t),
-    "uniformFilter": med(lambda: ndimage.uniform_filter(vol.astype(np.float32), 3, mode="constant", cval=0.0)),
-    "labelBlobs": med(lambda: ndimage.label(mask, structure)),
-    "labelRandom": med(lambda: ndimage.label(rnd, structure)),
-    "stats": med(lambda: (ndimage.center_of_mass(mask, labels, idx), ndimage.sum_labels(vol, labels, idx))),
+    "threshold": med(lambda: vol > t, runs),
+    "uniformFilter": med(lambda: ndimage.uniform_filter(vol.astype(np.float32), 3, mode="constant", cval=0.0), runs),
+    "labelBlobs": med(lambda: ndimage.label(mask, structure), runs),
+    "labelRandom": med(lambda: ndimage.label(rnd, structure), runs),
+    "stats": med(lambda: (ndimage.center_of_mass(mask, labels, idx), ndimage.sum_labels(vol, labels, idx)), runs),
     "componentsBlobs": int(n),
     "componentsRandom": int(n_random),
     "versions": "numpy %s, scipy %s" % (np.__version__, scipy.__version__),
@@ -111,13 +97,6 @@ for _ in range(runs):
 ts.sort()
 print(json.dumps({"ms": ts[len(ts) // 2], "components": int(n)}))
 `;
-
-function python(script: string, args: string[]): { ok: true; json: unknown } | { ok: false; reason: string } {
-  const r = spawnSync('python3', ['-c', script, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  if (r.error !== undefined) return { ok: false, reason: `python3 not runnable (${r.error.message})` };
-  if (r.status !== 0) return { ok: false, reason: `python3 failed: ${r.stderr.trim().split('\n').pop() ?? ''}` };
-  return { ok: true, json: JSON.parse(r.stdout) as unknown };
-}
 
 /** A seeded 50% random binary volume (xorshift32, one bit per voxel). */
 function randomBinary(count: number, seed: number): Uint8Array {
@@ -308,7 +287,7 @@ export async function nativeBenchmarks(log: (line: string) => void): Promise<Ben
     writeImage(blobsNpy, { data: d.blobs, shape: blobShape, dtype: 'u16' });
     writeImage(randomNpy, { data: d.random, shape: randomShape, dtype: 'u8' });
     log('numpy/scipy kernels ...');
-    const py = python(PYTHON_KERNELS, [blobsNpy, randomNpy, String(BLOB_THRESHOLD), String(RUNS)]);
+    const py = runPython(PYTHON_KERNELS, [blobsNpy, randomNpy, String(BLOB_THRESHOLD), String(RUNS)]);
     const base: Baseline = py.ok ? (py.json as Baseline) : { state: 'absent', reason: py.reason };
     log(base.state === 'ok' ? `  ${base.versions}` : `  skipped: ${base.reason}`);
     const rows = kernelRows(d, native, ts, base);
@@ -318,7 +297,7 @@ export async function nativeBenchmarks(log: (line: string) => void): Promise<Ben
     log(`voxelflow analyze ${blobSide}^3, local[2] ...`);
     const ours = timeAnalyze(blobsNpy, subdir(dir, 'voxelflow'));
     log('the same pipeline in scipy ...');
-    const sp = base.state !== 'ok' ? base.reason : python(PYTHON_PIPELINE, [blobsNpy, subdir(dir, 'scipy'), String(BLOB_THRESHOLD), String(RUNS)]);
+    const sp = base.state !== 'ok' ? base.reason : runPython(PYTHON_PIPELINE, [blobsNpy, subdir(dir, 'scipy'), String(BLOB_THRESHOLD), String(RUNS)]);
     const scipy = typeof sp === 'string' ? sp : sp.ok ? (sp.json as { ms: number; components: number }) : sp.reason;
     rows.push(pipelineRow(blobSide, ours, scipy));
     return rows;
