@@ -2,24 +2,15 @@
  * What a RunTask call carries besides the stage's work, and how block names are written. Encoded
  * with core's msgpack codec; block refs inside `inputs` are plain data (remote refs name the worker).
  */
-import type { TaskInputs } from '../core/executor/index.js';
+import type { TaskDescription } from '../core/executor/index.js';
 
-/** The per-task part of a RunTask request. */
-export interface WireTask {
-  readonly taskId: number;
-  readonly stageId: number;
-  readonly stageAttempt: number;
-  readonly partition: number;
-  readonly attempt: number;
-  readonly speculative: boolean;
-  /** The shuffle a map task writes (its output is kept as `shuffle_<id>_<partition>`), else null. */
-  readonly shuffleId: number | null;
-  /**
-   * Block refs and broadcasts. A broadcast this worker was already sent comes with empty bytes (each
-   * broadcast crosses the network once per worker); one missing from the list was destroyed.
-   */
-  readonly inputs: TaskInputs;
-}
+/**
+ * The per-task part of a RunTask request: the task's description without its stage work (sent once per
+ * worker), plus the shuffle a map task writes (its output is kept as `shuffle_<id>_<partition>`), else
+ * null. In `inputs`, a broadcast this worker was already sent comes with empty bytes (each broadcast
+ * crosses the network once per worker); one missing from the list was destroyed.
+ */
+export type WireTask = Omit<TaskDescription, 'work'> & { readonly shuffleId: number | null };
 
 /** A parsed block name: Spark's `shuffle_S_M_R` (bucket R of map M) or `rdd_R_P`. */
 export type BlockName =
