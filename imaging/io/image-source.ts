@@ -42,6 +42,12 @@ export interface OpenOptions {
   readonly endian?: 'little' | 'big';
   /** Raw files: bytes to skip before the voxels (default 0). */
   readonly headerBytes?: number;
+  /**
+   * NRRD and MetaImage: read a detached data file that lies outside the header's folder (an absolute
+   * path, a `..`, or a symlink leading out). Off by default, because a header could otherwise make
+   * voxelflow read any file on the machine; turn it on only for headers you trust.
+   */
+  readonly allowOutsideData?: boolean;
 }
 
 /** Throws `ConfigError` unless `origin`/`size` describe a box inside `shape`. */

@@ -4,15 +4,14 @@
  * ElementDataFile is always the last header line. Zlib-compressed data is decoded whole.
  * Spec: https://itk.org/Wiki/ITK/MetaIO/Documentation
  */
-import { dirname, resolve } from 'node:path';
-
 import type { DType } from '../dtype.js';
 import type { Shape3 } from '../volume.js';
 import { openDataFile } from './data-file.js';
+import { dataFilePath } from './data-file-path.js';
 import { withFile } from './file-bytes.js';
 import { headerLines, numbers } from './header-text.js';
 import { failFor, type Fail } from './image-format-error.js';
-import type { ImageSource } from './image-source.js';
+import type { ImageSource, OpenOptions } from './image-source.js';
 
 const ELEMENT_TYPES: Readonly<Record<string, DType>> = {
   MET_UCHAR: 'u8', MET_USHORT: 'u16', MET_SHORT: 'i16', MET_UINT: 'u32', MET_INT: 'i32',
@@ -26,8 +25,8 @@ interface MetaHeader {
   readonly end: number;
 }
 
-/** Opens a `.mha` or `.mhd` file. */
-export function openMetaImage(path: string): ImageSource {
+/** Opens a `.mha` or `.mhd` file; a detached data file must be in the header's folder unless `allowOutsideData`. */
+export function openMetaImage(path: string, options: OpenOptions = {}): ImageSource {
   const fail: Fail = failFor(path, 'mha');
   const header = withFile(path, fail, (fd, size) => readHeader(fd, size, fail));
   const get = (key: string): string | undefined => header.fields.get(key.toLowerCase());
@@ -40,13 +39,13 @@ export function openMetaImage(path: string): ImageSource {
     ? ([spacingValues[2] ?? 1, spacingValues[1]!, spacingValues[0]!] as const)
     : undefined;
   const dataName = get('ElementDataFile') ?? '';
-  if (dataName === 'LIST' || dataName.includes('%')) fail(`ElementDataFile '${dataName}' (one file per slice) is not supported`, 'merge the slices into one data file');
+  if (/^LIST(\s|$)/.test(dataName) || dataName.includes('%')) fail(`ElementDataFile '${dataName}' (one file per slice) is not supported`, 'merge the slices into one data file');
   const local = dataName === 'LOCAL';
   const compressedSize = get('CompressedDataSize');
   return openDataFile(
     {
       path, format: 'mha', shape, dtype, spacing, littleEndian,
-      dataFile: local ? path : resolve(dirname(path), dataName),
+      dataFile: local ? path : dataFilePath(path, 'ElementDataFile', dataName, options.allowOutsideData === true, fail),
       dataName: local ? 'the file' : dataName,
       start: local ? header.end : Number(get('HeaderSize') ?? 0),
       ...(isTrue(get('CompressedData')) ? { compressed: { length: compressedSize === undefined ? undefined : Number(compressedSize), skip: 0 } } : {}),

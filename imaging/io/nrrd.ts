@@ -3,15 +3,14 @@
  * or a header alone naming its `data file` (`.nhdr`). Raw data is read by byte ranges; gzip data is
  * decoded whole on first use. Spec: https://teem.sourceforge.net/nrrd/format.html
  */
-import { dirname, resolve } from 'node:path';
-
 import type { DType } from '../dtype.js';
 import type { Shape3 } from '../volume.js';
 import { openDataFile } from './data-file.js';
+import { dataFilePath } from './data-file-path.js';
 import { withFile } from './file-bytes.js';
 import { headerLines, numbers } from './header-text.js';
 import { failFor, type Fail } from './image-format-error.js';
-import type { ImageSource } from './image-source.js';
+import type { ImageSource, OpenOptions } from './image-source.js';
 
 /** NRRD type names (after lower-casing and squeezing spaces) that map to a voxelflow dtype. */
 const TYPES: Readonly<Record<string, DType>> = {
@@ -23,8 +22,8 @@ const TYPES: Readonly<Record<string, DType>> = {
   float: 'f32', double: 'f64',
 };
 
-/** Opens a `.nrrd` or `.nhdr` file. */
-export function openNrrd(path: string): ImageSource {
+/** Opens a `.nrrd` or `.nhdr` file; a detached data file must be in the header's folder unless `allowOutsideData`. */
+export function openNrrd(path: string, options: OpenOptions = {}): ImageSource {
   const fail: Fail = failFor(path, 'nrrd');
   const header = withFile(path, fail, (fd, size) => readHeader(fd, size, fail));
   const fields = header.fields;
@@ -37,7 +36,8 @@ export function openNrrd(path: string): ImageSource {
   if (Number(fields.get('line skip') ?? 0) !== 0) fail("'line skip' is not supported", "use 'byte skip' instead");
   const byteSkip = Number(fields.get('byte skip') ?? 0);
   if (!Number.isSafeInteger(byteSkip) || byteSkip < -1) fail(`byte skip '${fields.get('byte skip')}' is not an integer >= -1`, 'fix the header');
-  const dataName = fields.get('data file') ?? fields.get('datafile');
+  const dataField = fields.has('data file') ? 'data file' : 'datafile';
+  const dataName = fields.get(dataField);
   if (dataName !== undefined && (dataName.startsWith('LIST') || dataName.includes('%') || /\s/.test(dataName))) {
     fail(`data file '${dataName}' (one file per slice) is not supported`, 'merge the slices into one data file');
   }
@@ -46,7 +46,7 @@ export function openNrrd(path: string): ImageSource {
   return openDataFile(
     {
       path, format: 'nrrd', shape, dtype, spacing: spacingOf(fields, dimension), littleEndian,
-      dataFile: dataName === undefined ? path : resolve(dirname(path), dataName),
+      dataFile: dataName === undefined ? path : dataFilePath(path, dataField, dataName, options.allowOutsideData === true, fail),
       dataName: dataName ?? 'the file',
       // Byte skip counts raw bytes, or decoded bytes of a compressed stream.
       start: encoding === 'raw' ? (byteSkip === -1 ? -1 : start + byteSkip) : start,
