@@ -6,6 +6,9 @@
  * - `json`: one JSON object per line (`{"event":"progress","step":...}`) at most 4 times a second and at
  *   the end of every step, for scripts (`--json`);
  * - `off`: nothing (`--quiet`, or stderr is not a terminal in `auto`).
+ * In every mode but an explicit `off`, a driver left without executors says so on stderr ("waiting for
+ * executors (0 registered) since T"), once when it starts waiting and once when executors are back:
+ * a job that hangs for that reason is never silent in a terminal or in a batch job's log.
  *
  * @example
  *   const progress = new Progress(ctx, 'auto');
@@ -52,6 +55,7 @@ export class Progress {
 
   constructor(ctx: Context, mode: ProgressMode = 'auto', private readonly out: NodeJS.WriteStream = process.stderr) {
     this.mode = mode === 'auto' ? (out.isTTY === true ? 'bar' : 'off') : mode;
+    if (mode !== 'off') this.off.push(ctx.on('executorsWaiting', (e) => this.executorsWaiting(e.since, e.registered)));
     if (this.mode === 'off') return;
     this.off.push(
       ctx.on('stageSubmitted', (e) => {
@@ -75,6 +79,19 @@ export class Progress {
         else this.update();
       }),
     );
+  }
+
+  /** Says that tasks wait with no executor (registered 0), or that executors are back. */
+  private executorsWaiting(since: number, registered: number): void {
+    const line = registered === 0 ? `waiting for executors (0 registered) since ${new Date(since).toISOString()}` : `executors back (${registered} registered) after waiting ${Math.round((Date.now() - since) / 1000)} s`;
+    if (this.mode === 'json') {
+      this.out.write(`${JSON.stringify({ event: 'executors', registered, since })}\n`);
+      return;
+    }
+    this.workers = registered === 0 ? line : '';
+    // A line of its own, above the bar when there is one: the log keeps it.
+    this.out.write(`${this.bar !== null ? '\r\x1b[2K' : ''}voxelflow: ${line}\n`);
+    this.update();
   }
 
   /** Starts a step; the following stages and tasks belong to it. `voxels` is how many it covers, for voxels/s. */

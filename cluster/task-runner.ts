@@ -77,7 +77,7 @@ export class TaskRunner {
       },
       encoded: () => ({ bytes: w.bytes, modules: w.modules }),
     };
-    const inputs = await this.localize(req.appId, app, { ...task.inputs, broadcasts });
+    const inputs = await this.localize(req.appId, app, { ...task.inputs, broadcasts }, signal);
     // The thread's encoded result goes on to the driver as it is (decoded once, there).
     const reply = await this.threads.runEncoded({ ...task, work: handle, inputs }, signal);
     return { needWork: false, outcome: encode(this.keepBlocks(app, task, reply)) };
@@ -147,7 +147,7 @@ export class TaskRunner {
    * naming its executor, so the task fails with a fetch failure and the driver recomputes it from
    * lineage; a cached block that cannot be had is left out (the task recomputes the partition).
    */
-  private async localize(appId: string, app: AppState, inputs: TaskInputs): Promise<TaskInputs> {
+  private async localize(appId: string, app: AppState, inputs: TaskInputs, signal: AbortSignal): Promise<TaskInputs> {
     const self = this.location().executorId;
     // Every remote ref, with where its answer goes; then one fetch per peer.
     const byPeer = new Map<string, { ref: RemoteRef; put: (got: Uint8Array | string) => void }[]>();
@@ -179,8 +179,8 @@ export class TaskRunner {
       });
     });
     const jobs = [...byPeer].map(([address, list]) => async () => {
-      const got = await this.fetcher.fetch(address, appId, list.map((w) => ({ blockId: w.ref.blockId, length: w.ref.length })));
-      list.forEach((w, i) => w.put(got[i] as Uint8Array | string));
+      const got = await this.fetcher.fetch(address, appId, list.map((w) => ({ blockId: w.ref.blockId, length: w.ref.length })), signal);
+      list.forEach((w, i) => w.put(got[i] ?? `no answer for block ${w.ref.blockId} from ${address}`));
     });
     await runLimited(jobs, FETCH_CONCURRENCY);
     return {

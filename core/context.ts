@@ -59,9 +59,16 @@ export interface ContextOptions {
   readonly speculationQuantile?: number;
   /** Minimum run time before a task counts as a straggler, in ms (default 100). */
   readonly speculationMinMs?: number;
+  /**
+   * How long, in ms, tasks may wait while no executor is registered (every cluster worker gone)
+   * before their jobs fail with ExecutorWaitTimeoutError (default 300000: five minutes; 0 waits
+   * forever). While they wait, an `executorsWaiting` event says since when.
+   */
+  readonly executorWaitTimeout?: number;
 }
 
 let nextContextSerial = 0;
+const DEFAULT_EXECUTOR_WAIT_MS = 5 * 60 * 1000;
 const MASTER = /^local(?:\[(\*|\d+)\])?$/;
 const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//;
 
@@ -107,6 +114,7 @@ export class Context implements RddContext {
         speculationMultiplier: options.speculationMultiplier ?? 1.5,
         speculationQuantile: options.speculationQuantile ?? 0.75,
         speculationMinMs: options.speculationMinMs ?? 100,
+        executorWaitTimeoutMs: options.executorWaitTimeout ?? DEFAULT_EXECUTOR_WAIT_MS,
       },
       this.events,
     );
@@ -257,11 +265,12 @@ export class Context implements RddContext {
         this.taskScheduler.addExecutor(executor);
         this.events.post(executorAdded(executor));
       },
-      retireExecutor: (executorId) => this.taskScheduler.removeExecutor(executorId),
+      retireExecutor: (executorId) => this.taskScheduler.retireExecutor(executorId),
       removeExecutor: (executorId, reason) => {
         if (!known.delete(executorId)) return;
-        this.taskScheduler.removeExecutor(executorId);
+        // Its blocks first: tasks the scheduler kills for reading them run again without them.
         this.blocks.removeBlocksAt(executorId);
+        this.taskScheduler.removeExecutor(executorId);
         this.events.post({ type: 'executorRemoved', executorId, reason });
       },
       load: () => this.taskScheduler.load(),
@@ -317,6 +326,7 @@ function checkOptions(options: ContextOptions): number | 'cluster' {
     ['speculationMultiplier', options.speculationMultiplier, (v) => Number.isFinite(v) && v > 0, 'a positive number'],
     ['speculationQuantile', options.speculationQuantile, (v) => v > 0 && v <= 1, 'a number in (0, 1]'],
     ['speculationMinMs', options.speculationMinMs, (v) => Number.isFinite(v) && v >= 0, 'a number of milliseconds >= 0'],
+    ['executorWaitTimeout', options.executorWaitTimeout, (v) => Number.isFinite(v) && v >= 0, 'a number of milliseconds >= 0 (0 waits forever)'],
   ];
   for (const [name, v, ok, expected] of numeric) {
     if (v !== undefined && !ok(v)) throw new ConfigError(name, `${name} must be ${expected}, got ${String(v)}`);

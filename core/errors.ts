@@ -70,6 +70,21 @@ export class JobAbortedError extends VoxelflowError {
   override readonly _tag = 'JobAbortedError';
 }
 
+/** Tasks waited longer than `executorWaitTimeout` with no executor to run them (every worker gone). */
+export class ExecutorWaitTimeoutError extends VoxelflowError {
+  override readonly _tag = 'ExecutorWaitTimeoutError';
+  constructor(
+    readonly waitedMs: number,
+    /** When the last executor went away (ms since the epoch). */
+    readonly since: number,
+  ) {
+    super(
+      `no executors: tasks waited ${Math.round(waitedMs / 1000)} s with 0 registered (since ${new Date(since).toISOString()}); ` +
+        'start workers for this master, or raise the Context option executorWaitTimeout (0 waits forever)',
+    );
+  }
+}
+
 /** A shuffle block could not be read; the scheduler resubmits the map stage that wrote it. */
 export class FetchFailedError extends VoxelflowError {
   override readonly _tag = 'FetchFailedError';

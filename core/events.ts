@@ -32,6 +32,13 @@ export type VoxelflowEvent =
   | { readonly type: 'executorAdded'; readonly executorId: string; readonly cores: number; readonly host?: string; readonly memoryBytes?: number; readonly time: number }
   | { readonly type: 'executorRemoved'; readonly executorId: string; readonly reason: string; readonly time: number }
   | {
+      /** Tasks wait and no executor is registered (`registered` 0, since `since`), or executors are back (`registered` > 0). */
+      readonly type: 'executorsWaiting';
+      readonly since: number;
+      readonly registered: number;
+      readonly time: number;
+    }
+  | {
       /** A streaming scan's accounting, posted by the stream while it receives and once it is sealed. */
       readonly type: 'scanUpdated';
       readonly scanId: string;

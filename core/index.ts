@@ -37,5 +37,6 @@ export {
   SerializationError,
   TaskFailedError,
   JobAbortedError,
+  ExecutorWaitTimeoutError,
   FetchFailedError,
 } from './errors.js';

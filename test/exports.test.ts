@@ -15,6 +15,7 @@ describe('public API', () => {
         "Dashboard",
         "DashboardState",
         "EventBus",
+        "ExecutorWaitTimeoutError",
         "Expr",
         "FetchFailedError",
         "FreeVariableError",

@@ -2,8 +2,14 @@
  * Hands tasks to executors' free slots (tasks on local data first, see TaskQueues), retries failed
  * attempts (up to `maxFailures`; tasks of a lost executor do not count), and, when speculation is on,
  * launches a second copy of a straggler; the first copy to finish wins.
+ *
+ * When an executor is lost, tasks elsewhere that read its blocks are killed at once and end as fetch
+ * failures (shuffle blocks: the parent stage is resubmitted) or as uncounted retries (cached blocks,
+ * recomputed): a frozen peer must not hold healthy workers' fetches until their deadline. When tasks
+ * wait and no executor is left, the scheduler says so (`executorsWaiting`) and fails the jobs after
+ * `executorWaitTimeoutMs` (0: wait forever).
  */
-import { TaskFailedError, type RemoteErrorData } from '../errors.js';
+import { ExecutorWaitTimeoutError, TaskFailedError, type RemoteErrorData } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { Executor, StageWorkHandle, TaskInputs, TaskOutcome } from '../executor/executor.js';
 import { TaskQueues } from './task-queues.js';
@@ -36,6 +42,8 @@ export interface SchedulerOptions {
   readonly speculationMultiplier: number;
   readonly speculationQuantile: number;
   readonly speculationMinMs: number;
+  /** How long tasks may wait with no executor at all before their jobs fail; 0 waits forever. */
+  readonly executorWaitTimeoutMs: number;
 }
 
 type TaskEndBase = Omit<Extract<Parameters<EventBus['post']>[0], { type: 'taskEnd' }>, 'status'>;
@@ -48,6 +56,10 @@ interface Running {
   readonly executor: Executor;
   readonly abort: AbortController;
   readonly speculative: boolean;
+  /** The blocks the task reads (null when resolving them failed). */
+  readonly inputs: TaskInputs | null;
+  /** Set when the scheduler killed the task because an executor it reads from was lost: its outcome. */
+  preempted: TaskOutcome | null;
 }
 
 interface TaskSetState {
@@ -73,6 +85,9 @@ export class TaskScheduler {
   private timer: NodeJS.Timeout | null = null;
   /** Set by abortAll: the executors are going away, so later task sets fail at once with this. */
   private aborted: Error | null = null;
+  /** Since when tasks have been waiting with no executor, and the timer that fails them. */
+  private starvedSince: number | null = null;
+  private starvedTimer: NodeJS.Timeout | null = null;
 
   constructor(
     executors: readonly Executor[],
@@ -90,12 +105,30 @@ export class TaskScheduler {
   }
 
   /**
-   * No new tasks go to the executor. Its running tasks end through their own outcomes: a lost
-   * executor fails them with `executorLost`, so they run again elsewhere.
+   * No new tasks go to the executor (it is leaving, or lost). Its running tasks end through their
+   * own outcomes: a lost executor fails them with `executorLost`, so they run again elsewhere.
    */
-  removeExecutor(executorId: string): void {
+  retireExecutor(executorId: string): void {
     const i = this.executors.findIndex((e) => e.id === executorId);
     if (i >= 0) this.executors.splice(i, 1);
+    this.checkStarved();
+  }
+
+  /**
+   * The executor is lost: retired, and tasks on other executors that read its blocks are killed now
+   * and end as fetch failures (or uncounted retries when they only read its cached partitions).
+   */
+  removeExecutor(executorId: string): void {
+    this.retireExecutor(executorId);
+    for (const set of this.sets) {
+      for (const rt of set.running.values()) {
+        if (rt.executor.id === executorId || rt.preempted !== null || rt.inputs === null) continue;
+        const outcome = lostInputOutcome(rt.inputs, executorId);
+        if (outcome === null) continue;
+        rt.preempted = outcome;
+        rt.abort.abort();
+      }
+    }
   }
 
   /** Runs the partitions of a stage; resolves with fetch failures (empty when all succeeded). */
@@ -121,6 +154,7 @@ export class TaskScheduler {
       if (spec.partitions.length === 0) this.finish(state, null);
       else this.launch();
       this.armSpeculation();
+      this.checkStarved();
     });
   }
 
@@ -136,7 +170,34 @@ export class TaskScheduler {
   /** Kills every running task and fails every task set (context stop). */
   abortAll(reason: Error): void {
     this.aborted = reason;
+    this.clearStarved();
     for (const set of [...this.sets]) this.finish(set, reason);
+  }
+
+  /** Starts or stops the no-executor clock: tasks wait and nobody can run them. */
+  private checkStarved(): void {
+    const starving = this.executors.length === 0 && this.sets.some((set) => !set.finished);
+    if (!starving) return this.clearStarved();
+    if (this.starvedSince !== null) return;
+    const since = Date.now();
+    this.starvedSince = since;
+    this.events.post({ type: 'executorsWaiting', since, registered: 0 });
+    const limit = this.options.executorWaitTimeoutMs;
+    if (!(limit > 0)) return;
+    this.starvedTimer = setTimeout(() => {
+      this.starvedTimer = null;
+      this.starvedSince = null;
+      const error = new ExecutorWaitTimeoutError(limit, since);
+      for (const set of [...this.sets]) this.finish(set, error);
+    }, limit);
+    this.starvedTimer.unref();
+  }
+
+  private clearStarved(): void {
+    if (this.starvedTimer !== null) clearTimeout(this.starvedTimer);
+    this.starvedTimer = null;
+    if (this.starvedSince !== null) this.events.post({ type: 'executorsWaiting', since: this.starvedSince, registered: this.executors.length });
+    this.starvedSince = null;
   }
 
   /** Queues a task, under the executor holding its input blocks when there are several executors. */
@@ -171,14 +232,21 @@ export class TaskScheduler {
     const attempt = set.launched.get(partition) ?? 0;
     set.launched.set(partition, attempt + 1);
     const taskId = this.nextTaskId++;
-    const rt: Running = { taskId, partition, attempt, started: Date.now(), executor, abort: new AbortController(), speculative };
+    let inputs: TaskInputs | null = null;
+    let resolveError: unknown = null;
+    try {
+      inputs = set.spec.resolveInputs(partition);
+    } catch (err) {
+      resolveError = err;
+    }
+    const rt: Running = { taskId, partition, attempt, started: Date.now(), executor, abort: new AbortController(), speculative, inputs, preempted: null };
     set.running.set(taskId, rt);
     this.busy.set(executor, (this.busy.get(executor) ?? 0) + 1);
     const { stageId, stageAttempt } = set.spec;
     this.events.post({ type: 'taskStart', stageId, partition, attempt, taskId, executorId: executor.id, speculative });
     let outcome: Promise<TaskOutcome>;
     try {
-      const inputs = set.spec.resolveInputs(partition);
+      if (inputs === null) throw resolveError;
       outcome = executor.runTask({ taskId, stageId, stageAttempt, partition, attempt, speculative, work: set.spec.work, inputs }, rt.abort.signal);
     } catch (err) {
       outcome = Promise.resolve({ status: 'failed', error: { name: 'Error', message: (err as Error).message, stack: (err as Error).stack } });
@@ -189,7 +257,9 @@ export class TaskScheduler {
     );
   }
 
-  private complete(set: TaskSetState, rt: Running, outcome: TaskOutcome): void {
+  private complete(set: TaskSetState, rt: Running, reported: TaskOutcome): void {
+    // A task killed because a peer it reads from was lost ends as what that loss means for it.
+    const outcome = rt.preempted ?? reported;
     set.running.delete(rt.taskId);
     this.busy.set(rt.executor, (this.busy.get(rt.executor) ?? 1) - 1);
     const durationMs = Date.now() - rt.started;
@@ -203,7 +273,7 @@ export class TaskScheduler {
       speculative: rt.speculative,
       durationMs,
     };
-    if (set.finished || set.done.has(rt.partition) || rt.abort.signal.aborted) {
+    if (set.finished || set.done.has(rt.partition) || (rt.abort.signal.aborted && rt.preempted === null)) {
       this.events.post({ ...base, status: 'killed' });
     } else if (outcome.status === 'success') {
       set.done.add(rt.partition);
@@ -267,6 +337,7 @@ export class TaskScheduler {
     if (i >= 0) this.sets.splice(i, 1);
     if (error !== null) set.reject(error);
     else set.resolve(set.fetchFailures);
+    if (this.sets.length === 0) this.clearStarved();
   }
 
   private armSpeculation(): void {
@@ -300,4 +371,27 @@ export class TaskScheduler {
     }
     if (added) this.launch();
   }
+}
+
+/**
+ * What a running task's outcome is when `executorId`, which holds blocks it reads, is lost: a fetch
+ * failure for its first shuffle block there, an uncounted retry when it only reads cached partitions
+ * there (the retry recomputes them), null when it reads nothing there.
+ */
+function lostInputOutcome(inputs: TaskInputs, executorId: string): TaskOutcome | null {
+  const message = `executor ${executorId}, which holds blocks this task reads, was lost`;
+  for (const [shuffleId, , refs] of inputs.shuffle) {
+    for (let mapIndex = 0; mapIndex < refs.length; mapIndex++) {
+      const ref = refs[mapIndex];
+      if (ref?.kind === 'remote' && ref.executorId === executorId) {
+        return { status: 'failed', error: { name: 'FetchFailedError', message: `shuffle ${shuffleId}: output of map ${mapIndex}: ${message}`, fetchFailed: { shuffleId, mapIndex, executorId } } };
+      }
+    }
+  }
+  for (const [, , ref] of inputs.cached) {
+    if (ref.kind === 'remote' && ref.executorId === executorId) {
+      return { status: 'failed', error: { name: 'ExecutorLostError', message, executorLost: true } };
+    }
+  }
+  return null;
 }
