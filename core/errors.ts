@@ -134,3 +134,44 @@ function indent(text: string): string {
     .map((line) => `    ${line}`)
     .join('\n');
 }
+
+/**
+ * A block could not be spilled because the disk holding the spill folder is full (ENOSPC) or over
+ * quota (EDQUOT). The partial file is removed before this is thrown; the folder goes at `stop()`.
+ */
+export class SpillDiskFullError extends VoxelflowError {
+  override readonly _tag = 'SpillDiskFullError';
+  constructor(
+    /** The block manager's spill folder (inside the `spillDir` the context was given). */
+    readonly directory: string,
+    /** Size of the block that did not fit. */
+    readonly blockBytes: number,
+    /** Bytes of spilled blocks on that disk when it filled up. */
+    readonly spilledBytes: number,
+    /** Bytes the disk had left for this process, when it could be measured. */
+    readonly freeBytes: number | null,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `no space left to spill in ${directory}: it needed at least ${bytes(spilledBytes + blockBytes)} ` +
+        `(${bytes(spilledBytes)} already spilled, then a ${bytes(blockBytes)} block` +
+        `${freeBytes === null ? '' : `; ${bytes(freeBytes)} free`}); ` +
+        'pass a spillDir on a disk with more room, or raise the memory budget so fewer blocks spill',
+      options,
+    );
+  }
+
+  /** How many bytes the spill folder needed at least: what it held plus the block that failed. */
+  get bytesNeeded(): number {
+    return this.spilledBytes + this.blockBytes;
+  }
+}
+
+/** True for a `SpillDiskFullError`, also when it was rebuilt from another realm (a worker's tag). */
+export function isSpillDiskFullError(err: unknown): err is SpillDiskFullError {
+  return typeof err === 'object' && err !== null && (err as { _tag?: unknown })._tag === 'SpillDiskFullError';
+}
+
+function bytes(n: number): string {
+  return `${n.toLocaleString('en-US')} bytes`;
+}

@@ -5,8 +5,9 @@
  * On a cluster driver it is the map-output and cache tracker: entries name the worker that holds
  * the bytes (a BlockLocation), and losing that worker forgets them all at once (removeBlocksAt).
  */
-import { mkdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, statfsSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SpillDiskFullError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { StorageLevel } from '../task-context.js';
 import type { BlockLocation, BlockRef } from './block-ref.js';
@@ -184,35 +185,51 @@ export class BlockManager {
     for (const e of [...this.entries.values()]) {
       if (this.memoryUsed + size <= this.budget) return;
       if (e.bytes === null) continue;
-      this.memoryUsed -= e.size;
       if (e.level === 'MEMORY_AND_DISK') {
+        // Written before it leaves memory: when the disk is full the block stays where it was.
         e.file = this.writeFile(e.key, e.bytes);
         e.bytes = null;
       } else {
         this.entries.delete(e.key);
         this.drop(e.key, e.size);
       }
+      this.memoryUsed -= e.size;
     }
   }
 
   private writeFile(key: string, bytes: Uint8Array): string {
-    if (!this.dirMade) {
-      mkdirSync(this.dir, { recursive: true });
-      this.dirMade = true;
-    }
     const file = join(this.dir, `${key}.bin`);
     try {
-      writeFileSync(file, bytes);
+      if (!this.dirMade) {
+        mkdirSync(this.dir, { recursive: true });
+        this.dirMade = true;
+      }
+      try {
+        writeFileSync(file, bytes);
+      } catch (err) {
+        // The folder was removed under us (a cleaned temp dir): make it again rather than fail every later spill.
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        mkdirSync(this.dir, { recursive: true });
+        writeFileSync(file, bytes);
+      }
     } catch (err) {
-      // The folder was removed under us (a cleaned temp dir): make it again rather than fail every later spill.
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      mkdirSync(this.dir, { recursive: true });
-      writeFileSync(file, bytes);
+      // A partial file holds disk space and is no block: remove it whatever went wrong.
+      rmSync(file, { force: true });
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOSPC' || code === 'EDQUOT') throw new SpillDiskFullError(this.dir, bytes.length, this.bytesOnDisk(), freeBytes(this.dir), { cause: err });
+      throw err;
     }
     this.spilledBytes += bytes.length;
     this.spilledBlocks++;
     this.events?.post({ type: 'blockSpilled', block: key, bytes: bytes.length });
     return file;
+  }
+
+  /** Bytes of the blocks this manager holds in spill files now. */
+  private bytesOnDisk(): number {
+    let n = 0;
+    for (const e of this.entries.values()) if (e.file !== null) n += e.size;
+    return n;
   }
 
   private drop(key: string, bytes: number): void {
@@ -246,6 +263,16 @@ export class BlockManager {
 
 function remoteRef(location: BlockLocation, blockId: string, length: number): BlockRef {
   return { kind: 'remote', executorId: location.executorId, address: location.address, blockId, length };
+}
+
+/** Bytes an unprivileged writer may still use on the disk holding `dir`, or null when unknown. */
+function freeBytes(dir: string): number | null {
+  try {
+    const fs = statfsSync(dir);
+    return fs.bavail * fs.bsize;
+  } catch {
+    return null;
+  }
 }
 
 function fileHolds(path: string, size: number): boolean {
