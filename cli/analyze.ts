@@ -5,9 +5,10 @@
  */
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { totalmem } from 'node:os';
+import { tmpdir, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
-import { Context, parseSize } from '../core/index.js';
+import { ConfigError, Context, formatBytes, parseSize, type ContextOptions } from '../core/index.js';
+import { isSpillDiskFullError } from '../core/errors.js';
 import { readSecretFile } from '../cluster/index.js'; // also registers the voxelflow:// and sge masters
 import type { SgeOptions } from '../cluster/sge/index.js';
 import { ImageFormatError, parseDType, writeImage, type ImageRDD, type OpenOptions, type ShapeRow, type Vec3 } from '../imaging/index.js';
@@ -35,11 +36,14 @@ then crops, smooths, thresholds, labels connected components and measures them.
   --queue Q, --walltime T  with --master sge: queue, and wall time HH:MM:SS of the worker jobs
   --secret-file F          the cluster's secret (default: the VOXELFLOW_SECRET variable)
   --memory SIZE            block-store budget of this driver, e.g. 8g (default: half of this machine's memory)
+  --spill-dir DIR          where blocks past --memory spill (default: the OS temp dir); removed at exit
   --block ZxYxX            block shape (default: a few MB per block)
   --json                   print a JSON summary on stdout instead of text, and progress as JSON lines on stderr
   --quiet                  no progress on stderr
   --ui-port P              serve the live dashboard on 127.0.0.1:P while the analysis runs (0: a free port)
   --ui-wait                keep serving the dashboard after the analysis, until Ctrl-C
+  --allow-outside-data     let a .nhdr/.mhd header read a data file outside its own folder (absolute
+                           path, '..' or a symlink leading out); only for headers you trust
   raw input: --shape X,Y,Z --dtype u8|u16|i16|u32|i32|f32|f64 [--endian little|big] [--header-bytes N]`;
 
 export async function runAnalyze(argv: string[]): Promise<number> {
@@ -50,9 +54,10 @@ export async function runAnalyze(argv: string[]): Promise<number> {
   }
   const t0 = performance.now();
   const timings = { read: 0, roi: 0, box: 0, threshold: 0, label: 0, stats: 0, write: 0, total: 0 };
-  const ctx = await Context.create({
+  const ctx = await createContext({
     master: a.master,
     memory: a.memory,
+    ...(a.spillDir !== null ? { spillDir: a.spillDir } : {}),
     ...(a.secretFile !== null ? { secret: readSecretFile(a.secretFile) } : {}),
     ...(a.sge !== null ? { sge: a.sge } : {}),
     ...(a.uiPort !== null ? { ui: { port: a.uiPort } } : {}),
@@ -122,6 +127,7 @@ export async function runAnalyze(argv: string[]): Promise<number> {
   } catch (err) {
     progress.end();
     if (err instanceof ImageFormatError) throw new UsageError(err.message);
+    if (isSpillDiskFullError(err)) throw new UsageError(spillFullLine(a.spillDir ?? tmpdir(), err.bytesNeeded));
     throw err;
   } finally {
     for (const [tmp] of temps) rmSync(tmp, { force: true });
@@ -144,6 +150,7 @@ interface Flags {
   master: string;
   secretFile: string | null;
   memory: number;
+  spillDir: string | null;
   sge: SgeOptions | null;
   block: Vec3 | null;
   json: boolean;
@@ -173,6 +180,8 @@ function parseFlags(argv: string[]): Flags | 'help' {
         'secret-file': { type: 'string' },
         workers: { type: 'string' },
         memory: { type: 'string' },
+        'spill-dir': { type: 'string' },
+        'allow-outside-data': { type: 'boolean', default: false },
         'worker-cores': { type: 'string' },
         queue: { type: 'string' },
         walltime: { type: 'string' },
@@ -231,6 +240,7 @@ function parseFlags(argv: string[]): Flags | 'help' {
   }
   const hb = ints('header-bytes', v['header-bytes'], 1, /,/);
   if (hb !== null) open.headerBytes = hb[0] as number;
+  if (v['allow-outside-data'] === true) open.allowOutsideData = true;
   for (const [flag, file] of [['labels', v.labels], ['filtered', v.filtered]] as const) {
     if (file !== undefined && !['.npy', '.tif', '.tiff'].includes(extname(file).toLowerCase())) {
       throw new UsageError(`--${flag} must end in .npy, .tif or .tiff, got '${file}'`);
@@ -256,6 +266,7 @@ function parseFlags(argv: string[]): Flags | 'help' {
     // Every intermediate of the pipeline is cached (input, filtered, mask, labels: 11 bytes a voxel for
     // u16 input); a budget below that spills them to disk, so the default is half of this machine.
     memory: memoryFlag(v.memory),
+    spillDir: v['spill-dir'] === undefined ? null : resolve(v['spill-dir']),
     sge: sgeFlags(v.master ?? 'local[*]', { workers: v.workers, cores: v['worker-cores'], queue: v.queue, walltime: v.walltime }),
     block: block === null ? null : (block as Vec3),
     json: v.json ?? false,
@@ -263,6 +274,24 @@ function parseFlags(argv: string[]): Flags | 'help' {
     uiPort: uiPortFlag(v['ui-port']),
     uiWait: v['ui-wait'] ?? false,
   };
+}
+
+/** Context.create, with a spill folder it cannot make reported as a bad --spill-dir. */
+async function createContext(options: ContextOptions): Promise<Context> {
+  try {
+    return await Context.create(options);
+  } catch (err) {
+    if (err instanceof ConfigError && err.option === 'spillDir') throw new UsageError(`--spill-dir: ${err.message.replace(/^spillDir: /, '')}`);
+    throw err;
+  }
+}
+
+/**
+ * The one line for a full spill disk of this driver: where, how much, and the flags that fix it. The
+ * run's spill folder inside `dir` is removed by ctx.stop() in runAnalyze's finally.
+ */
+function spillFullLine(dir: string, needed: number): string {
+  return `spill directory ${dir} is full: this run needed at least ${formatBytes(needed)} there; pass --spill-dir DIR on a disk with more room (or a larger --memory so less spills)`;
 }
 
 function untilInterrupted(message: string): Promise<void> {

@@ -1,0 +1,94 @@
+/**
+ * `voxelflow analyze` at the edges of what it may touch (issue 13): detached data files outside the
+ * header's folder are refused unless `--allow-outside-data`, and a spill disk that fills up is one line
+ * naming the folder, how much it needed and `--spill-dir`, exit 2, with nothing left on that disk.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { afterAll, describe, expect, it } from 'vitest';
+
+import { writeImage } from '../../imaging/io/index.js';
+import { mountTmpfs } from '../core/storage/tmpfs.js';
+
+const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'voxelflow.js');
+const dir = mkdtempSync(join(tmpdir(), 'vf-cli-limits-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function voxelflow(...args: string[]): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 120_000, cwd: dir });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function expectOneLineFailure(r: { code: number | null; err: string }, pattern: RegExp): void {
+  expect(r.err).toMatch(pattern);
+  expect(r.err.trim().split('\n')).toHaveLength(1);
+  expect(r.err).not.toMatch(/\n\s+at /);
+  expect(r.code).toBe(2);
+}
+
+describe('analyze --help', () => {
+  it('lists --allow-outside-data and --spill-dir', () => {
+    const r = voxelflow('analyze', '--help');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^\s+--allow-outside-data\s+\S/m);
+    expect(r.out).toMatch(/^\s+--spill-dir DIR\s+\S/m);
+  });
+});
+
+describe('analyze of a header whose data file is outside its folder', () => {
+  // <dir>/secret.raw is outside <dir>/headers/, where the headers are.
+  const headers = join(dir, 'headers');
+  mkdirSync(headers);
+  writeFileSync(join(dir, 'secret.raw'), Buffer.from([0, 9, 9, 0, 9, 0, 0, 0, 9, 9, 0, 0]));
+  const nhdr = join(headers, 'up.nhdr');
+  writeFileSync(nhdr, 'NRRD0004\ntype: uint8\ndimension: 3\nsizes: 3 2 2\nencoding: raw\ndata file: ../secret.raw\n');
+  const mhd = join(headers, 'abs.mhd');
+  writeFileSync(mhd, `NDims = 3\nDimSize = 3 2 2\nElementType = MET_UCHAR\nElementDataFile = ${join(dir, 'secret.raw')}\n`);
+
+  it('refuses NRRD `data file: ../` with one line naming the header, the field and the path, exit 2', () => {
+    expectOneLineFailure(voxelflow('analyze', nhdr, '--above', '0', '--quiet', '--master', 'local'), /up\.nhdr: data file '\.\.\/secret\.raw' leaves the header's folder .*--allow-outside-data/);
+  });
+
+  it('refuses an absolute MetaImage ElementDataFile, exit 2', () => {
+    expectOneLineFailure(voxelflow('analyze', mhd, '--above', '0', '--quiet', '--master', 'local'), new RegExp(`abs\\.mhd: ElementDataFile '${join(dir, 'secret.raw')}' is an absolute path`));
+  });
+
+  it('reads both with --allow-outside-data, in worker threads too', () => {
+    for (const header of [nhdr, mhd]) {
+      const r = voxelflow('analyze', header, '--above', '0', '--quiet', '--json', '--master', 'local[2]', '--allow-outside-data');
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.out)).toMatchObject({ shape: [2, 2, 3], voxels_foreground: 5 });
+    }
+  });
+});
+
+describe('analyze with a spill disk that fills up', () => {
+  const tmpfs = mountTmpfs('1m');
+  if (tmpfs.state === 'unavailable') console.warn(`analyze spill-disk tests skipped: ${tmpfs.reason}`);
+  afterAll(() => {
+    if (tmpfs.state === 'mounted') tmpfs.unmount();
+  });
+
+  it('prints one line naming the spill directory, the bytes it needed and --spill-dir, exits 2 and leaves the directory empty', ({ skip }) => {
+    if (tmpfs.state === 'unavailable') return skip(tmpfs.reason);
+    // 64^3 u16 (512 KiB) plus its f32 box filter (1 MiB) and the mask: more than the 1 MiB disk holds.
+    const data = new Uint16Array(64 * 64 * 64).map((_, i) => (i * 7919) % 1000);
+    const input = join(dir, 'big.npy');
+    writeImage(input, { data, shape: [64, 64, 64], dtype: 'u16' });
+    const r = voxelflow('analyze', input, '--box', '1', '--above', '500', '--memory', '64k', '--spill-dir', tmpfs.dir, '--master', 'local[2]', '--quiet');
+    expectOneLineFailure(r, new RegExp(`spill directory ${tmpfs.dir} is full: this run needed at least [\\d.]+ [KM]iB there; pass --spill-dir DIR`));
+    expect(r.err).not.toMatch(/ENOSPC/);
+    expect(readdirSync(tmpfs.dir)).toEqual([]);
+  });
+});
+
+describe('analyze --spill-dir', () => {
+  it('refuses a folder that cannot be made, exit 2, naming the flag', () => {
+    expectOneLineFailure(voxelflow('analyze', join(dir, 'x.npy'), '--above', '0', '--spill-dir', join(dir, 'no', 'such')), /--spill-dir: cannot create a folder in '.*no\/such'/);
+  });
+});
