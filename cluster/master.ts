@@ -7,10 +7,11 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { ConfigError } from '../core/index.js';
-import { AuthGuard } from './auth.js';
+import { AuthGuard, MASTER_IDENTITY } from './auth.js';
 import { VERSION } from './package-info.js';
-import { MASTER_MESSAGE_LIMIT, masterService, type ClusterEvent, type HeartbeatRequest, type LeaveWorkerRequest, type RegisterWorkerRequest, type WatchClusterRequest, type WorkerInfo } from './protocol.js';
-import { bind, RpcError, secureImplementation, serverCredentials, type TlsFiles } from './rpc.js';
+import { masterService, REQUEST_LIMITS, type ClusterEvent, type HeartbeatRequest, type LeaveWorkerRequest, type RegisterWorkerRequest, type WatchClusterRequest, type WorkerInfo } from './protocol.js';
+import { bind, RpcError, serverCredentials, type TlsFiles } from './rpc.js';
+import { secureServer } from './secure-server.js';
 
 /** Options of startMaster. */
 export interface MasterOptions {
@@ -63,7 +64,6 @@ export class Master {
     const timeout = options.workerTimeoutMs ?? 10_000;
     if (!(timeout >= 100)) throw new ConfigError('workerTimeoutMs', `workerTimeoutMs must be >= 100, got ${timeout}`);
     const log = options.log ?? ((line: string) => console.error(`voxelflow master: ${line}`));
-    const server = new grpc.Server({ 'grpc.max_receive_message_length': MASTER_MESSAGE_LIMIT });
     let master: Master | null = null;
     const handlers = {
       RegisterWorker: async (req: RegisterWorkerRequest) => (master as Master).register(req),
@@ -71,7 +71,8 @@ export class Master {
       LeaveWorker: async (req: LeaveWorkerRequest) => (master as Master).leave(req),
       WatchCluster: (req: WatchClusterRequest, call: grpc.ServerWritableStream<unknown, unknown>) => (master as Master).watch(req, call),
     };
-    server.addService(masterService, secureImplementation(masterService, handlers, new AuthGuard(options.secret), log));
+    const guard = new AuthGuard(options.secret, () => MASTER_IDENTITY);
+    const server = secureServer({ def: masterService, handlers, guard, limits: REQUEST_LIMITS, log });
     const port = await bind(server, host, options.port ?? 7077, serverCredentials(options.tls));
     master = new Master(server, host, port, timeout, log);
     master.onClusterEvent = options.onClusterEvent ?? null;

@@ -48,6 +48,22 @@ export const TASK_MESSAGE_LIMIT = 1024 * 1024 * 1024;
 /** Block bytes are streamed in chunks of this size. */
 export const BLOCK_CHUNK = 1024 * 1024;
 
+const KIB = 1024;
+/**
+ * Largest request each method accepts, in bytes of the serialized message: what the work needs, with
+ * room to spare. A larger declared length is refused before the body is read (secure-server.ts).
+ * RunTask carries the stage's work and broadcasts; FetchBlocks up to 100 000 block ids.
+ */
+export const REQUEST_LIMITS: Readonly<Record<string, number>> = {
+  '/voxelflow.cluster.Master/RegisterWorker': 64 * KIB,
+  '/voxelflow.cluster.Master/Heartbeat': 4 * KIB,
+  '/voxelflow.cluster.Master/LeaveWorker': 16 * KIB,
+  '/voxelflow.cluster.Master/WatchCluster': 16 * KIB,
+  '/voxelflow.cluster.Executor/RunTask': TASK_MESSAGE_LIMIT,
+  '/voxelflow.cluster.Executor/FetchBlocks': 4 * 1024 * KIB,
+  '/voxelflow.cluster.Executor/EndApp': 4 * KIB,
+};
+
 // ---- message shapes (as protobufjs produces them with the conversion options above) ----------
 
 export interface WorkerInfo {

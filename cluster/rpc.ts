@@ -1,12 +1,13 @@
 /**
- * gRPC plumbing shared by master, workers and drivers: authenticated server handlers that never
- * let an exception escape (a bad call gets an error status; the server keeps serving), promise-based
- * client calls that attach the HMAC proof, and channel/server credentials (plain or TLS).
+ * gRPC plumbing shared by master, workers and drivers: promise-based client calls that attach the HMAC
+ * proof of the secret for their callee and body (auth.ts), and channel/server credentials (plain or
+ * TLS). The server side, which checks those proofs, is secure-server.ts.
  */
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { ConfigError } from '../core/index.js';
-import { authMetadata, type AuthGuard } from './auth.js';
+import { authMetadata, MASTER_IDENTITY } from './auth.js';
+import { masterService } from './protocol.js';
 
 /** An error with a gRPC status, raised by handlers for the caller's mistakes. */
 export class RpcError extends Error {
@@ -25,65 +26,13 @@ export interface TlsFiles {
   readonly ca?: string | undefined;
 }
 
-type UnaryHandler = (request: never, call: grpc.ServerUnaryCall<unknown, unknown>) => Promise<unknown>;
-type StreamHandler = (request: never, call: grpc.ServerWritableStream<unknown, unknown>) => Promise<void>;
-
-/** Wraps handlers by method name with the auth check and error mapping. */
-export function secureImplementation(
-  def: grpc.ServiceDefinition,
-  handlers: Record<string, UnaryHandler | StreamHandler>,
-  guard: AuthGuard,
-  log: (line: string) => void,
-): grpc.UntypedServiceImplementation {
-  const impl: grpc.UntypedServiceImplementation = {};
-  for (const [name, method] of Object.entries(def)) {
-    const handler = handlers[name];
-    if (handler === undefined) throw new Error(`no handler for ${method.path}`);
-    const refuse = (call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>): grpc.ServiceError | null => {
-      const denial = guard.check(call.metadata, method.path);
-      if (denial === null) return null;
-      log(`refused ${method.path} from ${call.getPeer()}: ${denial}`);
-      return statusError(grpc.status.UNAUTHENTICATED, `voxelflow: authentication failed: ${denial}`);
-    };
-    if (method.responseStream) {
-      impl[name] = ((call: grpc.ServerWritableStream<unknown, unknown>) => {
-        const denied = refuse(call);
-        if (denied !== null) return void call.emit('error', denied);
-        // Through an async wrapper: a handler that throws before its first await still gets an error status.
-        (async () => (handler as StreamHandler)(call.request as never, call))().then(
-          () => call.end(),
-          (err: unknown) => call.emit('error', toStatus(err, method.path, log)),
-        );
-      }) as grpc.handleServerStreamingCall<unknown, unknown>;
-    } else {
-      impl[name] = ((call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
-        const denied = refuse(call);
-        if (denied !== null) return callback(denied);
-        (async () => (handler as UnaryHandler)(call.request as never, call))().then(
-          (reply) => callback(null, reply),
-          (err: unknown) => callback(toStatus(err, method.path, log)),
-        );
-      }) as grpc.handleUnaryCall<unknown, unknown>;
-    }
-  }
-  return impl;
-}
-
-function statusError(code: grpc.status, details: string): grpc.ServiceError {
-  return Object.assign(new Error(details), { code, details, metadata: new grpc.Metadata() });
-}
-
-function toStatus(err: unknown, path: string, log: (line: string) => void): grpc.ServiceError {
-  if (err instanceof RpcError) return statusError(err.code, err.message);
-  const message = err instanceof Error ? err.message : String(err);
-  log(`internal error in ${path}: ${message.split('\n')[0]}`);
-  return statusError(grpc.status.INTERNAL, `voxelflow: ${message}`);
-}
+/** The callee each client's proofs name (see auth.ts): the master, or the worker's advertised address it dials. */
+const callees = new WeakMap<grpc.Client, string>();
 
 /** A client class for a service definition. */
 export function clientFor(def: grpc.ServiceDefinition, name: string, address: string, credentials: grpc.ChannelCredentials, maxMessage: number): grpc.Client {
   const Ctor = grpc.makeGenericClientConstructor(def as grpc.ServiceDefinition<grpc.UntypedServiceImplementation>, name);
-  return new Ctor(address, credentials, {
+  const client = new Ctor(address, credentials, {
     'grpc.max_receive_message_length': maxMessage,
     'grpc.max_send_message_length': maxMessage,
     'grpc.keepalive_time_ms': 10_000,
@@ -91,6 +40,8 @@ export function clientFor(def: grpc.ServiceDefinition, name: string, address: st
     'grpc.initial_reconnect_backoff_ms': 200,
     'grpc.max_reconnect_backoff_ms': 2_000,
   });
+  callees.set(client, def === masterService ? MASTER_IDENTITY : address);
+  return client;
 }
 
 /** Options of one client call. */
@@ -98,20 +49,32 @@ export interface CallOptions {
   readonly secret: string;
   readonly deadlineMs?: number;
   readonly signal?: AbortSignal;
+  /** The callee named in the proof; default the client's (tests use this to forge misdirected calls). */
+  readonly target?: string;
 }
+
+/** The serialized request and the proof made for it: the bytes go on the wire as they were hashed. */
+function prepare(client: grpc.Client, m: grpc.MethodDefinition<object, unknown>, request: object, options: CallOptions): { body: Buffer; metadata: grpc.Metadata } {
+  const body = m.requestSerialize(request);
+  const target = options.target ?? callees.get(client) ?? '';
+  return { body, metadata: authMetadata(options.secret, { path: m.path, target, body }) };
+}
+
+const asIs = (bytes: Buffer): Buffer => bytes;
 
 /** A unary call as a promise; rejects with the grpc ServiceError (its `code` says why). */
 export function unary<Res>(client: grpc.Client, def: grpc.ServiceDefinition, method: string, request: object, options: CallOptions): Promise<Res> {
   const m = def[method];
   if (m === undefined) throw new Error(`unknown method ${method}`);
+  const { body, metadata } = prepare(client, m, request, options);
   return new Promise((resolve, reject) => {
     const callOptions: grpc.CallOptions = options.deadlineMs === undefined ? {} : { deadline: Date.now() + options.deadlineMs };
     const call = client.makeUnaryRequest(
       m.path,
-      m.requestSerialize,
+      asIs,
       m.responseDeserialize,
-      request,
-      authMetadata(options.secret, m.path),
+      body,
+      metadata,
       callOptions,
       (err, reply) => (err ? reject(err) : resolve(reply as Res)),
     );
@@ -124,7 +87,8 @@ export function serverStream(client: grpc.Client, def: grpc.ServiceDefinition, m
   const m = def[method];
   if (m === undefined) throw new Error(`unknown method ${method}`);
   const callOptions: grpc.CallOptions = options.deadlineMs === undefined ? {} : { deadline: Date.now() + options.deadlineMs };
-  return client.makeServerStreamRequest(m.path, m.requestSerialize, m.responseDeserialize, request, authMetadata(options.secret, m.path), callOptions);
+  const { body, metadata } = prepare(client, m, request, options);
+  return client.makeServerStreamRequest(m.path, asIs, m.responseDeserialize, body, metadata, callOptions);
 }
 
 /** The gRPC status name and message of a failed call, in one line. */

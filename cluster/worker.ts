@@ -19,13 +19,15 @@ import {
   executorService,
   MASTER_MESSAGE_LIMIT,
   masterService,
+  REQUEST_LIMITS,
   TASK_MESSAGE_LIMIT,
   type EndAppRequest,
   type FetchBlocksRequest,
   type RegisterWorkerRequest,
   type RunTaskRequest,
 } from './protocol.js';
-import { bind, channelCredentials, clientFor, RpcError, secureImplementation, serverCredentials, type TlsFiles } from './rpc.js';
+import { bind, channelCredentials, clientFor, RpcError, serverCredentials, type TlsFiles } from './rpc.js';
+import { secureServer } from './secure-server.js';
 import { MasterLink } from './master-link.js';
 import { TaskRunner } from './task-runner.js';
 
@@ -104,7 +106,6 @@ export class Worker {
     }, this.log);
     this.fetcher = new BlockFetcher(options.secret, creds);
     this.runner = new TaskRunner(this.threads, this.fetcher, options.memory ?? 4 * 1024 ** 3, this.workDir, () => this.location());
-    this.server = new grpc.Server({ 'grpc.max_receive_message_length': TASK_MESSAGE_LIMIT, 'grpc.max_send_message_length': TASK_MESSAGE_LIMIT });
     const handlers = {
       RunTask: (req: RunTaskRequest, call: grpc.ServerUnaryCall<unknown, unknown>) => this.runTask(req, call),
       FetchBlocks: (req: FetchBlocksRequest, call: grpc.ServerWritableStream<unknown, unknown>) => this.fetchBlocks(req, call),
@@ -113,7 +114,9 @@ export class Worker {
         return {};
       },
     };
-    this.server.addService(executorService, secureImplementation(executorService, handlers, new AuthGuard(options.secret), this.log));
+    // Proofs name this worker by its advertised address, known once bound ('' refuses every call until then).
+    const guard = new AuthGuard(options.secret, () => this.address);
+    this.server = secureServer({ def: executorService, handlers, guard, limits: REQUEST_LIMITS, log: this.log }, { 'grpc.max_send_message_length': TASK_MESSAGE_LIMIT });
   }
 
   /** Starts serving and registers with the master (retrying until the death timeout). */

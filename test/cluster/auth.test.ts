@@ -4,40 +4,83 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Metadata } from '@grpc/grpc-js';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AUTH_HEADER, AuthGuard, authMetadata, readSecretFile, resolveSecret } from '../../cluster/auth.js';
+import { AUTH_HEADER, AuthGuard, authMetadata, MASTER_IDENTITY, readSecretFile, resolveSecret, type Admission } from '../../cluster/auth.js';
 import { parseMasterAddress } from '../../cluster/master-address.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'voxelflow-auth-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const PATH = '/voxelflow.cluster.Master/Heartbeat';
+const PATH = '/voxelflow.cluster.Executor/RunTask';
+const A = '127.0.0.1:7101';
+const B = '127.0.0.1:7102';
+const BODY = new TextEncoder().encode('the driver\'s task');
+const LIMIT = 1024;
+
+/** A guard for the worker advertised at `self`. */
+const guardOf = (self: string, secret = 's3'): AuthGuard => new AuthGuard(secret, () => self);
+const proof = (secret: string, target: string, body: Uint8Array = BODY, path = PATH): Metadata => authMetadata(secret, { path, target, body });
+const reason = (a: Admission): string | null => (a.state === 'refused' ? a.reason : null);
 
 describe('AuthGuard', () => {
-  it('accepts a proof made with the same secret for the same method', () => {
-    expect(new AuthGuard('s3').check(authMetadata('s3', PATH), PATH)).toBeNull();
+  it('admits a proof made with the same secret for the same method, callee and body', () => {
+    const guard = guardOf(A);
+    const a = guard.admit(proof('s3', A), PATH, LIMIT);
+    expect(a).toEqual({ state: 'admitted', length: BODY.length, digest: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(guard.checkBody(a as Admission & { state: 'admitted' }, BODY)).toBeNull();
   });
 
   it('never puts the secret in the metadata', () => {
-    const value = String(authMetadata('a-very-secret-value', PATH).get(AUTH_HEADER)[0]);
+    const value = String(proof('a-very-secret-value', A).get(AUTH_HEADER)[0]);
     expect(value).not.toContain('a-very-secret-value');
-    expect(value).toMatch(/^v1:\d+:[0-9a-f]{24}:[0-9a-f]{64}$/);
+    expect(value).toMatch(/^v2:\d+:[0-9a-f]{24}:\d+:[0-9a-f]{64}:[0-9a-f]{64}:127\.0\.0\.1:7101$/);
   });
 
-  it('refuses a wrong secret, another method, a replay, a missing or malformed header, and a stale timestamp', () => {
-    const guard = new AuthGuard('s3');
-    expect(guard.check(authMetadata('s4', PATH), PATH)).toMatch(/wrong secret/);
-    expect(guard.check(authMetadata('s3', '/voxelflow.cluster.Master/LeaveWorker'), PATH)).toMatch(/wrong secret/);
-    const md = authMetadata('s3', PATH);
-    expect(guard.check(md, PATH)).toBeNull();
-    expect(guard.check(md, PATH)).toMatch(/replayed/);
-    expect(guard.check(new Metadata(), PATH)).toMatch(/missing credentials/);
+  it('refuses a wrong secret and a proof made for another method', () => {
+    expect(reason(guardOf(A).admit(proof('s4', A), PATH, LIMIT))).toMatch(/wrong secret/);
+    expect(reason(guardOf(A).admit(proof('s3', A, BODY, '/voxelflow.cluster.Executor/EndApp'), PATH, LIMIT))).toMatch(/wrong secret/);
+  });
+
+  it('refuses a proof made for another callee, naming both', () => {
+    expect(reason(guardOf(B).admit(proof('s3', A), PATH, LIMIT))).toBe('credentials made for 127.0.0.1:7101, not for this worker (127.0.0.1:7102): a captured call sent elsewhere');
+    expect(reason(new AuthGuard('s3', () => MASTER_IDENTITY).admit(proof('s3', A), PATH, LIMIT))).toMatch(/made for 127\.0\.0\.1:7101, not for this master/);
+    expect(reason(guardOf('').admit(proof('s3', A), PATH, LIMIT))).toMatch(/not yet serving/);
+  });
+
+  it('refuses a body other than the one the proof was made for', () => {
+    const guard = guardOf(A);
+    const a = guard.admit(proof('s3', A), PATH, LIMIT) as Admission & { state: 'admitted' };
+    const swapped = new TextEncoder().encode('the attacker\'s fn');
+    expect(swapped.length).toBe(BODY.length);
+    expect(guard.checkBody(a, swapped)).toMatch(/does not match its credentials/);
+    expect(guard.checkBody(a, BODY.subarray(1))).toMatch(/body of 16 bytes, but the credentials were made for 17/);
+  });
+
+  it('refuses a replay, even of a proof whose body was refused', () => {
+    const guard = guardOf(A);
+    const md = proof('s3', A);
+    expect(guard.admit(md, PATH, LIMIT).state).toBe('admitted');
+    expect(reason(guard.admit(md, PATH, LIMIT))).toBe('replayed credentials');
+  });
+
+  it('refuses a declared length over the limit as too large, before any body', () => {
+    const a = guardOf(A).admit(proof('s3', A, new Uint8Array(LIMIT + 1)), PATH, LIMIT);
+    expect(a).toEqual({ state: 'refused', reason: `request of ${LIMIT + 1} bytes exceeds the ${LIMIT}-byte limit of ${PATH}`, tooLarge: true });
+  });
+
+  it('refuses a missing, malformed, edited or stale header', () => {
+    const guard = guardOf(A);
+    expect(reason(guard.admit(new Metadata(), PATH, LIMIT))).toMatch(/missing credentials/);
     const junk = new Metadata();
-    junk.set(AUTH_HEADER, 'v2:1:2');
-    expect(guard.check(junk, PATH)).toMatch(/malformed/);
+    junk.set(AUTH_HEADER, 'v1:1:2:3');
+    expect(reason(guard.admit(junk, PATH, LIMIT))).toMatch(/malformed/);
+    // The declared length is covered by the HMAC: lowering it (to slip under a limit) breaks the proof.
+    const edited = new Metadata();
+    edited.set(AUTH_HEADER, String(proof('s3', A).get(AUTH_HEADER)[0]).replace(/^(v2:\d+:[0-9a-f]+:)17:/, '$11:'));
+    expect(reason(guard.admit(edited, PATH, LIMIT))).toMatch(/wrong secret/);
     const real = Date.now;
     Date.now = () => real() - 10 * 60 * 1000;
-    const old = authMetadata('s3', PATH);
+    const old = proof('s3', A);
     Date.now = real;
-    expect(guard.check(old, PATH)).toMatch(/5-minute window/);
+    expect(reason(guard.admit(old, PATH, LIMIT))).toMatch(/5-minute window/);
   });
 });
 
