@@ -30,7 +30,10 @@ export interface SyntheticOptions extends BlockOptions {
 export class Images {
   constructor(private readonly ctx: Context) {}
 
-  /** Opens an image file (header read now; blocks read by the tasks that need them). */
+  /**
+   * Opens an image file (header read now; blocks read by the tasks that need them). A `.nhdr`/`.mhd`
+   * data file outside the header's folder is refused unless `{ allowOutsideData: true }`.
+   */
   read(path: string, options: OpenOptions & BlockOptions = {}): ImageRDD {
     const { blockShape, spacing, ...open } = options;
     const src = openImage(path, open);

@@ -80,7 +80,11 @@ function readHeader(fd: number, size: number, fail: Fail): { fields: Map<string,
     if (line.text.startsWith('#') || line.text.includes(':=')) continue;
     const colon = line.text.indexOf(': ');
     if (colon === -1) fail(`corrupt header line '${line.text.slice(0, 40)}'`, "each field line is 'name: value'");
-    fields.set(line.text.slice(0, colon).toLowerCase(), line.text.slice(colon + 2).trim());
+    const name = line.text.slice(0, colon).toLowerCase();
+    const value = line.text.slice(colon + 2).trim();
+    fields.set(name, value);
+    // `data file: LIST` ends the fields: the lines after it are the slice files' names.
+    if ((name === 'data file' || name === 'datafile') && value.startsWith('LIST')) return { fields, end: line.end };
   }
   const last = lines[lines.length - 1];
   if (fields.has('data file') || fields.has('datafile')) return { fields, end: last?.end ?? 0 };

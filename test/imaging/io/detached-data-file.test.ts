@@ -117,6 +117,22 @@ describe.each(FORMATS)('$name', (format) => {
   });
 });
 
+describe('per-slice data file lists', () => {
+  // These forms name several files; voxelflow reads none of them, so none can lead outside either.
+  const lists: readonly [string, string][] = [
+    ['NRRD data file: LIST', `NRRD0004\ntype: uint8\ndimension: 3\nsizes: 4 3 2\nencoding: raw\ndata file: LIST\n../outside.raw\n../outside.raw\n`],
+    ['NRRD data file: <format> <min> <max> <step>', `NRRD0004\ntype: uint8\ndimension: 3\nsizes: 4 3 2\nencoding: raw\ndata file: ../out%d.raw 0 1 1\n`],
+    ['MetaImage ElementDataFile = LIST 2D', `NDims = 3\nDimSize = 4 3 2\nElementType = MET_UCHAR\nElementDataFile = LIST 2D\n../outside.raw\n`],
+    ['MetaImage ElementDataFile = <format> <min> <max> <step>', `NDims = 3\nDimSize = 4 3 2\nElementType = MET_UCHAR\nElementDataFile = ../out%d.raw 0 1 1\n`],
+  ];
+
+  it.each(lists)('refuses %s as not supported, even with allowOutsideData', (_what, text) => {
+    const path = join(images, `list${serial++}${text.startsWith('NRRD') ? '.nhdr' : '.mhd'}`);
+    writeFileSync(path, text);
+    expect(() => readImage(path, { allowOutsideData: true })).toThrow(/\(one file per slice\) is not supported/);
+  });
+});
+
 describe('ctx.images.read', () => {
   let ctx: Context;
   beforeAll(async () => {
