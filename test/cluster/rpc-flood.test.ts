@@ -6,9 +6,9 @@
  * flow, must stay within 100 MB of where it was, and each refusal is logged with the peer.
  */
 import { readFileSync } from 'node:fs';
-import { connect } from 'node:http2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killAll, secretFile, startMaster, startWorker, type Proc, type TestMaster } from './cluster-harness.js';
+import { flood } from './raw-rpc.js';
 
 const SECRET = 'flood-secret-3b91c7';
 const MIB = 1024 * 1024;
@@ -33,55 +33,6 @@ function rss(pid: number): number {
   return Number(kb) * 1024;
 }
 
-interface FloodResult {
-  /** Body bytes the server let us send before it answered. */
-  readonly sent: number;
-  /** grpc-status of the answer, null when the stream ended without one. */
-  readonly status: string | null;
-}
-
-/**
- * One gRPC call announcing a `bytes`-long message, its body streamed until the server answers (or all
- * of it is sent). No credentials unless `headers` carries them.
- */
-function flood(address: string, path: string, bytes: number, headers: Record<string, string> = {}): Promise<FloodResult> {
-  const session = connect(`http://${address}`);
-  const req = session.request({ ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers', ...headers });
-  const chunk = Buffer.alloc(MIB, 0x61);
-  let sent = 0;
-  let status: string | null = null;
-  let answered = false;
-  const answer = (h: Record<string, unknown>): void => {
-    if (h['grpc-status'] !== undefined) {
-      status = String(h['grpc-status']);
-      answered = true;
-    }
-  };
-  req.on('response', answer);
-  req.on('trailers', answer);
-  req.on('data', () => {});
-  req.on('error', () => {});
-  const prefix = Buffer.alloc(5);
-  prefix.writeUInt32BE(bytes, 1);
-  return new Promise((resolve) => {
-    req.on('close', () => {
-      session.close();
-      resolve({ sent, status });
-    });
-    const pump = (): void => {
-      if (sent === 0 && !req.write(prefix)) return void req.once('drain', pump);
-      while (!answered && !req.closed && sent < bytes) {
-        const n = Math.min(chunk.length, bytes - sent);
-        sent += n;
-        if (!req.write(n === chunk.length ? chunk : chunk.subarray(0, n))) return void req.once('drain', pump);
-      }
-      if (answered) req.close();
-      else req.end();
-    };
-    pump();
-  });
-}
-
 describe('unauthenticated oversized RunTask bodies', () => {
   it('leave the worker within 100 MB of its memory and are refused and logged with the peer', async () => {
     const pid = worker.child.pid as number;
@@ -96,7 +47,8 @@ describe('unauthenticated oversized RunTask bodies', () => {
     expect(peak - before).toBeLessThan(100 * 1000 * 1000);
     const refusals = worker.out.match(/refused \/voxelflow\.cluster\.Executor\/RunTask from 127\.0\.0\.1:\d+: missing credentials/g) ?? [];
     expect(refusals.length).toBe(2);
-    // The worker is still registered and serving.
+    // The worker kept up its heartbeats: the master still has it.
     expect(worker.child.exitCode).toBeNull();
+    expect(master.proc.out).not.toMatch(/worker wflood-\d+ removed/);
   });
 });
