@@ -36,7 +36,7 @@ then crops, smooths, thresholds, labels connected components and measures them.
   --queue Q, --walltime T  with --master sge: queue, and wall time HH:MM:SS of the worker jobs
   --secret-file F          the cluster's secret (default: the VOXELFLOW_SECRET variable)
   --memory SIZE            block-store budget of this driver, e.g. 8g (default: half of this machine's memory)
-  --spill-dir DIR          where blocks past --memory spill (default: the OS temp dir); emptied at exit
+  --spill-dir DIR          where blocks past --memory spill (default: the OS temp dir); this run's files there go at exit
   --block ZxYxX            block shape (default: a few MB per block)
   --json                   print a JSON summary on stdout instead of text, and progress as JSON lines on stderr
   --quiet                  no progress on stderr
