@@ -41,7 +41,7 @@ export const masterService: ServiceDefinition = serviceDefinition(root, 'voxelfl
 /** Each worker's executor service. */
 export const executorService: ServiceDefinition = serviceDefinition(root, 'voxelflow.cluster.Executor');
 
-/** Largest message a master accepts: registrations and heartbeats are small. */
+/** Largest message a client exchanges with the master (its replies and WatchCluster events; its own request limits are REQUEST_LIMITS). */
 export const MASTER_MESSAGE_LIMIT = 1024 * 1024;
 /** Largest task or outcome message (task inputs carry broadcasts; outcomes carry collected results). */
 export const TASK_MESSAGE_LIMIT = 1024 * 1024 * 1024;
