@@ -28,7 +28,11 @@ Binds like a detector and sends scans: frame k of a scan is slice k of a volume.
   --interval-ms MS         pause between scans (default 0)
   --wait-ms MS             pause before the first scan (default 0 for push, 1000 for pub)
   --fault SCAN:KIND:FRAME  inject a fault into scan SCAN (0-based) at FRAME; repeatable. KIND is
-                           ${FAULT_KINDS.join(', ')}`;
+                           ${FAULT_KINDS.join(', ')}.
+                           Hostile ones: SCAN:nimages:N (the header claims N frames; 0: no count),
+                           SCAN:frame-number:N (an extra frame numbered N), SCAN:wrong-shape:F (frame F
+                           8 pixels larger each way), SCAN:endless:F (after its last frame the scan
+                           goes on with frames F, F+1, ... until the simulator is stopped)`;
 
 interface Flags {
   bind: string;
@@ -58,7 +62,10 @@ export async function runSimulateBeamline(argv: string[]): Promise<number> {
   const sim = await BeamlineSimulator.bind({ bind: a.bind, protocol: a.protocol, socket: a.socket, encoding: a.encoding, rateHz: a.rate, firstSeries: a.firstSeries, faults: a.faults });
   console.log(`bound ${sim.endpoint}`);
   let stop = false;
-  const onSignal = (): void => void (stop = true);
+  const onSignal = (): void => {
+    stop = true;
+    sim.stop();
+  };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {

@@ -1,18 +1,22 @@
 /**
  * `voxelflow stream --connect tcp://HOST:PORT`: receives detector scans over ZeroMQ and runs
  * box filter → threshold → label → statistics on each (the analyze command's pipeline), printing
- * one line per scan. Runs until interrupted; SIGINT finishes the scan in hand, a second one exits.
+ * one line per scan. Runs until interrupted; SIGINT finishes the scan in hand (within --grace-s, then
+ * aborts it), a second one exits at once. Each scan holds at most --max-scan-mb; one that would pass
+ * it is aborted and reported, and the stream goes on.
  */
 import { renameSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Context } from '../core/index.js';
-import { PROTOCOLS, StreamingContext, type ProtocolName, type Scan, type SocketKind } from '../streaming/index.js';
+import { PROTOCOLS, StreamingContext, defaultMaxScanBytes, type ProtocolName, type Scan, type SocketKind, type StreamTotals } from '../streaming/index.js';
 import { statsCsv } from './analyze.js';
 import { showAnalysis } from './dashboard-previews.js';
 import { uiPortFlag } from './ui-flag.js';
 import type { Dashboard } from '../ui/index.js';
 import { usage, UsageError } from './usage-error.js';
+
+const mibDefault = (): string => `${defaultMaxScanBytes(256 * 1024 * 1024) / 1048576} MiB with the default queue`;
 
 const HELP = `usage: voxelflow stream --connect tcp://HOST:PORT [options]
 
@@ -29,11 +33,18 @@ runs box filter → threshold → label → statistics on it, one line per scan.
   --preview FILE.png       after every scan, replace FILE.png with its middle slice and the labels over it
   --scans N                stop after N scans (default: run until interrupted)
   --queue-mb M             receive queue bound in MiB (default 256)
+  --max-scan-mb M          memory one scan may hold, MiB: a scan whose frames or volume would pass it
+                           is aborted and reported, the rest of its series dropped (counted), and the
+                           stream goes on (default: (half the memory - the queue) / 8, here
+                           ${mibDefault()})
+  --grace-s S              Ctrl-C waits at most S seconds for the scan in hand to end, then aborts
+                           it (reported, not analyzed) and exits (default 30)
   --idle-ms MS             array-1.0: a scan ends after MS without frames (default 1000)
   --master M               local, local[N] or local[*] (default local[*])
   --ui-port P              serve the live dashboard (scans, jobs, the latest scan's labels) on 127.0.0.1:P
-  --json                   one JSON line per scan: { series, status, frames, missing, malformed,
-                           dropped, shape, components, voxels_foreground, latency_ms, ... }`;
+  --json                   one JSON line per scan: { series, status, why, frames, missing,
+                           missing_count, malformed, dropped, shape, components, voxels_foreground,
+                           latency_ms, ... }`;
 
 interface Flags {
   connect: string;
@@ -47,6 +58,8 @@ interface Flags {
   preview: string | null;
   scans: number | null;
   queueBytes: number;
+  maxScanBytes: number | null;
+  graceMs: number;
   idleMs: number;
   master: string;
   json: boolean;
@@ -63,7 +76,7 @@ export async function runStream(argv: string[]): Promise<number> {
   const ctx = await Context.create({ master: a.master, ...(a.uiPort !== null ? { ui: { port: a.uiPort } } : {}) });
   if (ctx.ui !== null) process.stderr.write(`voxelflow stream: dashboard at ${ctx.ui.url}\n`);
   const ssc = new StreamingContext(ctx, { batchIntervalMs: 1000 });
-  const beam = ssc.zmqStream({ connect: a.connect, protocol: a.protocol, socket: a.socket, maxQueueBytes: a.queueBytes, idleTimeoutMs: a.idleMs });
+  const beam = ssc.zmqStream({ connect: a.connect, protocol: a.protocol, socket: a.socket, maxQueueBytes: a.queueBytes, idleTimeoutMs: a.idleMs, graceMs: a.graceMs, ...(a.maxScanBytes !== null ? { maxScanBytes: a.maxScanBytes } : {}) });
   let done = 0;
   beam.scans().foreach(async (scan) => {
     const line = await analyzeScan(scan, a, ctx.ui);
@@ -73,7 +86,7 @@ export async function runStream(argv: string[]): Promise<number> {
   let interrupts = 0;
   const onSigint = (): void => {
     if (++interrupts > 1) process.exit(130);
-    process.stderr.write('voxelflow stream: stopping after the scan in hand (Ctrl-C again to quit now)\n');
+    process.stderr.write(`voxelflow stream: stopping after the scan in hand, within ${a.graceMs / 1000} s (Ctrl-C again to quit now)\n`);
     void ssc.stop({ graceful: true });
   };
   process.on('SIGINT', onSigint);
@@ -83,7 +96,7 @@ export async function runStream(argv: string[]): Promise<number> {
     await ssc.awaitTermination();
     const t = beam.totals;
     process.stderr.write(
-      `voxelflow stream: ${t.messages} messages: ${t.processed} frames processed, ${t.duplicates} duplicate, ${t.malformed} malformed, ${t.dropped} dropped, ${t.control} control, ${t.discarded} discarded at stop; ` +
+      `voxelflow stream: ${t.messages} messages: ${t.processed} frames processed, ${t.duplicates} duplicate, ${t.malformed} malformed, ${t.dropped} dropped${droppedWhy(t.droppedReasons)}, ${t.control} control, ${t.discarded} discarded at stop; ` +
         `scans ${t.scans.complete} complete, ${t.scans.incomplete} incomplete, ${t.scans.aborted} aborted\n`,
     );
     return beam.pipelineErrors > 0 ? 1 : 0;
@@ -94,13 +107,22 @@ export async function runStream(argv: string[]): Promise<number> {
   }
 }
 
+function droppedWhy(reasons: StreamTotals['droppedReasons']): string {
+  const parts = Object.entries(reasons).map(([why, n]) => `${n} ${why}`);
+  return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
+}
+
 /** The per-scan line: accounting plus the analysis result. */
 interface ScanLine {
   series: string;
   status: string;
+  /** Why an aborted scan was cut short, e.g. 'scan-too-large: ...'. */
+  why: string | null;
   frames: number;
   expected: number | null;
+  /** The first missing frame numbers (up to 1000); missing_count counts them all. */
   missing: readonly number[];
+  missing_count: number;
   duplicates: number;
   malformed: number;
   dropped: number;
@@ -114,7 +136,8 @@ async function analyzeScan(scan: Scan, a: Flags, ui: Dashboard | null): Promise<
   const r = scan.report;
   let components: number | null = null;
   let foreground: number | null = null;
-  if (scan.data !== null) {
+  // A scan the stop cut short is reported, not analyzed: Ctrl-C must not wait for it.
+  if (scan.data !== null && r.abort?.reason !== 'stopped') {
     const img = scan.volume;
     const filtered = a.box !== null ? img.boxFilter(a.box).cache() : null;
     const mask = (filtered ?? img).threshold({ ...(a.above !== null ? { above: a.above } : {}), ...(a.below !== null ? { below: a.below } : {}) });
@@ -138,9 +161,11 @@ async function analyzeScan(scan: Scan, a: Flags, ui: Dashboard | null): Promise<
   return {
     series: r.series,
     status: r.status,
+    why: r.abort === null ? null : `${r.abort.reason}: ${r.abort.detail}`,
     frames: r.processed,
     expected: r.expected,
     missing: r.missing,
+    missing_count: r.missingCount,
     duplicates: r.duplicates,
     malformed: r.malformed,
     dropped: r.dropped,
@@ -154,7 +179,8 @@ async function analyzeScan(scan: Scan, a: Flags, ui: Dashboard | null): Promise<
 function textLine(l: ScanLine): string {
   const shape = l.shape === null ? 'no frames' : `${l.shape[2]} x ${l.shape[1]} x ${l.shape[0]}`;
   const result = l.components === null ? '' : `, ${l.components} components, ${l.voxels_foreground} foreground voxels`;
-  return `scan ${l.series} ${l.status}: ${shape}, ${l.frames} frames (${l.missing.length} missing, ${l.duplicates} duplicate, ${l.malformed} malformed, ${l.dropped} dropped)${result}, latency ${l.latency_ms} ms`;
+  const why = l.why === null ? '' : ` (${l.why})`;
+  return `scan ${l.series} ${l.status}${why}: ${shape}, ${l.frames} frames (${l.missing_count} missing, ${l.duplicates} duplicate, ${l.malformed} malformed, ${l.dropped} dropped)${result}, latency ${l.latency_ms} ms`;
 }
 
 function safeName(series: string): string {
@@ -179,6 +205,8 @@ function parseFlags(argv: string[]): Flags | 'help' {
         preview: { type: 'string' },
         scans: { type: 'string' },
         'queue-mb': { type: 'string', default: '256' },
+        'max-scan-mb': { type: 'string' },
+        'grace-s': { type: 'string', default: '30' },
         'idle-ms': { type: 'string', default: '1000' },
         master: { type: 'string', default: 'local[*]' },
         json: { type: 'boolean', default: false },
@@ -204,6 +232,7 @@ function parseFlags(argv: string[]): Flags | 'help' {
   const above = num('above', v.above, () => true, 'a number');
   const below = num('below', v.below, () => true, 'a number');
   if (above === null && below === null) throw new UsageError('give --above T and/or --below T to choose the foreground');
+  const maxScanMb = num('max-scan-mb', v['max-scan-mb'], (n) => n >= 1 && n <= 1048576, 'a size in MiB (1 <= M <= 1048576)');
   const conn = num('connectivity', v.connectivity, (n) => [6, 18, 26].includes(n), '6, 18 or 26');
   return {
     connect: v.connect,
@@ -217,6 +246,8 @@ function parseFlags(argv: string[]): Flags | 'help' {
     preview: previewFlag(v.preview),
     scans: num('scans', v.scans, (n) => Number.isInteger(n) && n >= 1, 'a positive integer'),
     queueBytes: (num('queue-mb', v['queue-mb'], (n) => n > 0 && n <= 65536, 'a size in MiB (0 < M <= 65536)') as number) * 1024 * 1024,
+    maxScanBytes: maxScanMb === null ? null : maxScanMb * 1024 * 1024,
+    graceMs: (num('grace-s', v['grace-s'], (n) => n >= 0 && n <= 86400, 'a number of seconds in 0..86400') as number) * 1000,
     idleMs: num('idle-ms', v['idle-ms'], (n) => Number.isInteger(n) && n >= 10, 'an integer >= 10') as number,
     master: v.master ?? 'local[*]',
     json: v.json ?? false,

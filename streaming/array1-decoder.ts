@@ -82,7 +82,7 @@ export class Array1Decoder implements ProtocolDecoder {
     if (this.open === null) {
       this.open = String(++this.scans);
       const scan = scanMeta(header);
-      events.push({ kind: 'series-start', series: this.open, expected: expectedFrames(scan), scan });
+      events.push({ kind: 'series-start', series: this.open, expected: expectedFrames(scan), scan, frameShape: null });
     }
     if (frame > this.maxFrame) this.maxFrame = frame;
     return events;

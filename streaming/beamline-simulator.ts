@@ -11,16 +11,28 @@ import type { ProtocolName } from './protocol-decoder.js';
 import { simplonEnd, simplonHeader, simplonImage } from './simplon-encoder.js';
 import type { ScanMeta } from './stream-event.js';
 
-/** Faults a simulator can inject into one scan (by scan index, 0-based), at one frame. */
-export type FaultKind = 'duplicate' | 'skip' | 'swap' | 'bad-size' | 'bad-json' | 'unknown-htype' | 'unknown-series' | 'abort';
+/**
+ * Faults a simulator can inject into one scan (by scan index, 0-based). Most act at one frame; the
+ * hostile ones (issue 13) take a number instead:
+ *   nimages:N       the header claims N frames (0: it claims no count at all)
+ *   frame-number:N  one extra frame numbered N, sent before frame 0
+ *   wrong-shape:F   frame F is 8 pixels wider and taller than the others
+ *   endless:F       the series never ends: after its last frame, frames F, F+1, ... follow (pixels of
+ *                   the volume's slices, cycled) until the simulator is stopped
+ */
+export type FaultKind = 'duplicate' | 'skip' | 'swap' | 'bad-size' | 'bad-json' | 'unknown-htype' | 'unknown-series' | 'abort' | 'nimages' | 'frame-number' | 'wrong-shape' | 'endless';
 
-export const FAULT_KINDS: readonly FaultKind[] = ['duplicate', 'skip', 'swap', 'bad-size', 'bad-json', 'unknown-htype', 'unknown-series', 'abort'];
+export const FAULT_KINDS: readonly FaultKind[] = ['duplicate', 'skip', 'swap', 'bad-size', 'bad-json', 'unknown-htype', 'unknown-series', 'abort', 'nimages', 'frame-number', 'wrong-shape', 'endless'];
 
 export interface Fault {
   readonly scan: number;
   readonly kind: FaultKind;
+  /** The frame it acts at, or its number (nimages, frame-number). */
   readonly frame: number;
 }
+
+/** Extra pixels per side of a 'wrong-shape' frame. */
+const WRONG_SHAPE_EXTRA = 8;
 
 export interface SimulatorOptions {
   /** Endpoint to bind, e.g. `tcp://*:9999` or `tcp://127.0.0.1:0` (port 0: any free port). */
@@ -42,6 +54,7 @@ export class BeamlineSimulator {
   /** lz4 blocks of the volumes sent so far, by slice: a replayed volume is compressed once. */
   private readonly compressed = new WeakMap<Volume, Buffer[]>();
   private nextFrameAt = 0;
+  private stopped = false;
   /** Messages and bytes sent so far. */
   messages = 0;
   bytes = 0;
@@ -61,22 +74,25 @@ export class BeamlineSimulator {
     return new BeamlineSimulator(sock, options, sock.lastEndpoint ?? options.bind);
   }
 
-  /** Sends one volume as one scan; resolves when every message has been queued for sending. */
+  /** Sends one volume as one scan; resolves when every message has been queued for sending (an
+   * 'endless' scan: when `stop()` was called). */
   async sendScan(volume: Volume): Promise<void> {
     const index = this.scansSent++;
     const series = (this.options.firstSeries ?? 1) + index;
     const faults = (this.options.faults ?? []).filter((f) => f.scan === index);
     const [z, y, x] = volume.shape;
-    const scan: ScanMeta = { id: `scan-${series}`, nProjections: z, angleStart: 0, angleStep: 180 / z, nDarks: 0, nFlats: 0, pixelSizeUm: 1 };
+    const claim = faults.find((f) => f.kind === 'nimages')?.frame ?? z;
+    const scan: ScanMeta = { id: `scan-${series}`, ...(claim > 0 ? { nProjections: claim } : {}), angleStart: 0, angleStep: 180 / z, nDarks: 0, nFlats: 0, pixelSizeUm: 1 };
     const simplon = (this.options.protocol ?? 'simplon-v1') === 'simplon-v1';
     const sliceBytes = y * x * pixelBytes(volume.dtype);
-    const frame = (k: number): Buffer[] => {
-      const bytes = new Uint8Array(volume.data.buffer, volume.data.byteOffset + k * sliceBytes, sliceBytes);
+    const frame = (k: number, slice = k): Buffer[] => {
+      const bytes = new Uint8Array(volume.data.buffer, volume.data.byteOffset + slice * sliceBytes, sliceBytes);
       const tomo = { frameType: 'projection' as const, angle: k * (180 / z) };
-      if (simplon) return simplonImage({ series, frame: k, shape: [y, x], dtype: volume.dtype, bytes, encoding: this.options.encoding ?? 'none', ...this.lz4(volume, k, bytes), ...tomo });
+      if (simplon) return simplonImage({ series, frame: k, shape: [y, x], dtype: volume.dtype, bytes, encoding: this.options.encoding ?? 'none', ...(k === slice ? this.lz4(volume, k, bytes) : {}), ...tomo });
       return array1Message({ frame: k, shape: [y, x], dtype: volume.dtype, bytes, ...(k === 0 ? { scan } : {}), ...tomo });
     };
-    if (simplon) await this.send(simplonHeader(series, z, scan, [y, x]));
+    if (simplon) await this.send(claim > 0 ? simplonHeader(series, claim, scan, [y, x]) : simplonHeader(series, null, null, [y, x]));
+    for (const f of faults) if (f.kind === 'frame-number') await this.send(frame(f.frame, 0));
     const order = [...Array(z).keys()];
     for (const f of faults) if (f.kind === 'swap' && f.frame + 1 < z) [order[f.frame], order[f.frame + 1]] = [f.frame + 1, f.frame];
     for (const k of order) {
@@ -86,13 +102,36 @@ export class BeamlineSimulator {
       if (here.includes('unknown-htype')) await this.send([Buffer.from(JSON.stringify({ htype: 'dmystery-1.0', series }))]);
       if (here.includes('unknown-series') && simplon) await this.send(simplonImage({ series: series + 1000, frame: k, shape: [y, x], dtype: volume.dtype, bytes: new Uint8Array(sliceBytes), encoding: 'none' }));
       if (here.includes('skip')) continue;
-      const parts = frame(k);
+      const parts = here.includes('wrong-shape') ? this.wrongShape(series, k, volume, simplon) : frame(k);
       if (here.includes('bad-size')) parts[simplon ? 2 : 1] = (parts[simplon ? 2 : 1] as Buffer).subarray(1);
       await this.pace();
       await this.send(parts);
       if (here.includes('duplicate')) await this.send(frame(k));
     }
+    const endless = faults.find((f) => f.kind === 'endless');
+    if (endless !== undefined) {
+      // A detector left running: frames keep coming and the series never ends.
+      for (let k = endless.frame; !this.stopped; k++) {
+        await this.pace();
+        await this.send(frame(k, k % z));
+      }
+      return;
+    }
     if (simplon) await this.send(simplonEnd(series));
+  }
+
+  /** Ends an 'endless' scan (the simulator was asked to stop). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Frame k, WRONG_SHAPE_EXTRA pixels larger each way (a detector mode switch, a wrong ROI). */
+  private wrongShape(series: number, k: number, volume: Volume, simplon: boolean): Buffer[] {
+    const [, y, x] = volume.shape;
+    const shape = [y + WRONG_SHAPE_EXTRA, x + WRONG_SHAPE_EXTRA] as const;
+    const bytes = new Uint8Array(shape[0] * shape[1] * pixelBytes(volume.dtype));
+    if (simplon) return simplonImage({ series, frame: k, shape, dtype: volume.dtype, bytes, encoding: 'none' });
+    return array1Message({ frame: k, shape, dtype: volume.dtype, bytes });
   }
 
   private lz4(volume: Volume, k: number, bytes: Uint8Array): { lz4?: Buffer } {

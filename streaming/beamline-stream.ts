@@ -10,9 +10,10 @@ import type { AssembledScan } from './open-scan.js';
 import { PROTOCOLS, type ProtocolDecoder, type ProtocolName } from './protocol-decoder.js';
 import { Scan } from './scan.js';
 import { ScanAssembler } from './scan-assembler.js';
+import { defaultMaxScanBytes } from './scan-bound.js';
 import type { StreamTotals } from './scan-report.js';
 import { SimplonDecoder } from './simplon-decoder.js';
-import type { FrameType } from './stream-event.js';
+import type { FrameEvent, FrameType } from './stream-event.js';
 import type { StreamingContext } from './streaming-context.js';
 import { ZmqSource, type ZmqSourceOptions } from './zmq-source.js';
 
@@ -23,7 +24,11 @@ export interface BeamlineStreamOptions extends ZmqSourceOptions {
   readonly idleTimeoutMs?: number;
   /** Sealed scans that may wait for the pipeline before decoding pauses (default 2). */
   readonly maxPendingScans?: number;
-  /** Graceful stop waits this long for the scan in hand to end (default 30 s). */
+  /** Memory one scan may hold, bytes: a scan that would pass it is aborted and reported, and the
+   * stream goes on (default: defaultMaxScanBytes(maxQueueBytes), from the machine's memory). */
+  readonly maxScanBytes?: number;
+  /** Graceful stop waits this long for the scan in hand to end (default 30 s); a scan still open
+   * then is aborted. */
   readonly graceMs?: number;
   /** Where one-line notices go (malformed input, pipeline failures); default: stderr. */
   readonly log?: (line: string) => void;
@@ -69,7 +74,8 @@ export class BeamlineStream {
     this.decoder = protocol === 'simplon-v1' ? new SimplonDecoder() : new Array1Decoder();
     this.source = new ZmqSource(options, this.decoder);
     this.log = options.log ?? ((line) => process.stderr.write(`voxelflow stream: ${line}\n`));
-    this.assembler = new ScanAssembler({ onScan: (s) => this.sealed(s), log: this.log });
+    const maxScanBytes = options.maxScanBytes ?? defaultMaxScanBytes(this.source.queue.maxBytes);
+    this.assembler = new ScanAssembler({ onScan: (s) => this.sealed(s), onFrame: (f) => this.framePushed(f), log: this.log, maxScanBytes });
   }
 
   /** Stream-wide counters (every received message is in exactly one). */
@@ -125,11 +131,8 @@ export class BeamlineStream {
         this.assembler.handle(this.decoder.idle(), performance.now(), false);
       } else {
         const events = m.state === 'dropped' ? this.decoder.dropped(m.peek) : this.decoder.decode(m.parts);
-        const fate = this.assembler.handle(events, m.receivedAt);
+        this.assembler.handle(events, m.receivedAt);
         this.postProgress();
-        if (fate === 'processed' && this.frameInput !== null) {
-          for (const e of events) if (e.kind === 'frame') this.frameInput.push({ series: e.series, frame: e.frame, frameType: e.frameType, angle: e.angle, bytes: e.bytes.length });
-        }
       }
       if (this.finishing === 'graceful' && this.nothingInHand()) break;
     }
@@ -141,6 +144,11 @@ export class BeamlineStream {
     if (this.source.error !== null) this.log(`receiving stopped: ${this.source.error.message}`);
     this.decodeFinished = true;
     this.wakePipeline?.();
+  }
+
+  /** A frame kept for its scan goes to the frames DStream. */
+  private framePushed(e: FrameEvent): void {
+    this.frameInput?.push({ series: e.series, frame: e.frame, frameType: e.frameType, angle: e.angle, bytes: e.bytes.length });
   }
 
   /** Tells the event bus (the dashboard) how the open scan is doing, at most every 250 ms. */
@@ -159,7 +167,7 @@ export class BeamlineStream {
 
   private sealed(scan: AssembledScan): void {
     const r = scan.report;
-    const counters = { received: r.received, processed: r.processed, duplicates: r.duplicates, malformed: r.malformed, dropped: r.dropped, missing: r.missing.length, outOfOrder: r.outOfOrder };
+    const counters = { received: r.received, processed: r.processed, duplicates: r.duplicates, malformed: r.malformed, dropped: r.dropped, missing: r.missingCount, outOfOrder: r.outOfOrder };
     this.ssc.ctx.events.post({ type: 'scanUpdated', scanId: r.series, status: r.status, expected: r.expected, counters });
     this.lastProgress = 0;
     this.pending.push(scan);

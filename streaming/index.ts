@@ -23,7 +23,8 @@ export { StreamingContext, type StreamingContextOptions, type StreamingState } f
 export { DStream, PushInputDStream } from './dstream.js';
 export { BeamlineStream, type BeamlineStreamOptions, type FrameInfo, type ScanHandler } from './beamline-stream.js';
 export { Scan } from './scan.js';
-export type { ScanReport, ScanStatus, StreamTotals } from './scan-report.js';
+export type { ScanReport, ScanStatus, AbortReason, DropReason, StreamTotals } from './scan-report.js';
+export { defaultMaxScanBytes } from './scan-bound.js';
 export { ScanAssembler, type ScanAssemblerOptions, type Fate } from './scan-assembler.js';
 export type { AssembledScan } from './open-scan.js';
 export { ZmqSource, type ZmqSourceOptions, type SocketKind } from './zmq-source.js';

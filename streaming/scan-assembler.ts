@@ -1,29 +1,48 @@
 /**
- * Turns decoded events into scans. At most one series is open; a new header before the open
+ * Turns decoded events into scans. One series is open at a time; a new header before the open
  * series' end aborts it (a detector re-armed, a sender restarted mid-scan). Each message ends in
  * exactly one stream-wide counter, and frame messages also in one counter of their scan.
  * Malformed input is logged once per reason and counted every time; nothing here throws on it.
+ *
+ * Each scan holds at most `maxScanBytes` (issue 13). A scan that would pass it is aborted at once
+ * and reported ('scan-too-large'); the rest of its series is dropped, counted, until its end or the
+ * next header, and the stream goes on. Frames that wait for the layout vote (see frame-layout.ts)
+ * are counted when it is decided, so `handle` may return 'pending'.
  */
-import { OpenScan, type AssembledScan } from './open-scan.js';
-import { emptyTotals, type StreamTotals } from './scan-report.js';
+import { OpenScan, type AssembledScan, type FrameFate, type SettledFrame } from './open-scan.js';
+import { emptyTotals, type AbortReason, type StreamTotals } from './scan-report.js';
+import { defaultMaxScanBytes } from './scan-bound.js';
 import type { DroppedEvent, FrameEvent, MalformedEvent, MalformedReason, SeriesEndEvent, StreamEvent } from './stream-event.js';
 
-/** Where a message ended up. */
-export type Fate = 'control' | 'processed' | 'duplicates' | 'malformed' | 'dropped';
+/** Where a message ended up; 'pending': a frame waiting for its scan's layout vote. */
+export type Fate = 'control' | 'processed' | 'duplicates' | 'malformed' | 'dropped' | 'pending';
+
+/** The receive queue bound the default scan bound assumes when none is given, bytes. */
+const DEFAULT_QUEUE_BYTES = 256 * 1024 * 1024;
 
 export interface ScanAssemblerOptions {
   /** Receives every sealed scan, in order. */
   readonly onScan: (scan: AssembledScan) => void;
+  /** Receives every frame kept for a scan's volume, once its fate is known. */
+  readonly onFrame?: (frame: FrameEvent) => void;
   /** One line per malformed reason, the first time it is seen; default: none. */
   readonly log?: (line: string) => void;
+  /** Memory one scan may hold, bytes (default: defaultMaxScanBytes for a 256 MiB queue). */
+  readonly maxScanBytes?: number;
 }
 
 export class ScanAssembler {
   readonly totals: StreamTotals = emptyTotals();
+  readonly maxScanBytes: number;
   private open: OpenScan | null = null;
+  /** The series last aborted as too large: the rest of it is dropped, not 'unknown-series'. */
+  private refused: string | null = null;
   private readonly logged = new Set<MalformedReason>();
 
-  constructor(private readonly options: ScanAssemblerOptions) {}
+  constructor(private readonly options: ScanAssemblerOptions) {
+    this.maxScanBytes = options.maxScanBytes ?? defaultMaxScanBytes(DEFAULT_QUEUE_BYTES);
+    if (!(this.maxScanBytes > 0)) throw new TypeError(`ScanAssembler: maxScanBytes must be > 0, got ${String(options.maxScanBytes)}`);
+  }
 
   /** The series being received, if any. */
   get openSeries(): string | null {
@@ -34,7 +53,7 @@ export class ScanAssembler {
   get openCounters(): { readonly series: string; readonly expected: number | null; readonly counters: Record<string, number> } | null {
     const o = this.open;
     if (o === null) return null;
-    return { series: o.series, expected: o.expected, counters: { received: o.received, processed: o.frames.size, duplicates: o.duplicates, malformed: o.malformed, dropped: o.dropped, outOfOrder: o.outOfOrder } };
+    return { series: o.series, expected: o.expected, counters: { received: o.received, processed: o.processed, waiting: o.waiting, duplicates: o.duplicates, malformed: o.malformed, dropped: o.dropped, outOfOrder: o.outOfOrder, heldBytes: o.heldBytes } };
   }
 
   /** Accounts for one message: the events its decoder returned. `message: false` for events that
@@ -44,8 +63,9 @@ export class ScanAssembler {
     for (const e of events) {
       switch (e.kind) {
         case 'series-start':
-          if (this.open !== null) this.seal('aborted', now);
-          this.open = new OpenScan(e, now);
+          if (this.open !== null) this.seal({ reason: 'next-series', detail: `series ${e.series} began before it ended` }, now);
+          this.refused = null;
+          this.open = new OpenScan(e, now, this.maxScanBytes);
           break;
         case 'series-end':
           fate = this.end(e, now);
@@ -63,9 +83,14 @@ export class ScanAssembler {
           break;
       }
     }
+    const open = this.open;
+    if (open !== null && open.overBound !== null) {
+      this.seal({ reason: 'scan-too-large', detail: open.overBound }, now);
+      this.refused = open.series;
+    }
     if (!message) return fate;
     this.totals.messages++;
-    this.totals[fate]++;
+    if (fate !== 'pending') this.totals[fate]++;
     return fate;
   }
 
@@ -77,20 +102,40 @@ export class ScanAssembler {
 
   /** Seals the open series as aborted (the stream stopped or went idle mid-scan). */
   abortOpen(now: number = performance.now()): void {
-    if (this.open !== null) this.seal('aborted', now);
+    if (this.open !== null) this.seal({ reason: 'stopped', detail: 'the stream stopped before it ended' }, now);
   }
 
   private end(e: SeriesEndEvent, now: number): Fate {
+    if (this.open === null && e.series === this.refused) {
+      this.refused = null;
+      return 'control';
+    }
     if (this.open?.series !== e.series) return this.count(e.series === null ? 'bad-header' : 'unknown-series', `dseries_end for series ${e.series}, open: ${this.open?.series ?? 'none'}`);
-    this.seal('ended', now);
+    this.seal(null, now);
     return 'control';
   }
 
   private frame(e: FrameEvent): Fate {
     const open = this.open;
+    if (open === null && e.series === this.refused) return this.drop('scan-too-large');
     if (open?.series !== e.series) return this.count('unknown-series', `frame ${e.frame} of series ${e.series}, open: ${open?.series ?? 'none'}`);
-    const fate = open.add(e);
-    if (fate === 'processed' || fate === 'duplicates') return fate;
+    const { fate, settled } = open.add(e);
+    for (const s of settled) this.settle(s);
+    return fate === 'held' ? 'pending' : this.fateOf(e, fate);
+  }
+
+  /** Counts a frame settled by a later message's layout vote, or at the seal. */
+  private settle(s: SettledFrame): void {
+    this.totals[this.fateOf(s.frame, s.fate)]++;
+  }
+
+  private fateOf(e: FrameEvent, fate: FrameFate): Exclude<Fate, 'pending'> {
+    if (fate === 'processed') {
+      this.options.onFrame?.(e);
+      return 'processed';
+    }
+    if (fate === 'duplicates') return 'duplicates';
+    if (fate === 'too-large') return this.drop('scan-too-large');
     return this.count(fate, `frame ${e.frame} of series ${e.series}`);
   }
 
@@ -103,11 +148,16 @@ export class ScanAssembler {
   private dropped(e: DroppedEvent): Fate {
     const open = this.open;
     if (open !== null && e.series === open.series) open.drop(e.frame);
+    return this.drop('queue-full');
+  }
+
+  private drop(reason: 'queue-full' | 'scan-too-large'): 'dropped' {
+    this.totals.droppedReasons[reason] = (this.totals.droppedReasons[reason] ?? 0) + 1;
     return 'dropped';
   }
 
   /** Counts a malformed message stream-wide and logs its reason the first time. */
-  private count(reason: MalformedReason, detail: string): Fate {
+  private count(reason: MalformedReason, detail: string): 'malformed' {
     this.totals.malformedReasons[reason] = (this.totals.malformedReasons[reason] ?? 0) + 1;
     if (!this.logged.has(reason)) {
       this.logged.add(reason);
@@ -116,10 +166,11 @@ export class ScanAssembler {
     return 'malformed';
   }
 
-  private seal(how: 'ended' | 'aborted', now: number): void {
+  private seal(abort: { readonly reason: AbortReason; readonly detail: string } | null, now: number): void {
     const open = this.open as OpenScan;
     this.open = null;
-    const scan = open.seal(how, now);
+    for (const s of open.settleAll()) this.settle(s);
+    const scan = open.seal(abort, now);
     this.totals.scans[scan.report.status]++;
     this.options.onScan(scan);
   }

@@ -14,6 +14,9 @@ import { frameNumber, jsonPart, seriesId, type ProtocolDecoder } from './protoco
 import { malformed, type StreamEvent } from './stream-event.js';
 import { expectedFrames, frameMeta, scanMeta } from './tomo-metadata.js';
 
+/** Pixels along one side of a detector, at most (the largest today have ~6000). */
+const MAX_DETECTOR_PIXELS = 1 << 16;
+
 const DETAIL_PARTS = new Set(['dflatfield-1.0', 'dpixelmask-1.0', 'dcountrate_table-1.0']);
 
 export class SimplonDecoder implements ProtocolDecoder {
@@ -84,7 +87,14 @@ function decodeHeader(h: Record<string, unknown>, parts: readonly Buffer[]): Str
     const n = config['nimages'], t = config['ntrigger'] ?? 1;
     if (typeof n === 'number' && typeof t === 'number' && Number.isInteger(n * t) && n * t > 0) expected = n * t;
   }
-  return { kind: 'series-start', series, expected, scan };
+  return { kind: 'series-start', series, expected, scan, frameShape: detectorSize(config) };
+}
+
+/** `[y, x]` from the detector config's x/y_pixels_in_detector, when both are plausible sizes. */
+function detectorSize(config: Record<string, unknown> | null): readonly [number, number] | null {
+  const x = config?.['x_pixels_in_detector'], y = config?.['y_pixels_in_detector'];
+  const size = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0 && v <= MAX_DETECTOR_PIXELS;
+  return size(x) && size(y) ? [y, x] : null;
 }
 
 function decodeImage(h: Record<string, unknown>, parts: readonly Buffer[]): StreamEvent {

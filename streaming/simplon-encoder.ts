@@ -8,11 +8,14 @@ import type { FrameType, ScanMeta } from './stream-event.js';
 
 const json = (v: unknown): Buffer => Buffer.from(JSON.stringify(v));
 
-/** dheader-1.0 with header_detail 'basic' (detector config with nimages) and a scan appendix. */
-export function simplonHeader(series: number, nimages: number, scan: ScanMeta | null, shape: readonly [number, number]): Buffer[] {
+/** dheader-1.0 with header_detail 'basic' (detector config with nimages and the detector size) and a
+ * scan appendix; `nimages` null: a config without a frame count (a detector armed for an open-ended
+ * series). */
+export function simplonHeader(series: number, nimages: number | null, scan: ScanMeta | null, shape: readonly [number, number]): Buffer[] {
+  const count = nimages === null ? {} : { nimages, ntrigger: 1 };
   const parts = [
     json({ htype: 'dheader-1.0', series, header_detail: 'basic' }),
-    json({ nimages, ntrigger: 1, x_pixels_in_detector: shape[1], y_pixels_in_detector: shape[0], software_version: 'voxelflow-simulator' }),
+    json({ ...count, x_pixels_in_detector: shape[1], y_pixels_in_detector: shape[0], software_version: 'voxelflow-simulator' }),
   ];
   if (scan !== null) parts.push(json({ scan }));
   return parts;

@@ -36,6 +36,8 @@ export interface SeriesStartEvent {
   /** Frames the series announces (scan metadata, or nimages x ntrigger), when it says. */
   readonly expected: number | null;
   readonly scan: ScanMeta | null;
+  /** `[y, x]` of every frame, when the header gives the detector size; it then decides the layout. */
+  readonly frameShape: readonly [number, number] | null;
 }
 
 export interface FrameEvent {

@@ -20,6 +20,7 @@ describe('voxelflow/streaming public API', () => {
         "StreamingContext",
         "ZmqSource",
         "array1Message",
+        "defaultMaxScanBytes",
         "lz4DecodeBlock",
         "lz4EncodeBlock",
         "simplonEnd",

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ScanAssembler, type AssembledScan, type FrameEvent, type FrameType, type StreamEvent } from '../../streaming/index.js';
 
-const start = (series: string, expected: number | null = null): StreamEvent => ({ kind: 'series-start', series, expected, scan: null });
+const start = (series: string, expected: number | null = null, frameShape: [number, number] | null = null): StreamEvent => ({ kind: 'series-start', series, expected, scan: null, frameShape });
 const end = (series: string): StreamEvent => ({ kind: 'series-end', series });
 const frame = (series: string, n: number, frameType: FrameType | null = null, shape: [number, number] = [2, 2]): FrameEvent => ({
   kind: 'frame',
@@ -16,10 +16,21 @@ const frame = (series: string, n: number, frameType: FrameType | null = null, sh
   angle: n * 10,
 });
 
-function assembler(): { a: ScanAssembler; scans: AssembledScan[]; logs: string[] } {
+function assembler(maxScanBytes = 1 << 20): { a: ScanAssembler; scans: AssembledScan[]; logs: string[]; kept: FrameEvent[] } {
   const scans: AssembledScan[] = [];
   const logs: string[] = [];
-  return { a: new ScanAssembler({ onScan: (s) => scans.push(s), log: (l) => logs.push(l) }), scans, logs };
+  const kept: FrameEvent[] = [];
+  return { a: new ScanAssembler({ onScan: (s) => scans.push(s), onFrame: (f) => kept.push(f), log: (l) => logs.push(l), maxScanBytes }), scans, logs, kept };
+}
+
+/** Sends a clean scan of `n` 2 x 2 frames and expects it complete and exact. */
+function expectCleanScan(a: ScanAssembler, scans: AssembledScan[], series: string, n = 4): void {
+  a.handle([start(series, n, [2, 2])]);
+  for (let f = 0; f < n; f++) a.handle([frame(series, f)]);
+  a.handle([end(series)]);
+  const s = scans[scans.length - 1] as AssembledScan;
+  expect(s.report).toMatchObject({ series, status: 'complete', abort: null, processed: n, missing: [], missingCount: 0, shape: [n, 2, 2] });
+  expect([...(s.volume?.data ?? [])].filter((_, i) => i % 4 === 0)).toEqual([...Array(n).keys()].map((f) => f + 1));
 }
 
 describe('ScanAssembler', () => {
@@ -79,6 +90,85 @@ describe('ScanAssembler', () => {
     const { a, scans } = assembler();
     for (const e of [start('1', 3), frame('1', 0), { kind: 'dropped', series: '1', frame: 1 } as StreamEvent, frame('1', 2), end('1')]) a.handle([e]);
     expect((scans[0] as AssembledScan).report).toMatchObject({ status: 'incomplete', dropped: 1, missing: [], processed: 2 });
+  });
+
+  it('a header claiming 10^9 frames: the scan is aborted as too large, nothing is allocated from the claim, and the next scan is exact', () => {
+    const { a, scans } = assembler();
+    a.handle([start('1', 1e9, [2, 2])]);
+    for (let f = 0; f < 16; f++) a.handle([frame('1', f)]);
+    a.handle([end('1')]);
+    const r = (scans[0] as AssembledScan).report;
+    expect(r).toMatchObject({ status: 'aborted', abort: { reason: 'scan-too-large' }, processed: 16, missingCount: 1e9 - 16, shape: null });
+    expect(r.missing).toHaveLength(1000);
+    expect(r.missing.slice(0, 3)).toEqual([16, 17, 18]);
+    expect((scans[0] as AssembledScan).volume).toBeNull();
+    expectCleanScan(a, scans, '2');
+  });
+
+  it('a frame numbered 10^9 in a series without a count: aborted as too large, the next scan is exact', () => {
+    const { a, scans } = assembler();
+    a.handle([start('1', null, [2, 2])]);
+    a.handle([frame('1', 1e9)]);
+    for (let f = 0; f < 4; f++) a.handle([frame('1', f)]);
+    a.handle([end('1')]);
+    expect((scans[0] as AssembledScan).report).toMatchObject({ status: 'aborted', abort: { reason: 'scan-too-large' }, processed: 5, missingCount: 1e9 + 1 - 5 });
+    expectCleanScan(a, scans, '2');
+  });
+
+  it('a header claiming 10^6 frames of 512 x 512 with one frame sent: aborted as too large, the next scan is exact', () => {
+    const { a, scans } = assembler(64 << 20);
+    a.handle([start('1', 1e6, [512, 512])]);
+    a.handle([frame('1', 0, null, [512, 512])]);
+    a.handle([end('1')]);
+    expect((scans[0] as AssembledScan).report).toMatchObject({ status: 'aborted', abort: { reason: 'scan-too-large' }, processed: 1, missingCount: 1e6 - 1 });
+    expect((scans[0] as AssembledScan).report.abort?.detail).toMatch(/volume of 1000000 frames of 512 x 512 u8 would take 250\d+\.\d MiB, over the bound of 64\.0 MiB/);
+    expectCleanScan(a, scans, '2');
+  });
+
+  it('a scan whose frames pass the bound is aborted at once; the rest of its series is dropped, counted; the next scan is exact', () => {
+    // 1 KiB frames, a 16 KiB bound: the 14th frame would pass it (each frame costs its pixels plus bookkeeping).
+    const { a, scans } = assembler(16 << 10);
+    a.handle([start('1', null, [32, 32])]);
+    for (let f = 0; f < 40; f++) a.handle([frame('1', f, null, [32, 32])]);
+    expect(scans).toHaveLength(1);
+    const r = (scans[0] as AssembledScan).report;
+    expect(r).toMatchObject({ status: 'aborted', abort: { reason: 'scan-too-large' }, processed: 12, dropped: 1, received: 13 });
+    expect(r.abort?.detail).toBe('after 13 frames it holds 17.1 KiB, over the bound of 16.0 KiB');
+    a.handle([end('1')]);
+    expect(a.totals).toMatchObject({ processed: 12, dropped: 28, droppedReasons: { 'scan-too-large': 28 }, malformed: 0, control: 2 });
+    expectCleanScan(a, scans, '2');
+    const t = a.totals;
+    expect(t.messages).toBe(t.control + t.processed + t.duplicates + t.malformed + t.dropped + t.discarded);
+  });
+
+  it("the header's detector size decides the layout: a wrong first frame costs one frame, counted as malformed", () => {
+    const { a, scans, kept } = assembler();
+    a.handle([start('1', 16, [32, 32])]);
+    a.handle([frame('1', 0, null, [40, 40])]);
+    for (let f = 1; f < 16; f++) a.handle([frame('1', f, null, [32, 32])]);
+    a.handle([end('1')]);
+    expect((scans[0] as AssembledScan).report).toMatchObject({ status: 'incomplete', processed: 15, malformed: 1, malformedReasons: { 'shape-mismatch': 1 }, missing: [], shape: [16, 32, 32] });
+    expect(kept).toHaveLength(15);
+  });
+
+  it('without a size in the header, the majority of the first frames decides the layout', () => {
+    const { a, scans, kept } = assembler();
+    a.handle([start('1', 6)]);
+    expect(a.handle([frame('1', 0, null, [3, 3])])).toBe('pending');
+    expect(a.handle([frame('1', 1)])).toBe('pending');
+    expect(a.handle([frame('1', 2)])).toBe('pending');
+    expect(a.handle([frame('1', 3)])).toBe('processed'); // the third 2 x 2 frame decides
+    expect(a.totals).toMatchObject({ messages: 5, processed: 3, malformed: 1, malformedReasons: { 'shape-mismatch': 1 } });
+    for (const e of [frame('1', 4), frame('1', 5), end('1')]) a.handle([e]);
+    expect((scans[0] as AssembledScan).report).toMatchObject({ status: 'incomplete', processed: 5, malformed: 1, shape: [6, 2, 2] });
+    expect(kept.map((f) => f.frame)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('a scan that ends while its layout vote runs takes the layout with the most frames', () => {
+    const { a, scans } = assembler();
+    for (const e of [start('1'), frame('1', 0, null, [3, 3]), frame('1', 1), frame('1', 2), end('1')]) a.handle([e]);
+    expect((scans[0] as AssembledScan).report).toMatchObject({ processed: 2, malformed: 1, shape: [3, 2, 2] });
+    expect(a.totals).toMatchObject({ messages: 5, processed: 2, malformed: 1, control: 2 });
   });
 
   it('puts every message in exactly one counter (property)', () => {

@@ -13,12 +13,20 @@ const only = (parts: Buffer[]): StreamEvent => {
 describe('SIMPLON v1 decoder: headers', () => {
   it("reads header_detail 'none' with a tomography appendix", () => {
     const scan = { id: 'a', nProjections: 90, angleStart: 0, angleStep: 2, nDarks: 5, nFlats: 5, pixelSizeUm: 0.65 };
-    expect(only([json({ htype: 'dheader-1.0', series: 7, header_detail: 'none' }), json({ scan })])).toEqual({ kind: 'series-start', series: '7', expected: 100, scan });
+    expect(only([json({ htype: 'dheader-1.0', series: 7, header_detail: 'none' }), json({ scan })])).toEqual({ kind: 'series-start', series: '7', expected: 100, scan, frameShape: null });
   });
 
   it("takes the frame count from nimages x ntrigger with header_detail 'basic'", () => {
     const e = only([json({ htype: 'dheader-1.0', series: 3, header_detail: 'basic' }), json({ nimages: 10, ntrigger: 2 })]);
-    expect(e).toMatchObject({ kind: 'series-start', series: '3', expected: 20, scan: null });
+    expect(e).toMatchObject({ kind: 'series-start', series: '3', expected: 20, scan: null, frameShape: null });
+  });
+
+  it('takes the frame size from x_pixels_in_detector / y_pixels_in_detector, as [y, x]', () => {
+    const header = (config: object): StreamEvent => only([json({ htype: 'dheader-1.0', series: 3, header_detail: 'basic' }), json(config)]);
+    expect(header({ nimages: 2, x_pixels_in_detector: 40, y_pixels_in_detector: 30 })).toMatchObject({ frameShape: [30, 40] });
+    for (const bad of [{ x_pixels_in_detector: 40 }, { x_pixels_in_detector: 0, y_pixels_in_detector: 30 }, { x_pixels_in_detector: 1e9, y_pixels_in_detector: 30 }, { x_pixels_in_detector: '40', y_pixels_in_detector: 30 }]) {
+      expect(header(bad)).toMatchObject({ kind: 'series-start', frameShape: null });
+    }
   });
 
   it("skips flat field, pixel mask and countrate parts with header_detail 'all' and checks their sizes", () => {
