@@ -31,6 +31,7 @@ import { readFileSync } from 'node:fs';
 import { Metadata } from '@grpc/grpc-js';
 import { ConfigError } from '../core/index.js';
 
+/** The metadata entry that carries the proof. */
 export const AUTH_HEADER = 'voxelflow-auth';
 /** The master's identity in proofs (see the module comment). */
 export const MASTER_IDENTITY = 'master';

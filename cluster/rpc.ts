@@ -66,7 +66,13 @@ const asIs = (bytes: Buffer): Buffer => bytes;
 export function unary<Res>(client: grpc.Client, def: grpc.ServiceDefinition, method: string, request: object, options: CallOptions): Promise<Res> {
   const m = def[method];
   if (m === undefined) throw new Error(`unknown method ${method}`);
-  const { body, metadata } = prepare(client, m, request, options);
+  let prepared: ReturnType<typeof prepare>;
+  try {
+    prepared = prepare(client, m, request, options);
+  } catch (err) {
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+  }
+  const { body, metadata } = prepared;
   return new Promise((resolve, reject) => {
     const callOptions: grpc.CallOptions = options.deadlineMs === undefined ? {} : { deadline: Date.now() + options.deadlineMs };
     const call = client.makeUnaryRequest(
