@@ -24,7 +24,8 @@ export class Scan {
     return this.assembled.report;
   }
 
-  /** The assembled `[z, y, x]` voxels, or null when no frame arrived. */
+  /** The assembled `[z, y, x]` voxels, or null when no frame arrived or the scan was aborted as too
+   * large (`report.abort`). */
   get data(): Volume | null {
     return this.assembled.volume;
   }
@@ -42,10 +43,13 @@ export class Scan {
   }
 
   /** The volume as an ImageRDD (built on first use; valid while the scan's handlers run); throws
-   * when the scan has no frames. */
+   * when the scan has none. */
   get volume(): ImageRDD {
     const v = this.assembled.volume;
-    if (v === null) throw new Error(`scan ${this.series} has no frames, so it has no volume; check scan.data !== null first`);
+    if (v === null) {
+      const why = this.report.abort?.reason === 'scan-too-large' ? `it was aborted as too large (${this.report.abort.detail})` : 'no frame arrived';
+      throw new Error(`scan ${this.series} has no volume: ${why}; check scan.data !== null first`);
+    }
     this.image ??= this.ctx.images.fromArray(v.data, [v.shape[0], v.shape[1], v.shape[2]]);
     return this.image;
   }
