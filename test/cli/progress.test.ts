@@ -43,6 +43,21 @@ describe('Progress', () => {
     expect(done[1]).toMatchObject({ tasksDone: 4, tasksTotal: 4, voxelsPerSecond: null });
   });
 
+  it('says on stderr when tasks wait for executors and when they are back, also when not a terminal (a log)', async () => {
+    const log = sink(false);
+    const p = new Progress(ctx, 'auto', log.stream);
+    const since = Date.now() - 5_000;
+    ctx.events.post({ type: 'executorsWaiting', since, registered: 0 });
+    ctx.events.post({ type: 'executorsWaiting', since, registered: 2 });
+    p.end();
+    expect(log.text()).toBe(`voxelflow: waiting for executors (0 registered) since ${new Date(since).toISOString()}\nvoxelflow: executors back (2 registered) after waiting 5 s\n`);
+    const quiet = sink(false);
+    const q = new Progress(ctx, 'off', quiet.stream);
+    ctx.events.post({ type: 'executorsWaiting', since, registered: 0 });
+    q.end();
+    expect(quiet.text()).toBe('');
+  });
+
   it('shows batch workers (master sge): a JSON line per update, and a part of the bar', async () => {
     const json = sink(false);
     const p = new Progress(ctx, 'json', json.stream);
