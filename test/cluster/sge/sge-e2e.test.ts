@@ -3,7 +3,7 @@
  * qsub run real `voxelflow worker` processes. Skips, naming Grid Engine, when qsub is absent.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -21,6 +21,26 @@ const slowDoubles = (ctx: Context, n: number, ms: number) =>
     while (Date.now() - t < env.ms);
     return x * 2;
   }, { ms });
+
+/** Doubles each element after `ms` of busy work, or at once when the file `flag` exists. */
+const doublesUntil = (ctx: Context, n: number, ms: number, flag: string) =>
+  ctx.range(0, n, 1, n).map((x, env) => {
+    const fs = process.getBuiltinModule('node:fs');
+    if (!fs.existsSync(env.flag)) {
+      const t = Date.now();
+      while (Date.now() - t < env.ms);
+    }
+    return x * 2;
+  }, { ms, flag });
+
+/** Polls `ready` every 100 ms; fails naming what it waited for when `ms` pass first. */
+async function until(what: string, ms: number, ready: () => boolean): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!ready()) {
+    if (Date.now() > deadline) throw new Error(`waited ${ms / 1000} s for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 async function pipeline(ctx: Context): Promise<{ count: number; rows: unknown[] }> {
   const img = ctx.images.synthetic({ kind: 'blobs', shape: [24, 48, 40], seed: 3, blockShape: [8, 16, 16] });
@@ -74,26 +94,40 @@ describe.skipIf(!hasSge)('master: sge (real Grid Engine; skipped when qsub is ab
   }, 90_000);
 
   it('qdel of one worker in the middle of a job (-notify: it drains): the job is still correct', async () => {
-    const ctx = await Context.create({ master: 'sge', sge: { workers: 2, logDir: join(dir, 'logs-2'), checkIntervalMs: 500 } });
-    const removed: string[] = [];
+    const logDir = join(dir, 'logs-2');
+    const flag = join(dir, 'qdel-seen');
+    const ctx = await Context.create({ master: 'sge', sge: { workers: 2, logDir, checkIntervalMs: 500 } });
+    const removed: { executorId: string; reason: string }[] = [];
     const busy = new Set<string>();
-    ctx.on('executorRemoved', (e) => removed.push(e.executorId));
+    let done = false;
+    ctx.on('executorRemoved', (e) => removed.push({ executorId: e.executorId, reason: e.reason }));
+    ctx.on('taskStart', (e) => busy.add(e.executorId));
+    let ref = '';
     try {
-      ctx.on('taskStart', (e) => busy.add(e.executorId));
-      const job = slowDoubles(ctx, 24, 250).collect();
-      const deadline = Date.now() + 30_000;
-      while (busy.size < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-      expect(busy.size).toBe(2);
-      const first = (await sge.jobs()).find((j) => j.name.startsWith('voxelflow-127.0.0.1-') && j.task === 1);
-      expect(first).toBeDefined();
-      await sge.cancel([first!.ref]);
-      expect(await job).toEqual(Array.from({ length: 24 }, (_, i) => i * 2));
-      expect(removed.length).toBeGreaterThanOrEqual(1);
+      // The tasks keep both workers busy until the test has seen the removal (then write the flag), so the
+      // job is still running when the worker leaves, however slow qdel, the notify signal or the machine is.
+      const job = doublesUntil(ctx, 400, 250, flag).collect();
+      void job.then(() => (done = true), () => (done = true));
+      await until('both workers to run tasks', 30_000, () => busy.size >= 2);
+      // The worker's id names its own Grid Engine task (`voxelflow-<job>.<task>-<n>`): qdel exactly that one,
+      // never a job of an earlier test (or of another master) that happens to match a name pattern.
+      const victim = [...busy][0]!;
+      ref = /^voxelflow-(\d+\.\d+)-\d+$/.exec(victim)?.[1] ?? '';
+      expect(ref, `worker id ${victim} names no Grid Engine task`).not.toBe('');
+      await sge.cancel([ref]);
+      await until(`worker ${victim} (task ${ref}) to leave after qdel`, 60_000, () => removed.some((r) => r.executorId === victim));
+      expect(done).toBe(false);
+      writeFileSync(flag, '');
+      expect(await job).toEqual(Array.from({ length: 400 }, (_, i) => i * 2));
+      expect(removed.map((r) => r.executorId)).toEqual([victim]);
+      expect(removed[0]!.reason).toMatch(/SIGUSR2/);
     } finally {
+      writeFileSync(flag, '');
       await ctx.stop();
     }
-    const log = readdirSync(join(dir, 'logs-2')).find((f) => f.endsWith('.1.log'))!;
-    expect(readFileSync(join(dir, 'logs-2', log), 'utf8')).toMatch(/received SIGUSR2/);
+    const log = readdirSync(logDir).find((f) => f.endsWith(`.${ref}.log`));
+    expect(log, `no log for task ${ref} in ${logDir}`).toBeDefined();
+    expect(readFileSync(join(logDir, log!), 'utf8')).toMatch(/received SIGUSR2/);
   }, 90_000);
 
   it('adaptive: grows while tasks wait, retires idle workers down to the minimum', async () => {
@@ -126,7 +160,6 @@ describe.skipIf(!hasSge)('master: sge (real Grid Engine; skipped when qsub is ab
     const secret = 'sge-e2e-secret';
     const master = await Master.start({ host: '127.0.0.1', port: 0, secret, log: () => undefined });
     const secretFile = join(dir, 'secret');
-    const { writeFileSync } = await import('node:fs');
     writeFileSync(secretFile, secret, { mode: 0o600 });
     const address = `127.0.0.1:${master.port}`;
     const ids: string[] = [];
