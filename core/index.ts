@@ -38,5 +38,7 @@ export {
   TaskFailedError,
   JobAbortedError,
   ExecutorWaitTimeoutError,
+  SpillDiskFullError,
+  isSpillDiskFullError,
   FetchFailedError,
 } from './errors.js';
