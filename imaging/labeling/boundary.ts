@@ -1,11 +1,12 @@
 /**
  * Step 2 of block labeling: equivalences across block boundaries. For every pair of neighbouring
  * blocks (A, N = A + d, d one of the 13 "positive" directions that the connectivity allows), A sends
- * the layer of its labels facing N and N the layer facing A, both under the key [A, d]; the pair
- * then yields (idA, idN) for every two foreground voxels that touch across the boundary.
+ * the layer of its local labels facing N and N the layer facing A, both under the key [A, d]; the
+ * pair then yields (label in A, label in N) for every two foreground voxels that touch across the
+ * boundary. Layers are typed arrays (a face, an edge line or a corner voxel), never one record per
+ * voxel; the pairs come back as one Uint32Array per block pair.
  */
 import type { Vec3 } from '../box.js';
-import { ID_BASE } from './partials.js';
 
 /** Directions d with first non-zero component positive, at most `k` non-zero components. */
 export function positiveDirections(k: number, planar: boolean): Vec3[] {
@@ -27,32 +28,37 @@ export function reach(connectivity: number): number {
   return connectivity === 4 || connectivity === 6 ? 1 : connectivity === 8 || connectivity === 18 ? 2 : 3;
 }
 
-/** A layer of global ids facing direction e (+1: last layer, -1: first layer, 0: whole extent). */
+/** A layer of local labels facing direction e (+1: last layer, -1: first layer, 0: whole extent). */
 export interface Layer {
+  /** 0: the lower block A of the pair, 1: its neighbour A + d. */
   readonly side: 0 | 1;
+  readonly block: number;
   readonly shape: Vec3;
-  readonly ids: Float64Array;
+  readonly labels: Uint32Array;
 }
 
+/** Copies the layer of `labels` (a block of `blockShape`) that faces direction `e`. */
 export function layerFacing(labels: Uint32Array, blockShape: Vec3, block: number, e: Vec3, side: 0 | 1): Layer {
   const lo = e.map((c, a) => (c === 1 ? (blockShape[a] as number) - 1 : 0)) as Vec3;
   const shape = e.map((c, a) => (c === 0 ? (blockShape[a] as number) : 1)) as Vec3;
-  const ids = new Float64Array(shape[0] * shape[1] * shape[2]);
-  const base = block * ID_BASE;
+  const out = new Uint32Array(shape[0] * shape[1] * shape[2]);
   const [, by, bx] = blockShape;
   let i = 0;
   for (let z = 0; z < shape[0]; z++)
-    for (let y = 0; y < shape[1]; y++)
-      for (let x = 0; x < shape[2]; x++, i++) {
-        const l = labels[((lo[0] + z) * by + (lo[1] + y)) * bx + (lo[2] + x)] as number;
-        ids[i] = l === 0 ? 0 : base + l;
-      }
-  return { side, shape, ids };
+    for (let y = 0; y < shape[1]; y++) {
+      const row = ((lo[0] + z) * by + (lo[1] + y)) * bx + lo[2];
+      if (shape[2] > 1) {
+        out.set(labels.subarray(row, row + shape[2]), i);
+        i += shape[2];
+      } else out[i++] = labels[row] as number;
+    }
+  return { side, block, shape, labels: out };
 }
 
 /**
- * The layers block `block` (grid index `index`) sends: for each allowed direction d toward an existing
- * neighbour, keyed by the pair [lower block, d's index] that both sides of the pair use.
+ * The layers block `block` (grid index `index`, `counts` blocks per axis) sends: for each allowed
+ * direction d toward an existing neighbour, keyed by the pair [lower block, d's index] that both sides
+ * of the pair use.
  */
 export function blockLayers(labels: Uint32Array, blockShape: Vec3, block: number, index: Vec3, counts: Vec3, dirs: readonly Vec3[]): [[number, number], Layer][] {
   const out: [[number, number], Layer][] = [];
@@ -67,10 +73,9 @@ export function blockLayers(labels: Uint32Array, blockShape: Vec3, block: number
   return out;
 }
 
-/** Equivalent id pairs between A's layer and N's layer for direction d. */
-export function layerEdges(a: Layer, n: Layer, d: Vec3, k: number): [number, number][] {
-  const free = d.filter((c) => c === 0).length;
-  const budget = k - (3 - free);
+/** Offsets within a layer under which two voxels across direction d touch, for reach `k`. */
+function layerOffsets(d: Vec3, k: number): Vec3[] {
+  const budget = k - d.filter((c) => c !== 0).length;
   const offsets: Vec3[] = [];
   for (let oz = -1; oz <= 1; oz++)
     for (let oy = -1; oy <= 1; oy++)
@@ -80,26 +85,56 @@ export function layerEdges(a: Layer, n: Layer, d: Vec3, k: number): [number, num
         if (o.filter((c) => c !== 0).length > budget) continue;
         offsets.push(o);
       }
+  return offsets;
+}
+
+/** Packs a label pair into one exact float64 key (labels < 2^32). */
+const PAIR_BASE = 2 ** 32;
+
+/**
+ * Distinct pairs (label in A, label in N) of foreground voxels that touch across direction d, as
+ * [a0, n0, a1, n1, ...] sorted by a then n.
+ */
+export function layerPairs(a: Layer, n: Layer, d: Vec3, k: number): Uint32Array {
+  const offsets = layerOffsets(d, k);
   const [sz, sy, sx] = a.shape;
-  const seen = new Map<number, Set<number>>();
-  const out: [number, number][] = [];
-  let i = 0;
+  const la = a.labels;
+  const ln = n.labels;
+  let keys = new Float64Array(64);
+  let m = 0;
+  let last = -1;
   for (let z = 0; z < sz; z++)
     for (let y = 0; y < sy; y++)
-      for (let x = 0; x < sx; x++, i++) {
-        const ia = a.ids[i] as number;
+      for (let x = 0, i = (z * sy + y) * sx; x < sx; x++, i++) {
+        const ia = la[i] as number;
         if (ia === 0) continue;
-        for (const o of offsets) {
-          const qz = z + o[0], qy = y + o[1], qx = x + o[2];
+        for (let o = 0; o < offsets.length; o++) {
+          const off = offsets[o] as Vec3;
+          const qz = z + off[0], qy = y + off[1], qx = x + off[2];
           if (qz < 0 || qy < 0 || qx < 0 || qz >= sz || qy >= sy || qx >= sx) continue;
-          const ib = n.ids[(qz * sy + qy) * sx + qx] as number;
+          const ib = ln[(qz * sy + qy) * sx + qx] as number;
           if (ib === 0) continue;
-          let s = seen.get(ia);
-          if (s === undefined) seen.set(ia, (s = new Set()));
-          if (s.has(ib)) continue;
-          s.add(ib);
-          out.push(ia < ib ? [ia, ib] : [ib, ia]);
+          const key = ia * PAIR_BASE + ib;
+          // Runs of one pair along a row are the common case: skip them before the sort does.
+          if (key === last) continue;
+          last = key;
+          if (m === keys.length) {
+            const grown = new Float64Array(2 * m);
+            grown.set(keys);
+            keys = grown;
+          }
+          keys[m++] = key;
         }
       }
+  const sorted = keys.subarray(0, m).sort();
+  let distinct = 0;
+  for (let i = 0; i < m; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[distinct++] = sorted[i] as number;
+  const out = new Uint32Array(2 * distinct);
+  for (let i = 0; i < distinct; i++) {
+    const key = sorted[i] as number;
+    const hi = Math.floor(key / PAIR_BASE);
+    out[2 * i] = hi;
+    out[2 * i + 1] = key - hi * PAIR_BASE;
+  }
   return out;
 }

@@ -2,31 +2,32 @@
  * `img.labelComponents({ connectivity, method })`: connected components as u32 labels numbered
  * 1..N in raster order of each component's first voxel — scipy.ndimage.label's numbering.
  *
- * Method 'blocks' (default), after DESIGN.md:
- *   1. label each block alone, gathering per-label partial statistics (local-labels.ts);
- *   2. neighbouring blocks exchange boundary layers and emit equivalent id pairs (boundary.ts);
- *   3. resolve the equivalences (resolve.ts: distributed min-label propagation, or a driver
- *      union-find when the graph is small);
- *   4. number components by their first voxel (a distributed sort), merge partial statistics per
- *      component, and relabel every block through a per-block lookup table (a narrow step).
- * Steps 3-4 run when the labels are first needed (the relabel node's prepare hook), so building
- * the pipeline stays lazy. No step is serial over blocks or holds the volume in one place.
+ * Method 'blocks' (default), after DESIGN.md, in four stages whatever the volume size:
+ *   1. one narrow pass labels each block alone and gathers its per-label partial statistics
+ *      (local-labels.ts); the driver collects each block's label count and first voxels;
+ *   2. one exchange pairs the boundary layers of neighbouring blocks (a map stage cuts the layers
+ *      from the cached labels, a reduce stage turns each pair of layers into label pairs);
+ *   3. the driver resolves the pairs with a union-find over typed arrays and numbers components by
+ *      their first voxel (numbering.ts), giving one lookup table per block;
+ *   4. one relabel pass writes each block through its table (RelabelNode).
+ * Steps 1-3 run when the labels or the count are first needed (the relabel node's prepare hook),
+ * so building the pipeline stays lazy. Statistics stay on the executors, merged by final label in
+ * one more exchange when shapeStats asks for them (no second scan of the image).
  */
 import { RangePartitioner, RDD, type Dependency, type TaskContext } from '../../core/index.js';
-import { blockBox, blockIndex } from '../block-grid.js';
+import { blockIndex } from '../block-grid.js';
 import type { Block, ImageMeta } from '../block.js';
 import { gridOf, numBlocks } from '../image-node.js';
 import { ImageRDD, setLabelImplementation } from '../image-rdd.js';
 import { normalizeConnectivity } from '../kernels/index.js';
 import { RoiNode } from '../nodes/roi.js';
 import { positiveDirections, reach } from './boundary.js';
-import { labelMask, LocalLabelNode, type LocalLabels } from './local-labels.js';
-import { regionDependency } from '../nodes/region-dependency.js';
-import { readRegion } from '../image-node.js';
+import { LocalLabelNode, type BlockLabels } from './local-labels.js';
+import { numberComponents } from './numbering.js';
 import { shapeRow, type ShapeRow } from './partials.js';
 import { labelByPropagation } from './propagate.js';
-import { resolveEquivalences, type ResolveOptions } from './resolve.js';
-import { labelRows, mergeRowsFn, pairEdges } from './steps.js';
+import type { ResolveOptions } from './resolve.js';
+import { blockFirsts, layersOf, mergeStatsBatches, pairLayers, statsBatches } from './steps.js';
 
 export interface LabelOptions extends ResolveOptions {
   /** 6 | 18 | 26 in 3D, 4 | 8 in 2D (6 → 4 and 18/26 → 8 on 2D images). Default 26 (8 in 2D). */
@@ -43,11 +44,14 @@ export interface LabelSummary {
   readonly stats: RDD<[number, Float64Array]>;
 }
 
-/** What steps 3-4 produce. */
+/** What steps 1-3 produce. */
 interface Resolved extends LabelSummary {
-  /** [block, [[local, label], ...]] partitioned so that partition k holds block k. */
-  readonly tables: RDD<[number, [number, number][]]>;
+  /** Partition k holds block k's lookup table, local label → final label. */
+  readonly tables: RDD<Uint32Array>;
 }
+
+/** Final labels per stats partition: the merged rows of 10^5 labels take about 15 MB. */
+const LABELS_PER_STATS_PARTITION = 100_000;
 
 /** Partition k holds integer key k: lines shuffled per-block data up with the block grid. */
 export function blockPartitioner(n: number): RangePartitioner {
@@ -117,30 +121,27 @@ function intensitySums(labels: ImageRDD, intensity: ImageRDD): Promise<Map<numbe
     .collectAsMap();
 }
 
-/**
- * The relabel node: block k of the output = lookup(table k, labels of block k). The block's local
- * labels are recomputed from the mask (deterministic, and cheaper than keeping them).
- */
+/** The relabel node: block k of the output = lookup(table k, local labels of block k). */
 export class RelabelNode {
   readonly op = 'image.relabel';
   readonly partitioner = null;
-  tables: RDD<[number, [number, number][]]> | null;
+  tables: RDD<Uint32Array> | null;
   constructor(
-    private readonly mask: RDD<Block>,
-    tables: RDD<[number, [number, number][]]> | null,
-    readonly params: { readonly meta: ImageMeta; readonly mask: ImageMeta; readonly connectivity: number },
+    private readonly local: RDD<BlockLabels>,
+    tables: RDD<Uint32Array> | null,
+    readonly params: { readonly meta: ImageMeta },
     private readonly resolve: (() => Promise<Resolved>) | null,
   ) {
     this.tables = tables;
   }
   get parents(): readonly RDD<unknown>[] {
-    return this.tables === null ? [this.mask as RDD<unknown>] : [this.mask as RDD<unknown>, this.tables as RDD<unknown>];
+    return this.tables === null ? [this.local as RDD<unknown>] : [this.local as RDD<unknown>, this.tables as RDD<unknown>];
   }
   numPartitions(): number {
     return numBlocks(this.params.meta);
   }
   dependencies(): readonly Dependency[] {
-    const deps: Dependency[] = [regionDependency(this.mask, this.params.mask, this.params.meta, (b) => b)];
+    const deps: Dependency[] = [{ kind: 'narrow', rdd: this.local as RDD<unknown>, getParents: (p: number) => [p] }];
     if (this.tables !== null) deps.push({ kind: 'narrow', rdd: this.tables as RDD<unknown>, getParents: (p: number) => [p] });
     return deps;
   }
@@ -152,17 +153,19 @@ export class RelabelNode {
   }
   compute(split: number, tc: TaskContext, emit: (b: Block) => void): void {
     if (this.tables === null) throw new Error('relabel ran before its equivalences were resolved');
-    const grid = gridOf(this.params.meta);
-    const box = blockBox(grid, split);
-    const out = new Uint32Array(box.shape[0] * box.shape[1] * box.shape[2]);
-    const n = labelMask(readRegion(this.mask, this.params.mask, box, tc), box.shape, this.params.connectivity, out);
-    const lut = new Uint32Array(n + 1);
-    this.tables.iterate(split, tc, ([, entries]) => {
-      for (const [l, label] of entries) lut[l] = label;
+    let table: Uint32Array | null = null;
+    this.tables.iterate(split, tc, (t) => void (table = t));
+    this.local.iterate(split, tc, (r) => {
+      if (table === null) throw new Error(`relabel: no lookup table for block ${split}`);
+      emit({ index: blockIndex(gridOf(this.params.meta), split), origin: r.origin, shape: r.shape, data: relabel(r.labels, table, new Uint32Array(r.labels.length)) });
     });
-    for (let i = 0; i < out.length; i++) out[i] = lut[out[i] as number] as number;
-    emit({ index: blockIndex(grid, split), origin: box.origin, shape: box.shape, data: out });
   }
+}
+
+/** out[i] = table[labels[i]]. */
+export function relabel(labels: Uint32Array, table: Uint32Array, out: Uint32Array): Uint32Array {
+  for (let i = 0; i < labels.length; i++) out[i] = table[labels[i] as number] as number;
+  return out;
 }
 
 /** Builds the labeling pipeline for `img` (lazy: nothing runs until labels or stats are needed). */
@@ -182,63 +185,41 @@ export function labelComponents(img: ImageRDD, options: LabelOptions = {}): Labe
     throw new TypeError(`labelComponents: method must be 'blocks' or 'propagate', got '${String(options.method)}'`);
   }
   const ctx = img.context;
-  const dirs = positiveDirections(reach(connectivity), img.ndim === 2);
   const localNode = new LocalLabelNode(img.blocks, intensity?.blocks ?? img.blocks, {
     mask: img.meta,
     intensity: intensity?.meta ?? img.meta,
     connectivity,
-    dirs,
   });
-  const local = new RDD<LocalLabels>(ctx, localNode as unknown as RDD<LocalLabels>['node']).persist('MEMORY_AND_DISK');
-  const n = numBlocks(img.meta);
-  const k = reach(connectivity);
+  const local = new RDD<BlockLabels>(ctx, localNode as unknown as RDD<BlockLabels>['node']).persist('MEMORY_AND_DISK');
   let memo: Promise<Resolved> | null = null;
-  const resolve = (): Promise<Resolved> => (memo ??= resolveAll(local, n, dirs, k, options));
-  const node = new RelabelNode(img.blocks, null, { meta, mask: img.meta, connectivity }, resolve);
+  const resolve = (): Promise<Resolved> => (memo ??= resolveAll(local, img.meta, connectivity, options));
+  const node = new RelabelNode(local, null, { meta }, resolve);
   return new LabeledImage(new RDD<Block>(ctx, node as unknown as RDD<Block>['node']), meta, resolve, intensity);
 }
 
-async function resolveAll(
-  local: RDD<LocalLabels>,
-  n: number,
-  dirs: ReturnType<typeof positiveDirections>,
-  k: number,
-  options: ResolveOptions,
-): Promise<Resolved> {
-  const edges = local
-    .flatMap((r) => r.layers)
-    .groupByKey()
-    .flatMap(pairEdges, { dirs, k })
-    .distinct();
-  const roots = await resolveEquivalences(edges, options);
-  const rows = local.flatMap(labelRows);
-  const withRoot = rows
-    .leftOuterJoin(roots)
-    .map(([id, [row, root]]) => [root ?? id, [id, row]] as [number, [number, Float64Array]])
+/** Steps 1-3: the block pass, the boundary exchange, the driver's resolution and numbering. */
+async function resolveAll(local: RDD<BlockLabels>, mask: ImageMeta, connectivity: number, options: ResolveOptions): Promise<Resolved> {
+  const ctx = local.context as unknown as { parallelize<T>(data: T[], n?: number): RDD<T>; readonly defaultParallelism: number };
+  const n = numBlocks(mask);
+  const k = reach(connectivity);
+  const dirs = positiveDirections(k, mask.shape[0] === 1);
+  const firsts = await local.map(blockFirsts).collect();
+  const pairs = n === 1 ? [] : await local
+    .flatMap(layersOf, { dirs, counts: gridOf(mask).counts })
+    .groupByKey(Math.max(1, Math.min(n, ctx.defaultParallelism)))
+    .flatMap(pairLayers, { dirs, k })
+    .collect();
+  const { count, tables } = await numberComponents(ctx, firsts, pairs, options);
+  const tableRdd = ctx.parallelize(tables, n);
+  const parts = Math.max(1, Math.min(n, Math.ceil(count / LABELS_PER_STATS_PARTITION)));
+  const step = Math.max(1, Math.ceil(count / parts));
+  const stats = local
+    .zip(tableRdd)
+    .flatMap(statsBatches, { step })
+    .groupByKey({ partitioner: blockPartitioner(parts) })
+    .flatMap(mergeStatsBatches, { step, count })
     .persist('MEMORY_AND_DISK');
-  const comps = withRoot
-    .mapValues(([, row]) => row)
-    .reduceByKey(mergeRowsFn)
-    .persist('MEMORY_AND_DISK');
-  const ranks = comps
-    .map(([root, row]) => [row[17] as number, root] as [number, number])
-    .sortByKey()
-    .zipWithIndex()
-    .map(([[, root], i]) => [root, i + 1] as [number, number])
-    .persist('MEMORY_AND_DISK');
-  const count = await ranks.count();
-  const tables = withRoot
-    .map(([root, [id]]) => [root, id] as [number, number])
-    .join(ranks)
-    .map(([, [id, label]]) => [Math.floor(id / 2 ** 32), [id % 2 ** 32, label]] as [number, [number, number]])
-    .groupByKey({ partitioner: blockPartitioner(n) })
-    .persist('MEMORY_AND_DISK');
-  const stats = comps
-    .join(ranks)
-    .map(([, [row, label]]) => [label, row] as [number, Float64Array])
-    .sortByKey()
-    .persist('MEMORY_AND_DISK');
-  return { count, tables, stats };
+  return { count, tables: tableRdd, stats };
 }
 
 setLabelImplementation(labelComponents);

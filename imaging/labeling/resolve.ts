@@ -1,13 +1,21 @@
 /**
- * Step 3 of block labeling: resolve the equivalence graph (edges between provisional ids) into
- * id -> root (the component's smallest id). Small graphs go to a driver-side union-find; large ones
- * are resolved on the executors by min-label propagation with hooking and pointer jumping, round
- * after round until no label changes, truncating lineage every few rounds.
+ * Step 3 of block labeling: resolve the equivalences between boundary labels. Every label of the
+ * image has a dense global index (block k's label l is `offsets[k] + l - 1`), and `parent` (a
+ * Uint32Array over those indices) is a union-find forest that ends with every index pointing at its
+ * component's smallest index. The driver resolves the pairs itself over typed arrays (they are few:
+ * only labels on block faces take part); past `driverThreshold` pairs the executors resolve them by
+ * min-label propagation with hooking and pointer jumping, round after round until no label changes,
+ * truncating lineage every few rounds.
  */
 import type { RDD } from '../../core/index.js';
+import type { BlockPairs } from './steps.js';
 
 export interface ResolveOptions {
-  /** Edge count at or below which the driver resolves with a union-find (default 200,000). */
+  /**
+   * Equivalence pairs at or below which the driver resolves them with a union-find (default
+   * 50,000,000). The driver's union-find runs at tens of millions of pairs per second and needs
+   * 4 bytes per label; the distributed resolution exists for graphs past that, and as a reference.
+   */
   readonly driverThreshold?: number;
   /** Rounds between lineage truncations in the distributed resolution (default 5). */
   readonly checkpointEvery?: number;
@@ -15,42 +23,68 @@ export interface ResolveOptions {
   readonly onRound?: (round: number, changed: number) => void;
 }
 
+/** See ResolveOptions.driverThreshold. */
+export const DRIVER_THRESHOLD = 50_000_000;
+
 /** Edges per partition in the distributed resolution's shuffles. */
 const EDGES_PER_PARTITION = 25_000;
 
-export async function resolveEquivalences(edges: RDD<[number, number]>, options: ResolveOptions = {}): Promise<RDD<[number, number]>> {
-  const threshold = options.driverThreshold ?? 200_000;
-  const ctx = edges.context as unknown as { parallelize<T>(data: T[], n?: number): RDD<T>; defaultParallelism: number };
-  edges.persist('MEMORY_AND_DISK');
-  const count = await edges.count();
-  if (count <= threshold) {
-    const roots = unionFind(await edges.collect());
-    return ctx.parallelize(roots, Math.max(1, Math.min(ctx.defaultParallelism, Math.ceil(roots.length / 10_000))));
-  }
-  return propagateMin(edges, count, options);
+interface ParallelizeContext {
+  parallelize<T>(data: T[], n?: number): RDD<T>;
+  readonly defaultParallelism: number;
 }
 
-/** Driver-side union-find (path halving, union by smaller id) → [id, root] for every id seen. */
-export function unionFind(edges: readonly (readonly [number, number])[]): [number, number][] {
-  const parent = new Map<number, number>();
-  const find = (v: number): number => {
-    let p = parent.get(v) ?? v;
-    while (p !== v) {
-      const gp = parent.get(p) ?? p;
-      parent.set(v, gp);
-      v = p;
-      p = gp;
-    }
-    return v;
-  };
-  for (const [a, b] of edges) {
-    if (!parent.has(a)) parent.set(a, a);
-    if (!parent.has(b)) parent.set(b, b);
-    const ra = find(a);
-    const rb = find(b);
-    if (ra !== rb) parent.set(Math.max(ra, rb), Math.min(ra, rb));
+/**
+ * Joins the labels that `pairs` name in `parent` (identity on entry), on the driver or on the
+ * executors; afterwards `find(parent, i)` is the smallest index of i's component.
+ */
+export async function resolveEquivalences(
+  ctx: ParallelizeContext,
+  parent: Uint32Array,
+  offsets: Float64Array,
+  pairs: readonly BlockPairs[],
+  options: ResolveOptions = {},
+): Promise<void> {
+  let count = 0;
+  for (const p of pairs) count += p.pairs.length / 2;
+  if (count === 0) return;
+  if (count <= (options.driverThreshold ?? DRIVER_THRESHOLD)) {
+    unionPairs(parent, offsets, pairs);
+    return;
   }
-  return [...parent.keys()].map((v) => [v, find(v)]);
+  const edges: [number, number][] = [];
+  for (const { a, b, pairs: ab } of pairs) {
+    const oa = (offsets[a] as number) - 1, ob = (offsets[b] as number) - 1;
+    for (let i = 0; i < ab.length; i += 2) edges.push([oa + (ab[i] as number), ob + (ab[i + 1] as number)]);
+  }
+  const p = Math.max(1, Math.min(ctx.defaultParallelism, Math.ceil(edges.length / EDGES_PER_PARTITION)));
+  const roots = await propagateMin(ctx.parallelize(edges, p), edges.length, options);
+  for (const [id, root] of await roots.collect()) parent[id] = root;
+}
+
+/** Driver union-find over typed arrays: path halving, the smaller root wins. */
+export function unionPairs(parent: Uint32Array, offsets: Float64Array, pairs: readonly BlockPairs[]): void {
+  for (const { a, b, pairs: ab } of pairs) {
+    const oa = (offsets[a] as number) - 1, ob = (offsets[b] as number) - 1;
+    for (let i = 0; i < ab.length; i += 2) {
+      const ra = find(parent, oa + (ab[i] as number));
+      const rb = find(parent, ob + (ab[i + 1] as number));
+      if (ra < rb) parent[rb] = ra;
+      else if (rb < ra) parent[ra] = rb;
+    }
+  }
+}
+
+/** The root of `v` in `parent`, halving the path on the way. */
+export function find(parent: Uint32Array, v: number): number {
+  let p = parent[v] as number;
+  while (p !== v) {
+    const gp = parent[p] as number;
+    parent[v] = gp;
+    v = p;
+    p = gp;
+  }
+  return v;
 }
 
 /**
