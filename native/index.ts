@@ -13,6 +13,7 @@
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ts from '../imaging/kernels/index.js';
 import type { Connectivity } from '../imaging/kernels/index.js';
@@ -39,8 +40,27 @@ interface Addon {
   labelStats(labels: Uint32Array, geometry: Float64Array, intensity: TypedArray | null, n: number, data: Float64Array): boolean;
 }
 
-// The addon sits in native/build/Release; this file runs as native/index.ts (tests) or dist/native/index.js.
-const CANDIDATES = ['./build/Release/voxelflow_native.node', '../../native/build/Release/voxelflow_native.node'];
+/**
+ * The folder with binding.gyp: this file runs as native/index.ts (tests) or dist/native/index.js. There,
+ * node-gyp-build finds the addon: build/Release (compiled here by `npm install` or `npm run build:native`)
+ * first, else prebuilds/<platform>-<arch>/ (shipped in the npm package, see native/build.mjs).
+ */
+const NATIVE_DIRS = ['.', '../../native'];
+
+const requireHere = createRequire(import.meta.url);
+
+/** The addon's path per node-gyp-build, or why there is none. */
+function findAddon(): { path: string } | { reason: string } {
+  const dir = NATIVE_DIRS.map((d) => fileURLToPath(new URL(d, import.meta.url))).find((d) => existsSync(join(d, 'binding.gyp')));
+  if (dir === undefined) return { reason: 'native/binding.gyp is missing from this installation' };
+  try {
+    const { path } = requireHere('node-gyp-build') as { path(dir: string): string };
+    return { path: path(dir) };
+  } catch (err) {
+    const message = err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err);
+    return { reason: `${message.replace(/^No native build was found for .*/, `no native build in ${dir}/build/Release and no prebuild for ${process.platform}-${process.arch}`)}; run 'npm run build:native' (or 'node native/build.mjs --verbose' in the installed package)` };
+  }
+}
 
 const KERNEL_EXPORTS = ['threshold', 'labelBlock', 'boxFilter', 'labelStats'] as const;
 
@@ -48,12 +68,11 @@ function load(): { addon: Addon | null; status: NativeStatus } {
   if (process.env['VOXELFLOW_NATIVE'] === '0') {
     return { addon: null, status: { state: 'disabled', reason: 'VOXELFLOW_NATIVE=0' } };
   }
-  const path = CANDIDATES.map((c) => fileURLToPath(new URL(c, import.meta.url))).find((p) => existsSync(p));
-  if (path === undefined) {
-    return { addon: null, status: { state: 'absent', reason: "no native/build/Release/voxelflow_native.node; run 'npm run build:native'" } };
-  }
+  const found = findAddon();
+  if (!('path' in found)) return { addon: null, status: { state: 'absent', reason: found.reason } };
+  const path = found.path;
   try {
-    const addon = createRequire(import.meta.url)(path) as Partial<Addon>;
+    const addon = requireHere(path) as Partial<Addon>;
     if (KERNEL_EXPORTS.some((k) => typeof addon[k] !== 'function')) {
       return { addon: null, status: { state: 'absent', reason: `${path} lacks kernels (stale build?); run 'npm run build:native'` } };
     }
