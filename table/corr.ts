@@ -21,8 +21,10 @@ export async function comoments(table: Table, columns: readonly string[], what: 
   if (columns.length === 0) throw new TableError(what, 'no numeric columns', 'name at least one numeric column');
   const indices = columns.map((c) => numericIndex(table.fields, c, what));
   const d = indices.length;
+  // Typed as the plain (any-buffer) Float64Array the merge function takes and returns.
+  const zero: Float64Array = new Float64Array(1 + d + d * d);
   const acc = await rethrowTableError(table.rdd.mapPartitions(partitionComoments, { indices }).treeAggregate(
-    new Float64Array(1 + d + d * d),
+    zero,
     (a, b, e) => e.merge(a, b),
     (a, b, e) => e.merge(a, b),
     2,
