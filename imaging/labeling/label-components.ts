@@ -15,14 +15,15 @@
  * one more exchange when shapeStats asks for them (no second scan of the image).
  */
 import { RangePartitioner, RDD, type Dependency, type TaskContext } from '../../core/index.js';
-import { blockIndex } from '../block-grid.js';
+import { blockBox, blockIndex } from '../block-grid.js';
 import type { Block, ImageMeta } from '../block.js';
-import { gridOf, numBlocks } from '../image-node.js';
+import { gridOf, numBlocks, readRegion } from '../image-node.js';
 import { ImageRDD, setLabelImplementation } from '../image-rdd.js';
 import { normalizeConnectivity } from '../kernels/index.js';
+import { regionDependency } from '../nodes/region-dependency.js';
 import { RoiNode } from '../nodes/roi.js';
 import { positiveDirections, reach } from './boundary.js';
-import { LocalLabelNode, type BlockLabels } from './local-labels.js';
+import { labelMask, LocalLabelNode, threadLabels, type BlockLabels } from './local-labels.js';
 import { numberComponents } from './numbering.js';
 import { shapeRow, type ShapeRow } from './partials.js';
 import { labelByPropagation } from './propagate.js';
@@ -121,27 +122,30 @@ function intensitySums(labels: ImageRDD, intensity: ImageRDD): Promise<Map<numbe
     .collectAsMap();
 }
 
-/** The relabel node: block k of the output = lookup(table k, local labels of block k). */
+/**
+ * The relabel node: block k of the output = lookup(table k, labels of block k). The block's local
+ * labels are recomputed from the mask (deterministic, and cheaper than keeping them: local-labels.ts).
+ */
 export class RelabelNode {
   readonly op = 'image.relabel';
   readonly partitioner = null;
   tables: RDD<Uint32Array> | null;
   constructor(
-    private readonly local: RDD<BlockLabels>,
+    private readonly mask: RDD<Block>,
     tables: RDD<Uint32Array> | null,
-    readonly params: { readonly meta: ImageMeta },
+    readonly params: { readonly meta: ImageMeta; readonly mask: ImageMeta; readonly connectivity: number },
     private readonly resolve: (() => Promise<Resolved>) | null,
   ) {
     this.tables = tables;
   }
   get parents(): readonly RDD<unknown>[] {
-    return this.tables === null ? [this.local as RDD<unknown>] : [this.local as RDD<unknown>, this.tables as RDD<unknown>];
+    return this.tables === null ? [this.mask as RDD<unknown>] : [this.mask as RDD<unknown>, this.tables as RDD<unknown>];
   }
   numPartitions(): number {
     return numBlocks(this.params.meta);
   }
   dependencies(): readonly Dependency[] {
-    const deps: Dependency[] = [{ kind: 'narrow', rdd: this.local as RDD<unknown>, getParents: (p: number) => [p] }];
+    const deps: Dependency[] = [regionDependency(this.mask, this.params.mask, this.params.meta, (b) => b)];
     if (this.tables !== null) deps.push({ kind: 'narrow', rdd: this.tables as RDD<unknown>, getParents: (p: number) => [p] });
     return deps;
   }
@@ -153,12 +157,14 @@ export class RelabelNode {
   }
   compute(split: number, tc: TaskContext, emit: (b: Block) => void): void {
     if (this.tables === null) throw new Error('relabel ran before its equivalences were resolved');
+    const grid = gridOf(this.params.meta);
+    const box = blockBox(grid, split);
+    const labels = threadLabels(box.shape[0] * box.shape[1] * box.shape[2]);
+    labelMask(readRegion(this.mask, this.params.mask, box, tc), box.shape, this.params.connectivity, labels);
     let table: Uint32Array | null = null;
     this.tables.iterate(split, tc, (t) => void (table = t));
-    this.local.iterate(split, tc, (r) => {
-      if (table === null) throw new Error(`relabel: no lookup table for block ${split}`);
-      emit({ index: blockIndex(gridOf(this.params.meta), split), origin: r.origin, shape: r.shape, data: relabel(r.labels, table, new Uint32Array(r.labels.length)) });
-    });
+    if (table === null) throw new Error(`relabel: no lookup table for block ${split}`);
+    emit({ index: blockIndex(grid, split), origin: box.origin, shape: box.shape, data: relabel(labels, table, new Uint32Array(labels.length)) });
   }
 }
 
@@ -189,11 +195,12 @@ export function labelComponents(img: ImageRDD, options: LabelOptions = {}): Labe
     mask: img.meta,
     intensity: intensity?.meta ?? img.meta,
     connectivity,
+    dirs: positiveDirections(reach(connectivity), img.ndim === 2),
   });
   const local = new RDD<BlockLabels>(ctx, localNode as unknown as RDD<BlockLabels>['node']).persist('MEMORY_AND_DISK');
   let memo: Promise<Resolved> | null = null;
   const resolve = (): Promise<Resolved> => (memo ??= resolveAll(local, img.meta, connectivity, options));
-  const node = new RelabelNode(local, null, { meta }, resolve);
+  const node = new RelabelNode(img.blocks, null, { meta, mask: img.meta, connectivity }, resolve);
   return new LabeledImage(new RDD<Block>(ctx, node as unknown as RDD<Block>['node']), meta, resolve, intensity);
 }
 
@@ -205,7 +212,7 @@ async function resolveAll(local: RDD<BlockLabels>, mask: ImageMeta, connectivity
   const dirs = positiveDirections(k, mask.shape[0] === 1);
   const firsts = await local.map(blockFirsts).collect();
   const pairs = n === 1 ? [] : await local
-    .flatMap(layersOf, { dirs, counts: gridOf(mask).counts })
+    .flatMap(layersOf)
     .groupByKey(Math.max(1, Math.min(n, ctx.defaultParallelism)))
     .flatMap(pairLayers, { dirs, k })
     .collect();

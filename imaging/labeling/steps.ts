@@ -5,7 +5,7 @@
  */
 import { namedFunction } from '../../core/index.js';
 import type { Vec3 } from '../box.js';
-import { blockLayers, layerPairs, type Layer } from './boundary.js';
+import { layerPairs, type Layer } from './boundary.js';
 import type { BlockLabels } from './local-labels.js';
 import { F, mergeRows, ROW } from './partials.js';
 
@@ -40,12 +40,7 @@ export const blockFirsts = namedFunction(
 );
 
 /** The boundary layers a labeled block sends to the exchange. */
-export const layersOf = namedFunction(
-  'imaging.layersOf',
-  (r: BlockLabels, env: { dirs: readonly Vec3[]; counts: Vec3 }): [[number, number], Layer][] =>
-    blockLayers(r.labels, r.shape, r.block, r.index, env.counts, env.dirs),
-  import.meta.url,
-);
+export const layersOf = namedFunction('imaging.layersOf', (r: BlockLabels): [[number, number], Layer][] => r.layers, import.meta.url);
 
 /** Turns the two layers of a neighbour pair into equivalent label pairs. */
 export const pairLayers = namedFunction(
