@@ -5,7 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { registerClusterMasters } from '../cluster/masters.js';
 import { UsageError } from './usage-error.js';
+
+// Every command that takes --master accepts voxelflow://HOST:PORT and sge (loaded when asked for).
+registerClusterMasters();
 
 /** A command whose module loads only when it runs, so that `voxelflow --help` does not load gRPC, ZeroMQ or Arrow. */
 function lazy<K extends string>(load: () => Promise<Record<K, (argv: string[]) => Promise<number>>>, name: K): (argv: string[]) => Promise<number> {
@@ -26,6 +30,7 @@ const commands: Record<string, Command> = {
   master: { summary: 'start a cluster master; workers register with it, drivers connect to voxelflow://HOST:PORT', run: lazy(() => import('./master.js'), 'runMaster') },
   worker: { summary: 'start a cluster worker: runs tasks in its own threads and serves its blocks (--master HOST:PORT)', run: lazy(() => import('./worker.js'), 'runWorker') },
   sge: { summary: 'Grid Engine workers: print the job script, submit N workers, list or stop them', run: lazy(() => import('./sge.js'), 'runSge') },
+  notebook: { summary: "set up Jupyter's TypeScript kernel (tslab) for notebooks: 'voxelflow notebook setup'", run: lazy(() => import('./notebook.js'), 'runNotebook') },
   table: { summary: 'statistics (describe, --by sample) or k-means clusters of CSV measurement tables', run: lazy(() => import('./table.js'), 'runTable') },
 };
 

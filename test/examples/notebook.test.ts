@@ -1,19 +1,31 @@
 /**
- * Runs examples/notebooks/quickstart.ipynb headless with Debian's jupyter-nbconvert on the tslab
- * TypeScript kernel (a devDependency). The kernel spec is written to a private JUPYTER_PATH, so nothing is
- * installed globally. Skips, naming what is missing, when Jupyter is absent; .ci/run installs it.
+ * Runs examples/notebooks/quickstart.ipynb headless after the README's setup step, `npm run
+ * notebook:setup` (voxelflow notebook setup: the tslab kernel spec, by absolute path, for the Jupyter it
+ * finds), with nbconvert from that same Jupyter. JUPYTER_DATA_DIR points both at a temporary folder, so
+ * the test leaves the user's own kernels alone. Skips, naming what is missing, without Jupyter; .ci/run
+ * installs it with apt as the README says.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { skipName } from '../helpers/skip.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const tslab = join(root, 'node_modules', '.bin', 'tslab');
-const nbconvert = spawnSync('jupyter-nbconvert', ['--version'], { encoding: 'utf8' });
-const missing = nbconvert.error !== undefined || nbconvert.status !== 0 ? 'Jupyter (jupyter-nbconvert; apt-get install jupyter-nbconvert python3-ipykernel)' : !existsSync(tslab) ? 'the tslab kernel (npm install)' : null;
+/** The Jupyters `voxelflow notebook setup` tries, in its order, as [command, ...args before the subcommand]. */
+const JUPYTERS = [['jupyter'], ['python3', '-m', 'jupyter'], ['/usr/bin/python3', '-m', 'jupyter'], ['/usr/local/bin/python3', '-m', 'jupyter']];
+const works = (j: string[], ...args: string[]) => spawnSync(j[0]!, [...j.slice(1), ...args], { encoding: 'utf8' }).status === 0;
+const jupyter = JUPYTERS.find((j) => works(j, '--data-dir'));
+const missing =
+  jupyter === undefined
+    ? 'no Jupyter (apt-get install jupyter-nbconvert python3-ipykernel, as the README says)'
+    : !works(jupyter, 'nbconvert', '--version')
+      ? `${jupyter.join(' ')} has no nbconvert (apt-get install jupyter-nbconvert)`
+      : !existsSync(join(root, 'node_modules', 'tslab'))
+        ? 'the tslab kernel is not installed (npm install)'
+        : null;
 const dir = mkdtempSync(join(tmpdir(), 'vf-notebook-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -26,16 +38,23 @@ interface Output {
   readonly evalue?: string;
 }
 
-describe.skipIf(missing !== null)(`quickstart notebook${missing !== null ? ` (skipped: ${missing} not found)` : ''}`, () => {
+describe.skipIf(missing !== null)(skipName('quickstart notebook', missing), () => {
   it('runs every cell without error and shows a table, a labelled slice and plots', () => {
-    const kernels = join(dir, 'kernels', 'tslab');
-    mkdirSync(kernels, { recursive: true });
-    writeFileSync(join(kernels, 'kernel.json'), JSON.stringify({ argv: [tslab, 'kernel', '--config-path', '{connection_file}'], display_name: 'TypeScript', language: 'typescript' }));
+    const env = { ...process.env, JUPYTER_DATA_DIR: join(dir, 'data'), PYDEVD_DISABLE_FILE_VALIDATION: '1' };
+    // The README's step, as written there.
+    const setup = spawnSync('npm', ['run', '--silent', 'notebook:setup'], { cwd: root, encoding: 'utf8', env, timeout: 120_000 });
+    expect(setup.status, setup.stderr).toBe(0);
+    expect(setup.stdout).toMatch(/kernel 'tslab' installed/);
+    const spec = JSON.parse(readFileSync(join(dir, 'data', 'kernels', 'tslab', 'kernel.json'), 'utf8')) as { argv: string[] };
+    expect(spec.argv.slice(0, 2).every((p) => p.startsWith('/'))).toBe(true);
     const out = join(dir, 'executed.ipynb');
+    const j = jupyter!;
+    const userPath = (process.env['PATH'] ?? '').split(':').filter((p) => !p.includes('node_modules')).join(':');
     const r = spawnSync(
-      'jupyter-nbconvert',
-      ['--to', 'notebook', '--execute', '--ExecutePreprocessor.timeout=300', '--ExecutePreprocessor.kernel_name=tslab', 'quickstart.ipynb', '--output', out],
-      { cwd: join(root, 'examples', 'notebooks'), encoding: 'utf8', env: { ...process.env, JUPYTER_PATH: dir, PYDEVD_DISABLE_FILE_VALIDATION: '1' }, timeout: 300_000 },
+      j[0]!,
+      [...j.slice(1), 'nbconvert', '--to', 'notebook', '--execute', '--ExecutePreprocessor.timeout=300', '--ExecutePreprocessor.kernel_name=tslab', 'quickstart.ipynb', '--output', out],
+      // Without node_modules/.bin on PATH (npm test puts it there; a user's shell does not): the spec must not need it.
+      { cwd: join(root, 'examples', 'notebooks'), encoding: 'utf8', env: { ...env, PATH: userPath }, timeout: 300_000 },
     );
     expect(r.status, r.stderr.split('\n').slice(-15).join('\n')).toBe(0);
     const nb = JSON.parse(readFileSync(out, 'utf8')) as { cells: { id: string; outputs?: Output[] }[] };
