@@ -9,8 +9,16 @@
  *   const cells = await img.threshold({ above: 500 }).labelComponents().componentCount();
  *   await ctx.stop();
  */
+import { registerClusterMasters } from './cluster/masters.js';
+
 export * from './core/index.js';
 export * from './imaging/index.js';
 export * from './table/index.js';
-export * from './cluster/index.js';
 export * from './ui/index.js';
+// The cluster's servers (Master, Worker) are in 'voxelflow/cluster': they load gRPC and protobuf.
+export { readSecretFile } from './cluster/secret.js';
+export { registerClusterMasters };
+
+// The package's one piece of wiring: `voxelflow://` and `sge` masters for Context.create, loaded
+// only when a context asks for one (see cluster/masters.ts).
+registerClusterMasters();

@@ -9,7 +9,7 @@ import { tmpdir, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ConfigError, Context, formatBytes, parseSize, type ContextOptions } from '../core/index.js';
 import { isSpillDiskFullError } from '../core/errors.js';
-import { readSecretFile } from '../cluster/index.js'; // also registers the voxelflow:// and sge masters
+import { readSecretFile } from '../cluster/secret.js';
 import type { SgeOptions } from '../cluster/sge/index.js';
 import { ImageFormatError, parseDType, writeImage, type ImageRDD, type OpenOptions, type ShapeRow, type Vec3 } from '../imaging/index.js';
 import { showAnalysis } from './dashboard-previews.js';

@@ -5,7 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { registerClusterMasters } from '../cluster/masters.js';
 import { UsageError } from './usage-error.js';
+
+// Every command that takes --master accepts voxelflow://HOST:PORT and sge (loaded when asked for).
+registerClusterMasters();
 
 /** A command whose module loads only when it runs, so that `voxelflow --help` does not load gRPC, ZeroMQ or Arrow. */
 function lazy<K extends string>(load: () => Promise<Record<K, (argv: string[]) => Promise<number>>>, name: K): (argv: string[]) => Promise<number> {

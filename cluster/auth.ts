@@ -27,9 +27,7 @@
  * limit is refused up front. Replies are not authenticated: use TLS between machines.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { Metadata } from '@grpc/grpc-js';
-import { ConfigError } from '../core/index.js';
 
 /** The metadata entry that carries the proof. */
 export const AUTH_HEADER = 'voxelflow-auth';
@@ -41,27 +39,7 @@ const MAX_NONCES = 200_000;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 const NONCE_HEX = /^[0-9a-f]{24}$/;
 
-/** Reads a secret file; a trailing newline (as `echo` writes) is not part of the secret. */
-export function readSecretFile(path: string): string {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new ConfigError('secretFile', `--secret-file: cannot read '${path}' (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); pass a readable file holding the cluster secret`);
-  }
-  const secret = text.replace(/\r?\n$/, '');
-  if (secret.length === 0) throw new ConfigError('secretFile', `--secret-file: '${path}' is empty; write the cluster secret into it`);
-  return secret;
-}
-
-/** The secret from, in order: an explicit value, a secret file, the VOXELFLOW_SECRET environment variable. */
-export function resolveSecret(source: { readonly secret?: string | undefined; readonly secretFile?: string | undefined }, hint: string): string {
-  if (source.secret !== undefined && source.secret.length > 0) return source.secret;
-  if (source.secretFile !== undefined) return readSecretFile(source.secretFile);
-  const env = process.env['VOXELFLOW_SECRET'];
-  if (env !== undefined && env.length > 0) return env;
-  throw new ConfigError('secret', `no cluster secret: ${hint} (every RPC is authenticated with it)`);
-}
+export { readSecretFile, resolveSecret } from './secret.js';
 
 /** One call: its method path, the callee's identity and the serialized request message. */
 export interface CallTarget {

@@ -1,8 +1,8 @@
 /**
  * voxelflow cluster: a gRPC master, workers that run tasks in their own thread pools and serve their
  * blocks to each other, and the driver backend behind `Context.create({ master: 'voxelflow://HOST:PORT' })`
- * (registered here, so importing the package entry is enough). Every RPC proves knowledge of a shared
- * secret; see cluster/README.md for the design.
+ * (wired by `registerClusterMasters`, which the package entry calls; it loads this code only when such a
+ * master is asked for). Every RPC proves knowledge of a shared secret; see cluster/README.md.
  *
  * @example
  *   // shell: voxelflow master --secret-file ~/.voxelflow/secret
@@ -12,14 +12,8 @@
  *   console.log(await ctx.range(0, 1000).map((x) => [x % 7, 1]).reduceByKey((a, b) => a + b).collect());
  *   await ctx.stop();
  */
-import { registerMasterScheme } from '../core/executor/index.js';
-import { ClusterBackend } from './cluster-backend.js';
-
-registerMasterScheme('voxelflow', ({ url, options }) => ClusterBackend.connect(url, options));
-// `master: 'sge'`: an embedded master and Grid Engine workers (registers itself).
-import './sge/sge-backend.js';
-
 export { Master, type MasterOptions } from './master.js';
 export { Worker, type WorkerOptions, type WorkerExit } from './worker.js';
-export { readSecretFile } from './auth.js';
+export { readSecretFile } from './secret.js';
+export { registerClusterMasters } from './masters.js';
 export type { TlsFiles } from './rpc.js';

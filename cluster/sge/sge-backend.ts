@@ -19,7 +19,7 @@ import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, type ContextOptions } from '../../core/index.js';
-import { registerMasterScheme, type ExecutorHost, type SchedulerBackend } from '../../core/executor/index.js';
+import type { ExecutorHost, SchedulerBackend } from '../../core/executor/index.js';
 import { ClusterBackend } from '../cluster-backend.js';
 import { Master } from '../master.js';
 import type { RemoteExecutor } from '../remote-executor.js';
@@ -288,4 +288,3 @@ async function waitForFirstWorker(master: Master, launcher: BatchLauncher, name:
   );
 }
 
-registerMasterScheme('sge', ({ options }) => SgeBackend.connect(options));

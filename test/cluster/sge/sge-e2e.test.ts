@@ -7,7 +7,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Context, Master, type VoxelflowEvent } from '../../../index.js';
+import { Context, type VoxelflowEvent } from '../../../index.js';
+import { Master } from '../../../cluster/index.js';
 import { jobOptions, SgeLauncher } from '../../../cluster/sge/index.js';
 
 const hasSge = spawnSync('qsub', ['-help'], { encoding: 'utf8' }).error === undefined;
