@@ -11,11 +11,23 @@
 import { relative } from 'node:path';
 import type { Reporter, TestCase, TestModule, Vitest } from 'vitest/node';
 
-/** The reason in a skipped test's note or names, and the name without it. */
+/** `[start, end)` of the parenthesised group opening at `open` (nested parentheses allowed), or null. */
+function group(text: string, open: number): [number, number] | null {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')' && --depth === 0) return [open, i + 1];
+  }
+  return null;
+}
+
+/** The reason in a skipped test's note or names, and the name without a `(skipped: ...)` part. */
 export function skipReason(note: string | undefined, fullName: string): { name: string; reason: string } {
-  const tagged = /\s*\(skipped: ([^)]*(?:\([^)]*\)[^)]*)*)\)/.exec(fullName);
-  const name = tagged === null ? fullName : fullName.replace(tagged[0], '');
-  const reason = note ?? tagged?.[1] ?? /\(([^()]+)\)[^()]*$/.exec(fullName)?.[1] ?? 'no reason given';
+  const at = fullName.indexOf('(skipped: ');
+  const span = at < 0 ? null : group(fullName, at);
+  const name = span === null ? fullName : (fullName.slice(0, span[0]).trimEnd() + fullName.slice(span[1])).trim();
+  const tagged = span === null ? undefined : fullName.slice(span[0] + '(skipped: '.length, span[1] - 1);
+  const reason = note ?? tagged ?? /\(([^()]+)\)[^()]*$/.exec(fullName)?.[1] ?? 'no reason given';
   return { name, reason };
 }
 

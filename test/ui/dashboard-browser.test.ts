@@ -8,14 +8,13 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Context } from '../../index.js';
+import { skipName } from '../helpers/skip.js';
 
 const CHROMIUM = process.env['VOXELFLOW_CHROMIUM'] ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 /** Generous: the page refetches within 200 ms, but CI machines are busy. */
 const POLL = { timeout: 10_000, interval: 50 };
-if (!hasChromium) console.warn(`dashboard browser test skipped: Chromium is absent (${CHROMIUM}); install it with 'apt-get install chromium' (.ci/run does)`);
-
-describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
+describe.skipIf(!hasChromium)(skipName('dashboard in Chromium', hasChromium ? null : `Chromium is absent (${CHROMIUM}); apt-get install chromium (.ci/run does)`), () => {
   let ctx: Context;
   let browser: Browser;
   let page: Page;

@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BatchError, jobOptions, SgeLauncher } from '../../../cluster/sge/index.js';
+import { skipName } from '../../helpers/skip.js';
 
 const qsub = spawnSync('qsub', ['-help'], { encoding: 'utf8' });
 const hasSge = qsub.error === undefined;
@@ -52,7 +53,7 @@ function fakeNode(): string {
   return file;
 }
 
-describe.skipIf(!hasSge)('Grid Engine launcher (real qsub)', () => {
+describe.skipIf(!hasSge)(skipName('Grid Engine launcher, real qsub', hasSge ? null : 'qsub not found; bash scripts/start-sge.sh installs and starts Grid Engine (.ci/run does)'), () => {
   it('submits an array, lists it by name, and qdel with -notify sends SIGUSR2 first', async () => {
     const name = `voxelflow-test-${process.pid}`;
     const options = jobOptions({ name, logDir: join(dir, 'logs') });

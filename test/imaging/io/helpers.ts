@@ -12,6 +12,7 @@ import { afterAll, expect } from 'vitest';
 
 import { allocate, type DType, type TypedArray } from '../../../imaging/dtype.js';
 import type { Shape3, Volume } from '../../../imaging/volume.js';
+import { findPython, PYTHONS } from '../../helpers/python.js';
 
 export const ALL_DTYPES: readonly DType[] = ['u8', 'u16', 'i16', 'u32', 'i32', 'f32', 'f64'];
 
@@ -84,8 +85,8 @@ export function expectVolumeEqual(actual: Volume, expected: Volume): void {
   if (expected.spacing !== undefined) expect(actual.spacing).toEqual(expected.spacing);
 }
 
-/** The Python interpreter for interop tests. */
-export const PYTHON = process.env['VOXELFLOW_PYTHON'] ?? 'python3';
+/** The Python interpreter for interop tests: the first with numpy, tifffile and Pillow, else with numpy (test/helpers/python.ts). */
+export const PYTHON = findPython('numpy', 'tifffile', 'PIL') ?? findPython('numpy') ?? PYTHONS[0] ?? 'python3';
 
 /** True when `PYTHON` can import every module named. */
 export function pythonHas(...modules: string[]): boolean {

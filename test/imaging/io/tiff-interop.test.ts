@@ -2,7 +2,7 @@
  * TIFFs from other tools: tifffile (with imagecodecs for LZW/PackBits) and Pillow write files in both
  * byte orders with every compression this layer reads; the arrays are also saved with np.save as the
  * reference. The other direction: tifffile reads what `writeImage` writes. Skipped, with a message,
- * when the modules are missing (set VOXELFLOW_PYTHON to an interpreter that has them).
+ * when no interpreter has the modules (test/helpers/python.ts tries VOXELFLOW_PYTHON, python3, /usr/bin/python3).
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { readImage, writeImage, type TiffCompression } from '../../../imaging/io/index.js';
+import { PYTHONS } from '../../helpers/python.js';
 import { ALL_DTYPES, expectVolumeEqual, makeVolume, PYTHON, pythonHas, runPython, tempDir } from './helpers.js';
 
 const dir = tempDir();
@@ -30,7 +31,7 @@ function expectPairsEqual(prefix: string): number {
 }
 
 const hasTifffile = pythonHas('numpy', 'tifffile');
-describe.skipIf(!hasTifffile)(`TIFF written by tifffile${hasTifffile ? '' : ` (skipped: needs numpy and tifffile in ${PYTHON})`}`, () => {
+describe.skipIf(!hasTifffile)(`TIFF written by tifffile${hasTifffile ? '' : ` (skipped: needs numpy and tifffile in one of ${PYTHONS.join(', ')}; apt-get install python3-tifffile)`}`, () => {
   // Without imagecodecs, tifffile still does uncompressed and zlib (Deflate) TIFFs, without predictors.
   const codecs = hasTifffile && pythonHas('imagecodecs');
   const comps = codecs ? "[None, 'lzw', 'adobe_deflate', 'deflate', 'packbits']" : "[None, 'adobe_deflate', 'deflate']";
@@ -105,7 +106,7 @@ print(len(bad), bad)
 });
 
 const hasPillow = pythonHas('numpy', 'PIL');
-describe.skipIf(!hasPillow)(`TIFF written by Pillow${hasPillow ? '' : ` (skipped: needs numpy and Pillow (PIL) in ${PYTHON})`}`, () => {
+describe.skipIf(!hasPillow)(`TIFF written by Pillow${hasPillow ? '' : ` (skipped: needs numpy and Pillow (PIL) in one of ${PYTHONS.join(', ')}; apt-get install python3-pil)`}`, () => {
 
   it('reads 8-bit, 16-bit and float pages with libtiff LZW, Deflate and PackBits', () => {
     runPython(`
