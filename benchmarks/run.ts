@@ -1,10 +1,13 @@
 /**
- * `npm run bench [-- suite]`: runs every suite (or the one named), prints the table, writes
- * benchmarks/results/<suite>.json and the table section of benchmarks/README.md. The README table
- * holds every suite with a results file, so running one suite keeps the others' last figures.
+ * `npm run bench [-- SUITE] [--out DIR] [--update-readme]`: runs every suite (or the one named), prints
+ * the table and writes `<DIR>/<suite>.json` (default benchmarks/results/, which git ignores). A user's
+ * run never edits a tracked file: the committed figures in benchmarks/README.md change only with
+ * `--update-readme` (from the results in DIR; its table holds every suite with a results file, so
+ * running one suite keeps the others' last figures).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { coreBenchmarks } from './core-bench.js';
 import { imagingBenchmarks } from './imaging-bench.js';
@@ -18,7 +21,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const benchDir = join(root, 'benchmarks');
 
 async function main(): Promise<void> {
-  const only = process.argv[2];
+  const { values, positionals } = parseArgs({ options: { out: { type: 'string' }, 'update-readme': { type: 'boolean', default: false } }, allowPositionals: true });
+  const only = positionals[0];
+  const out = values.out === undefined ? join(benchDir, 'results') : resolve(values.out);
   const m = machine();
   console.log(`machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, node ${m.node}`);
   const suites: Record<string, (log: (l: string) => void) => Promise<BenchRow[]>> = { core: coreBenchmarks, imaging: imagingBenchmarks, native: nativeBenchmarks, cluster: clusterBenchmarks, table: tableBenchmarks, streaming: streamingBenchmarks };
@@ -27,12 +32,15 @@ async function main(): Promise<void> {
   for (const [name, run] of Object.entries(suites)) {
     if (only !== undefined && only !== name) continue;
     const suiteRows = await run((line) => console.log(`  ${line}`));
-    mkdirSync(join(benchDir, 'results'), { recursive: true });
-    writeFileSync(join(benchDir, 'results', `${name}.json`), JSON.stringify({ machine: m, date: new Date().toISOString(), rows: suiteRows }, null, 2));
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, `${name}.json`), JSON.stringify({ machine: m, date: new Date().toISOString(), rows: suiteRows }, null, 2));
     rows.push(...suiteRows);
   }
-  console.log(`\n${table(rows)}`);
-  writeReadme(Object.keys(suites));
+  console.log(`\n${table(rows)}\n\nresults: ${out}`);
+  if (values['update-readme']) {
+    writeReadme(Object.keys(suites), out);
+    console.log(`tables updated in ${join(benchDir, 'README.md')}`);
+  }
 }
 
 interface SavedSuite {
@@ -42,8 +50,7 @@ interface SavedSuite {
 }
 
 /** The README section: one table per suite, in suite order, each with its date and machine. */
-function writeReadme(order: readonly string[]): void {
-  const dir = join(benchDir, 'results');
+function writeReadme(order: readonly string[], dir: string): void {
   const saved = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length));
   const names = [...order, ...saved.filter((n) => !order.includes(n)).sort()];
   const parts = names.map((name) => {
