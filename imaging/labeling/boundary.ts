@@ -28,20 +28,28 @@ export function reach(connectivity: number): number {
   return connectivity === 4 || connectivity === 6 ? 1 : connectivity === 8 || connectivity === 18 ? 2 : 3;
 }
 
+/** Local labels of a layer, in the narrowest type that holds the block's label count. */
+export type LayerLabels = Uint8Array | Uint16Array | Uint32Array;
+
 /** A layer of local labels facing direction e (+1: last layer, -1: first layer, 0: whole extent). */
 export interface Layer {
   /** 0: the lower block A of the pair, 1: its neighbour A + d. */
   readonly side: 0 | 1;
   readonly block: number;
   readonly shape: Vec3;
-  readonly labels: Uint32Array;
+  readonly labels: LayerLabels;
 }
 
-/** Copies the layer of `labels` (a block of `blockShape`) that faces direction `e`. */
-export function layerFacing(labels: Uint32Array, blockShape: Vec3, block: number, e: Vec3, side: 0 | 1): Layer {
+/** An array of `length` that holds labels up to `n`: the exchange moves 1 or 2 bytes a voxel, not 4. */
+function labelArray(n: number, length: number): LayerLabels {
+  return n < 2 ** 8 ? new Uint8Array(length) : n < 2 ** 16 ? new Uint16Array(length) : new Uint32Array(length);
+}
+
+/** Copies the layer of `labels` (a block of `blockShape` with labels 1..n) that faces direction `e`. */
+export function layerFacing(labels: Uint32Array, n: number, blockShape: Vec3, block: number, e: Vec3, side: 0 | 1): Layer {
   const lo = e.map((c, a) => (c === 1 ? (blockShape[a] as number) - 1 : 0)) as Vec3;
   const shape = e.map((c, a) => (c === 0 ? (blockShape[a] as number) : 1)) as Vec3;
-  const out = new Uint32Array(shape[0] * shape[1] * shape[2]);
+  const out = labelArray(n, shape[0] * shape[1] * shape[2]);
   const [, by, bx] = blockShape;
   let i = 0;
   for (let z = 0; z < shape[0]; z++)
@@ -60,15 +68,15 @@ export function layerFacing(labels: Uint32Array, blockShape: Vec3, block: number
  * direction d toward an existing neighbour, keyed by the pair [lower block, d's index] that both sides
  * of the pair use.
  */
-export function blockLayers(labels: Uint32Array, blockShape: Vec3, block: number, index: Vec3, counts: Vec3, dirs: readonly Vec3[]): [[number, number], Layer][] {
+export function blockLayers(labels: Uint32Array, n: number, blockShape: Vec3, block: number, index: Vec3, counts: Vec3, dirs: readonly Vec3[]): [[number, number], Layer][] {
   const out: [[number, number], Layer][] = [];
   const [cz, cy, cx] = counts;
   const inside = (i: Vec3) => i[0] >= 0 && i[1] >= 0 && i[2] >= 0 && i[0] < cz && i[1] < cy && i[2] < cx;
   dirs.forEach((d, di) => {
     const up: Vec3 = [index[0] + d[0], index[1] + d[1], index[2] + d[2]];
-    if (inside(up)) out.push([[block, di], layerFacing(labels, blockShape, block, d, 0)]);
+    if (inside(up)) out.push([[block, di], layerFacing(labels, n, blockShape, block, d, 0)]);
     const down: Vec3 = [index[0] - d[0], index[1] - d[1], index[2] - d[2]];
-    if (inside(down)) out.push([[(down[0] * cy + down[1]) * cx + down[2], di], layerFacing(labels, blockShape, block, [-d[0], -d[1], -d[2]], 1)]);
+    if (inside(down)) out.push([[(down[0] * cy + down[1]) * cx + down[2], di], layerFacing(labels, n, blockShape, block, [-d[0], -d[1], -d[2]], 1)]);
   });
   return out;
 }
@@ -93,26 +101,26 @@ const PAIR_BASE = 2 ** 32;
 
 /**
  * Distinct pairs (label in A, label in N) of foreground voxels that touch across direction d, as
- * [a0, n0, a1, n1, ...] sorted by a then n.
+ * [a0, n0, a1, n1, ...] sorted by a then n. One sweep per in-layer offset over the range where the
+ * offset stays inside the layer, so the inner loop has no bounds checks.
  */
 export function layerPairs(a: Layer, n: Layer, d: Vec3, k: number): Uint32Array {
-  const offsets = layerOffsets(d, k);
   const [sz, sy, sx] = a.shape;
   const la = a.labels;
   const ln = n.labels;
   let keys = new Float64Array(64);
   let m = 0;
-  let last = -1;
-  for (let z = 0; z < sz; z++)
-    for (let y = 0; y < sy; y++)
-      for (let x = 0, i = (z * sy + y) * sx; x < sx; x++, i++) {
-        const ia = la[i] as number;
-        if (ia === 0) continue;
-        for (let o = 0; o < offsets.length; o++) {
-          const off = offsets[o] as Vec3;
-          const qz = z + off[0], qy = y + off[1], qx = x + off[2];
-          if (qz < 0 || qy < 0 || qx < 0 || qz >= sz || qy >= sy || qx >= sx) continue;
-          const ib = ln[(qz * sy + qy) * sx + qx] as number;
+  for (const [oz, oy, ox] of layerOffsets(d, k)) {
+    const delta = (oz * sy + oy) * sx + ox;
+    const x0 = Math.max(0, -ox), x1 = Math.min(sx, sx - ox);
+    let last = -1;
+    for (let z = Math.max(0, -oz); z < Math.min(sz, sz - oz); z++)
+      for (let y = Math.max(0, -oy); y < Math.min(sy, sy - oy); y++) {
+        const row = (z * sy + y) * sx;
+        for (let i = row + x0; i < row + x1; i++) {
+          const ia = la[i] as number;
+          if (ia === 0) continue;
+          const ib = ln[i + delta] as number;
           if (ib === 0) continue;
           const key = ia * PAIR_BASE + ib;
           // Runs of one pair along a row are the common case: skip them before the sort does.
@@ -126,6 +134,7 @@ export function layerPairs(a: Layer, n: Layer, d: Vec3, k: number): Uint32Array 
           keys[m++] = key;
         }
       }
+  }
   const sorted = keys.subarray(0, m).sort();
   let distinct = 0;
   for (let i = 0; i < m; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[distinct++] = sorted[i] as number;

@@ -75,7 +75,7 @@ export class LocalLabelNode {
           ? src
           : readRegion(this.intensity, this.params.intensity, box, tc);
     const partials = kernels.labelStats(labels, n, box.shape, box.origin, meta.shape, intensity).data;
-    const layers = blockLayers(labels, box.shape, split, blockIndex(grid, split), grid.counts, this.params.dirs);
+    const layers = blockLayers(labels, n, box.shape, split, blockIndex(grid, split), grid.counts, this.params.dirs);
     emit({ block: split, n, partials, layers });
   }
 }
