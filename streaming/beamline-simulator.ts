@@ -55,6 +55,9 @@ export class BeamlineSimulator {
   private readonly compressed = new WeakMap<Volume, Buffer[]>();
   private nextFrameAt = 0;
   private stopped = false;
+  private wakeStop: () => void = () => {};
+  /** Resolves on stop(): an endless scan's send may wait forever for a receiver that went away. */
+  private readonly stopSignal = new Promise<void>((resolve) => (this.wakeStop = resolve));
   /** Messages and bytes sent so far. */
   messages = 0;
   bytes = 0;
@@ -113,7 +116,9 @@ export class BeamlineSimulator {
       // A detector left running: frames keep coming and the series never ends.
       for (let k = endless.frame; !this.stopped; k++) {
         await this.pace();
-        await this.send(frame(k, k % z));
+        const sent = this.send(frame(k, k % z));
+        sent.catch(() => {}); // a send still waiting when close() comes is rejected by it
+        await Promise.race([sent, this.stopSignal]);
       }
       return;
     }
@@ -123,6 +128,7 @@ export class BeamlineSimulator {
   /** Ends an 'endless' scan (the simulator was asked to stop). */
   stop(): void {
     this.stopped = true;
+    this.wakeStop();
   }
 
   /** Frame k, WRONG_SHAPE_EXTRA pixels larger each way (a detector mode switch, a wrong ROI). */

@@ -124,6 +124,8 @@ describe('voxelflow stream against hostile senders', () => {
     expect(stream.stderr).toMatch(/stopping after the scan in hand, within 2 s/);
     expect(stream.stderr).toMatch(/dropped \(\d+ scan-too-large\)/);
     expect(stream.stderr).toMatch(/scans 1 complete, 0 incomplete, 2 aborted/);
+    // The simulator stops too, though its receiver is gone and its send can never complete.
     open.proc.kill('SIGINT');
+    expect(await exitedWithin(open, 10_000)).toBe(0);
   }, 90_000);
 });
