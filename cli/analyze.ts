@@ -1,9 +1,11 @@
 /**
  * `voxelflow analyze <input>`: read → roi → box filter → threshold → label → shape statistics, with
- * optional outputs. Outputs are written to temporary names and renamed only when everything
- * succeeded, so a failed run leaves no partial file behind.
+ * optional outputs. The chain runs fused, one task per block, with nothing cached; labels are written
+ * by the tasks of the relabel pass (.npy). Outputs are written to temporary names and renamed only
+ * when everything succeeded, so a failed run leaves no partial file behind; their folders are checked
+ * before any work starts.
  */
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { tmpdir, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -53,7 +55,9 @@ export async function runAnalyze(argv: string[]): Promise<number> {
     return 0;
   }
   const t0 = performance.now();
-  const timings = { read: 0, roi: 0, box: 0, threshold: 0, label: 0, stats: 0, write: 0, total: 0 };
+  const timings = { read: 0, label: 0, stats: 0, write: 0, total: 0 };
+  // Outputs are checked before any work: a missing folder costs nothing but this line.
+  for (const out of [a.labels, a.filtered, a.stats, a.preview]) if (out !== null) checkOutputFolder(out);
   const ctx = await createContext({
     master: a.master,
     memory: a.memory,
@@ -68,37 +72,17 @@ export async function runAnalyze(argv: string[]): Promise<number> {
   try {
     let t = performance.now();
     const input = ctx.images.read(a.input, { ...a.open, ...(a.block ? { blockShape: a.block } : {}) });
-    progress.begin('read', voxelsOf(input));
-    let img: ImageRDD = input;
-    if (a.roi === null) {
-      await img.cache().blocks.count();
-      timings.read = performance.now() - t;
-    } else {
-      timings.read = performance.now() - t;
-      t = performance.now();
-      progress.begin('roi', roiVoxels(a.roi));
-      img = checkRoi(input, a.roi).cache();
-      await img.blocks.count();
-      timings.roi = performance.now() - t;
-    }
-    let filtered: ImageRDD | null = null;
-    if (a.box !== null) {
-      t = performance.now();
-      progress.begin('box', voxelsOf(img));
-      filtered = img.boxFilter(a.box).cache();
-      await filtered.blocks.count();
-      timings.box = performance.now() - t;
-    }
-    t = performance.now();
-    progress.begin('threshold', voxelsOf(img));
-    const mask = (filtered ?? img).threshold({ ...(a.above !== null ? { above: a.above } : {}), ...(a.below !== null ? { below: a.below } : {}) }).cache();
-    await mask.blocks.count();
-    timings.threshold = performance.now() - t;
+    timings.read = performance.now() - t;
+    // Nothing is cached: read, crop, filter, threshold and the block pass of labeling run fused in one
+    // task per block (the filter reads its halo from the file), and the labels are written by the
+    // relabel pass's tasks. The driver holds equivalences and statistics, never voxels.
+    const img: ImageRDD = a.roi === null ? input : checkRoi(input, a.roi);
+    const filtered: ImageRDD | null = a.box !== null ? img.boxFilter(a.box) : null;
+    const mask = (filtered ?? img).threshold({ ...(a.above !== null ? { above: a.above } : {}), ...(a.below !== null ? { below: a.below } : {}) });
     t = performance.now();
     progress.begin('label', voxelsOf(img));
     const labels = mask.labelComponents({ ...(a.connectivity !== null ? { connectivity: a.connectivity } : {}), intensity: filtered ?? img });
     const components = await labels.componentCount();
-    if (a.labels !== null) await labels.cache().blocks.count();
     timings.label = performance.now() - t;
     t = performance.now();
     progress.begin('stats', voxelsOf(img));
@@ -106,7 +90,7 @@ export async function runAnalyze(argv: string[]): Promise<number> {
     timings.stats = performance.now() - t;
     if (ctx.ui !== null) await showAnalysis(ctx.ui, filtered ?? img, labels, rows);
     t = performance.now();
-    progress.begin('write');
+    progress.begin('write', a.labels !== null ? voxelsOf(img) : 0);
     if (a.labels !== null) temps.push(await writeTemp(a.labels, (tmp) => labels.write(tmp)));
     if (a.filtered !== null && filtered !== null) temps.push(await writeTemp(a.filtered, (tmp) => (filtered as ImageRDD).write(tmp)));
     if (a.stats !== null) temps.push(await writeTemp(a.stats, async (tmp) => writeFileSync(tmp, statsCsv(rows))));
@@ -263,8 +247,8 @@ function parseFlags(argv: string[]): Flags | 'help' {
     preview: v.preview ?? null,
     master: v.master ?? 'local[*]',
     secretFile: v['secret-file'] ?? null,
-    // Every intermediate of the pipeline is cached (input, filtered, mask, labels: 11 bytes a voxel for
-    // u16 input); a budget below that spills them to disk, so the default is half of this machine.
+    // Nothing of the pipeline is cached; the budget covers shuffle outputs (boundary faces, partial
+    // statistics) and whatever the user's session caches. Past it, blocks spill to --spill-dir.
     memory: memoryFlag(v.memory),
     spillDir: v['spill-dir'] === undefined ? null : resolve(v['spill-dir']),
     sge: sgeFlags(v.master ?? 'local[*]', { workers: v.workers, cores: v['worker-cores'], queue: v.queue, walltime: v.walltime }),
@@ -330,13 +314,23 @@ function sgeFlags(master: string, f: { workers: string | undefined; cores: strin
 }
 
 const voxelsOf = (img: ImageRDD): number => img.shape[0] * img.shape[1] * img.shape[2];
-const roiVoxels = (r: NonNullable<Flags['roi']>): number => Math.max(0, r[3] - r[0]) * Math.max(0, r[4] - r[1]) * Math.max(0, r[5] - r[2]);
 
 function checkRoi(img: ImageRDD, r: NonNullable<Flags['roi']>): ImageRDD {
   try {
     return img.roi([r[0], r[1], r[2]], [r[3], r[4], r[5]]);
   } catch (err) {
     throw new UsageError(`--roi: ${(err as Error).message.replace(/^roi: /, '')}`);
+  }
+}
+
+/** Refuses an output whose folder does not exist or cannot be written, before any work is done. */
+function checkOutputFolder(path: string): void {
+  const dir = dirname(resolve(path));
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(code === 'ENOENT' ? `cannot write ${path}: the folder ${dir} does not exist; create it first` : `cannot write ${path}: the folder ${dir} is not writable (${code ?? 'error'})`);
   }
 }
 

@@ -9,14 +9,16 @@
  *   const labels = mask.labelComponents({ connectivity: 26 });
  *   console.log(await labels.componentCount());
  */
-import { RangePartitioner, RDD, type StorageLevel } from '../core/index.js';
+import { ConfigError, formatBytes, RangePartitioner, RDD, type StorageLevel } from '../core/index.js';
 import type { Block, ImageMeta } from './block.js';
 import { blockNumber, makeGrid } from './block-grid.js';
 import type { Vec3 } from './box.js';
-import { allocate, DTYPES, type DType, type TypedArray } from './dtype.js';
+import { extname } from 'node:path';
+import { allocate, bytesPer, DTYPES, type DType, type TypedArray } from './dtype.js';
 import { gridOf, numBlocks } from './image-node.js';
 import { voxelsToBlock } from './voxel-blocks.js';
 import { writeImage, type WriteOptions } from './io/index.js';
+import { createContiguousOutput, writeBlocksAt } from './io/block-writer.js';
 import { BoxFilterNode } from './nodes/box-filter.js';
 import { RoiNode } from './nodes/roi.js';
 import { ThresholdNode } from './nodes/threshold.js';
@@ -185,9 +187,17 @@ export class ImageRDD {
     return this;
   }
 
-  /** The whole image on the driver. */
+  /** The whole image on the driver (refused past what one typed array holds: write it to a file instead). */
   async toArray(): Promise<Volume> {
-    const out = allocate(this.meta.dtype, this.meta.shape[0] * this.meta.shape[1] * this.meta.shape[2]);
+    const voxels = this.meta.shape[0] * this.meta.shape[1] * this.meta.shape[2];
+    if (voxels > MAX_ARRAY_ELEMENTS) {
+      throw new ConfigError(
+        'toArray',
+        `toArray: the image has ${voxels.toLocaleString('en-US')} voxels (${formatBytes(voxels * bytesPer(this.meta.dtype))}), more than one typed array holds (${MAX_ARRAY_ELEMENTS.toLocaleString('en-US')} elements); ` +
+          "write it to a file with img.write('out.npy') (each task writes its own blocks), or take a region with img.roi(...)",
+      );
+    }
+    const out = allocate(this.meta.dtype, voxels);
     const all = { origin: [0, 0, 0] as Vec3, shape: this.meta.shape };
     const blocks = await this.blocks.collect();
     const { copyRegion } = await import('./box.js');
@@ -195,9 +205,25 @@ export class ImageRDD {
     return { data: out, shape: this.meta.shape, dtype: this.meta.dtype, spacing: this.meta.spacing };
   }
 
-  /** Writes the image (format from the extension: .npy, .tif, .raw, .png). */
+  /**
+   * Writes the image (format from the extension: .npy, .tif, .raw, .png). `.npy` and `.raw` are
+   * written by the tasks that compute the blocks, each at its own offsets, into a temporary file the
+   * driver renames into place when all succeeded; other formats go through the driver.
+   */
   async write(path: string, options: WriteOptions = {}): Promise<void> {
-    writeImage(path, await this.toArray(), options);
+    const format = contiguousFormat(path, options);
+    if (format === null) {
+      writeImage(path, await this.toArray(), options);
+      return;
+    }
+    const output = createContiguousOutput(path, format, this.meta.shape, this.meta.dtype);
+    try {
+      await this.blocks.mapPartitions(writeBlocksAt, { target: output.target }).count();
+      output.commit();
+    } catch (err) {
+      output.abandon();
+      throw err;
+    }
   }
 
   toDebugString(): string {
@@ -216,6 +242,16 @@ let labelImpl: ((img: ImageRDD, options: LabelOptions) => LabeledImage) | null =
 /** Installs the labeling implementation (labeling/label-components.ts does, when loaded). */
 export function setLabelImplementation(fn: (img: ImageRDD, options: LabelOptions) => LabeledImage): void {
   labelImpl = fn;
+}
+
+/** The most elements one typed array holds in Node 20 (2^32). */
+const MAX_ARRAY_ELEMENTS = 2 ** 32;
+
+/** 'npy' or 'raw' when `path` is written task-side (contiguous, uncompressed); null for the driver's writers. */
+function contiguousFormat(path: string, options: WriteOptions): 'npy' | 'raw' | null {
+  const format = options.format ?? ({ '.npy': 'npy', '.raw': 'raw', '.bin': 'raw' } as const)[extname(path).toLowerCase() as '.npy' | '.raw' | '.bin'];
+  if ((format !== 'npy' && format !== 'raw') || (options.compression !== undefined && options.compression !== 'none')) return null;
+  return format;
 }
 
 function checkVec3(v: readonly number[], what: string): void {

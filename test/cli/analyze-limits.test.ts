@@ -76,11 +76,12 @@ describe('analyze with a spill disk that fills up', () => {
 
   it('prints one line naming the spill directory, the bytes it needed and --spill-dir, exits 2 and leaves the directory empty', ({ skip }) => {
     if (tmpfs.state === 'unavailable') return skip(tmpfs.reason);
-    // 64^3 u16 (512 KiB) plus its f32 box filter (1 MiB) and the mask: more than the 1 MiB disk holds.
-    const data = new Uint16Array(64 * 64 * 64).map((_, i) => (i * 7919) % 1000);
+    // analyze caches nothing, but labeling's exchange keeps shuffle outputs: 512 blocks of 16^3 send
+    // their boundary faces and partial statistics (several MiB), more than the 1 MiB disk holds.
+    const data = new Uint16Array(128 * 128 * 128).map((_, i) => (i * 7919) % 1000);
     const input = join(dir, 'big.npy');
-    writeImage(input, { data, shape: [64, 64, 64], dtype: 'u16' });
-    const r = voxelflow('analyze', input, '--box', '1', '--above', '500', '--memory', '64k', '--spill-dir', tmpfs.dir, '--master', 'local[2]', '--quiet');
+    writeImage(input, { data, shape: [128, 128, 128], dtype: 'u16' });
+    const r = voxelflow('analyze', input, '--box', '1', '--above', '500', '--block', '16x16x16', '--memory', '64k', '--spill-dir', tmpfs.dir, '--master', 'local[2]', '--quiet');
     expectOneLineFailure(r, new RegExp(`spill directory ${tmpfs.dir} is full: this run needed at least [\\d.]+ [KM]iB there; pass --spill-dir DIR`));
     expect(r.err).not.toMatch(/ENOSPC/);
     expect(readdirSync(tmpfs.dir)).toEqual([]);
@@ -90,5 +91,11 @@ describe('analyze with a spill disk that fills up', () => {
 describe('analyze --spill-dir', () => {
   it('refuses a folder that cannot be made, exit 2, naming the flag', () => {
     expectOneLineFailure(voxelflow('analyze', join(dir, 'x.npy'), '--above', '0', '--spill-dir', join(dir, 'no', 'such')), /--spill-dir: cannot create a folder in '.*no\/such'/);
+  });
+});
+describe('analyze outputs', () => {
+  it('refuses an output in a missing folder before reading anything, naming the folder', () => {
+    const r = voxelflow('analyze', join(dir, 'never-read.npy'), '--above', '0', '--labels', join(dir, 'missing', 'l.npy'));
+    expectOneLineFailure(r, /cannot write .*missing\/l\.npy: the folder .*missing does not exist; create it first/);
   });
 });

@@ -1,0 +1,128 @@
+/**
+ * Task-side output of contiguous formats (.npy, .raw): the driver creates the file under a temporary
+ * name in the target's folder, with its header and its full size; each task writes its own blocks at
+ * their offsets (positional writes, one per contiguous run); the driver renames the file into place
+ * once every task succeeded. So the driver never holds the voxels, the bytes are written by as many
+ * threads (or workers, on a shared file system) as compute them, and a failed run leaves no file
+ * under the final name.
+ */
+import { closeSync, fsyncSync, ftruncateSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { namedFunction } from '../../core/index.js';
+import type { Block } from '../block.js';
+import { bytesPer, type DType } from '../dtype.js';
+import type { Shape3 } from '../volume.js';
+import { littleEndianBytes } from './byte-order.js';
+import { ImageFormatError } from './image-format-error.js';
+import { npyHeader } from './npy.js';
+
+/** Where the voxels of an output go: a C-order little-endian array at `dataOffset` of `file`. */
+export interface ContiguousTarget {
+  readonly file: string;
+  readonly dataOffset: number;
+  readonly shape: Shape3;
+  readonly dtype: DType;
+}
+
+/** An output being written: its target, and how to finish or abandon it. */
+export interface PendingOutput {
+  readonly target: ContiguousTarget;
+  /** Flushes the file to disk and renames it to its final name. */
+  commit(): void;
+  /** Removes the temporary file. */
+  abandon(): void;
+}
+
+/**
+ * Creates `path`'s temporary twin with the format's header and its final size (holes until written).
+ * Fails at once, naming the path, when the folder is missing or not writable.
+ */
+export function createContiguousOutput(path: string, format: 'npy' | 'raw', shape: Shape3, dtype: DType): PendingOutput {
+  const header = format === 'npy' ? npyHeader(shape, dtype) : Buffer.alloc(0);
+  const file = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.partial`);
+  const bytes = header.length + shape[0] * shape[1] * shape[2] * bytesPer(dtype);
+  let fd: number | null = null;
+  try {
+    fd = openSync(file, 'wx');
+    writeAt(fd, header, 0);
+    ftruncateSync(fd, bytes);
+    closeSync(fd);
+    fd = null;
+  } catch (err) {
+    if (fd !== null) closeSync(fd);
+    rmSync(file, { force: true });
+    throw writeError(path, format, err);
+  }
+  const target = { file, dataOffset: header.length, shape, dtype };
+  return {
+    target,
+    commit() {
+      try {
+        const out = openSync(file, 'r+');
+        try {
+          fsyncSync(out);
+        } finally {
+          closeSync(out);
+        }
+        renameSync(file, path);
+      } catch (err) {
+        rmSync(file, { force: true });
+        throw writeError(path, format, err);
+      }
+    },
+    abandon() {
+      rmSync(file, { force: true });
+    },
+  };
+}
+
+function writeError(path: string, format: string, err: unknown): ImageFormatError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const fix = code === 'ENOENT' ? `create the folder ${dirname(path)} first` : code === 'ENOSPC' ? 'free space on that disk or write elsewhere' : 'check that the folder exists and is writable';
+  return new ImageFormatError(path, format, `cannot write: ${code ?? (err as Error).message}`, fix, { cause: err });
+}
+
+/**
+ * Writes the partition's blocks into the target file at their offsets; yields the bytes written.
+ * Shipped by name: it runs in worker threads and on cluster workers.
+ */
+export const writeBlocksAt = namedFunction(
+  'imaging.writeBlocksAt',
+  (blocks: IterableIterator<Block>, env: { readonly target: ContiguousTarget }): number[] => {
+    const { file, dataOffset, shape, dtype } = env.target;
+    const fd = openSync(file, 'r+');
+    let written = 0;
+    try {
+      for (const b of blocks) written += writeBlock(fd, dataOffset, shape, bytesPer(dtype), b);
+    } finally {
+      closeSync(fd);
+    }
+    return [written];
+  },
+  import.meta.url,
+);
+
+/** One positional write per contiguous run: a row, a plane when the block spans whole rows, or the block. */
+function writeBlock(fd: number, dataOffset: number, shape: Shape3, bpe: number, b: Block): number {
+  const [, Y, X] = shape;
+  const [bz, by, bx] = b.shape;
+  const [z0, y0, x0] = b.origin;
+  const bytes = littleEndianBytes(b.data);
+  const wholeRows = bx === X;
+  const wholePlanes = wholeRows && by === Y;
+  const run = (wholePlanes ? bz * by * bx : wholeRows ? by * bx : bx) * bpe;
+  const rows = wholePlanes ? 1 : wholeRows ? bz : bz * by;
+  for (let r = 0; r < rows; r++) {
+    const z = wholePlanes ? 0 : wholeRows ? r : Math.floor(r / by);
+    const y = wholeRows ? 0 : r % by;
+    const at = dataOffset + (((z0 + z) * Y + (y0 + y)) * X + x0) * bpe;
+    writeAt(fd, bytes.subarray(r * run, (r + 1) * run), at);
+  }
+  return bytes.length;
+}
+
+function writeAt(fd: number, bytes: Uint8Array, position: number): void {
+  let done = 0;
+  while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done, position + done);
+}
