@@ -27,6 +27,9 @@ export interface SyntheticOptions extends BlockOptions {
   readonly dtype?: DType;
 }
 
+/** The kinds `synthetic` makes. */
+export const PHANTOM_KINDS: readonly PhantomKind[] = ['blobs', 'bone', 'known'];
+
 export class Images {
   constructor(private readonly ctx: Context) {}
 
@@ -53,10 +56,13 @@ export class Images {
     return this.image(new ArraySourceNode({ meta, data: this.ctx.broadcast(data) }), meta);
   }
 
-  /** A seeded phantom of any size, generated block by block: 'blobs' or 'bone'. */
+  /**
+   * A seeded phantom of any size, generated block by block: 'blobs', 'bone', or 'known' (objects
+   * whose exact components `knownComponents(shape)` gives without labeling; see known-phantom.ts).
+   */
   synthetic(options: SyntheticOptions): ImageRDD {
     checkShape(options.shape, 'synthetic');
-    if (options.kind !== 'blobs' && options.kind !== 'bone') throw new TypeError(`synthetic: kind must be 'blobs' or 'bone', got '${String(options.kind)}'`);
+    if (!PHANTOM_KINDS.includes(options.kind)) throw new TypeError(`synthetic: kind must be one of ${PHANTOM_KINDS.map((k) => `'${k}'`).join(', ')}, got '${String(options.kind)}'`);
     const meta = makeMeta(options.shape, options.dtype ?? 'u16', options.blockShape, options.spacing);
     return this.image(new SyntheticNode({ meta, kind: options.kind, seed: options.seed ?? 1 }), meta);
   }

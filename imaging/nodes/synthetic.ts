@@ -5,8 +5,9 @@ import type { Box } from '../box.js';
 import { allocate, type TypedArray } from '../dtype.js';
 import { SourceRegionNode } from './region-node.js';
 import { blobsAt, boneAt } from '../phantoms.js';
+import { knownRegion } from '../known-phantom.js';
 
-export type PhantomKind = 'blobs' | 'bone';
+export type PhantomKind = 'blobs' | 'bone' | 'known';
 
 export interface SyntheticParams {
   readonly meta: ImageMeta;
@@ -20,6 +21,11 @@ export class SyntheticNode extends SourceRegionNode<SyntheticParams> {
     const [sz, sy, sx] = box.shape;
     const [oz, oy, ox] = box.origin;
     const out = allocate(this.meta.dtype, sz * sy * sx);
+    if (this.params.kind === 'known') {
+      knownRegion(box.origin, box.shape, out);
+      tc.count(`voxels:${this.op}`, out.length);
+      return out;
+    }
     const at = this.params.kind === 'bone' ? boneAt : blobsAt;
     const seed = this.params.seed;
     let i = 0;
