@@ -96,6 +96,14 @@ function layerOffsets(d: Vec3, k: number): Vec3[] {
   return offsets;
 }
 
+/** The labels as a Uint32Array (a copy unless they are one already). */
+function wide(labels: LayerLabels): Uint32Array {
+  if (labels instanceof Uint32Array) return labels;
+  const out = new Uint32Array(labels.length);
+  out.set(labels);
+  return out;
+}
+
 /** Packs a label pair into one exact float64 key (labels < 2^32). */
 const PAIR_BASE = 2 ** 32;
 
@@ -106,8 +114,9 @@ const PAIR_BASE = 2 ** 32;
  */
 export function layerPairs(a: Layer, n: Layer, d: Vec3, k: number): Uint32Array {
   const [sz, sy, sx] = a.shape;
-  const la = a.labels;
-  const ln = n.labels;
+  // One element type in the loop below: reading u8, u16 and u32 layers at one site made it 2x slower.
+  const la = wide(a.labels);
+  const ln = wide(n.labels);
   let keys = new Float64Array(64);
   let m = 0;
   for (const [oz, oy, ox] of layerOffsets(d, k)) {
