@@ -17,7 +17,8 @@ import { extname } from 'node:path';
 import { allocate, bytesPer, DTYPES, type DType, type TypedArray } from './dtype.js';
 import { gridOf, numBlocks } from './image-node.js';
 import { voxelsToBlock } from './voxel-blocks.js';
-import { writeImage, type WriteOptions } from './io/index.js';
+import { writeImage, type WriteOptions, type ZarrWriteOptions } from './io/index.js';
+import { createZarrOutput, writeZarrChunks } from './io/zarr/index.js';
 import { createContiguousOutput, writeBlocksAt } from './io/block-writer.js';
 import { BoxFilterNode } from './nodes/box-filter.js';
 import { RoiNode } from './nodes/roi.js';
@@ -206,11 +207,25 @@ export class ImageRDD {
   }
 
   /**
-   * Writes the image (format from the extension: .npy, .tif, .raw, .png). `.npy` and `.raw` are
-   * written by the tasks that compute the blocks, each at its own offsets, into a temporary file the
-   * driver renames into place when all succeeded; other formats go through the driver.
+   * Writes the image (format from the extension: .npy, .tif, .raw, .png, .zarr). `.npy` and `.raw`
+   * are written by the tasks that compute the blocks, each at its own offsets, into a temporary file
+   * the driver renames into place when all succeeded; `.zarr` (OME-Zarr 0.5, see io/zarr) likewise,
+   * one chunk file per block, and `label: true` writes a label image (also at `IMAGE.zarr/labels/NAME`);
+   * other formats go through the driver.
    */
-  async write(path: string, options: WriteOptions = {}): Promise<void> {
+  async write(path: string, options: WriteOptions & ZarrWriteOptions = {}): Promise<void> {
+    if ((options.format === undefined && extname(path).toLowerCase() === '.zarr') || options.label === true) {
+      // Chunk grid = block grid: each task writes its blocks' chunks (and their pyramid levels).
+      const store = createZarrOutput(path, this.meta, options);
+      try {
+        await this.blocks.mapPartitions(writeZarrChunks, { target: store.target }).count();
+        store.commit();
+      } catch (err) {
+        store.abandon();
+        throw err;
+      }
+      return;
+    }
     const format = contiguousFormat(path, options);
     if (format === null) {
       writeImage(path, await this.toArray(), options);

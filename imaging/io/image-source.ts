@@ -11,7 +11,7 @@ import type { Shape3, Volume } from '../volume.js';
 export type Triple = readonly [z: number, y: number, x: number];
 
 /** The image formats this layer knows. */
-export type ImageFormat = 'npy' | 'tiff' | 'raw' | 'mha' | 'nrrd' | 'png';
+export type ImageFormat = 'npy' | 'tiff' | 'raw' | 'mha' | 'nrrd' | 'png' | 'zarr';
 
 /** An opened image: its header, and reads of boxes of voxels. */
 export interface ImageSource {

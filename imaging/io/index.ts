@@ -1,6 +1,7 @@
 /**
  * Image IO: read NumPy `.npy`, TIFF (multi-page files and directories of slices), raw, MetaImage
- * (`.mha`/`.mhd`), NRRD (`.nrrd`/`.nhdr`) and 2D PNG; write npy, TIFF, raw and PNG. `openImage`
+ * (`.mha`/`.mhd`), NRRD (`.nrrd`/`.nhdr`), 2D PNG and Zarr v2/v3 (OME-Zarr 0.4/0.5); write npy, TIFF,
+ * raw and PNG here, and OME-Zarr through `ImageRDD.write` (task-side, see zarr/). `openImage`
  * parses the header only, and `readRegion` reads one box, touching only the bytes, pages and strips
  * that box needs, so a task reading block k of a stack does not read the whole file. Every problem
  * with a file is an `ImageFormatError` whose message says what is wrong and how to fix it.
@@ -20,3 +21,4 @@ export type { ImageFormat, ImageSource, OpenOptions, Triple } from './image-sour
 export { openImage, readImage } from './open-image.js';
 export { writeImage, type WriteFormat, type WriteOptions } from './write-image.js';
 export type { TiffCompression } from './tiff-write.js';
+export type { DownsampleMethod, ZarrWriteOptions } from './zarr/index.js';

@@ -1,8 +1,9 @@
 /**
- * `openImage` and `readImage`: pick the reader by option, extension or magic bytes, in that order.
+ * `openImage` and `readImage`: pick the reader by option, extension or magic bytes, in that order. A
+ * folder is a Zarr store when it ends in `.zarr` or holds Zarr metadata, else a stack of TIFF slices.
  */
-import { readSync, statSync } from 'node:fs';
-import { extname } from 'node:path';
+import { existsSync, readSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
 
 import type { Volume } from '../volume.js';
 import { withFile } from './file-bytes.js';
@@ -14,6 +15,7 @@ import { openNrrd } from './nrrd.js';
 import { openPng } from './png.js';
 import { openRaw } from './raw.js';
 import { openTiff } from './tiff-read.js';
+import { openZarr } from './zarr/open-zarr.js';
 
 const EXTENSIONS: Readonly<Record<string, ImageFormat>> = {
   '.npy': 'npy', '.tif': 'tiff', '.tiff': 'tiff', '.raw': 'raw', '.bin': 'raw',
@@ -21,7 +23,7 @@ const EXTENSIONS: Readonly<Record<string, ImageFormat>> = {
 };
 
 const OPENERS: Readonly<Record<ImageFormat, (path: string, options: OpenOptions) => ImageSource>> = {
-  npy: openNpy, tiff: openTiff, raw: openRaw, mha: openMetaImage, nrrd: openNrrd, png: openPng,
+  npy: openNpy, tiff: openTiff, raw: openRaw, mha: openMetaImage, nrrd: openNrrd, png: openPng, zarr: openZarr,
 };
 
 /**
@@ -52,7 +54,7 @@ function detectFormat(path: string, options: OpenOptions): ImageFormat {
   } catch (err) {
     fail('cannot open: no such file or directory', 'check the path', err);
   }
-  if (isDir) return 'tiff';
+  if (isDir) return extname(path).toLowerCase() === '.zarr' || ['zarr.json', '.zarray', '.zgroup'].some((f) => existsSync(join(path, f))) ? 'zarr' : 'tiff';
   const byExtension = EXTENSIONS[extname(path).toLowerCase()];
   if (byExtension !== undefined) return byExtension;
   const head = withFile(path, fail, (fd) => {
