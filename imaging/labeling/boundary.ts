@@ -104,19 +104,27 @@ function wide(labels: LayerLabels): Uint32Array {
   return out;
 }
 
-/** Packs a label pair into one exact float64 key (labels < 2^32). */
-const PAIR_BASE = 2 ** 32;
+/** The largest label in a layer. */
+function maxLabel(labels: Uint32Array): number {
+  let max = 0;
+  for (let i = 0; i < labels.length; i++) if ((labels[i] as number) > max) max = labels[i] as number;
+  return max;
+}
 
 /**
  * Distinct pairs (label in A, label in N) of foreground voxels that touch across direction d, as
  * [a0, n0, a1, n1, ...] sorted by a then n. One sweep per in-layer offset over the range where the
- * offset stays inside the layer, so the inner loop has no bounds checks.
+ * offset stays inside the layer, so the inner loop has no bounds checks. A pair is packed into one
+ * float64 key a * base + n (base = largest label in N + 1), exact while below 2^53: blocks of over
+ * 2^26 labels on both sides, which no block of a few MB reaches, take a slower exact path.
  */
 export function layerPairs(a: Layer, n: Layer, d: Vec3, k: number): Uint32Array {
   const [sz, sy, sx] = a.shape;
   // One element type in the loop below: reading u8, u16 and u32 layers at one site made it 2x slower.
   const la = wide(a.labels);
   const ln = wide(n.labels);
+  const base = maxLabel(ln) + 1;
+  if ((maxLabel(la) + 1) * base > Number.MAX_SAFE_INTEGER) return layerPairsUnpacked(la, ln, a.shape, layerOffsets(d, k));
   let keys = new Float64Array(64);
   let m = 0;
   for (const [oz, oy, ox] of layerOffsets(d, k)) {
@@ -131,7 +139,7 @@ export function layerPairs(a: Layer, n: Layer, d: Vec3, k: number): Uint32Array 
           if (ia === 0) continue;
           const ib = ln[i + delta] as number;
           if (ib === 0) continue;
-          const key = ia * PAIR_BASE + ib;
+          const key = ia * base + ib;
           // Runs of one pair along a row are the common case: skip them before the sort does.
           if (key === last) continue;
           last = key;
@@ -150,9 +158,30 @@ export function layerPairs(a: Layer, n: Layer, d: Vec3, k: number): Uint32Array 
   const out = new Uint32Array(2 * distinct);
   for (let i = 0; i < distinct; i++) {
     const key = sorted[i] as number;
-    const hi = Math.floor(key / PAIR_BASE);
+    const hi = Math.floor(key / base);
     out[2 * i] = hi;
-    out[2 * i + 1] = key - hi * PAIR_BASE;
+    out[2 * i + 1] = key - hi * base;
   }
   return out;
+}
+
+/** layerPairs without packing: pairs deduplicated per label of A. */
+function layerPairsUnpacked(la: Uint32Array, ln: Uint32Array, shape: Vec3, offsets: readonly Vec3[]): Uint32Array {
+  const [sz, sy, sx] = shape;
+  const seen = new Map<number, Set<number>>();
+  for (const [oz, oy, ox] of offsets)
+    for (let z = Math.max(0, -oz); z < Math.min(sz, sz - oz); z++)
+      for (let y = Math.max(0, -oy); y < Math.min(sy, sy - oy); y++)
+        for (let x = Math.max(0, -ox); x < Math.min(sx, sx - ox); x++) {
+          const i = (z * sy + y) * sx + x;
+          const ia = la[i] as number;
+          const ib = ln[i + (oz * sy + oy) * sx + ox] as number;
+          if (ia === 0 || ib === 0) continue;
+          let s = seen.get(ia);
+          if (s === undefined) seen.set(ia, (s = new Set()));
+          s.add(ib);
+        }
+  const pairs: number[] = [];
+  for (const ia of [...seen.keys()].sort((p, q) => p - q)) for (const ib of [...(seen.get(ia) as Set<number>)].sort((p, q) => p - q)) pairs.push(ia, ib);
+  return Uint32Array.from(pairs);
 }
