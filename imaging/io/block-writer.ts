@@ -7,7 +7,7 @@
  * under the final name.
  */
 import { closeSync, fsyncSync, ftruncateSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { namedFunction } from '../../core/index.js';
 import type { Block } from '../block.js';
@@ -38,7 +38,9 @@ export interface PendingOutput {
  * Creates `path`'s temporary twin with the format's header and its final size (holes until written).
  * Fails at once, naming the path, when the folder is missing or not writable.
  */
-export function createContiguousOutput(path: string, format: 'npy' | 'raw', shape: Shape3, dtype: DType): PendingOutput {
+export function createContiguousOutput(output: string, format: 'npy' | 'raw', shape: Shape3, dtype: DType): PendingOutput {
+  // Absolute: on a cluster the tasks run in other processes, in other working directories.
+  const path = resolve(output);
   const header = format === 'npy' ? npyHeader(shape, dtype) : Buffer.alloc(0);
   const file = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.partial`);
   const bytes = header.length + shape[0] * shape[1] * shape[2] * bytesPer(dtype);

@@ -111,7 +111,8 @@ describe('voxelflow analyze progress and preview', () => {
     const r = spawnSync(process.execPath, [bin, 'analyze', input, '--above', '100', '--json', '--preview', preview, '--master', 'local'], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     const steps = r.stderr.trim().split('\n').map((l) => JSON.parse(l) as StepProgress).filter((l) => l.done).map((l) => l.step);
-    expect(steps).toEqual(['read', 'threshold', 'label', 'stats', 'write']);
+    // Read, crop, filter and threshold run fused inside the label step's tasks.
+    expect(steps).toEqual(['label', 'stats', 'write']);
     const png = pngjs.PNG.sync.read(readFileSync(preview));
     expect([png.width, png.height]).toEqual([20, 24]);
     const q = spawnSync(process.execPath, [bin, 'analyze', input, '--above', '100', '--quiet', '--master', 'local'], { encoding: 'utf8' });
