@@ -80,9 +80,14 @@ export class LocalLabelNode {
   }
 }
 
+/** The foreground (non-zero) of a block of any dtype as a u8 mask: the block itself when it is u8. */
+export function asMask(src: TypedArray): Uint8Array {
+  return src instanceof Uint8Array ? src : Uint8Array.from(src, (v) => (v !== 0 ? 1 : 0));
+}
+
 /** Labels a block of any dtype (foreground = non-zero) into `out`; returns the label count. */
 export function labelMask(src: TypedArray, shape: Vec3, connectivity: number, out: Uint32Array): number {
-  const mask = src instanceof Uint8Array ? src : Uint8Array.from(src, (v) => (v !== 0 ? 1 : 0));
+  const mask = asMask(src);
   const need = labelScratchLength(shape);
   if (unionScratch.length < need) unionScratch = new Uint32Array(need);
   return kernels.labelBlock(mask, shape, connectivity as 26, out, unionScratch);
