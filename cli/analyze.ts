@@ -1,11 +1,12 @@
 /**
  * `voxelflow analyze <input>`: read → roi → box filter → threshold → label → shape statistics, with
  * optional outputs. The chain runs fused, one task per block, with nothing cached; labels are written
- * by the tasks of the relabel pass (.npy). Outputs are written to temporary names and renamed only
- * when everything succeeded, so a failed run leaves no partial file behind; their folders are checked
- * before any work starts.
+ * by the tasks of the relabel pass (.npy, .zarr). Outputs are written to temporary names and renamed
+ * only when everything succeeded, so a failed run leaves no partial file behind; their folders are
+ * checked before any work starts, and an existing .zarr store is replaced only with --overwrite.
+ * `--labels X.zarr --filtered X.zarr` writes one OME-Zarr image with its labels at X.zarr/labels/labels.
  */
-import { accessSync, constants, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { tmpdir, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -15,6 +16,7 @@ import { readSecretFile } from '../cluster/secret.js';
 import type { SgeOptions } from '../cluster/sge/index.js';
 import { ImageFormatError, parseDType, PHANTOM_KINDS, writeImage, type ImageRDD, type OpenOptions, type ShapeRow, type SyntheticOptions, type Vec3 } from '../imaging/index.js';
 import type { PhantomKind } from '../imaging/nodes/synthetic.js';
+import { checkPyramidBlocks } from '../imaging/io/zarr/index.js';
 import { showAnalysis } from './dashboard-previews.js';
 import { Progress } from './progress.js';
 import { uiPortFlag } from './ui-flag.js';
@@ -22,7 +24,8 @@ import { usage, UsageError } from './usage-error.js';
 
 const HELP = `usage: voxelflow analyze <input> [options]
 
-Reads an image (.npy, .tif/.tiff or a folder of TIFF slices, .raw, .mha/.mhd, .nrrd/.nhdr, .png),
+Reads an image (.npy, .tif/.tiff or a folder of TIFF slices, .raw, .mha/.mhd, .nrrd/.nhdr, .png,
+.zarr: Zarr v2/v3 or OME-Zarr 0.4/0.5),
 or generates a phantom (synthetic:KIND:XxYxZ[:SEED], KIND blobs, bone or known), then crops, smooths,
 thresholds, labels connected components and measures them.
 
@@ -30,8 +33,11 @@ thresholds, labels connected components and measures them.
   --box R                  box filter radius before thresholding (f32 mean over (2R+1)^d)
   --roi x0,y0,z0,x1,y1,z1  crop to [x0, x1) x [y0, y1) x [z0, z1) first
   --connectivity C         6, 18 or 26 (3D), 4 or 8 (2D); default 26 (8 in 2D)
-  --labels FILE            write u32 labels (.npy or .tif)
-  --filtered FILE          write the f32 box-filtered image (.npy or .tif; needs --box)
+  --labels FILE            write u32 labels (.npy, .tif or .zarr: OME-Zarr 0.5, one gzip chunk per block)
+  --filtered FILE          write the f32 box-filtered image (.npy, .tif or .zarr; needs --box); with
+                           the same X.zarr as --labels, the labels go into it at X.zarr/labels/labels
+  --pyramid N              .zarr outputs: N more levels, each half the size (mean; labels: mode)
+  --overwrite              replace existing .zarr outputs (refused otherwise)
   --stats FILE             write one CSV row per label
   --preview FILE.png       write the middle z slice (filtered when --box) with the labels painted over it
   --master M               local, local[N], local[*] (default), a cluster (voxelflow://HOST:PORT) or sge
@@ -59,7 +65,7 @@ export async function runAnalyze(argv: string[]): Promise<number> {
   const t0 = performance.now();
   const timings = { read: 0, label: 0, stats: 0, write: 0, total: 0 };
   // Outputs are checked before any work: a missing folder costs nothing but this line.
-  for (const out of [a.labels, a.filtered, a.stats, a.preview]) if (out !== null) checkOutputFolder(out);
+  for (const out of [a.labels, a.filtered, a.stats, a.preview]) if (out !== null) checkOutputFolder(out, a.overwrite);
   const ctx = await createContext({
     master: a.master,
     memory: a.memory,
@@ -73,8 +79,7 @@ export async function runAnalyze(argv: string[]): Promise<number> {
   const temps: [string, string][] = [];
   try {
     let t = performance.now();
-    const blockShape = a.block ? { blockShape: a.block } : {};
-    const input = a.synthetic !== null ? ctx.images.synthetic({ ...a.synthetic, ...blockShape }) : ctx.images.read(a.input, { ...a.open, ...blockShape });
+    const input = readInput(ctx, a);
     timings.read = performance.now() - t;
     // Nothing is cached: read, crop, filter, threshold and the block pass of labeling run fused in one
     // task per block (the filter reads its halo from the file), and the labels are written by the
@@ -94,8 +99,17 @@ export async function runAnalyze(argv: string[]): Promise<number> {
     if (ctx.ui !== null) await showAnalysis(ctx.ui, filtered ?? img, labels, rows);
     t = performance.now();
     progress.begin('write', a.labels !== null ? voxelsOf(img) : 0);
-    if (a.labels !== null) temps.push(await writeTemp(a.labels, (tmp) => labels.write(tmp)));
-    if (a.filtered !== null && filtered !== null) temps.push(await writeTemp(a.filtered, (tmp) => (filtered as ImageRDD).write(tmp)));
+    const zarr = { pyramid: a.pyramid, overwrite: a.overwrite };
+    if (a.filtered !== null && filtered !== null && a.filtered === a.labels) {
+      // One OME-Zarr image with its labels inside: labels/labels, listed in its labels group.
+      temps.push(await writeTemp(a.filtered, async (tmp) => {
+        await (filtered as ImageRDD).write(tmp, zarr);
+        await labels.write(join(tmp, 'labels', 'labels'), { ...zarr, label: true });
+      }));
+    } else {
+      if (a.labels !== null) temps.push(await writeTemp(a.labels, (tmp) => labels.write(tmp, isZarr(tmp) ? { ...zarr, label: true } : {})));
+      if (a.filtered !== null && filtered !== null) temps.push(await writeTemp(a.filtered, (tmp) => (filtered as ImageRDD).write(tmp, isZarr(tmp) ? zarr : {})));
+    }
     if (a.stats !== null) temps.push(await writeTemp(a.stats, async (tmp) => writeFileSync(tmp, statsCsv(rows))));
     if (a.preview !== null) {
       // The middle plane across z (the image itself in 2D), through its auto window, with the labels over it.
@@ -103,7 +117,7 @@ export async function runAnalyze(argv: string[]): Promise<number> {
       const picture = (await (filtered ?? img).slice(z)).withLabels(await labels.slice(z));
       temps.push(await writeTemp(a.preview, async (tmp) => writeFileSync(tmp, picture.png())));
     }
-    for (const [tmp, final] of temps.splice(0)) renameSync(tmp, final);
+    for (const [tmp, final] of temps.splice(0)) moveIntoPlace(tmp, final);
     timings.write = performance.now() - t;
     timings.total = performance.now() - t0;
     progress.end();
@@ -117,7 +131,7 @@ export async function runAnalyze(argv: string[]): Promise<number> {
     if (isSpillDiskFullError(err)) throw new UsageError(spillFullLine(a.spillDir ?? tmpdir(), err.bytesNeeded));
     throw err;
   } finally {
-    for (const [tmp] of temps) rmSync(tmp, { force: true });
+    for (const [tmp] of temps) rmSync(tmp, { recursive: true, force: true });
     await ctx.stop();
   }
 }
@@ -142,6 +156,8 @@ interface Flags {
   spillDir: string | null;
   sge: SgeOptions | null;
   block: Vec3 | null;
+  pyramid: number;
+  overwrite: boolean;
   json: boolean;
   quiet: boolean;
   uiPort: number | null;
@@ -175,6 +191,8 @@ function parseFlags(argv: string[]): Flags | 'help' {
         queue: { type: 'string' },
         walltime: { type: 'string' },
         block: { type: 'string' },
+        pyramid: { type: 'string' },
+        overwrite: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         'ui-port': { type: 'string' },
@@ -231,10 +249,14 @@ function parseFlags(argv: string[]): Flags | 'help' {
   if (hb !== null) open.headerBytes = hb[0] as number;
   if (v['allow-outside-data'] === true) open.allowOutsideData = true;
   for (const [flag, file] of [['labels', v.labels], ['filtered', v.filtered]] as const) {
-    if (file !== undefined && !['.npy', '.tif', '.tiff'].includes(extname(file).toLowerCase())) {
-      throw new UsageError(`--${flag} must end in .npy, .tif or .tiff, got '${file}'`);
+    if (file !== undefined && !['.npy', '.tif', '.tiff', '.zarr'].includes(extname(file).toLowerCase())) {
+      throw new UsageError(`--${flag} must end in .npy, .tif, .tiff or .zarr, got '${file}'`);
     }
   }
+  if (v.labels !== undefined && v.labels === v.filtered && !isZarr(v.labels)) throw new UsageError(`--labels and --filtered name the same file '${v.labels}'; only a .zarr store holds both`);
+  const pyramid = ints('pyramid', v.pyramid, 1, /,/)?.[0] ?? 0;
+  if (pyramid > 16) throw new UsageError(`--pyramid must be an integer in 0..16, got '${v.pyramid}'`);
+  if (pyramid > 0 && ![v.labels, v.filtered].some((f) => f !== undefined && isZarr(f))) throw new UsageError('--pyramid needs a .zarr output (--labels or --filtered)');
   if (v.preview !== undefined && extname(v.preview).toLowerCase() !== '.png') throw new UsageError(`--preview must end in .png, got '${v.preview}'`);
   if (v.filtered !== undefined && box === null) throw new UsageError('--filtered needs --box R (there is no filtered image otherwise)');
   return {
@@ -259,6 +281,8 @@ function parseFlags(argv: string[]): Flags | 'help' {
     spillDir: v['spill-dir'] === undefined ? null : resolve(v['spill-dir']),
     sge: sgeFlags(v.master ?? 'local[*]', { workers: v.workers, cores: v['worker-cores'], queue: v.queue, walltime: v.walltime }),
     block: block === null ? null : (block as Vec3),
+    pyramid,
+    overwrite: v.overwrite ?? false,
     json: v.json ?? false,
     quiet: v.quiet ?? false,
     uiPort: uiPortFlag(v['ui-port']),
@@ -340,8 +364,51 @@ function checkRoi(img: ImageRDD, r: NonNullable<Flags['roi']>): ImageRDD {
   }
 }
 
-/** Refuses an output whose folder does not exist or cannot be written, before any work is done. */
-function checkOutputFolder(path: string): void {
+const isZarr = (path: string): boolean => extname(path).toLowerCase() === '.zarr';
+
+/**
+ * The input image, read from a file or generated. With --pyramid and no --block, the automatic block
+ * shape is rounded to multiples of 2^N, so that every level falls on whole chunks (chunk grid = block
+ * grid); a --block that does not is refused here, before any work.
+ */
+function readInput(ctx: Context, a: Flags): ImageRDD {
+  const make = (blockShape: Vec3 | null): ImageRDD => {
+    const bs = blockShape !== null ? { blockShape } : {};
+    return a.synthetic !== null ? ctx.images.synthetic({ ...a.synthetic, ...bs }) : ctx.images.read(a.input, { ...a.open, ...bs });
+  };
+  let input = make(a.block);
+  if (a.pyramid === 0) return input;
+  const f = 2 ** a.pyramid;
+  if (a.block === null) {
+    const aligned = input.blockShape.map((b, i) => (b >= input.shape[i]! ? b : Math.max(f, Math.floor(b / f) * f))) as unknown as Vec3;
+    if (aligned.some((b, i) => b !== input.blockShape[i])) input = make(aligned);
+  }
+  try {
+    checkPyramidBlocks(input.meta, a.pyramid);
+  } catch (err) {
+    throw new UsageError(`--pyramid: ${(err as Error).message.replace(/^pyramid: /, '')}`);
+  }
+  return input;
+}
+
+/** Renames a finished output into place; a .zarr store in the way was checked against --overwrite. */
+function moveIntoPlace(tmp: string, final: string): void {
+  if (isZarr(final) && existsSync(final)) {
+    const old = join(dirname(final), `.${basename(final)}.old-${process.pid}`);
+    renameSync(final, old);
+    renameSync(tmp, final);
+    rmSync(old, { recursive: true, force: true });
+    return;
+  }
+  renameSync(tmp, final);
+}
+
+/**
+ * Refuses an output whose folder does not exist or cannot be written, and an existing .zarr store
+ * without --overwrite, before any work is done.
+ */
+function checkOutputFolder(path: string, overwrite: boolean): void {
+  if (isZarr(path) && !overwrite && existsSync(path)) throw new UsageError(`${path} already exists; pass --overwrite to replace it, or write elsewhere`);
   const dir = dirname(resolve(path));
   try {
     accessSync(dir, constants.W_OK);

@@ -14,6 +14,6 @@
  *   const back = openImage('/tmp/blobs.zarr').readRegion([0, 0, 0], [8, 8, 8]);
  */
 export { openZarr } from './open-zarr.js';
-export { createZarrOutput, type PendingZarr, type ZarrWriteOptions } from './zarr-output.js';
+export { checkPyramidBlocks, createZarrOutput, type PendingZarr, type ZarrWriteOptions } from './zarr-output.js';
 export { writeZarrChunks, type ZarrTarget } from './write-zarr-chunks.js';
 export type { DownsampleMethod } from './downsample.js';

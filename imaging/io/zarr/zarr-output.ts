@@ -56,7 +56,7 @@ export function createZarrOutput(path: string, meta: ImageMeta, options: ZarrWri
   if (existsSync(path) && options.overwrite !== true) fail('already exists', 'pass --overwrite (overwrite: true) to replace it, or write elsewhere');
   const labelsOf = labelsGroupOf(path);
   const downsampleZ = meta.shape[0] > 1;
-  checkPyramid(meta, levels, downsampleZ);
+  checkPyramidBlocks(meta, levels);
   const factors: Shape3[] = [];
   const levelChunks: Shape3[] = [];
   for (let k = 0; k <= levels; k++) {
@@ -105,11 +105,14 @@ export function createZarrOutput(path: string, meta: ImageMeta, options: ZarrWri
   };
 }
 
-/** Levels must fall on whole chunks: along any axis with several blocks, the block size is a multiple of 2^levels. */
-function checkPyramid(meta: ImageMeta, levels: number, downsampleZ: boolean): void {
+/**
+ * Throws `ConfigError` unless `levels` pyramid levels fall on whole chunks: along any axis with several
+ * blocks (z only when it is downsampled, i.e. larger than 1), the block size is a multiple of 2^levels.
+ */
+export function checkPyramidBlocks(meta: ImageMeta, levels: number): void {
   const f = 2 ** levels;
   for (let a = 0; a < 3; a++) {
-    if (a === 0 && !downsampleZ) continue;
+    if (a === 0 && meta.shape[0] === 1) continue;
     const bs = meta.blockShape[a]!;
     if (bs < meta.shape[a]! && bs % f !== 0) {
       throw new ConfigError(
