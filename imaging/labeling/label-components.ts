@@ -159,13 +159,17 @@ export class RelabelNode {
     if (this.tables === null) throw new Error('relabel ran before its equivalences were resolved');
     const grid = gridOf(this.params.meta);
     const box = blockBox(grid, split);
-    const mask = asMask(readRegion(this.mask, this.params.mask, box, tc));
-    const labels = new Uint32Array(mask.length);
-    labelMask(mask, box.shape, this.params.connectivity, labels);
     let table: Uint32Array | null = null;
     this.tables.iterate(split, tc, (t) => void (table = t));
     if (table === null) throw new Error(`relabel: no lookup table for block ${split}`);
-    emit({ index: blockIndex(grid, split), origin: box.origin, shape: box.shape, data: relabel(mask, table, labels) });
+    const labels = new Uint32Array(box.shape[0] * box.shape[1] * box.shape[2]);
+    // A block without foreground (a table of background only) is its fresh, zeroed output.
+    if ((table as Uint32Array).length > 1) {
+      const mask = asMask(readRegion(this.mask, this.params.mask, box, tc));
+      labelMask(mask, box.shape, this.params.connectivity, labels);
+      relabel(mask, table, labels);
+    }
+    emit({ index: blockIndex(grid, split), origin: box.origin, shape: box.shape, data: labels });
   }
 }
 
