@@ -7,7 +7,8 @@
  * python3 process loads; it times each baseline with time.perf_counter (median of several runs after a
  * warm-up) and prints JSON. Without python3, numpy or scipy the comparison rows say so.
  *
- * The suite ends with the labeling step of `analyze` on 384^3 (labeling-bench.ts).
+ * The suite ends with the labeling step of `analyze` on 384^3 (labeling-bench.ts) and the OME-Zarr
+ * write of u32 labels (zarr-bench.ts).
  *
  * Sizes: 256^3 by default; VOXELFLOW_BENCH_SIZES=256,512 adds 512^3 (about 4 more minutes on 2 cores,
  * several GB of memory), so that `npm run bench` stays within a few minutes.
@@ -23,6 +24,7 @@ import { shapeFromPartials } from '../imaging/kernels/index.js';
 import { kernels as loaderKernels, typescriptKernels } from '../native/index.js';
 import { median, type BenchRow } from './harness.js';
 import { labelingStepRows } from './labeling-bench.js';
+import { zarrWriteRows } from './zarr-bench.js';
 import { runPython, SCIPY_PRELUDE } from './python-baseline.js';
 
 /** Blob intensities: background 100..140, blobs up to ~1100; the mask keeps the blobs. */
@@ -237,6 +239,7 @@ export async function imagingBenchmarks(log: (line: string) => void): Promise<Be
     const rows: BenchRow[] = [];
     for (const side of sides) rows.push(...(await benchSize(side, dir, log)));
     rows.push(...(await labelingStepRows(log)));
+    rows.push(...(await zarrWriteRows(log)));
     return rows;
   } finally {
     rmSync(dir, { recursive: true, force: true });
