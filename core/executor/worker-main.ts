@@ -26,6 +26,14 @@ export interface EncodedStageWork {
   readonly resultOp: ResultOp | null;
 }
 
+// piscina loads its filename with require() first. Under a TypeScript loader such as tsx, require()
+// compiles this ESM file into a CommonJS copy with its own registry, codec and RDD classes, while the
+// modules a plan names are loaded with import(): two module graphs, and the operators registered in one
+// are unknown to the other ("plan names unknown operator 'image.synthetic'"). A module with a top-level
+// await cannot be required (Node and tsx both refuse), so piscina falls back to import() and the thread
+// has one module graph, whatever loader the driver runs under.
+await Promise.resolve();
+
 const works = new Map<string, StageWork>();
 const broadcastValues = new Map<number, unknown>();
 let broadcastBytes = new Map<number, Uint8Array>();
