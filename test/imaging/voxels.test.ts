@@ -114,7 +114,7 @@ forMasters((ctx) => {
       const expected = Array.from({ length: 7 * 13 * 12 }, (_, i) => a.data[((1 + Math.floor(i / 156)) * 20 + 6 + (Math.floor(i / 12) % 13)) * 22 + 5 + (i % 12)]!);
       expectVolumeEqual(crop, expected, [7, 13, 12], `${kind} crop`);
     }
-    expect(() => ctx().images.synthetic({ kind: 'noise' as 'blobs', shape })).toThrow(/kind must be 'blobs' or 'bone'/);
+    expect(() => ctx().images.synthetic({ kind: 'noise' as 'blobs', shape })).toThrow(/kind must be one of 'blobs', 'bone', 'known', got 'noise'/);
   });
 
   it('a 2D image (z = 1) gets a square box window, not a cube', async () => {
