@@ -250,7 +250,7 @@ function parseFlags(argv: string[]): Flags | 'help' {
   if (v['allow-outside-data'] === true) open.allowOutsideData = true;
   for (const [flag, file] of [['labels', v.labels], ['filtered', v.filtered]] as const) {
     if (file !== undefined && !['.npy', '.tif', '.tiff', '.zarr'].includes(extname(file).toLowerCase())) {
-      throw new UsageError(`--${flag} must end in .npy, .tif, .tiff or .zarr, got '${file}'`);
+      throw new UsageError(`--${flag} must end in .npy, .tif or .tiff (or .zarr for OME-Zarr), got '${file}'`);
     }
   }
   if (v.labels !== undefined && v.labels === v.filtered && !isZarr(v.labels)) throw new UsageError(`--labels and --filtered name the same file '${v.labels}'; only a .zarr store holds both`);
