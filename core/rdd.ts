@@ -6,7 +6,7 @@
  * @example
  *   const ctx = await Context.create({ master: 'local[2]' });
  *   const counts = await ctx.parallelize(['a', 'b', 'a'])
- *     .map((w) => [w, 1] as [string, number])
+ *     .map((w) => [w, 1]) // an RDD<[string, number]>: the pair operations apply
  *     .reduceByKey((a, b) => a + b)
  *     .collect(); // [['a', 2], ['b', 1]] in some order
  */
@@ -127,12 +127,21 @@ export class RDD<T> {
     return new RDD<U>(this.context, node as unknown as RddNode<U>);
   }
 
+  /**
+   * A function returning a two-element array literal gives an RDD of `[K, V]` pairs, so the pair
+   * operations apply as in Spark (`.map((x) => [x, 1]).reduceByKey(...)`); anything else gives `RDD<U>`.
+   */
+  map<K, V, E = undefined>(f: Fn1<T, [K, V], E>, env?: E): RDD<[K, V]>;
+  map<U, E = undefined>(f: Fn1<T, U, E>, env?: E): RDD<U>;
   map<U, E = undefined>(f: Fn1<T, U, E>, env?: E): RDD<U> {
     return this.mapped('map', this.fn(f, env, 'map'));
   }
   filter<E = undefined>(f: Fn1<T, unknown, E>, env?: E): RDD<T> {
     return this.mapped('filter', this.fn(f, env, 'filter'), true);
   }
+  /** Like `map`: arrays of two-element array literals give an RDD of `[K, V]` pairs. */
+  flatMap<K, V, E = undefined>(f: Fn1<T, Iterable<[K, V]>, E>, env?: E): RDD<[K, V]>;
+  flatMap<U, E = undefined>(f: Fn1<T, Iterable<U>, E>, env?: E): RDD<U>;
   flatMap<U, E = undefined>(f: Fn1<T, Iterable<U>, E>, env?: E): RDD<U> {
     return this.mapped('flatMap', this.fn(f, env, 'flatMap'));
   }
