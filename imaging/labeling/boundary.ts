@@ -104,6 +104,9 @@ function wide(labels: LayerLabels): Uint32Array {
   return out;
 }
 
+/** Entries of layerPairs' cache of recent pairs (a power of two). */
+const RECENT = 256;
+
 /** The largest label in a layer. */
 function maxLabel(labels: Uint32Array): number {
   let max = 0;
@@ -113,8 +116,7 @@ function maxLabel(labels: Uint32Array): number {
 
 /**
  * Distinct pairs (label in A, label in N) of foreground voxels that touch across direction d, as
- * [a0, n0, a1, n1, ...] sorted by a then n. One sweep per in-layer offset over the range where the
- * offset stays inside the layer, so the inner loop has no bounds checks. A pair is packed into one
+ * [a0, n0, a1, n1, ...] sorted by a then n. A pair is packed into one
  * float64 key a * base + n (base = largest label in N + 1), exact while below 2^53: blocks of over
  * 2^26 labels on both sides, which no block of a few MB reaches, take a slower exact path.
  */
@@ -125,32 +127,42 @@ export function layerPairs(a: Layer, n: Layer, d: Vec3, k: number): Uint32Array 
   const ln = wide(n.labels);
   const base = maxLabel(ln) + 1;
   if ((maxLabel(la) + 1) * base > Number.MAX_SAFE_INTEGER) return layerPairsUnpacked(la, ln, a.shape, layerOffsets(d, k));
+  const offsets = layerOffsets(d, k);
+  const no = offsets.length;
+  const oz = Int32Array.from(offsets, (o) => o[0]);
+  const oy = Int32Array.from(offsets, (o) => o[1]);
+  const ox = Int32Array.from(offsets, (o) => o[2]);
+  const od = Int32Array.from(offsets, (o) => (o[0] * sy + o[1]) * sx + o[2]);
   let keys = new Float64Array(64);
   let m = 0;
-  for (const [oz, oy, ox] of layerOffsets(d, k)) {
-    const delta = (oz * sy + oy) * sx + ox;
-    const x0 = Math.max(0, -ox), x1 = Math.min(sx, sx - ox);
-    let last = -1;
-    for (let z = Math.max(0, -oz); z < Math.min(sz, sz - oz); z++)
-      for (let y = Math.max(0, -oy); y < Math.min(sy, sy - oy); y++) {
-        const row = (z * sy + y) * sx;
-        for (let i = row + x0; i < row + x1; i++) {
-          const ia = la[i] as number;
-          if (ia === 0) continue;
-          const ib = ln[i + delta] as number;
-          if (ib === 0) continue;
-          const key = ia * base + ib;
-          // Runs of one pair along a row are the common case: skip them before the sort does.
-          if (key === last) continue;
-          last = key;
-          if (m === keys.length) {
-            const grown = new Float64Array(2 * m);
-            grown.set(keys);
-            keys = grown;
-          }
-          keys[m++] = key;
-        }
+  // The voxels of one component crossing a face repeat one pair thousands of times: a small
+  // direct-mapped cache of recent keys drops repeats before they are stored and sorted.
+  const recent = new Float64Array(RECENT).fill(-1);
+  // Foreground is sparse on most faces: one sweep finds A's foreground, then each such voxel
+  // looks at its few neighbours in N.
+  const plane = sy * sx;
+  for (let i = 0; i < la.length; i++) {
+    const ia = la[i] as number;
+    if (ia === 0) continue;
+    const z = Math.floor(i / plane);
+    const y = Math.floor((i - z * plane) / sx);
+    const x = i - z * plane - y * sx;
+    for (let o = 0; o < no; o++) {
+      const qz = z + (oz[o] as number), qy = y + (oy[o] as number), qx = x + (ox[o] as number);
+      if (qz < 0 || qy < 0 || qx < 0 || qz >= sz || qy >= sy || qx >= sx) continue;
+      const ib = ln[i + (od[o] as number)] as number;
+      if (ib === 0) continue;
+      const key = ia * base + ib;
+      const h = ((ia * 31) ^ ib) & (RECENT - 1);
+      if (recent[h] === key) continue;
+      recent[h] = key;
+      if (m === keys.length) {
+        const grown = new Float64Array(2 * m);
+        grown.set(keys);
+        keys = grown;
       }
+      keys[m++] = key;
+    }
   }
   const sorted = keys.subarray(0, m).sort();
   let distinct = 0;
