@@ -3,13 +3,19 @@
  * 1..N in raster order of each component's first voxel — scipy.ndimage.label's numbering.
  *
  * Method 'blocks' (default), after DESIGN.md, in four stages whatever the volume size:
- *   1. one narrow pass labels each block alone and gathers its per-label partial statistics
- *      (local-labels.ts); the driver collects each block's label count and first voxels;
- *   2. one exchange pairs the boundary layers of neighbouring blocks (a map stage cuts the layers
- *      from the cached labels, a reduce stage turns each pair of layers into label pairs);
+ *   1. one narrow pass labels each block alone and gathers its per-label partial statistics and
+ *      boundary layers (local-labels.ts, persisted); the driver collects each block's label count
+ *      and first voxels;
+ *   2. one exchange pairs the boundary layers of neighbouring blocks (a map stage reads them from
+ *      the persisted block records, a reduce stage turns each pair of layers into label pairs,
+ *      which the driver collects: boundary.ts);
  *   3. the driver resolves the pairs with a union-find over typed arrays and numbers components by
  *      their first voxel (numbering.ts), giving one lookup table per block;
- *   4. one relabel pass writes each block through its table (RelabelNode).
+ *   4. one relabel pass relabels each block from its mask and writes it through its table
+ *      (RelabelNode).
+ * Every record is a typed-array batch (a block's partials, a layer, a block pair's label pairs, a
+ * table), never one JS object per voxel or label. Before this shape (issue 14 item 5) the labels and
+ * their count took 13 stages of generic shuffles of per-label records.
  * Steps 1-3 run when the labels or the count are first needed (the relabel node's prepare hook),
  * so building the pipeline stays lazy. Statistics stay on the executors, merged by final label in
  * one more exchange when shapeStats asks for them (no second scan of the image).
