@@ -15,6 +15,7 @@ import { clusterBenchmarks } from './cluster-bench.js';
 import { nativeBenchmarks } from './native-bench.js';
 import { tableBenchmarks } from './table-bench.js';
 import { streamingBenchmarks } from './streaming-bench.js';
+import { scaleBenchmarks } from './scale-bench.js';
 import { machine, table, type BenchRow } from './harness.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -26,11 +27,16 @@ async function main(): Promise<void> {
   const out = values.out === undefined ? join(benchDir, 'results') : resolve(values.out);
   const m = machine();
   console.log(`machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, node ${m.node}`);
-  const suites: Record<string, (log: (l: string) => void) => Promise<BenchRow[]>> = { core: coreBenchmarks, imaging: imagingBenchmarks, native: nativeBenchmarks, cluster: clusterBenchmarks, table: tableBenchmarks, streaming: streamingBenchmarks };
+  const suites: Record<string, (log: (l: string) => void) => Promise<BenchRow[]>> = { core: coreBenchmarks, imaging: imagingBenchmarks, native: nativeBenchmarks, cluster: clusterBenchmarks, table: tableBenchmarks, streaming: streamingBenchmarks, scale: scaleBenchmarks };
   if (only !== undefined && !(only in suites)) throw new Error(`unknown suite '${only}'; the suites are ${Object.keys(suites).join(', ')}`);
   const rows: BenchRow[] = [];
   for (const [name, run] of Object.entries(suites)) {
     if (only !== undefined && only !== name) continue;
+    // The scale suite writes a 28 GB file and runs for minutes: only when asked for by name.
+    if (only === undefined && name === 'scale') {
+      console.log("  (scale suite skipped: run 'npm run bench -- scale'; it needs ~30 GB free)");
+      continue;
+    }
     const suiteRows = await run((line) => console.log(`  ${line}`));
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, `${name}.json`), JSON.stringify({ machine: m, date: new Date().toISOString(), rows: suiteRows }, null, 2));
