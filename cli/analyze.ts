@@ -14,7 +14,7 @@ import { ConfigError, Context, formatBytes, parseSize, type ContextOptions } fro
 import { isSpillDiskFullError } from '../core/errors.js';
 import { readSecretFile } from '../cluster/secret.js';
 import type { SgeOptions } from '../cluster/sge/index.js';
-import { ImageFormatError, parseDType, PHANTOM_KINDS, writeImage, type ImageRDD, type OpenOptions, type ShapeRow, type SyntheticOptions, type Vec3 } from '../imaging/index.js';
+import { ImageFormatError, openImage, parseDType, PHANTOM_KINDS, writeImage, type ImageRDD, type OpenOptions, type ShapeRow, type SyntheticOptions, type Vec3 } from '../imaging/index.js';
 import type { PhantomKind } from '../imaging/nodes/synthetic.js';
 import { checkPyramidBlocks } from '../imaging/io/zarr/index.js';
 import { showAnalysis } from './dashboard-previews.js';
@@ -66,6 +66,8 @@ export async function runAnalyze(argv: string[]): Promise<number> {
   const timings = { read: 0, label: 0, stats: 0, write: 0, total: 0 };
   // Outputs are checked before any work: a missing folder costs nothing but this line.
   for (const out of [a.labels, a.filtered, a.stats, a.preview]) if (out !== null) checkOutputFolder(out, a.overwrite);
+  // So is the input's header, before a context exists: creating one with --master sge submits jobs.
+  if (a.synthetic === null) checkInput(a.input, a.open);
   const ctx = await createContext({
     master: a.master,
     memory: a.memory,
@@ -371,6 +373,16 @@ const isZarr = (path: string): boolean => extname(path).toLowerCase() === '.zarr
  * shape is rounded to multiples of 2^N, so that every level falls on whole chunks (chunk grid = block
  * grid); a --block that does not is refused here, before any work.
  */
+/** Opens the input's header (no voxels read): a missing or unreadable input is a usage error. */
+function checkInput(path: string, open: OpenOptions): void {
+  try {
+    openImage(path, open);
+  } catch (err) {
+    if (err instanceof ImageFormatError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
 function readInput(ctx: Context, a: Flags): ImageRDD {
   const make = (blockShape: Vec3 | null): ImageRDD => {
     const bs = blockShape !== null ? { blockShape } : {};
