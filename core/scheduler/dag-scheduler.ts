@@ -117,7 +117,7 @@ export class DAGScheduler {
       const attempt = this.stageAttempts.get(stageId) ?? 0;
       this.stageAttempts.set(stageId, attempt + 1);
       const handle = this.workHandle(stageId, attempt, work);
-      this.env.events.post({ type: 'stageSubmitted', jobId, stageId, attempt, kind, rddId: work.rdd.id, numTasks: todo.length, name: `${work.rdd.node.op}[${work.rdd.id}]` });
+      this.env.events.post({ type: 'stageSubmitted', jobId, stageId, attempt, kind, rddId: work.rdd.id, numTasks: todo.length, name: stageName(work.rdd) });
       let failures;
       try {
         failures = await this.env.tasks.runTaskSet({
@@ -221,4 +221,14 @@ export class DAGScheduler {
     });
     return { shuffle, cached, broadcasts: this.env.broadcastInputs() };
   }
+}
+
+/**
+ * What a stage is called on the progress line and the dashboard: what the user asked for — the RDD's
+ * name (`setName`), else what its node says it does (`read scan.npy`, `box filter r=1`), else its
+ * operator — with the RDD id to tell stages apart.
+ */
+export function stageName(rdd: RDD<unknown>): string {
+  const what = rdd.name ?? rdd.node.describe?.() ?? rdd.node.op;
+  return `${what} [${rdd.id}]`;
 }

@@ -131,3 +131,22 @@ describe.each(MASTERS)('events of a two-stage job on %s', (master) => {
     });
   });
 });
+
+describe('stage names', () => {
+  it('say what the user asked for: the RDD name, else what its node does, else the operator', async () => {
+    const { Context } = await import('../../index.js');
+    const ctx = await Context.create({ master: 'local' });
+    try {
+      const names: string[] = [];
+      ctx.on('stageSubmitted', (e) => void names.push(e.name));
+      await ctx.range(0, 10, 1, 2).map((x) => x + 1).setName('plus one').count();
+      await ctx.range(0, 10, 1, 2).filter((x) => x > 3).count();
+      await ctx.images.synthetic({ kind: 'known', shape: [8, 8, 8] }).blocks.count();
+      expect(names[0]).toMatch(/^plus one \[\d+\]$/);
+      expect(names[1]).toMatch(/^filter \[\d+\]$/);
+      expect(names[2]).toMatch(/^synthetic known 8x8x8 seed 1 \[\d+\]$/);
+    } finally {
+      await ctx.stop();
+    }
+  });
+});
