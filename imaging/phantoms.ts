@@ -8,7 +8,20 @@
 
 /** 32-bit integer hash of four ints into [0, 1). */
 export function hash4(a: number, b: number, c: number, d: number): number {
-  let h = Math.imul(a | 0, 0x27d4eb2d) ^ Math.imul(b | 0, 0x165667b1) ^ Math.imul(c | 0, 0x9e3779b1) ^ Math.imul(d | 0, 0x85ebca77);
+  return hashMix(Math.imul(a | 0, 0x27d4eb2d) ^ hashBCD(b, c, d));
+}
+
+/**
+ * The part of `hash4(a, b, c, d)` that does not depend on `a`: the block generators
+ * (kernels/blobs-region.ts, kernels/bone-region.ts) compute it once per row, then per voxel
+ * `hashMix(Math.imul(a | 0, 0x27d4eb2d) ^ partial)`, which is hash4 (xor is associative).
+ */
+export function hashBCD(b: number, c: number, d: number): number {
+  return Math.imul(b | 0, 0x165667b1) ^ Math.imul(c | 0, 0x9e3779b1) ^ Math.imul(d | 0, 0x85ebca77);
+}
+
+/** The finalizer of hash4: an int32 mixed and scaled into [0, 1). */
+export function hashMix(h: number): number {
   h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
   h = Math.imul(h ^ (h >>> 12), 0x297a2d39);
   h ^= h >>> 15;
@@ -30,15 +43,19 @@ export function valueNoise(x: number, y: number, z: number, scale: number, seed:
   return v;
 }
 
-function smooth(t: number): number {
+/** The smoothstep of value noise (3t^2 - 2t^3, as `t * t * (3 - 2 * t)`). */
+export function smooth(t: number): number {
   return t * t * (3 - 2 * t);
 }
 
-const BLOB_CELL = 24;
+/** Side of the blobs cells (one possible blob each). */
+export const BLOB_CELL = 24;
+/** Mixed into the seed (xor) for the blobs background noise. */
+export const BLOB_NOISE_SEED = 0x5bd1e995;
 
 /** Intensity of the blobs phantom at a voxel. */
 export function blobsAt(x: number, y: number, z: number, seed: number): number {
-  let v = 100 + 40 * hash4(x, y, z, seed ^ 0x5bd1e995);
+  let v = 100 + 40 * hash4(x, y, z, seed ^ BLOB_NOISE_SEED);
   const cx0 = Math.floor(x / BLOB_CELL), cy0 = Math.floor(y / BLOB_CELL), cz0 = Math.floor(z / BLOB_CELL);
   for (let cz = cz0 - 1; cz <= cz0 + 1; cz++)
     for (let cy = cy0 - 1; cy <= cy0 + 1; cy++)
@@ -54,12 +71,15 @@ export function blobsAt(x: number, y: number, z: number, seed: number): number {
   return v;
 }
 
-const LACUNA_CELL = 10;
+/** Side of the bone lacuna cells (one possible lacuna each). */
+export const LACUNA_CELL = 10;
+/** Mixed into the seed (xor) for the bone voxel noise. */
+export const BONE_NOISE_SEED = 0x68e31da4;
 
 /** Intensity of the bone phantom at a voxel. */
 export function boneAt(x: number, y: number, z: number, seed: number): number {
   const n = 0.7 * valueNoise(x, y, z, 28, seed) + 0.3 * valueNoise(x, y, z, 9, seed + 7);
-  const noise = 60 * hash4(x, y, z, seed ^ 0x68e31da4);
+  const noise = 60 * hash4(x, y, z, seed ^ BONE_NOISE_SEED);
   if (n < 0.42) return 120 + noise; // marrow space
   // one lacuna per cell with probability 0.35: a small ellipsoid, elongated along a hashed axis
   const cx = Math.floor(x / LACUNA_CELL), cy = Math.floor(y / LACUNA_CELL), cz = Math.floor(z / LACUNA_CELL);
