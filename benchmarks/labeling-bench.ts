@@ -30,11 +30,15 @@ print(json.dumps({"state": "ok", "label": med(lambda: ndimage.label(mask, struct
 
 type Baseline = { readonly state: 'ok'; readonly label: number; readonly components: number } | { readonly state: 'absent'; readonly reason: string };
 
-/** Median time of the labeling step on local[1], its component count and the stages of one run. */
-async function labelingStep(vol: Uint16Array, shape: Vec3): Promise<{ ms: number; components: number; stages: number }> {
+/**
+ * Median time of the labeling step on local[1], its component count and the stages of one run. The
+ * input is read from the .npy and cached, as analyze does (an image made with fromArray would carry
+ * the whole volume in every stage's plan).
+ */
+async function labelingStep(npy: string): Promise<{ ms: number; components: number; stages: number }> {
   const ctx = await Context.create({ master: 'local[1]', memory: '8g' });
   try {
-    const img = ctx.images.fromArray(vol, shape).cache();
+    const img = ctx.images.read(npy).cache();
     const mask = img.threshold({ above: BLOB_THRESHOLD }).cache();
     await mask.blocks.count();
     let components = 0;
@@ -70,18 +74,19 @@ export async function labelingStepRows(log: (line: string) => void): Promise<Ben
   const vol = await blobVolume(s);
   const dir = mkdtempSync(join(tmpdir(), 'voxelflow-bench-'));
   let base: Baseline;
+  let step: { ms: number; components: number; stages: number };
+  const load = loadavg()[0]?.toFixed(2) ?? '?';
   try {
     const npy = join(dir, 'blobs.npy');
     writeImage(npy, { data: vol, shape, dtype: 'u16' });
     log(`labeling step ${v}: scipy ndimage.label ...`);
     const r = runPython(PYTHON, [npy, String(BLOB_THRESHOLD), String(RUNS)]);
     base = r.ok ? (r.json as Baseline) : { state: 'absent', reason: r.reason };
+    log(`labeling step ${v}: local[1] ...`);
+    step = await labelingStep(npy);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  log(`labeling step ${v}: local[1] ...`);
-  const load = loadavg()[0]?.toFixed(2) ?? '?';
-  const step = await labelingStep(vol, shape);
   const name = `labeling step ${v} (labelComponents 26 + count + labels cached, as analyze's timings.label), local[1]`;
   const target = '>= 4x scipy speed (time <= 0.25x)';
   if (base.state !== 'ok') {
