@@ -86,12 +86,13 @@ describe('voxelflow analyze', () => {
       expect(Array.from(readImage(join(dir, 'l.npy')).data)).toEqual(Array.from((await expected.toArray()).data));
       expect(Array.from(readImage(join(dir, 'f.tif')).data)).toEqual(Array.from((await filtered.toArray()).data));
       const csv = readFileSync(join(dir, 's.csv'), 'utf8').trim().split('\n');
-      expect(csv[0]).toBe('label,voxels,centroid_x,centroid_y,centroid_z,min_x,min_y,min_z,max_x,max_y,max_z,mean_intensity');
+      expect(csv[0]).toBe('label,voxels,centroid_x,centroid_y,centroid_z,bbox_min_x,bbox_min_y,bbox_min_z,bbox_max_x,bbox_max_y,bbox_max_z,mean_intensity,extent_1,extent_2,extent_3');
       const rows = await expected.shapeStats();
       expect(csv).toHaveLength(rows.length + 1);
       const first = (csv[1] as string).split(',').map(Number);
       expect(first.slice(0, 2)).toEqual([1, rows[0]?.voxels]);
       expect(first[2]).toBeCloseTo(rows[0]?.centroid[0] as number, 6);
+      expect(first[12]).toBeCloseTo(rows[0]?.extents[0] as number, 6);
       expect(summary.voxels_foreground).toBe(rows.reduce((n, row) => n + row.voxels, 0));
     } finally {
       await ctx.stop();
