@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { registerClusterMasters } from '../cluster/masters.js';
+import { ConfigError } from '../core/errors.js';
 import { UsageError } from './usage-error.js';
 
 // Every command that takes --master accepts voxelflow://HOST:PORT and sge (loaded when asked for).
@@ -33,6 +34,9 @@ const commands: Record<string, Command> = {
   notebook: { summary: "set up Jupyter's TypeScript kernel (tslab) for notebooks: 'voxelflow notebook setup'", run: lazy(() => import('./notebook.js'), 'runNotebook') },
   table: { summary: 'statistics (describe, --by sample) or k-means clusters of CSV measurement tables', run: lazy(() => import('./table.js'), 'runTable') },
 };
+
+/** Commands that take --secret-file (the others read VOXELFLOW_SECRET only). */
+const SECRET_FILE_COMMANDS = new Set(['analyze', 'master', 'worker', 'sge']);
 
 function help(): string {
   const width = Math.max(...[...Object.keys(commands), 'version'].map((c) => c.length));
@@ -75,6 +79,11 @@ export async function run(argv: string[]): Promise<number> {
     if (err instanceof UsageError) {
       console.error(`voxelflow ${name}: ${err.message}`);
       return 2;
+    }
+    if (err instanceof ConfigError && err.option === 'secret' && SECRET_FILE_COMMANDS.has(name)) {
+      // The library's hint names Context.create({ secret }); on the command line it is --secret-file.
+      console.error(`voxelflow ${name}: no cluster secret: pass --secret-file FILE or set VOXELFLOW_SECRET (every RPC is authenticated with it)`);
+      return 1;
     }
     console.error(`voxelflow ${name}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
     if (process.env['VOXELFLOW_DEBUG']) console.error(err);

@@ -1,6 +1,7 @@
 /**
  * `voxelflow master`: starts the cluster master and prints its URL; runs until SIGINT/SIGTERM.
  */
+import { hostname, networkInterfaces } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Master } from '../cluster/index.js';
 import { resolveSecret } from '../cluster/auth.js';
@@ -65,7 +66,7 @@ export async function runMaster(argv: string[]): Promise<number> {
   }
   ui?.attach(master);
   if (ui !== null) console.log(`voxelflow master: dashboard at ${ui.dashboard.url}`);
-  console.log(`voxelflow master: listening on ${master.url} (workers: --master ${master.url.slice('voxelflow://'.length)})`);
+  console.log(`voxelflow master: listening on ${master.url} (${reachableAt(v.host, master.url)})`);
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
     process.once('SIGINT', stop);
@@ -74,6 +75,21 @@ export async function runMaster(argv: string[]): Promise<number> {
   await master.stop();
   await ui?.dashboard.close();
   return 0;
+}
+
+/**
+ * What workers and drivers pass as --master. A wildcard host (0.0.0.0, ::) is no address to dial: name
+ * this host's network addresses instead, and the hostname, which may resolve to loopback here (Debian's
+ * /etc/hosts) but usually to the right address elsewhere.
+ */
+function reachableAt(host: string, url: string): string {
+  const port = url.slice(url.lastIndexOf(':') + 1);
+  if (host !== '0.0.0.0' && host !== '::') return `workers: --master ${url.slice('voxelflow://'.length)}`;
+  const addresses = Object.values(networkInterfaces())
+    .flatMap((list) => list ?? [])
+    .filter((a) => !a.internal && (a.family === 'IPv4' || host === '::'))
+    .map((a) => (a.family === 'IPv6' ? `[${a.address}]:${port}` : `${a.address}:${port}`));
+  return `workers: --master ${[...addresses, `${hostname()}:${port}`].join(' or ')}`;
 }
 
 /** An integer flag within [min, max]. */

@@ -93,6 +93,9 @@ export async function runStream(argv: string[]): Promise<number> {
   process.on('SIGTERM', onSigint);
   try {
     await ssc.start();
+    // Until the first frame comes nothing else is printed: say what it waits for, so that a silent
+    // terminal is not mistaken for a hang (or a detector that is not running for a slow pipeline).
+    process.stderr.write(`voxelflow stream: waiting for a detector at ${a.connect} (${a.protocol}, ${a.socket}); Ctrl-C to stop\n`);
     await ssc.awaitTermination();
     const t = beam.totals;
     process.stderr.write(

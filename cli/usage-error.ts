@@ -5,6 +5,13 @@ export class UsageError extends Error {
 
 /** Wraps node:util parseArgs errors (unknown flag, missing value) as UsageError with a hint. */
 export function usage(err: unknown, command: string): UsageError {
+  const help = `run 'voxelflow ${command} --help'`;
   const msg = err instanceof Error ? err.message.split('\n')[0] ?? '' : String(err);
-  return new UsageError(`${msg.replace(/\. To specify.*$/, '')}; run 'voxelflow ${command} --help'`);
+  // parseArgs calls `--box -1` "ambiguous": the value looks like an option, so it is not taken.
+  const ambiguous = /^Option '(-[^']+)' argument is ambiguous/.exec(msg);
+  if (ambiguous !== null) {
+    const flag = ambiguous[1] as string;
+    return new UsageError(`${flag} needs a value and the next argument starts with '-'; write ${flag}=VALUE to pass a value that starts with '-'; ${help}`);
+  }
+  return new UsageError(`${msg.replace(/\.? To specify.*$/, '').replace(/\.$/, '')}; ${help}`);
 }

@@ -2,6 +2,7 @@
  * `voxelflow worker --master HOST:PORT`: runs a cluster worker until it leaves (SIGTERM, SIGUSR1,
  * SIGUSR2, SIGINT or --lifetime: exit 0 after draining) or gives up on an unreachable master (exit 1).
  */
+import { createSocket } from 'node:dgram';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { parseSize } from '../core/index.js';
@@ -22,10 +23,12 @@ Runs tasks for drivers of a voxelflow cluster in its own worker threads, and ser
   --secret-file F       file holding the cluster secret (default: the VOXELFLOW_SECRET variable)
   --death-timeout S     exit when the master has been unreachable for S seconds (default 60)
   --work-dir D          where blocks spill (default: the OS temp dir)
-  --host H              interface this worker serves blocks and tasks on (default 127.0.0.1)
+  --host H              interface this worker serves blocks and tasks on (default 127.0.0.1 when the
+                        master is on this host's loopback, else 0.0.0.0: drivers and other workers
+                        must reach it where the master does)
   --port P              its port (default 0: any free port)
-  --advertise-host H    the name or address others dial for this worker (default: --host, or the
-                        hostname when --host is 0.0.0.0)
+  --advertise-host H    the name or address others dial for this worker (default: --host, or when
+                        that is 0.0.0.0 the address this host reaches the master from)
   --drain-timeout S     on leaving, let running tasks finish for S seconds, then hand them back (default 30)
   --lifetime S          leave by itself after S seconds (batch wall-clock limits)
   --lifetime-stagger S  ... up to S seconds earlier, at random (so an array of workers does not leave at once)
@@ -47,7 +50,7 @@ export async function runWorker(argv: string[]): Promise<number> {
         'secret-file': { type: 'string' },
         'death-timeout': { type: 'string', default: '60' },
         'work-dir': { type: 'string' },
-        host: { type: 'string', default: '127.0.0.1' },
+        host: { type: 'string' },
         'advertise-host': { type: 'string' },
         port: { type: 'string', default: '0' },
         'drain-timeout': { type: 'string', default: '30' },
@@ -76,11 +79,13 @@ export async function runWorker(argv: string[]): Promise<number> {
   const lifetime = v.lifetime === undefined ? undefined : numberFlag(v.lifetime, '--lifetime', 0);
   const stagger = numberFlag(v['lifetime-stagger'], '--lifetime-stagger', 0);
   const secret = resolveSecret({ secretFile: v['secret-file'] }, 'pass --secret-file FILE or set VOXELFLOW_SECRET');
+  const host = v.host ?? (isLoopback(hostOf(master)) ? '127.0.0.1' : '0.0.0.0');
+  const advertiseHost = v['advertise-host'] ?? (isWildcard(host) ? await addressTowards(master) : undefined);
   const worker = await Worker.start({
     master,
     secret,
-    host: v.host,
-    ...(v['advertise-host'] !== undefined ? { advertiseHost: v['advertise-host'] } : {}),
+    host,
+    ...(advertiseHost !== undefined ? { advertiseHost } : {}),
     port: integerFlag(v.port, '--port', 0, 65535),
     cores,
     memory,
@@ -105,4 +110,37 @@ export async function runWorker(argv: string[]): Promise<number> {
   // Anything still holding the event loop (a half-closed socket) must not keep a finished worker alive.
   setTimeout(() => process.exit(exit.code), 500).unref();
   return exit.code;
+}
+
+/** The host part of `host:port` (IPv6 without its brackets). */
+function hostOf(hostPort: string): string {
+  return hostPort.slice(0, hostPort.lastIndexOf(':')).replace(/^\[(.*)\]$/, '$1');
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+function isWildcard(host: string): boolean {
+  return host === '0.0.0.0' || host === '::';
+}
+
+/**
+ * The local address this host sends from to reach the master (a UDP connect: routing only, no packet
+ * is sent). The master and its drivers are on that network, so they can dial it back. The hostname is
+ * no good default: Debian maps it to 127.0.1.1 (or 127.0.0.1) in /etc/hosts.
+ */
+async function addressTowards(master: string): Promise<string | undefined> {
+  const host = hostOf(master);
+  const socket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.connect(Number(master.slice(master.lastIndexOf(':') + 1)), host, () => resolve(socket.address().address));
+    });
+  } catch {
+    return undefined; // no route (yet): cluster/worker.ts falls back to the hostname
+  } finally {
+    socket.close();
+  }
 }

@@ -63,9 +63,13 @@ export function jobScript(target: JobTarget, o: JobOptions): string {
   for (const r of o.resources) d.push(`#$ -l ${r}`);
   for (const line of o.directives) d.push(`#$ ${line}`);
 
+  // A worker on another host must be dialled by drivers and other workers where the master is: it
+  // listens on every interface and advertises the address it reaches the master from (cli/worker.ts).
+  const host = /^(localhost|127\.[\d.]+|\[::1\]):\d+$/.test(master) ? '127.0.0.1' : '0.0.0.0';
   const args = [
     'worker',
     '--master', master,
+    '--host', host,
     '--cores', String(o.cores),
     '--memory', o.memory,
     '--death-timeout', String(o.deathTimeout),

@@ -101,7 +101,7 @@ describe('job script', () => {
     const r = spawnSync('/bin/sh', [file], { encoding: 'utf8', env: { JOB_ID: '42', SGE_TASK_ID: '3', TMP: '/scratch/t' } });
     expect(r.status).toBe(0);
     expect(r.stdout.trim().split('\n')).toEqual([
-      '/opt/vf $x/bin.js', 'worker', '--master', 'head:7077', '--cores', '4', '--memory', '4g', '--death-timeout', '60',
+      '/opt/vf $x/bin.js', 'worker', '--master', 'head:7077', '--host', '0.0.0.0', '--cores', '4', '--memory', '4g', '--death-timeout', '60',
       '--name', 'voxelflow-42.3', '--work-dir', '/scratch/t',
       '--secret-file', "/home/me/my 'secret",
       '--lifetime', '6900', '--lifetime-stagger', '150',
