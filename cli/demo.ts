@@ -12,6 +12,7 @@ import { Context } from '../core/index.js';
 import { type ShapeRow } from '../imaging/index.js';
 import { overlayPng } from '../imaging/preview/index.js';
 import { statsCsv } from './analyze.js';
+import { writeDemoTable } from './demo-table.js';
 import { Progress } from './progress.js';
 import { usage, UsageError } from './usage-error.js';
 
@@ -24,7 +25,10 @@ stats.csv and slice.png (the middle slice with labels painted over it) to --out.
   --size     edge length in voxels, 16..1024 (default 256)
   --master   'local' (inline), 'local[N]' or 'local[*]' (default local[*])
   --out      output folder (default ./voxelflow-demo)
-  --quiet    no progress on stderr`;
+  --quiet    no progress on stderr
+  --table D  instead: write a small measurement table to folder D (S1.csv, S2.csv, S3.csv: one row
+             per component of a --size^3 blobs phantom, default 64; columns sample, label, volume,
+             mean_intensity, mass, extent_1..3, centroid_x..z) for 'voxelflow table' and ctx.readCsv`;
 
 export async function runDemo(argv: string[]): Promise<number> {
   let values;
@@ -33,7 +37,8 @@ export async function runDemo(argv: string[]): Promise<number> {
       args: argv,
       options: {
         master: { type: 'string', default: 'local[*]' },
-        size: { type: 'string', default: '256' },
+        size: { type: 'string' },
+        table: { type: 'string' },
         out: { type: 'string', default: 'voxelflow-demo' },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -47,8 +52,10 @@ export async function runDemo(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const size = Number(values.size);
-  if (!Number.isInteger(size) || size < 16 || size > 1024) throw new UsageError(`--size must be an integer in 16..1024, got '${values.size}'`);
+  const sizeText = values.size ?? (values.table !== undefined ? '64' : '256');
+  const size = Number(sizeText);
+  if (!Number.isInteger(size) || size < 16 || size > 1024) throw new UsageError(`--size must be an integer in 16..1024, got '${sizeText}'`);
+  if (values.table !== undefined) return runDemoTable(values.table, size, values.master ?? 'local[*]');
   const out = resolve(values.out ?? 'voxelflow-demo');
 
   const ctx = await Context.create({ master: values.master ?? 'local[*]' });
@@ -90,6 +97,17 @@ export async function runDemo(argv: string[]): Promise<number> {
     progress.end();
     rmSync(tmp, { recursive: true, force: true });
     throw err;
+  } finally {
+    await ctx.stop();
+  }
+}
+
+async function runDemoTable(dir: string, size: number, master: string): Promise<number> {
+  const ctx = await Context.create({ master });
+  try {
+    const files = await writeDemoTable(ctx, dir, size);
+    console.log(`voxelflow demo: wrote ${files.join(', ')}`);
+    return 0;
   } finally {
     await ctx.stop();
   }
