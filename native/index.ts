@@ -9,7 +9,7 @@
  *   import { backends, kernels } from './index.js';
  *   const mask = new Uint8Array(4);
  *   kernels.threshold(new Float32Array([0, 5, 10, NaN]), 1, null, mask); // 2, mask = [0, 1, 1, 0]
- *   console.log(backends()); // { threshold: 'native', labelBlock: 'native', boxFilter: 'native', labelStats: 'native' }
+ *   console.log(backends()); // { threshold: 'native', labelBlock: 'native', boxFilter: 'native', labelStats: 'native', phantomRegion: 'native' }
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ts from '../imaging/kernels/index.js';
 import type { Connectivity } from '../imaging/kernels/index.js';
+import { phantomRegion } from '../imaging/kernels/phantom-region.js';
 import type { TypedArray } from '../imaging/dtype.js';
 import type { Shape3 } from '../imaging/volume.js';
 
@@ -24,7 +25,7 @@ import type { Shape3 } from '../imaging/volume.js';
 export type Backend = 'native' | 'typescript';
 
 /** The kernels the loader dispatches. */
-export type KernelName = 'threshold' | 'labelBlock' | 'boxFilter' | 'labelStats';
+export type KernelName = 'threshold' | 'labelBlock' | 'boxFilter' | 'labelStats' | 'phantomRegion';
 
 /** Whether the addon loaded: `loaded` with its path, or why not (`disabled` by the env, `absent`). */
 export type NativeStatus =
@@ -38,6 +39,7 @@ interface Addon {
   labelBlock(mask: Uint8Array, z: number, y: number, x: number, steps: number, out: Uint32Array, scratch: Uint32Array | undefined): number;
   boxFilter(input: TypedArray, geometry: Float64Array, radius: number, mode: number, out: Float32Array): boolean;
   labelStats(labels: Uint32Array, geometry: Float64Array, intensity: TypedArray | null, n: number, data: Float64Array): boolean;
+  phantomRegion(kind: number, geometry: Float64Array, seed: number, out: TypedArray): boolean;
 }
 
 /**
@@ -62,7 +64,7 @@ function findAddon(): { path: string } | { reason: string } {
   }
 }
 
-const KERNEL_EXPORTS = ['threshold', 'labelBlock', 'boxFilter', 'labelStats'] as const;
+const KERNEL_EXPORTS = ['threshold', 'labelBlock', 'boxFilter', 'labelStats', 'phantomRegion'] as const;
 
 function load(): { addon: Addon | null; status: NativeStatus } {
   if (process.env['VOXELFLOW_NATIVE'] === '0') {
@@ -93,7 +95,7 @@ export function nativeStatus(): NativeStatus {
 /** The backend each kernel runs on in this thread. */
 export function backends(): Record<KernelName, Backend> {
   const native: Backend = addon !== null ? 'native' : 'typescript';
-  return { threshold: native, labelBlock: native, boxFilter: native, labelStats: native };
+  return { threshold: native, labelBlock: native, boxFilter: native, labelStats: native, phantomRegion: native };
 }
 
 const isBound = (v: unknown): boolean => v === null || typeof v === 'number';
@@ -181,17 +183,40 @@ function nativeLabelStats(native: Addon): typeof ts.labelStats {
   };
 }
 
+const PHANTOM_KINDS: ReadonlyMap<unknown, number> = new Map([['blobs', 0], ['bone', 1]]);
+
+// phantomRegion's origin and shape ([z, y, x] each), one array per thread, filled per call.
+const phantomGeometry = new Float64Array(6);
+
+/**
+ * `phantomRegion` of imaging/kernels/phantom-region.ts, run natively for integer seeds (the twin's
+ * `seed + k` and `seed ^ k` are then int32 arithmetic, which the addon repeats); any other call, or
+ * one the addon rejects, goes to the twin (which throws for a bad one).
+ */
+function nativePhantomRegion(native: Addon): typeof phantomRegion {
+  return (kind, origin, shape, seed, out) => {
+    const code = PHANTOM_KINDS.get(kind);
+    if (code !== undefined && Number.isSafeInteger(seed) && isTypedArray(out)) {
+      const geometry = packTriples(phantomGeometry, [origin, shape]);
+      if (native.phantomRegion(code, geometry, seed, out)) return;
+    }
+    phantomRegion(kind, origin, shape, seed, out);
+  };
+}
+
 /** The kernels, each on its backend (see `backends()`); signatures are those of imaging/kernels. */
 export const kernels: {
   readonly threshold: typeof ts.threshold;
   readonly labelBlock: typeof ts.labelBlock;
   readonly boxFilter: typeof ts.boxFilter;
   readonly labelStats: typeof ts.labelStats;
+  readonly phantomRegion: typeof phantomRegion;
 } = Object.freeze({
   threshold: addon !== null ? nativeThreshold(addon) : ts.threshold,
   labelBlock: addon !== null ? nativeLabelBlock(addon) : ts.labelBlock,
   boxFilter: addon !== null ? nativeBoxFilter(addon) : ts.boxFilter,
   labelStats: addon !== null ? nativeLabelStats(addon) : ts.labelStats,
+  phantomRegion: addon !== null ? nativePhantomRegion(addon) : phantomRegion,
 });
 
 /** The TypeScript twins, whatever the backend: for parity tests and benchmarks. */
@@ -200,4 +225,5 @@ export const typescriptKernels: typeof kernels = Object.freeze({
   labelBlock: ts.labelBlock,
   boxFilter: ts.boxFilter,
   labelStats: ts.labelStats,
+  phantomRegion,
 });

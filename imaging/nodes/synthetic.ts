@@ -4,7 +4,7 @@ import type { ImageMeta } from '../block.js';
 import type { Box } from '../box.js';
 import { allocate, type TypedArray } from '../dtype.js';
 import { SourceRegionNode } from './region-node.js';
-import { blobsAt, boneAt } from '../phantoms.js';
+import { kernels } from '../../native/index.js';
 import { knownRegion } from '../known-phantom.js';
 
 export type PhantomKind = 'blobs' | 'bone' | 'known';
@@ -19,19 +19,14 @@ export class SyntheticNode extends SourceRegionNode<SyntheticParams> {
   readonly op = 'image.synthetic';
   region(box: Box, tc: TaskContext): TypedArray {
     const [sz, sy, sx] = box.shape;
-    const [oz, oy, ox] = box.origin;
     const out = allocate(this.meta.dtype, sz * sy * sx);
     if (this.params.kind === 'known') {
       knownRegion(box.origin, box.shape, out);
       tc.count(`voxels:${this.op}`, out.length);
       return out;
     }
-    const at = this.params.kind === 'bone' ? boneAt : blobsAt;
-    const seed = this.params.seed;
-    let i = 0;
-    for (let z = 0; z < sz; z++)
-      for (let y = 0; y < sy; y++)
-        for (let x = 0; x < sx; x++) out[i++] = at(ox + x, oy + y, oz + z, seed);
+    // blobsAt / boneAt (phantoms.ts) over the box, block-wise; native where the addon loaded
+    kernels.phantomRegion(this.params.kind, box.origin, box.shape, this.params.seed, out);
     tc.count(`voxels:${this.op}`, out.length);
     return out;
   }

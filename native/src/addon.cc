@@ -12,6 +12,8 @@
 #include "box_filter.h"
 #include "label_block.h"
 #include "label_stats.h"
+#include "phantom_blobs.h"
+#include "phantom_bone.h"
 #include "threshold.h"
 
 namespace {
@@ -221,11 +223,57 @@ Napi::Value LabelStats(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(env, bad < 0);
 }
 
+template <typename T>
+void PhantomOf(int64_t kind, const voxelflow::PhantomBox& b, int64_t seed, void* out) {
+  if (kind == 0) {
+    voxelflow::BlobsRegion<T>(b, seed, static_cast<T*>(out));
+  } else {
+    voxelflow::BoneRegion<T>(b, seed, static_cast<T*>(out));
+  }
+}
+
+// phantomRegion(kind, geometry, seed, out): true when `out` holds the phantom over the box; false when
+// the call is not one the kernel accepts (the loader then hands it to the TypeScript twin). kind: 0
+// blobs, 1 bone. geometry: a Float64Array of origin and shape ([z, y, x] each). Coordinates and seed
+// within 2^40, so that every coordinate and `seed + k` is exact in float64, as in the twin.
+Napi::Value PhantomRegion(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  View geometry, out;
+  if (!GetView(env, info[1], "geometry", &geometry) || !GetView(env, info[3], "out", &out)) return env.Undefined();
+  const Napi::Boolean rejected = Napi::Boolean::New(env, false);
+  constexpr int64_t kLimit = 1ll << 40;
+  int64_t kind, seed;
+  if (!AsInt(info[0].ToNumber().DoubleValue(), &kind) || kind < 0 || kind > 1) return rejected;
+  if (!AsInt(info[2].ToNumber().DoubleValue(), &seed) || seed < -kLimit || seed > kLimit) return rejected;
+  if (geometry.type != napi_float64_array || geometry.length != 6) return rejected;
+  voxelflow::PhantomBox b;
+  const double* values = static_cast<const double*>(geometry.data);
+  for (int a = 0; a < 3; a++) {
+    if (!AsInt(values[a], &b.origin[a]) || !AsInt(values[3 + a], &b.shape[a])) return rejected;
+    if (b.origin[a] < -kLimit || b.origin[a] > kLimit || b.shape[a] < 0 || b.shape[a] > (1ll << 31)) return rejected;
+  }
+  const uint64_t count = static_cast<uint64_t>(b.shape[0]) * b.shape[1] * b.shape[2];
+  if (count > (1ull << 40) || out.length < count) return rejected;
+  if (count == 0) return Napi::Boolean::New(env, true);
+  switch (out.type) {
+    case napi_uint8_array: PhantomOf<uint8_t>(kind, b, seed, out.data); break;
+    case napi_uint16_array: PhantomOf<uint16_t>(kind, b, seed, out.data); break;
+    case napi_int16_array: PhantomOf<int16_t>(kind, b, seed, out.data); break;
+    case napi_uint32_array: PhantomOf<uint32_t>(kind, b, seed, out.data); break;
+    case napi_int32_array: PhantomOf<int32_t>(kind, b, seed, out.data); break;
+    case napi_float32_array: PhantomOf<float>(kind, b, seed, out.data); break;
+    case napi_float64_array: PhantomOf<double>(kind, b, seed, out.data); break;
+    default: return rejected;
+  }
+  return Napi::Boolean::New(env, true);
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("threshold", Napi::Function::New(env, Threshold, "threshold"));
   exports.Set("labelBlock", Napi::Function::New(env, LabelBlock, "labelBlock"));
   exports.Set("boxFilter", Napi::Function::New(env, BoxFilter, "boxFilter"));
   exports.Set("labelStats", Napi::Function::New(env, LabelStats, "labelStats"));
+  exports.Set("phantomRegion", Napi::Function::New(env, PhantomRegion, "phantomRegion"));
   return exports;
 }
 
