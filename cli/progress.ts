@@ -105,7 +105,7 @@ export class Progress {
       this.bar = new cliProgress.SingleBar(
         {
           stream: this.out,
-          format: `${step.padEnd(10)} [{bar}] {value}/{total} tasks | stage {stagesDone}/{stages} | {rate} | {duration_formatted} | ETA {eta_formatted}{workers}`,
+          format: `${step.padEnd(10)} [{bar}] {value}/{total} tasks | stage {stagesDone}/{stages} | {rate} | {duration_formatted} | ETA {etaText}{workers}`,
           barsize: 24,
           hideCursor: false,
           clearOnComplete: true,
@@ -145,7 +145,9 @@ export class Progress {
 
   private payload(): Record<string, string | number> {
     const s = this.snapshot();
-    return { stages: s.stages, stagesDone: s.stagesDone, rate: s.voxelsPerSecond === null ? '' : `${formatRate(s.voxelsPerSecond)} voxels/s`, workers: this.workers === '' ? '' : ` | ${this.workers}` };
+    // Our own estimate, not cli-progress's {eta_formatted}: before the first task ends that one is
+    // 'NULL' or 'INF' cut to 'NFs'; ours says '?' until there is something to extrapolate from.
+    return { stages: s.stages, stagesDone: s.stagesDone, etaText: s.etaMs === null ? '?' : formatDuration(s.etaMs), rate: s.voxelsPerSecond === null ? '' : `${formatRate(s.voxelsPerSecond)} voxels/s`, workers: this.workers === '' ? '' : ` | ${this.workers}` };
   }
 
   private update(): void {
@@ -178,4 +180,13 @@ function formatRate(v: number): string {
   if (v >= 1e6) return `${(v / 1e6).toFixed(1)} M`;
   if (v >= 1e3) return `${(v / 1e3).toFixed(1)} k`;
   return String(v);
+}
+
+/** `850ms`, `12s`, `3m05s`, `2h07m`: short enough for the bar. */
+function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }

@@ -43,6 +43,18 @@ describe('Progress', () => {
     expect(done[1]).toMatchObject({ tasksDone: 4, tasksTotal: 4, voxelsPerSecond: null });
   });
 
+  it('the bar says ETA ? until a task has finished, never NFs or NULL', async () => {
+    const s = sink(true);
+    const p = new Progress(ctx, 'auto', s.stream);
+    p.begin('count');
+    await new Promise((r) => setTimeout(r, 300)); // a few frames at 8 fps before any task
+    const before = s.text();
+    await ctx.range(0, 100, 1, 4).count();
+    p.end();
+    expect(before, JSON.stringify(before)).toMatch(/ETA \?/);
+    expect(s.text()).not.toMatch(/NFs|NULL|NaN/);
+  });
+
   it('says on stderr when tasks wait for executors and when they are back, also when not a terminal (a log)', async () => {
     const log = sink(false);
     const p = new Progress(ctx, 'auto', log.stream);
