@@ -14,11 +14,13 @@
  * several GB of memory), so that `npm run bench` stays within a few minutes.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Context } from '../core/index.js';
 import '../imaging/index.js';
 import type { Vec3 } from '../imaging/box.js';
+import type { PhantomKind } from '../imaging/nodes/synthetic.js';
 import { writeImage } from '../imaging/io/index.js';
 import { shapeFromPartials } from '../imaging/kernels/index.js';
 import { kernels as loaderKernels, typescriptKernels } from '../native/index.js';
@@ -221,6 +223,51 @@ async function benchSize(side: number, dir: string, log: (line: string) => void)
   return [...kernelRows(v, box.ms, raw, base), ...pipelineRows(v, kernelSum, chain.components, one, two)];
 }
 
+const SYNTHETIC_SHAPE: Vec3 = [128, 256, 256];
+const SYNTHETIC_BLOCK: Vec3 = [64, 128, 128];
+/** Issue 14.7: phantoms generate at >= 200 MVx/s per core. */
+const SYNTHETIC_TARGET = 200;
+
+/** Median ms to generate the phantom on local[1] with the addon (`native`) or VOXELFLOW_NATIVE=0 in the workers. */
+async function syntheticMs(kind: PhantomKind, native: boolean): Promise<number> {
+  const saved = process.env['VOXELFLOW_NATIVE'];
+  if (!native) process.env['VOXELFLOW_NATIVE'] = '0'; // read by each worker as it loads native/index.ts
+  const ctx = await Context.create({ master: 'local[1]' });
+  if (saved === undefined) delete process.env['VOXELFLOW_NATIVE'];
+  else process.env['VOXELFLOW_NATIVE'] = saved;
+  try {
+    const img = ctx.images.synthetic({ kind, shape: SYNTHETIC_SHAPE, seed: SEED, blockShape: SYNTHETIC_BLOCK });
+    return await median(() => img.blocks.count(), 3, 1);
+  } finally {
+    await ctx.stop();
+  }
+}
+
+/**
+ * Phantom generation (`ctx.images.synthetic`, u16) on local[1]: MVx/s per kind, native (the target) and
+ * the TypeScript twin (VOXELFLOW_NATIVE=0), with the load average, since the machine may be shared.
+ */
+export async function syntheticRows(log: (line: string) => void): Promise<BenchRow[]> {
+  const v = `${SYNTHETIC_SHAPE.join('x')} in ${SYNTHETIC_BLOCK.join('x')} blocks`;
+  const voxels = SYNTHETIC_SHAPE[0] * SYNTHETIC_SHAPE[1] * SYNTHETIC_SHAPE[2];
+  const rows: BenchRow[] = [];
+  for (const kind of ['blobs', 'bone', 'known'] as const) {
+    for (const native of kind === 'known' ? [true] : [true, false]) {
+      log(`synthetic ${kind} ${v}, ${native ? 'native' : 'TypeScript'}, local[1] ...`);
+      const ms = await syntheticMs(kind, native);
+      const rate = voxels / ms / 1e3;
+      const load = `load average ${loadavg()[0]!.toFixed(1)}`;
+      const backend = kind === 'known' ? 'block pattern' : native ? 'native' : 'TypeScript twin';
+      rows.push({
+        suite: 'imaging', name: `synthetic ${kind} ${v} u16, ${backend}, local[1]`, ms, baselineMs: null, baseline: 'absolute',
+        value: { amount: rate, unit: 'MVx/s' }, target: native && kind !== 'known' ? `>= ${SYNTHETIC_TARGET} MVx/s` : 'reported',
+        met: !native || kind === 'known' || rate >= SYNTHETIC_TARGET, note: `${rate.toFixed(0)} MVx/s; ${load}`,
+      });
+    }
+  }
+  return rows;
+}
+
 /** Cube sides from VOXELFLOW_BENCH_SIZES (comma-separated), default 256. */
 function sizes(): number[] {
   const spec = process.env.VOXELFLOW_BENCH_SIZES ?? '256';
@@ -238,6 +285,7 @@ export async function imagingBenchmarks(log: (line: string) => void): Promise<Be
   try {
     const rows: BenchRow[] = [];
     for (const side of sides) rows.push(...(await benchSize(side, dir, log)));
+    rows.push(...(await syntheticRows(log)));
     rows.push(...(await labelingStepRows(log)));
     rows.push(...(await zarrWriteRows(log)));
     return rows;

@@ -33,7 +33,9 @@ VOXELFLOW_INLINE double HashMix(uint32_t h) {
   h = (h ^ (h >> 15)) * 0x2c1b3c6du;
   h = (h ^ (h >> 12)) * 0x297a2d39u;
   h ^= h >> 15;
-  return static_cast<double>(h) / 4294967296.0;
+  // (double)h, through int32 so that it vectorizes (x86 has no unsigned conversion before AVX-512):
+  // both steps are exact, as h < 2^32 needs 32 of float64's 53 bits.
+  return (static_cast<double>(static_cast<int32_t>(h ^ 0x80000000u)) + 2147483648.0) / 4294967296.0;
 }
 
 /** hash4(a, b, c, d) for integer arguments. */
