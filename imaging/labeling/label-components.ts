@@ -28,6 +28,7 @@ import { ImageRDD, setLabelImplementation } from '../image-rdd.js';
 import { normalizeConnectivity } from '../kernels/index.js';
 import { regionDependency } from '../nodes/region-dependency.js';
 import { RoiNode } from '../nodes/roi.js';
+import { ThresholdNode } from '../nodes/threshold.js';
 import { positiveDirections, reach } from './boundary.js';
 import { asMask, labelMask, LocalLabelNode, type BlockLabels } from './local-labels.js';
 import { numberComponents } from './numbering.js';
@@ -40,7 +41,11 @@ export interface LabelOptions extends ResolveOptions {
   /** 6 | 18 | 26 in 3D, 4 | 8 in 2D (6 → 4 and 18/26 → 8 on 2D images). Default 26 (8 in 2D). */
   readonly connectivity?: 4 | 6 | 8 | 18 | 26;
   readonly method?: 'blocks' | 'propagate';
-  /** Image whose values give each component's mean intensity (same shape). Default: the labeled image. */
+  /**
+   * Image whose values give each component's mean intensity (same shape). Default: the image the
+   * mask was thresholded from, when the labeled image is `x.threshold(...)` (so `meanIntensity` is
+   * the mean of `x` over the component); otherwise the labeled image itself.
+   */
   readonly intensity?: ImageRDD;
 }
 
@@ -198,6 +203,13 @@ export function relabel(mask: Uint8Array, table: Uint32Array, labels: Uint32Arra
   return labels;
 }
 
+/** The image `img` was thresholded from, when it is a threshold's output: the natural intensity of its components. */
+function thresholdedFrom(img: ImageRDD): ImageRDD | null {
+  const node = img.blocks.node;
+  if (!(node instanceof ThresholdNode)) return null;
+  return new ImageRDD(node.parents[0] as RDD<Block>, node.params.input);
+}
+
 /** Builds the labeling pipeline for `img` (lazy: nothing runs until labels or stats are needed). */
 export function labelComponents(img: ImageRDD, options: LabelOptions = {}): LabeledImage {
   const requested = options.connectivity ?? (img.ndim === 2 ? 8 : 26);
@@ -205,7 +217,7 @@ export function labelComponents(img: ImageRDD, options: LabelOptions = {}): Labe
     throw new TypeError(`labelComponents: connectivity must be 6, 18 or 26 (3D) or 4 or 8 (2D), got ${String(requested)}`);
   }
   const connectivity = normalizeConnectivity(img.shape, requested);
-  const intensity = options.intensity ?? null;
+  const intensity = options.intensity ?? thresholdedFrom(img);
   if (intensity !== null && intensity.shape.join() !== img.shape.join()) {
     throw new TypeError(`labelComponents: intensity image ${intensity.shape.join('x')} must have the labeled image's shape ${img.shape.join('x')}`);
   }

@@ -49,8 +49,13 @@ export interface ShapeRow {
   readonly centroid: [number, number, number];
   readonly bboxMin: [number, number, number];
   readonly bboxMax: [number, number, number];
+  /** Mean of the intensity image over the component (by default the image the mask was thresholded from). */
   readonly meanIntensity: number;
-  /** Square roots of the coordinate covariance's eigenvalues, descending. */
+  /**
+   * The component's extents: the standard deviations, in voxels, of its voxel coordinates along its
+   * three principal axes, largest first — the square roots of the eigenvalues of the coordinate
+   * covariance matrix (a solid ellipsoid with semi-axis a has extent a/√5 along it).
+   */
   readonly extents: [number, number, number];
 }
 
