@@ -233,7 +233,7 @@ export class ImageRDD {
     }
     const output = createContiguousOutput(path, format, this.meta.shape, this.meta.dtype);
     try {
-      await this.blocks.mapPartitions(writeBlocksAt, { target: output.target }).count();
+      await this.blocks.mapPartitions(writeBlocksAt, { target: output.target }).setName(`write ${path}`).count();
       output.commit();
     } catch (err) {
       output.abandon();

@@ -164,7 +164,7 @@ export class RelabelNode {
     if (this.tables === null && this.resolve !== null) this.tables = (await this.resolve()).tables;
   }
   describe(): string {
-    return 'relabel (raster order of first voxel)';
+    return `label ${this.params.connectivity}-connected: relabel (raster order of first voxel)`;
   }
   compute(split: number, tc: TaskContext, emit: (b: Block) => void): void {
     if (this.tables === null) throw new Error('relabel ran before its equivalences were resolved');
@@ -246,11 +246,15 @@ async function resolveAll(local: RDD<BlockLabels>, mask: ImageMeta, connectivity
   const n = numBlocks(mask);
   const k = reach(connectivity);
   const dirs = positiveDirections(k, mask.shape[0] === 1);
-  const firsts = await local.map(blockFirsts).collect();
+  // Stage names say what the user asked for, on the progress line and the dashboard.
+  const what = `label ${connectivity}-connected`;
+  const firsts = await local.map(blockFirsts).setName(`${what}: block pass`).collect();
   const pairs = n === 1 ? [] : await local
     .flatMap(layersOf)
+    .setName(`${what}: boundary layers`)
     .groupByKey(Math.max(1, Math.min(n, ctx.defaultParallelism)))
     .flatMap(pairLayers, { dirs, k })
+    .setName(`${what}: boundary exchange`)
     .collect();
   const { count, tables } = await numberComponents(ctx, firsts, pairs, options);
   const tableRdd = ctx.parallelize(tables, n);
@@ -259,8 +263,10 @@ async function resolveAll(local: RDD<BlockLabels>, mask: ImageMeta, connectivity
   const stats = local
     .zip(tableRdd)
     .flatMap(statsBatches, { step })
+    .setName(`${what}: statistics by label`)
     .groupByKey({ partitioner: blockPartitioner(parts) })
     .flatMap(mergeStatsBatches, { step, count })
+    .setName(`${what}: statistics`)
     .persist('MEMORY_AND_DISK');
   return { count, tables: tableRdd, stats };
 }
