@@ -237,7 +237,7 @@ async function syntheticMs(kind: PhantomKind, native: boolean): Promise<number> 
   else process.env['VOXELFLOW_NATIVE'] = saved;
   try {
     const img = ctx.images.synthetic({ kind, shape: SYNTHETIC_SHAPE, seed: SEED, blockShape: SYNTHETIC_BLOCK });
-    return await median(() => img.blocks.count(), 3, 1);
+    return await median(() => img.blocks.count(), 5, 2);
   } finally {
     await ctx.stop();
   }
