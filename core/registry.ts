@@ -48,6 +48,14 @@ export function lookupNamedFunction(name: string): unknown {
   return entry.fn;
 }
 
+/** The modules that registered nodes or named functions so far (what worker threads will import). */
+export function registeredModules(): string[] {
+  const urls = new Set<string>();
+  for (const n of nodes.values()) urls.add(n.module);
+  for (const f of functions.values()) urls.add(f.module);
+  return [...urls];
+}
+
 const loaded = new Set<string>();
 
 /** Imports modules a plan needs (once per thread). */

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { decode } from '../codec.js';
 import { errorToData } from '../errors.js';
+import { registeredModules } from '../registry.js';
 import type { Executor, TaskDescription, TaskInputs, TaskOutcome } from './executor.js';
 
 /** What crosses to a worker thread. */
@@ -39,6 +40,7 @@ export class ThreadExecutor implements Executor {
   ) {
     this.pool = new Piscina({
       filename: workerScript(),
+      workerData: { preload: registeredModules() },
       minThreads: cores,
       maxThreads: cores,
       concurrentTasksPerWorker: 1,

@@ -11,6 +11,7 @@ import type { ResultOp } from '../result-ops.js';
 import type { Aggregator } from '../dependency.js';
 import type { StageWork } from './executor.js';
 import { executeTask } from './run-task.js';
+import { workerData } from 'node:worker_threads';
 import { loadModules } from '../registry.js';
 import type { WorkerTaskMessage, WorkerTaskReply } from './thread-executor.js';
 
@@ -33,6 +34,12 @@ export interface EncodedStageWork {
 // await cannot be required (Node and tsx both refuse), so piscina falls back to import() and the thread
 // has one module graph, whatever loader the driver runs under.
 await Promise.resolve();
+
+// The modules the driver had registered when it started this pool (imaging, tables...) start loading
+// now, while the driver is still reading headers and planning, instead of when the first task names
+// them: a small job's first task no longer waits for them. Errors surface when a task needs the module.
+const preload = (workerData as { preload?: readonly string[] } | null)?.preload;
+if (preload !== undefined) loadModules(preload).catch(() => {});
 
 const works = new Map<string, StageWork>();
 const broadcastValues = new Map<number, unknown>();

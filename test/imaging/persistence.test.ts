@@ -73,9 +73,10 @@ forMasters(
 
     it('labeling a cached mask twice computes the mask once', async () => {
       const mask = phantom().threshold({ above: 135 }).cache(); // bright noise: many small components
-      const first = await voxelWork(ctx(), () => mask.labelComponents({ connectivity: 6 }).toArray());
+      // The mask's own values as intensity: by default statistics read the (uncached) thresholded image.
+      const first = await voxelWork(ctx(), () => mask.labelComponents({ connectivity: 6, intensity: mask }).toArray());
       expect(first).toEqual({ 'image.synthetic': VOXELS, 'image.threshold': VOXELS });
-      const again = mask.labelComponents({ connectivity: 26 });
+      const again = mask.labelComponents({ connectivity: 26, intensity: mask });
       expect(await voxelWork(ctx(), () => again.toArray())).toEqual({});
       expect(await again.componentCount()).toBeGreaterThan(20);
       mask.unpersist();
