@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Context, knownComponents, type KnownComponent } from '../index.js';
-import type { BenchRow } from './harness.js';
+import { median, type BenchRow } from './harness.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bin = join(root, 'bin', 'voxelflow.js');
@@ -158,10 +158,39 @@ async function budgetRow(dir: string, log: (l: string) => void): Promise<BenchRo
   };
 }
 
+/**
+ * Reading a .npy from the page cache and writing one, on local[2]: 1024x1024x512 u16 (1 GiB), median
+ * of 3 after a warm-up. The write is of a cached image, so it times the tasks' positional writes and
+ * the commit (fsync, rename), not the computation.
+ */
+async function ioRows(dir: string, log: (l: string) => void): Promise<BenchRow[]> {
+  const shape: [number, number, number] = [512, 1024, 1024];
+  const bytes = shape[0] * shape[1] * shape[2] * 2;
+  const file = join(dir, 'io-1024x1024x512-u16.npy');
+  const ctx = await Context.create({ master: 'local[2]' });
+  try {
+    log('read and write of a 1 GiB .npy, local[2] ...');
+    const cached = ctx.images.synthetic({ kind: 'known', shape }).cache();
+    await cached.blocks.count();
+    await cached.write(file);
+    const read = await median(() => ctx.images.read(file).blocks.count(), 3, 1);
+    const write = await median(() => cached.write(file), 3, 1);
+    cached.unpersist();
+    const row = (name: string, ms: number): BenchRow => ({
+      suite: 'scale', name, ms, baselineMs: null, baseline: 'absolute', value: { amount: bytes / (ms / 1000) / 1e6, unit: 'MB/s' },
+      target: '>= 1 GB/s on 2 cores', met: bytes / (ms / 1000) >= 1e9,
+    });
+    return [row('read 1 GiB .npy from the page cache (tasks read their blocks), local[2]', read), row('write 1 GiB .npy (tasks write their blocks, fsync, rename), local[2]', write)];
+  } finally {
+    await ctx.stop();
+    rmSync(file, { force: true });
+  }
+}
+
 export async function scaleBenchmarks(log: (line: string) => void): Promise<BenchRow[]> {
   const dir = process.env['VOXELFLOW_SCALE_DIR'] ?? join(tmpdir(), 'voxelflow-scale');
   mkdirSync(dir, { recursive: true });
-  const rows = [await budgetRow(dir, log)];
+  const rows = [...(await ioRows(dir, log)), await budgetRow(dir, log)];
   rows.push(await scanRow(dir, log));
   return rows;
 }
