@@ -80,7 +80,8 @@ export async function run(argv: string[]): Promise<number> {
       console.error(`voxelflow ${name}: ${err.message}`);
       return 2;
     }
-    if (err instanceof ConfigError && err.option === 'secret' && SECRET_FILE_COMMANDS.has(name)) {
+    // Only the missing-secret error: a master refusing a wrong secret is also a 'secret' ConfigError.
+    if (err instanceof ConfigError && err.option === 'secret' && /no cluster secret/.test(err.message) && SECRET_FILE_COMMANDS.has(name)) {
       // The library's hint names Context.create({ secret }); on the command line it is --secret-file.
       console.error(`voxelflow ${name}: no cluster secret: pass --secret-file FILE or set VOXELFLOW_SECRET (every RPC is authenticated with it)`);
       return 1;

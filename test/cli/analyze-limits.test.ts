@@ -90,6 +90,8 @@ describe('analyze with a spill disk that fills up', () => {
 
 describe('analyze --spill-dir', () => {
   it('refuses a folder that cannot be made, exit 2, naming the flag', () => {
+    // A readable input: analyze checks it before it creates the context (and its spill folder).
+    writeImage(join(dir, 'x.npy'), { data: new Uint8Array(8), shape: [2, 2, 2], dtype: 'u8' });
     expectOneLineFailure(voxelflow('analyze', join(dir, 'x.npy'), '--above', '0', '--spill-dir', join(dir, 'no', 'such')), /--spill-dir: cannot create a folder in '.*no\/such'/);
   });
 });
