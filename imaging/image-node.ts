@@ -27,7 +27,7 @@ export function gridOf(meta: ImageMeta): BlockGrid {
  */
 export function readRegion(rdd: RDD<Block>, meta: ImageMeta, box: Box, tc: TaskContext): TypedArray {
   const node = rdd.node as unknown as Partial<RegionNode>;
-  if (rdd.storageLevel === 'NONE' && !rdd.isCheckpointed && typeof node.region === 'function') return memoRegion(rdd.id, node as RegionNode, box, tc);
+  if (rdd.storageLevel === 'NONE' && !rdd.isCheckpointed && typeof node.region === 'function') return node.region(box, tc);
   const grid = gridOf(meta);
   const blocks = blocksIntersecting(grid, box);
   if (blocks.length === 1) {
@@ -47,27 +47,6 @@ export function readRegion(rdd: RDD<Block>, meta: ImageMeta, box: Box, tc: TaskC
       if (inter !== null) copyRegion(b.data, bb, out, box, inter);
     });
   }
-  return out;
-}
-
-/**
- * Regions computed within one task, by RDD and box: a fused task often needs the same box of one
- * image twice — labeling reads the filtered image for the mask and again as the intensity — and
- * computing it once halves the filter's cost. Results are shared read-only (operators never write
- * into their inputs, as with cached blocks); a few entries per task, freed with the task.
- */
-const regionMemos = new WeakMap<TaskContext, Map<string, TypedArray>>();
-const MEMO_ENTRIES = 4;
-
-function memoRegion(rddId: number, node: RegionNode, box: Box, tc: TaskContext): TypedArray {
-  let memo = regionMemos.get(tc);
-  if (memo === undefined) regionMemos.set(tc, (memo = new Map()));
-  const key = `${rddId}:${box.origin[0]},${box.origin[1]},${box.origin[2]}:${box.shape[0]},${box.shape[1]},${box.shape[2]}`;
-  const hit = memo.get(key);
-  if (hit !== undefined) return hit;
-  const out = node.region(box, tc);
-  memo.set(key, out);
-  if (memo.size > MEMO_ENTRIES) memo.delete(memo.keys().next().value as string);
   return out;
 }
 
