@@ -3,25 +3,16 @@
  * header's folder are refused unless `--allow-outside-data`, and a spill disk that fills up is one line
  * naming the folder, how much it needed and `--spill-dir`, exit 2, with nothing left on that disk.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { writeImage } from '../../imaging/io/index.js';
 import { mountTmpfs } from '../core/storage/tmpfs.js';
+import { cliSandbox } from './cli-sandbox.js';
 
-const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'voxelflow.js');
-const dir = mkdtempSync(join(tmpdir(), 'vf-cli-limits-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function voxelflow(...args: string[]): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 120_000, cwd: dir });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const { dir, voxelflow } = cliSandbox('vf-cli-limits-');
 
 function expectOneLineFailure(r: { code: number | null; err: string }, pattern: RegExp): void {
   expect(r.err).toMatch(pattern);

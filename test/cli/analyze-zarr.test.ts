@@ -2,22 +2,13 @@
  * `voxelflow analyze` with Zarr: a .zarr input, --labels/--filtered .zarr outputs (one OME-Zarr image
  * with its labels at labels/labels when both name the same store), --pyramid N, and --overwrite.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Context, readImage } from '../../index.js';
+import { cliSandbox } from './cli-sandbox.js';
 
-const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'voxelflow.js');
-const dir = mkdtempSync(join(tmpdir(), 'vf-cli-zarr-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function voxelflow(...args: string[]): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 120_000, cwd: dir });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const { dir, voxelflow } = cliSandbox('vf-cli-zarr-');
 
 const json = (file: string): Record<string, any> => JSON.parse(readFileSync(file, 'utf8')) as Record<string, any>;
 

@@ -1,19 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { Context, readImage, writeImage } from '../../index.js';
+import { cliSandbox } from './cli-sandbox.js';
 
-const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'voxelflow.js');
-const dir = mkdtempSync(join(tmpdir(), 'vf-cli-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function voxelflow(...args: string[]): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 120_000, cwd: dir });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const { dir, voxelflow } = cliSandbox('vf-cli-');
 
 function expectCleanFailure(r: { code: number | null; err: string }, code: number, pattern: RegExp): void {
   expect(r.code).toBe(code);

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Context, type EventOf, type VoxelflowEvent } from '../../index.js';
-import { killAll, Proc, secretFile, spawnVoxelflow, startMaster, startWorker, workerId, type TestMaster } from './cluster-harness.js';
+import { killAll, Proc, secretFile, spawnVoxelflow, startMaster, startWorker, workerId, type TestMaster, waitForEvent } from './cluster-harness.js';
 
 const SECRET = 'faults-secret-91c2';
 afterEach(killAll);
@@ -57,18 +57,6 @@ function record(ctx: Context): VoxelflowEvent[] {
 
 function of<K extends VoxelflowEvent['type']>(events: VoxelflowEvent[], type: K): EventOf<K>[] {
   return events.filter((e): e is EventOf<K> => e.type === type);
-}
-
-function waitForEvent<K extends VoxelflowEvent['type']>(ctx: Context, type: K, pred: (e: EventOf<K>) => boolean, timeoutMs: number): Promise<EventOf<K>> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${type} event within ${timeoutMs} ms`)), timeoutMs);
-    const off = ctx.on(type, ((e: EventOf<K>) => {
-      if (!pred(e)) return;
-      clearTimeout(timer);
-      off();
-      resolve(e);
-    }) as never);
-  });
 }
 
 /** Asserts what recovery must look like: the loss reported, the map stage run again, the result right. */

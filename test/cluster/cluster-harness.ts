@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Context, EventOf, VoxelflowEvent } from '../../index.js';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'voxelflow.js');
 const live = new Set<Proc>();
@@ -127,4 +128,17 @@ export async function killAll(): Promise<void> {
   for (const p of procs) p.kill('SIGKILL');
   await Promise.all(procs.map((p) => p.exited));
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+}
+
+/** Resolves with the first `type` event that `pred` accepts; rejects after `timeoutMs`. */
+export function waitForEvent<K extends VoxelflowEvent['type']>(ctx: Context, type: K, pred: (e: EventOf<K>) => boolean, timeoutMs: number): Promise<EventOf<K>> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${type} event within ${timeoutMs} ms`)), timeoutMs);
+    const off = ctx.on(type, ((e: EventOf<K>) => {
+      if (!pred(e)) return;
+      clearTimeout(timer);
+      off();
+      resolve(e);
+    }) as never);
+  });
 }

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Context, ExecutorWaitTimeoutError, type EventOf, type Volume } from '../../index.js';
-import { killAll, secretFile, startMaster, startWorker, workerId, type Proc, type TestMaster } from './cluster-harness.js';
+import { killAll, secretFile, startMaster, startWorker, workerId, type Proc, type TestMaster, waitForEvent } from './cluster-harness.js';
 
 const SECRET = 'executor-loss-secret-5d1e';
 afterEach(killAll);
@@ -22,18 +22,6 @@ async function expectedVolume(): Promise<Volume> {
   } finally {
     await ctx.stop();
   }
-}
-
-function waitForEvent<K extends EventOf<'executorAdded'>['type'] | 'executorsWaiting' | 'executorRemoved'>(ctx: Context, type: K, pred: (e: EventOf<K>) => boolean, timeoutMs: number): Promise<EventOf<K>> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${type} event within ${timeoutMs} ms`)), timeoutMs);
-    const off = ctx.on(type, ((e: EventOf<K>) => {
-      if (!pred(e)) return;
-      clearTimeout(timer);
-      off();
-      resolve(e);
-    }) as never);
-  });
 }
 
 /** Starts a worker; resolves once the context has it as an executor. */
