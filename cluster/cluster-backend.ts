@@ -52,7 +52,9 @@ export class ClusterBackend implements SchedulerBackend {
     const appName = options.appName ?? 'voxelflow';
     const appId = `${appName.replace(/[^\w.-]/g, '_').slice(0, 60)}-${randomBytes(6).toString('hex')}`;
     const request = { appName, version: VERSION, appId };
-    const first = serverStream(client, masterService, 'WatchCluster', request, { secret });
+    // A master started at the same moment as this driver (a script, a batch job) may not listen yet:
+    // wait for it up to the connect timeout instead of failing on the first refused connection.
+    const first = serverStream(client, masterService, 'WatchCluster', request, { secret, waitForReady: true });
     let initial: WorkerInfo[];
     try {
       initial = await snapshotOf(first, url);

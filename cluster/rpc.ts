@@ -51,6 +51,8 @@ export interface CallOptions {
   readonly signal?: AbortSignal;
   /** The callee named in the proof; default the client's (tests use this to forge misdirected calls). */
   readonly target?: string;
+  /** Wait for the callee to come up instead of failing at once when it refuses connections (bound it with a deadline or a timer). */
+  readonly waitForReady?: boolean;
 }
 
 /** The serialized request and the proof made for it: the bytes go on the wire as they were hashed. */
@@ -94,6 +96,7 @@ export function serverStream(client: grpc.Client, def: grpc.ServiceDefinition, m
   if (m === undefined) throw new Error(`unknown method ${method}`);
   const callOptions: grpc.CallOptions = options.deadlineMs === undefined ? {} : { deadline: Date.now() + options.deadlineMs };
   const { body, metadata } = prepare(client, m, request, options);
+  if (options.waitForReady === true) metadata.setOptions({ waitForReady: true });
   return client.makeServerStreamRequest(m.path, asIs, m.responseDeserialize, body, metadata, callOptions);
 }
 
