@@ -6,7 +6,7 @@
  * checked before any work starts, and an existing .zarr store is replaced only with --overwrite.
  * `--labels X.zarr --filtered X.zarr` writes one OME-Zarr image with its labels at X.zarr/labels/labels.
  */
-import { accessSync, constants, existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, realpathSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { tmpdir, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -65,7 +65,7 @@ export async function runAnalyze(argv: string[]): Promise<number> {
   const t0 = performance.now();
   const timings = { read: 0, label: 0, stats: 0, write: 0, total: 0 };
   // Outputs are checked before any work: a missing folder costs nothing but this line.
-  for (const out of [a.labels, a.filtered, a.stats, a.preview]) if (out !== null) checkOutputFolder(out, a.overwrite);
+  checkOutputs(a);
   // So is the input's header, before a context exists: creating one with --master sge submits jobs.
   if (a.synthetic === null) checkInput(a.input, a.open);
   const ctx = await createContext({
@@ -229,6 +229,7 @@ function parseFlags(argv: string[]): Flags | 'help' {
   const above = num('above', v.above);
   const below = num('below', v.below);
   if (above === null && below === null) throw new UsageError('give --above T and/or --below T to choose the foreground');
+  if (above !== null && below !== null && above >= below) throw new UsageError(`--above ${above} --below ${below} selects nothing (foreground is above < v < below); did you mean --below ${above} --above ${below}?`);
   const box = num('box', v.box);
   if (box !== null && (!Number.isInteger(box) || box < 0 || box > 64)) throw new UsageError(`--box must be an integer radius in 0..64, got '${v.box}'`);
   const conn = num('connectivity', v.connectivity);
@@ -251,8 +252,8 @@ function parseFlags(argv: string[]): Flags | 'help' {
   if (hb !== null) open.headerBytes = hb[0] as number;
   if (v['allow-outside-data'] === true) open.allowOutsideData = true;
   for (const [flag, file] of [['labels', v.labels], ['filtered', v.filtered]] as const) {
-    if (file !== undefined && !['.npy', '.tif', '.tiff', '.zarr'].includes(extname(file).toLowerCase())) {
-      throw new UsageError(`--${flag} must end in .npy, .tif or .tiff (or .zarr for OME-Zarr), got '${file}'`);
+    if (file !== undefined && !['.npy', '.tif', '.tiff', '.raw', '.zarr'].includes(extname(file).toLowerCase())) {
+      throw new UsageError(`--${flag} must end in .npy, .tif or .tiff (or .raw, little-endian C order, or .zarr for OME-Zarr), got '${file}'`);
     }
   }
   if (v.labels !== undefined && v.labels === v.filtered && !isZarr(v.labels)) throw new UsageError(`--labels and --filtered name the same file '${v.labels}'; only a .zarr store holds both`);
@@ -309,6 +310,7 @@ async function createContext(options: ContextOptions): Promise<Context> {
     return await Context.create(options);
   } catch (err) {
     if (err instanceof ConfigError && err.option === 'spillDir') throw new UsageError(`--spill-dir: ${err.message.replace(/^spillDir: /, '')}`);
+    if (err instanceof ConfigError && err.option === 'master' && /unknown master|needs N >= 1/.test(err.message)) throw new UsageError(`--master: ${err.message}`);
     throw err;
   }
 }
@@ -419,6 +421,54 @@ function moveIntoPlace(tmp: string, final: string): void {
  * Refuses an output whose folder does not exist or cannot be written, and an existing .zarr store
  * without --overwrite, before any work is done.
  */
+/**
+ * Checks every output before any work, and points each at the file it will replace: an output that
+ * is a symlink to a regular file is written through (its target replaced, the link kept); one that is
+ * a folder, a device or a pipe is refused (outputs are written to a temporary name and renamed over
+ * the target, which would replace /dev/stdout itself); two outputs naming the same file are refused
+ * (except --labels and --filtered in one .zarr store).
+ */
+function checkOutputs(a: Flags): void {
+  const outputs = (['labels', 'filtered', 'stats', 'preview'] as const).filter((flag) => a[flag] !== null);
+  const seen = new Map<string, string>();
+  for (const flag of outputs) {
+    const given = a[flag] as string;
+    if (given === '-') throw new UsageError(`--${flag} -: outputs are files (stdout is not one); --json prints the summary on stdout`);
+    let path = resolve(given);
+    let st = lstatOrNull(path);
+    if (st?.isSymbolicLink() === true) {
+      path = realpathOrSelf(path);
+      st = lstatOrNull(path);
+    }
+    if (st !== null && !st.isFile() && !(isZarr(path) && st.isDirectory())) {
+      throw new UsageError(`--${flag} ${given} is ${st.isDirectory() ? 'a folder' : 'not a regular file (a device, pipe or socket)'}; give the path of a file to write`);
+    }
+    const other = seen.get(path);
+    if (other !== undefined && !(isZarr(path) && new Set([other, flag]).size === 2 && [other, flag].every((f) => f === 'labels' || f === 'filtered'))) {
+      throw new UsageError(`--${other} and --${flag} name the same file ${given}; give each output its own file`);
+    }
+    seen.set(path, flag);
+    checkOutputFolder(path, a.overwrite);
+    a[flag] = path;
+  }
+}
+
+function lstatOrNull(path: string): Stats | null {
+  try {
+    return lstatSync(path);
+  } catch {
+    return null;
+  }
+}
+
+function realpathOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path; // a dangling link: written as a new file in its place
+  }
+}
+
 function checkOutputFolder(path: string, overwrite: boolean): void {
   if (isZarr(path) && !overwrite && existsSync(path)) throw new UsageError(`${path} already exists; pass --overwrite to replace it, or write elsewhere`);
   const dir = dirname(resolve(path));

@@ -3,7 +3,8 @@
  * header's folder are refused unless `--allow-outside-data`, and a spill disk that fills up is one line
  * naming the folder, how much it needed and `--spill-dir`, exit 2, with nothing left on that disk.
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
@@ -90,5 +91,39 @@ describe('analyze outputs', () => {
   it('refuses an output in a missing folder before reading anything, naming the folder', () => {
     const r = voxelflow('analyze', join(dir, 'never-read.npy'), '--above', '0', '--labels', join(dir, 'missing', 'l.npy'));
     expectOneLineFailure(r, /cannot write .*missing\/l\.npy: the folder .*missing does not exist; create it first/);
+  });
+});
+
+describe('analyze outputs that are not plain new files', () => {
+  const input = (): string => {
+    const file = join(dir, 'small.npy');
+    writeImage(file, { data: new Uint16Array(16 * 16 * 16).map((_, i) => (i % 7) * 100), shape: [16, 16, 16], dtype: 'u16' });
+    return file;
+  };
+
+  it('writes through a symlink to a file, keeping the link', () => {
+    writeFileSync(join(dir, 'real.csv'), 'old');
+    symlinkSync(join(dir, 'real.csv'), join(dir, 'link.csv'));
+    const r = voxelflow('analyze', input(), '--above', '350', '--stats', join(dir, 'link.csv'));
+    expect(r.code).toBe(0);
+    expect(lstatSync(join(dir, 'link.csv')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(dir, 'real.csv'), 'utf8')).toMatch(/^label,voxels,/);
+  });
+
+  it('refuses a folder, a pipe, "-" and two outputs naming one file, before any work, exit 2', () => {
+    mkdirSync(join(dir, 'a-folder'));
+    expectOneLineFailure(voxelflow('analyze', input(), '--above', '350', '--stats', join(dir, 'a-folder')), /--stats .*a-folder is a folder; give the path of a file to write/);
+    execFileSync('mkfifo', [join(dir, 'a-pipe')]);
+    expectOneLineFailure(voxelflow('analyze', input(), '--above', '350', '--stats', join(dir, 'a-pipe')), /--stats .*a-pipe is not a regular file/);
+    expectOneLineFailure(voxelflow('analyze', input(), '--above', '350', '--stats', '-'), /--stats -: outputs are files/);
+    expectOneLineFailure(voxelflow('analyze', input(), '--above', '350', '--labels', join(dir, 'same.npy'), '--stats', join(dir, 'same.npy')), /--labels and --stats name the same file/);
+    expect(readdirSync(dir).filter((f) => f.includes('tmp') || f.includes('same'))).toEqual([]);
+  });
+
+  it('writes .raw labels, and refuses an empty threshold range and an unknown master with exit 2', () => {
+    expect(voxelflow('analyze', input(), '--above', '350', '--labels', join(dir, 'l.raw')).code).toBe(0);
+    expect(readFileSync(join(dir, 'l.raw')).length).toBe(16 * 16 * 16 * 4);
+    expectOneLineFailure(voxelflow('analyze', input(), '--above', '400', '--below', '100'), /--above 400 --below 100 selects nothing/);
+    expectOneLineFailure(voxelflow('analyze', input(), '--above', '400', '--master', 'foo'), /--master: unknown master 'foo'/);
   });
 });
