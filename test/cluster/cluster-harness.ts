@@ -100,7 +100,10 @@ export interface WorkerSpec {
 
 /** Spawns a worker; with `registered` (default) waits until the master accepted it. */
 export async function startWorker(master: TestMaster, spec: WorkerSpec, registered = true): Promise<Proc> {
-  const args = ['worker', '--master', master.address, '--name', spec.name, '--cores', String(spec.cores ?? 2), '--death-timeout', '20', ...(spec.extra ?? [])];
+  // Its block folder inside one killAll removes: a SIGKILLed worker cannot remove its own.
+  const work = mkdtempSync(join(tmpdir(), 'voxelflow-test-worker-'));
+  dirs.push(work);
+  const args = ['worker', '--master', master.address, '--name', spec.name, '--cores', String(spec.cores ?? 2), '--death-timeout', '20', '--work-dir', work, ...(spec.extra ?? [])];
   if (spec.secretPath !== undefined) args.push('--secret-file', spec.secretPath);
   const proc = spawnVoxelflow(spec.name, args, spec.env);
   if (registered) {
