@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { Context } from '../core/index.js';
 import { type ShapeRow } from '../imaging/index.js';
 import { overlayPng } from '../imaging/preview/index.js';
-import { statsCsv } from './analyze.js';
+import { statsCsv } from './stats-csv.js';
 import { writeDemoTable } from './demo-table.js';
 import { Progress } from './progress.js';
 import { usage, UsageError } from './usage-error.js';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Context } from '../core/index.js';
 import { PROTOCOLS, StreamingContext, defaultMaxScanBytes, type ProtocolName, type Scan, type SocketKind, type StreamTotals } from '../streaming/index.js';
-import { statsCsv } from './analyze.js';
+import { statsCsv } from './stats-csv.js';
 import { showAnalysis } from './dashboard-previews.js';
 import { uiPortFlag } from './ui-flag.js';
 import type { Dashboard } from '../ui/index.js';
