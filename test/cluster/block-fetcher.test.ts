@@ -6,15 +6,8 @@ import { createServer } from 'node:net';
 import { credentials } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { BlockFetcher, fetchDeadlineMs } from '../../cluster/block-fetcher.js';
+import { freePort } from './cluster-harness.js';
 
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 const wants = [
   { blockId: 'rdd_1_0', length: 64 },
@@ -26,7 +19,7 @@ describe('BlockFetcher', () => {
   it('answers an unreachable peer with one reason per block, no holes', async () => {
     const fetcher = new BlockFetcher('s3cret-fetch', credentials.createInsecure());
     try {
-      const address = `127.0.0.1:${await closedPort()}`;
+      const address = `127.0.0.1:${await freePort()}`;
       const got = await fetcher.fetch(address, 'app-1', wants);
       expect(Array.from(got, (g) => typeof g)).toEqual(['string', 'string', 'string']);
       expect(got[0]).toContain(address);

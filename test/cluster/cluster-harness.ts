@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Context, EventOf, VoxelflowEvent } from '../../index.js';
 
@@ -144,4 +145,13 @@ export function waitForEvent<K extends VoxelflowEvent['type']>(ctx: Context, typ
       resolve(e);
     }) as never);
   });
+}
+
+/** A loopback port nothing listens on now (taken from the OS, then released). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
 }

@@ -1,19 +1,11 @@
 /** A driver started at the same moment as its master (a script, a batch job) waits for it to listen. */
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Context } from '../../index.js';
-import { killAll, secretFile, spawnVoxelflow, startWorker } from './cluster-harness.js';
+import { killAll, secretFile, spawnVoxelflow, startWorker, freePort } from './cluster-harness.js';
 
 const SECRET = 'connect-secret-77a1';
 afterEach(killAll);
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 describe('connecting to a master', () => {
   it('a driver created before the master listens connects when it comes up, and runs a job', async () => {

@@ -98,6 +98,16 @@ export function positionOf(i: number, shape: Vec3): string {
   return `[x=${x}, y=${y}, z=${z}]`;
 }
 
+/** Fails on the first voxel whose bits differ (Object.is: -0, NaN and every float bit count), naming it. */
+export function expectSameVoxels(got: ArrayLike<number>, want: ArrayLike<number>, shape: readonly [number, number, number]): void {
+  expect(got.length).toBe(want.length);
+  for (let i = 0; i < want.length; i++) {
+    if (!Object.is(got[i], want[i])) {
+      expect.fail(`voxel ${positionOf(i, [...shape])} (index ${i}): got ${got[i]}, expected ${want[i]}`);
+    }
+  }
+}
+
 /** Asserts equal shapes and equal values, naming the first voxel that differs. */
 export function expectVolumeEqual(actual: Volume, expected: ArrayLike<number>, shape: Vec3, what = 'volume'): void {
   expect([...actual.shape], `${what}: shape`).toEqual([...shape]);

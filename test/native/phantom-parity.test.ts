@@ -13,6 +13,7 @@ import { blobsAt, boneAt } from '../../imaging/phantoms.js';
 import type { Shape3 } from '../../imaging/volume.js';
 import { backends, kernels, typescriptKernels as ts } from '../../native/index.js';
 import { itNative } from './native-fixtures.js';
+import { expectSameVoxels } from '../imaging/helpers.js';
 
 type Origin = readonly [number, number, number];
 
@@ -22,16 +23,6 @@ function run(k: typeof kernels, kind: HashedPhantom, origin: Origin, shape: Shap
   return out;
 }
 
-/** Fails on the first voxel whose bits differ, naming it. */
-function expectSameVoxels(got: TypedArray, want: TypedArray, shape: Shape3): void {
-  expect(got.length).toBe(want.length);
-  for (let i = 0; i < want.length; i++) {
-    if (!Object.is(got[i], want[i])) {
-      const x = i % shape[2], y = Math.floor(i / shape[2]) % shape[1], z = Math.floor(i / (shape[2] * shape[1]));
-      expect.fail(`voxel [${z}, ${y}, ${x}] (index ${i}): got ${got[i]}, expected ${want[i]}`);
-    }
-  }
-}
 
 const axis = fc.integer({ min: 1, max: 40 });
 const coordinate = fc.oneof(fc.integer({ min: 0, max: 300 }), fc.integer({ min: -100, max: 100 }), fc.integer({ min: (1 << 20) - 50, max: (1 << 20) + 50 }));

@@ -11,6 +11,7 @@ import { allocate, DTYPES, type DType, type TypedArray } from '../../../imaging/
 import { phantomRegion, type HashedPhantom } from '../../../imaging/kernels/phantom-region.js';
 import { blobsAt, boneAt } from '../../../imaging/phantoms.js';
 import type { Shape3 } from '../../../imaging/volume.js';
+import { expectSameVoxels } from '../helpers.js';
 
 type Origin = readonly [number, number, number];
 
@@ -25,16 +26,6 @@ function reference(kind: HashedPhantom, origin: Origin, shape: Shape3, seed: num
   return out;
 }
 
-/** Fails on the first voxel whose bits differ, naming it. */
-function expectSameVoxels(got: TypedArray, want: TypedArray, shape: Shape3): void {
-  expect(got.length).toBe(want.length);
-  for (let i = 0; i < want.length; i++) {
-    if (!Object.is(got[i], want[i])) {
-      const x = i % shape[2], y = Math.floor(i / shape[2]) % shape[1], z = Math.floor(i / (shape[2] * shape[1]));
-      expect.fail(`voxel [${z}, ${y}, ${x}] (index ${i}): got ${got[i]}, expected ${want[i]}`);
-    }
-  }
-}
 
 function generate(kind: HashedPhantom, origin: Origin, shape: Shape3, seed: number, dtype: DType): TypedArray {
   const out = allocate(dtype, shape[0] * shape[1] * shape[2]);
