@@ -41,7 +41,7 @@ export interface Layer {
 }
 
 /** An array of `length` that holds labels up to `n`: the exchange moves 1 or 2 bytes a voxel, not 4. */
-function labelArray(n: number, length: number): LayerLabels {
+export function labelArray(n: number, length: number): LayerLabels {
   return n < 2 ** 8 ? new Uint8Array(length) : n < 2 ** 16 ? new Uint16Array(length) : new Uint32Array(length);
 }
 

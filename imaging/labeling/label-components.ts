@@ -134,8 +134,9 @@ function intensitySums(labels: ImageRDD, intensity: ImageRDD): Promise<Map<numbe
 }
 
 /**
- * The relabel node: block k of the output = lookup(table k, labels of block k). The block's local
- * labels are recomputed from the mask (deterministic, and cheaper than keeping them: local-labels.ts).
+ * The relabel node: block k of the output = lookup(table k, local labels of block k). The local labels
+ * are the ones the block pass kept (`local`, when they fit the budget: local-labels.ts), else they are
+ * recomputed from the mask (deterministic).
  */
 export class RelabelNode {
   readonly op = 'image.relabel';
@@ -146,11 +147,15 @@ export class RelabelNode {
     tables: RDD<Uint32Array> | null,
     readonly params: { readonly meta: ImageMeta; readonly mask: ImageMeta; readonly connectivity: number },
     private readonly resolve: (() => Promise<Resolved>) | null,
+    private readonly local: RDD<BlockLabels> | null = null,
   ) {
     this.tables = tables;
   }
   get parents(): readonly RDD<unknown>[] {
-    return this.tables === null ? [this.mask as RDD<unknown>] : [this.mask as RDD<unknown>, this.tables as RDD<unknown>];
+    const out = [this.mask as RDD<unknown>];
+    if (this.tables !== null) out.push(this.tables as RDD<unknown>);
+    if (this.tables !== null && this.local !== null) out.push(this.local as RDD<unknown>);
+    return out;
   }
   numPartitions(): number {
     return numBlocks(this.params.meta);
@@ -158,6 +163,7 @@ export class RelabelNode {
   dependencies(): readonly Dependency[] {
     const deps: Dependency[] = [regionDependency(this.mask, this.params.mask, this.params.meta, (b) => b)];
     if (this.tables !== null) deps.push({ kind: 'narrow', rdd: this.tables as RDD<unknown>, getParents: (p: number) => [p] });
+    if (this.tables !== null && this.local !== null) deps.push({ kind: 'narrow', rdd: this.local as RDD<unknown>, getParents: (p: number) => [p] });
     return deps;
   }
   async prepare(): Promise<void> {
@@ -176,12 +182,50 @@ export class RelabelNode {
     const labels = new Uint32Array(box.shape[0] * box.shape[1] * box.shape[2]);
     // A block without foreground (a table of background only) is its fresh, zeroed output.
     if ((table as Uint32Array).length > 1) {
-      const mask = asMask(readRegion(this.mask, this.params.mask, box, tc));
-      labelMask(mask, box.shape, this.params.connectivity, labels);
-      relabel(mask, table, labels);
+      let kept: BlockLabels['labels'];
+      this.local?.iterate(split, tc, (r) => void (kept = r.labels));
+      if (kept !== undefined) lookup(kept, table, labels);
+      else {
+        const mask = asMask(readRegion(this.mask, this.params.mask, box, tc));
+        labelMask(mask, box.shape, this.params.connectivity, labels);
+        relabel(mask, table, labels);
+      }
     }
     emit({ index: blockIndex(grid, split), origin: box.origin, shape: box.shape, data: labels });
   }
+}
+
+/**
+ * out[i] = table[local[i]]: the kept local labels through the block's table. `out` must be zeroed:
+ * background (local label 0) is skipped a 32-bit word of labels at a time, so the pages of a block's
+ * empty regions are never written. One loop per label type keeps each loop monomorphic.
+ */
+export function lookup(local: Uint8Array | Uint16Array | Uint32Array, table: Uint32Array, out: Uint32Array): Uint32Array {
+  if (local instanceof Uint8Array) return lookupWords(local, 4, table, out);
+  if (local instanceof Uint16Array) return lookupWords(local, 2, table, out);
+  return lookup32(local, table, out);
+}
+
+function lookupWords(local: Uint8Array | Uint16Array, per: 2 | 4, table: Uint32Array, out: Uint32Array): Uint32Array {
+  let i = 0;
+  if (local.byteOffset % 4 === 0) {
+    const words = new Uint32Array(local.buffer, local.byteOffset, (local.length / per) | 0);
+    for (let w = 0; w < words.length; w++) {
+      if (words[w] === 0) continue;
+      for (let j = per * w; j < per * w + per; j++) out[j] = table[local[j] as number] as number;
+    }
+    i = per * words.length;
+  }
+  for (; i < local.length; i++) out[i] = table[local[i] as number] as number;
+  return out;
+}
+
+function lookup32(local: Uint32Array, table: Uint32Array, out: Uint32Array): Uint32Array {
+  for (let i = 0; i < local.length; i++) {
+    const l = local[i] as number;
+    if (l !== 0) out[i] = table[l] as number;
+  }
+  return out;
 }
 
 /**
@@ -227,17 +271,31 @@ export function labelComponents(img: ImageRDD, options: LabelOptions = {}): Labe
     throw new TypeError(`labelComponents: method must be 'blocks' or 'propagate', got '${String(options.method)}'`);
   }
   const ctx = img.context;
+  const keep = keepsLabels(ctx, img.meta);
   const localNode = new LocalLabelNode(img.blocks, intensity?.blocks ?? img.blocks, {
     mask: img.meta,
     intensity: intensity?.meta ?? img.meta,
     connectivity,
     dirs: positiveDirections(reach(connectivity), img.ndim === 2),
+    keep,
   });
   const local = new RDD<BlockLabels>(ctx, localNode as unknown as RDD<BlockLabels>['node']).persist('MEMORY_AND_DISK');
   let memo: Promise<Resolved> | null = null;
   const resolve = (): Promise<Resolved> => (memo ??= resolveAll(local, img.meta, connectivity, options));
-  const node = new RelabelNode(img.blocks, null, { meta, mask: img.meta, connectivity }, resolve);
+  const node = new RelabelNode(img.blocks, null, { meta, mask: img.meta, connectivity }, resolve, keep ? local : null);
   return new LabeledImage(new RDD<Block>(ctx, node as unknown as RDD<Block>['node']), meta, resolve, intensity);
+}
+
+/**
+ * Whether the block pass keeps the local labels for the relabel pass: when, at 2 bytes a voxel (most
+ * blocks have fewer than 65536 labels), they take at most half of the memory budget still free. Past
+ * that the relabel pass recomputes them, so a volume far larger than the budget never spills labels.
+ */
+function keepsLabels(ctx: ImageRDD['context'], mask: ImageMeta): boolean {
+  const stats = (ctx as unknown as { storageStats?: () => { memoryBudget: number; memoryUsed: number } }).storageStats?.();
+  if (stats === undefined) return false;
+  const voxels = mask.shape[0] * mask.shape[1] * mask.shape[2];
+  return 2 * voxels <= (stats.memoryBudget - stats.memoryUsed) / 2;
 }
 
 /** Steps 1-3: the block pass, the boundary exchange, the driver's resolution and numbering. */

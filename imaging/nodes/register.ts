@@ -5,7 +5,7 @@
 import { registerNode, type NodeFactory, type RDD } from '../../core/index.js';
 import type { Block } from '../block.js';
 import { RelabelNode } from '../labeling/label-components.js';
-import { LocalLabelNode, type LocalLabelParams } from '../labeling/local-labels.js';
+import { LocalLabelNode, type BlockLabels, type LocalLabelParams } from '../labeling/local-labels.js';
 import { ArraySourceNode, type ArraySourceParams } from './array-source.js';
 import { BoxFilterNode, type BoxFilterParams } from './box-filter.js';
 import { DeferredNode } from './deferred.js';
@@ -29,7 +29,7 @@ const factories: Record<string, (params: never, parents: Parents) => unknown> = 
   'image.labelLocal': (p: LocalLabelParams, parents) =>
     new LocalLabelNode(blocks(parents, 0), parents[1] === undefined ? null : blocks(parents, 1), p),
   'image.relabel': (p: ConstructorParameters<typeof RelabelNode>[2], parents) =>
-    new RelabelNode(blocks(parents, 0), (parents[1] ?? null) as RDD<Uint32Array> | null, p, null),
+    new RelabelNode(blocks(parents, 0), (parents[1] ?? null) as RDD<Uint32Array> | null, p, null, (parents[2] ?? null) as RDD<BlockLabels> | null),
   'image.deferred': (p: ConstructorParameters<typeof DeferredNode>[0], parents) => new DeferredNode(p, parents[0] === undefined ? null : blocks(parents, 0), null),
 };
 

@@ -1,6 +1,6 @@
 /** `img.threshold({ above, below })`: u8 mask, pointwise, so a box needs the same box of the input. */
-import type { TaskContext } from '../../core/index.js';
-import type { ImageMeta } from '../block.js';
+import type { RDD, TaskContext } from '../../core/index.js';
+import type { Block, ImageMeta } from '../block.js';
 import type { Box } from '../box.js';
 import type { TypedArray } from '../dtype.js';
 import { kernels } from '../../native/index.js';
@@ -19,11 +19,18 @@ export class ThresholdNode extends UnaryRegionNode<ThresholdParams> {
     return box;
   }
   region(box: Box, tc: TaskContext): TypedArray {
-    const src = this.input(box, tc);
+    return this.apply(this.input(box, tc), tc);
+  }
+  /** The mask of `src`, a box of this node's input (a consumer that already holds the input box calls this instead of region). */
+  apply(src: TypedArray, tc: TaskContext): Uint8Array {
     const out = new Uint8Array(src.length);
     kernels.threshold(src, this.params.above, this.params.below, out);
     tc.count(`voxels:${this.op}`, out.length);
     return out;
+  }
+  /** The RDD this node thresholds. */
+  get source(): RDD<Block> {
+    return this.parent;
   }
   describe(): string {
     const { above, below } = this.params;

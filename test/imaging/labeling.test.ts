@@ -238,3 +238,45 @@ forMasters((ctx) => {
       ));
   });
 });
+
+// Past the memory budget the block pass does not keep its local labels and the relabel pass
+// recomputes them from the mask (label-components.ts keepsLabels): the same labels and statistics.
+forMasters(
+  (ctx) => {
+    describe('block labeling when the labels do not fit the budget (recomputed, not kept)', () => {
+      it('equals a raster-order flood fill, and the statistics of a thresholded image equal a direct computation', () =>
+        check(
+          fc.asyncProperty(labelCase, seed, async ([{ shape, blockShape }, connectivity], s) => {
+            const values = randomVolume('u16', shape, s);
+            const cut = 500;
+            const mask = Uint8Array.from(values, (v) => (v > cut ? 1 : 0));
+            const expected = floodFill(mask, shape, connectivity);
+            // The mask is a threshold of the intensity image: the block pass computes the image once.
+            const labels = ctx().images.fromArray(values, shape, { blockShape }).threshold({ above: cut }).labelComponents({ connectivity });
+            expect(await labels.componentCount()).toBe(expected.count);
+            expectVolumeEqual(await labels.toArray(), expected.labels, shape, `labels (connectivity ${connectivity})`);
+            expectRowsClose(await labels.shapeStats(), plainShapeStats(expected.labels, expected.count, shape, values));
+          }),
+          10,
+        ));
+    });
+  },
+  () => ({ memory: '1k' }),
+);
+
+forMasters((ctx) => {
+  describe('block labeling of a thresholded image, labels kept', () => {
+    it('labels and measures the components of a threshold of the intensity image in one pass', () =>
+      check(
+        fc.asyncProperty(labelCase, seed, async ([{ shape, blockShape }, connectivity], s) => {
+          const values = randomVolume('u16', shape, s);
+          const mask = Uint8Array.from(values, (v) => (v > 500 ? 1 : 0));
+          const expected = floodFill(mask, shape, connectivity);
+          const labels = ctx().images.fromArray(values, shape, { blockShape }).threshold({ above: 500 }).labelComponents({ connectivity });
+          expectVolumeEqual(await labels.toArray(), expected.labels, shape, `labels (connectivity ${connectivity})`);
+          expectRowsClose(await labels.shapeStats(), plainShapeStats(expected.labels, expected.count, shape, values));
+        }),
+        10,
+      ));
+  });
+});
