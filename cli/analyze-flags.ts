@@ -209,7 +209,7 @@ function syntheticInput(text: string): SyntheticOptions | null {
   return { kind, shape: [Number(m[4]), Number(m[3]), Number(m[2])], ...(m[5] !== undefined ? { seed: Number(m[5]) } : {}) };
 }
 
-function memoryFlag(text: string | undefined): number {
+export function memoryFlag(text: string | undefined): number {
   if (text === undefined) return Math.floor(totalmem() / 2);
   try {
     return parseSize(text, 'memory');
@@ -219,7 +219,7 @@ function memoryFlag(text: string | undefined): number {
 }
 
 /** The Grid Engine options of `--master sge`; the flags are refused with any other master. */
-function sgeFlags(master: string, f: { workers: string | undefined; cores: string | undefined; queue: string | undefined; walltime: string | undefined }): SgeOptions | null {
+export function sgeFlags(master: string, f: { workers: string | undefined; cores: string | undefined; queue: string | undefined; walltime: string | undefined }): SgeOptions | null {
   const given = Object.entries(f).filter(([, v]) => v !== undefined).map(([k]) => (k === 'cores' ? '--worker-cores' : `--${k}`));
   if (master !== 'sge') {
     if (given.length > 0) throw new UsageError(`${given[0]} needs --master sge`);

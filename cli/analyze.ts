@@ -28,7 +28,6 @@ export async function runAnalyze(argv: string[]): Promise<number> {
     return 0;
   }
   const t0 = performance.now();
-  const timings = { read: 0, label: 0, stats: 0, write: 0, total: 0 };
   // Outputs are checked before any work: a missing folder costs nothing but this line.
   checkOutputs(a);
   // So is the input's header, before a context exists: creating one with --master sge submits jobs.
@@ -43,6 +42,41 @@ export async function runAnalyze(argv: string[]): Promise<number> {
   });
   if (ctx.ui !== null) process.stderr.write(`voxelflow analyze: dashboard at ${ctx.ui.url}\n`);
   const progress = new Progress(ctx, a.quiet ? 'off' : a.json ? 'json' : 'auto');
+  try {
+    const result = await analyzeOnContext(ctx, a, progress);
+    const timings = { ...result.timings, total: performance.now() - t0 };
+    progress.end();
+    report(a.json, result.image, result.components, result.foreground, result.rows, timings);
+    if (a.uiWait && ctx.ui !== null) await untilInterrupted(`dashboard stays up at ${ctx.ui.url}; Ctrl-C to exit`);
+    return 0;
+  } catch (err) {
+    progress.end();
+    if (err instanceof ImageFormatError) throw new UsageError(err.message);
+    if (isSpillDiskFullError(err)) throw new UsageError(spillFullLine(a.spillDir ?? tmpdir(), err.bytesNeeded));
+    throw err;
+  } finally {
+    await ctx.stop();
+  }
+}
+
+/** What one analysis found, and how long its steps took (ms). */
+export interface Analysis {
+  readonly image: ImageRDD;
+  readonly components: number;
+  readonly foreground: number;
+  readonly rows: readonly ShapeRow[];
+  readonly timings: { read: number; label: number; stats: number; write: number };
+}
+
+/**
+ * The analysis of one input on a running context: read → roi → box filter → threshold → label →
+ * statistics, and the outputs `a` names, written under temporary names and moved into place only when
+ * all succeeded. `voxelflow analyze` runs it once; `voxelflow batch run` runs it per item, several at
+ * once, on one shared context (without `previews` on its dashboard). Errors propagate unchanged (an
+ * unreadable input is an ImageFormatError).
+ */
+export async function analyzeOnContext(ctx: Context, a: Flags, progress: Progress | null, previews = true): Promise<Analysis> {
+  const timings = { read: 0, label: 0, stats: 0, write: 0 };
   const temps: [string, string][] = [];
   try {
     let t = performance.now();
@@ -55,17 +89,17 @@ export async function runAnalyze(argv: string[]): Promise<number> {
     const filtered: ImageRDD | null = a.box !== null ? img.boxFilter(a.box) : null;
     const mask = (filtered ?? img).threshold({ ...(a.above !== null ? { above: a.above } : {}), ...(a.below !== null ? { below: a.below } : {}) });
     t = performance.now();
-    progress.begin('label', voxelsOf(img));
+    progress?.begin('label', voxelsOf(img));
     const labels = mask.labelComponents({ ...(a.connectivity !== null ? { connectivity: a.connectivity } : {}), intensity: filtered ?? img });
     const components = await labels.componentCount();
     timings.label = performance.now() - t;
     t = performance.now();
-    progress.begin('stats', voxelsOf(img));
+    progress?.begin('stats', voxelsOf(img));
     const rows = await labels.shapeStats();
     timings.stats = performance.now() - t;
-    if (ctx.ui !== null) await showAnalysis(ctx.ui, filtered ?? img, labels, rows);
+    if (ctx.ui !== null && previews) await showAnalysis(ctx.ui, filtered ?? img, labels, rows);
     t = performance.now();
-    progress.begin('write', a.labels !== null ? voxelsOf(img) : 0);
+    progress?.begin('write', a.labels !== null ? voxelsOf(img) : 0);
     const zarr = { pyramid: a.pyramid, overwrite: a.overwrite };
     if (a.filtered !== null && filtered !== null && a.filtered === a.labels) {
       // One OME-Zarr image with its labels inside: labels/labels, listed in its labels group.
@@ -86,20 +120,10 @@ export async function runAnalyze(argv: string[]): Promise<number> {
     }
     for (const [tmp, final] of temps.splice(0)) moveIntoPlace(tmp, final);
     timings.write = performance.now() - t;
-    timings.total = performance.now() - t0;
-    progress.end();
     const foreground = rows.reduce((n, r) => n + r.voxels, 0);
-    report(a.json, img, components, foreground, rows, timings);
-    if (a.uiWait && ctx.ui !== null) await untilInterrupted(`dashboard stays up at ${ctx.ui.url}; Ctrl-C to exit`);
-    return 0;
-  } catch (err) {
-    progress.end();
-    if (err instanceof ImageFormatError) throw new UsageError(err.message);
-    if (isSpillDiskFullError(err)) throw new UsageError(spillFullLine(a.spillDir ?? tmpdir(), err.bytesNeeded));
-    throw err;
+    return { image: img, components, foreground, rows, timings };
   } finally {
     for (const [tmp] of temps) rmSync(tmp, { recursive: true, force: true });
-    await ctx.stop();
   }
 }
 

@@ -32,11 +32,12 @@ const commands: Record<string, Command> = {
   worker: { summary: 'start a cluster worker: runs tasks in its own threads and serves its blocks (--master HOST:PORT)', run: lazy(() => import('./worker.js'), 'runWorker') },
   sge: { summary: 'Grid Engine workers: print the job script, submit N workers, list or stop them', run: lazy(() => import('./sge.js'), 'runSge') },
   notebook: { summary: "set up Jupyter's TypeScript kernel (tslab) for notebooks: 'voxelflow notebook setup'", run: lazy(() => import('./notebook.js'), 'runNotebook') },
+  batch: { summary: 'many images analyzed identically: init a project, run it (resumable, retried), status, collate', run: lazy(() => import('./batch.js'), 'runBatchCli') },
   table: { summary: 'statistics (describe, --by sample) or k-means clusters of CSV measurement tables', run: lazy(() => import('./table.js'), 'runTable') },
 };
 
 /** Commands that take --secret-file (the others read VOXELFLOW_SECRET only). */
-const SECRET_FILE_COMMANDS = new Set(['analyze', 'master', 'worker', 'sge']);
+const SECRET_FILE_COMMANDS = new Set(['analyze', 'master', 'worker', 'sge', 'batch']);
 
 function help(): string {
   const width = Math.max(...[...Object.keys(commands), 'version'].map((c) => c.length));

@@ -183,7 +183,7 @@ function formatRate(v: number): string {
 }
 
 /** `850ms`, `12s`, `3m05s`, `2h07m`: short enough for the bar. */
-function formatDuration(ms: number): string {
+export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
   const s = Math.round(ms / 1000);
   if (s < 60) return `${s}s`;

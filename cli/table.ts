@@ -24,7 +24,8 @@ const HELP = `usage: voxelflow table <describe|kmeans> <csv-glob> [options]
     --json                 print JSON instead of tables
 
 <csv-glob> is a file, a directory, a glob in the file name (cells/*.csv) or a comma list; every
-file needs the same header row.`;
+file needs the same header row. A path ending in .arrow reads Arrow IPC files instead (such as a
+batch project's output/collated/stats.arrow).`;
 
 interface Flags {
   readonly verb: 'describe' | 'kmeans';
@@ -49,7 +50,7 @@ export async function runTable(argv: string[]): Promise<number> {
   const ctx = await Context.create({ master: f.master });
   try {
     // Cached: describe reads the columns three times (moments, quantile bins, quantile values).
-    const table = ctx.readCsv(f.input, { delimiter: f.delimiter }).cache();
+    const table = (/\.arrow$/i.test(f.input) ? ctx.readArrow(f.input) : ctx.readCsv(f.input, { delimiter: f.delimiter })).cache();
     const columns = f.columns ?? table.numericColumns.filter((c) => c !== f.by);
     if (f.verb === 'describe') {
       const summary = await table.describe(columns);

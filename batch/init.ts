@@ -1,0 +1,59 @@
+/**
+ * `batch init`: a project folder from a set of images: batch.json with defaults to edit, and
+ * manifest.csv with one item per file (the sample from a regex's first group of the file name, else
+ * the file's folder). Existing files are not replaced.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
+import { listTableFiles } from '../table/input-files.js';
+import { BatchProjectError } from './batch-error.js';
+import { csvField } from './manifest.js';
+import { DEFAULT_CONFIG } from './project.js';
+
+export interface InitResult {
+  readonly items: number;
+  readonly samples: number;
+  readonly files: readonly string[];
+}
+
+/** Writes PROJECT/batch.json and PROJECT/manifest.csv for the files `glob` names. */
+export function initProject(dir: string, glob: string, sampleRegex: string | null): InitResult {
+  const project = resolve(dir);
+  const written = [join(dir, 'batch.json'), join(dir, 'manifest.csv')];
+  for (const f of written) if (existsSync(f)) throw new BatchProjectError(f, 'already exists; edit it, or remove it to start again');
+  let re: RegExp | null = null;
+  if (sampleRegex !== null) {
+    try {
+      re = new RegExp(sampleRegex);
+    } catch (err) {
+      throw new BatchProjectError('--sample', `is not a regular expression: ${(err as Error).message}`);
+    }
+  }
+  let files: string[];
+  try {
+    files = listTableFiles(glob, '', '--input');
+  } catch (err) {
+    const detail = /wildcards/.test((err as Error).message) ? 'wildcards are only allowed in the file name' : 'no file matches';
+    throw new BatchProjectError(`--input ${glob}`, `${detail}; give the images as a folder or a glob such as 'input/*.tif' (* ? [abc] in the file name)`);
+  }
+  files = files.filter((f) => !basename(f).startsWith('.'));
+  const ids = new Map<string, number>();
+  const rows = files.map((f) => {
+    const name = basename(f);
+    const m = re?.exec(name);
+    if (re !== null && (m?.[1] === undefined)) throw new BatchProjectError('--sample', `'${sampleRegex}' has no first group matching the file name '${name}'; write the sample part in parentheses, e.g. '^([^_]+)_'`);
+    const sample = m?.[1] ?? basename(dirname(resolve(f)));
+    const stem = basename(name, extname(name)).replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\./, '_');
+    const n = (ids.get(stem) ?? 0) + 1;
+    ids.set(stem, n);
+    const item = n === 1 ? stem : `${stem}-${n}`;
+    const abs = resolve(f);
+    const rel = relative(project, abs);
+    const input = rel.startsWith('..') ? abs : rel;
+    return [item, input, sample].map(csvField).join(',');
+  });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'batch.json'), `${JSON.stringify(DEFAULT_CONFIG, null, 2)}\n`);
+  writeFileSync(join(dir, 'manifest.csv'), `item,input,sample\n${rows.join('\n')}\n`);
+  return { items: rows.length, samples: new Set(rows.map((r) => r.split(',').pop())).size, files: written };
+}
