@@ -71,6 +71,18 @@ export interface Flags {
   uiWait: boolean;
 }
 
+/** The flags that choose where and how a command runs (master, Grid Engine workers, memory): analyze's and batch run's. */
+export const CONTEXT_OPTIONS = {
+  master: { type: 'string', default: 'local[*]' },
+  'secret-file': { type: 'string' },
+  workers: { type: 'string' },
+  'worker-cores': { type: 'string' },
+  queue: { type: 'string' },
+  walltime: { type: 'string' },
+  memory: { type: 'string' },
+  'spill-dir': { type: 'string' },
+} as const;
+
 export function parseFlags(argv: string[]): Flags | 'help' {
   let parsed;
   try {
@@ -88,15 +100,8 @@ export function parseFlags(argv: string[]): Flags | 'help' {
         filtered: { type: 'string' },
         stats: { type: 'string' },
         preview: { type: 'string' },
-        master: { type: 'string', default: 'local[*]' },
-        'secret-file': { type: 'string' },
-        workers: { type: 'string' },
-        memory: { type: 'string' },
-        'spill-dir': { type: 'string' },
+        ...CONTEXT_OPTIONS,
         'allow-outside-data': { type: 'boolean', default: false },
-        'worker-cores': { type: 'string' },
-        queue: { type: 'string' },
-        walltime: { type: 'string' },
         block: { type: 'string' },
         pyramid: { type: 'string' },
         overwrite: { type: 'boolean', default: false },

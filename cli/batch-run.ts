@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { collate, runBatch, type Collation, type Project, type RunReport } from '../batch/index.js';
 import { readSecretFile } from '../cluster/secret.js';
 import { Context, type ContextOptions } from '../core/index.js';
-import { memoryFlag, sgeFlags } from './analyze-flags.js';
+import { CONTEXT_OPTIONS, memoryFlag, sgeFlags } from './analyze-flags.js';
 import { itemFlags, itemRunner, STATS_COLUMNS } from './batch-item.js';
 import { asUsage, openProject } from './batch-project.js';
 import { BatchProgress } from './batch-progress.js';
@@ -53,14 +53,7 @@ function parseRunFlags(argv: string[], command: string): RunFlags | 'help' {
       strict: true,
       options: {
         parallel: { type: 'string' },
-        master: { type: 'string', default: 'local[*]' },
-        workers: { type: 'string' },
-        'worker-cores': { type: 'string' },
-        queue: { type: 'string' },
-        walltime: { type: 'string' },
-        'secret-file': { type: 'string' },
-        memory: { type: 'string' },
-        'spill-dir': { type: 'string' },
+        ...CONTEXT_OPTIONS,
         json: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         'ui-port': { type: 'string' },
