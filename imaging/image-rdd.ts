@@ -233,7 +233,11 @@ export class ImageRDD {
     }
     const output = createContiguousOutput(path, format, this.meta.shape, this.meta.dtype);
     try {
-      await this.blocks.mapPartitions(writeBlocksAt, { target: output.target }).setName(`write ${path}`).count();
+      // A row of blocks along x per task: each z plane of the row is one contiguous write.
+      const [cz, cy, cx] = gridOf(this.meta).counts;
+      const band = cx > 1;
+      const rows = band ? this.blocks.coalesce(cz * cy) : this.blocks;
+      await rows.mapPartitions(writeBlocksAt, { target: output.target, band }).setName(`write ${path}`).count();
       output.commit();
     } catch (err) {
       output.abandon();

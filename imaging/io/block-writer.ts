@@ -87,16 +87,26 @@ function writeError(path: string, format: string, err: unknown): ImageFormatErro
 
 /**
  * Writes the partition's blocks into the target file at their offsets; yields the bytes written.
- * Shipped by name: it runs in worker threads and on cluster workers.
+ * With `band`, the partition holds one row of blocks along x (the driver coalesced them:
+ * ImageRDD.write): each z plane of the row is then one contiguous range of the file, assembled and
+ * written with one call instead of one call per block row (a 1 GiB .npy in 128^3 blocks of a
+ * 1024-wide image took 4 million 256-byte writes). Shipped by name: it runs in worker threads and on
+ * cluster workers.
  */
 export const writeBlocksAt = namedFunction(
   'imaging.writeBlocksAt',
-  (blocks: IterableIterator<Block>, env: { readonly target: ContiguousTarget }): number[] => {
+  (blocks: IterableIterator<Block>, env: { readonly target: ContiguousTarget; readonly band?: boolean }): number[] => {
     const { file, dataOffset, shape, dtype } = env.target;
     const fd = openSync(file, 'r+');
     let written = 0;
     try {
-      for (const b of blocks) written += writeBlock(fd, dataOffset, shape, bytesPer(dtype), b);
+      if (env.band === true) {
+        const row = [...blocks];
+        if (isFullWidthRow(row, shape)) written += writeRow(fd, dataOffset, shape, bytesPer(dtype), row);
+        else for (const b of row) written += writeBlock(fd, dataOffset, shape, bytesPer(dtype), b);
+      } else {
+        for (const b of blocks) written += writeBlock(fd, dataOffset, shape, bytesPer(dtype), b);
+      }
     } finally {
       closeSync(fd);
     }
@@ -104,6 +114,48 @@ export const writeBlocksAt = namedFunction(
   },
   import.meta.url,
 );
+
+/** Whether `row` (in x order) covers the image's whole width with blocks of one z and y extent. */
+function isFullWidthRow(row: readonly Block[], shape: Shape3): boolean {
+  const first = row[0];
+  if (first === undefined) return false;
+  let x = 0;
+  for (const b of row) {
+    if (b.origin[0] !== first.origin[0] || b.origin[1] !== first.origin[1] || b.shape[0] !== first.shape[0] || b.shape[1] !== first.shape[1] || b.origin[2] !== x) return false;
+    x += b.shape[2];
+  }
+  return x === shape[2];
+}
+
+/** Writes a full-width row of blocks: per z plane, its rows of every block assembled in a thread scratch, one write. */
+function writeRow(fd: number, dataOffset: number, shape: Shape3, bpe: number, row: readonly Block[]): number {
+  const [, Y, X] = shape;
+  const [z0, y0] = (row[0] as Block).origin;
+  const [bz, by] = (row[0] as Block).shape;
+  const planeBytes = by * X * bpe;
+  const band = rowScratch(planeBytes);
+  const sources = row.map((b) => littleEndianBytes(b.data));
+  for (let z = 0; z < bz; z++) {
+    row.forEach((b, i) => {
+      const run = b.shape[2] * bpe;
+      const src = sources[i] as Uint8Array;
+      for (let y = 0; y < by; y++) {
+        const from = (z * by + y) * run;
+        band.set(src.subarray(from, from + run), (y * X + b.origin[2]) * bpe);
+      }
+    });
+    writeAt(fd, band, dataOffset + ((z0 + z) * Y + y0) * X * bpe);
+  }
+  return bz * planeBytes;
+}
+
+// One band buffer per thread, grown as needed (tasks on a thread run one at a time).
+let rowBuffer = new Uint8Array(0);
+
+function rowScratch(bytes: number): Uint8Array {
+  if (rowBuffer.length < bytes) rowBuffer = new Uint8Array(bytes);
+  return rowBuffer.subarray(0, bytes);
+}
 
 /** One positional write per contiguous run: a row, a plane when the block spans whole rows, or the block. */
 function writeBlock(fd: number, dataOffset: number, shape: Shape3, bpe: number, b: Block): number {

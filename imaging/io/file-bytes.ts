@@ -80,7 +80,7 @@ export function readRuns(fd: number, from: number, fromStride: number, out: Uint
   }
   const span = (count - 1) * fromStride + runBytes;
   if (fromStride - runBytes <= MAX_GAP && span <= MAX_SPAN) {
-    const scratch = Buffer.allocUnsafe(span);
+    const scratch = spanScratch(span);
     readInto(fd, scratch, from, fail);
     for (let i = 0; i < count; i++) out.set(scratch.subarray(i * fromStride, i * fromStride + runBytes), to + i * toStride);
     return;
@@ -88,4 +88,14 @@ export function readRuns(fd: number, from: number, fromStride: number, out: Uint
   for (let i = 0; i < count; i++) {
     readInto(fd, out.subarray(to + i * toStride, to + i * toStride + runBytes), from + i * fromStride, fail);
   }
+}
+
+// One span buffer per thread, grown as needed (reads are synchronous, so one call uses it at a time):
+// a fresh buffer per call cost a page fault per 4 KiB on every z slice of every block, several times
+// the copy itself (a 1 GiB .npy read in 128^3 blocks spent most of its 3 s there).
+let spanBuffer = Buffer.alloc(0);
+
+function spanScratch(bytes: number): Buffer {
+  if (spanBuffer.length < bytes) spanBuffer = Buffer.allocUnsafeSlow(Math.max(bytes, 2 * spanBuffer.length));
+  return spanBuffer.subarray(0, bytes);
 }
