@@ -2,7 +2,8 @@
  * `voxelflow batch`: many images analyzed identically (issue 17). A project folder holds batch.json
  * (the pipeline), manifest.csv (the items) and output/; `init` writes the first two from a folder of
  * images, `run` analyzes what is not done, `status` reads the ledger, `retry-failed` puts the failed
- * items back, `collate` rebuilds the collated table.
+ * items back, `collate` rebuilds the collated table, `submit --sge` runs the items as a Grid Engine
+ * array job (each task: `run-item`).
  */
 import { relative } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -26,6 +27,9 @@ commands:
   status PROJECT [--json]                        done / running / pending / failed, slowest items, ETA
   retry-failed PROJECT [run's options]           put the failed items back and run them
   collate PROJECT [--partial]                    rebuild output/collated/ (--partial: the done items only)
+  submit PROJECT --sge [--tasks-per-job N] [--max-running C]   the items not done as one Grid Engine
+                                                 array job, and a collation job held on it
+  run-item PROJECT --list FILE --index I         one array task (exit 99: Grid Engine requeues it)
 
 'voxelflow batch run --help' lists run's options.`;
 
@@ -48,6 +52,10 @@ export async function runBatchCli(argv: string[]): Promise<number> {
       return runStatus(rest);
     case 'collate':
       return runCollate(rest);
+    case 'submit':
+      return (await import('./batch-submit.js')).runSubmit(rest);
+    case 'run-item':
+      return (await import('./batch-submit.js')).runItemTask(rest);
     default:
       throw new UsageError(`unknown batch command '${sub}'; run 'voxelflow batch --help'`);
   }
