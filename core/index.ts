@@ -15,7 +15,7 @@ export { TaskContext, type StorageLevel, type BlockSource } from './task-context
 export { Accumulator, type AccumulatorKind } from './accumulator.js';
 export { Broadcast } from './broadcast.js';
 export { HashPartitioner, RangePartitioner, type Partitioner, type PartitionerSpec } from './partitioner.js';
-export { EventBus, type VoxelflowEvent, type EventType, type EventOf } from './events.js';
+export { EventBus, type VoxelflowEvent, type EventType, type EventOf, type EventInput } from './events.js';
 export { StatCounter } from './stat-counter.js';
 export { KeyMap } from './key-map.js';
 export { compareKeys, hashKey, keysEqual } from './keys.js';

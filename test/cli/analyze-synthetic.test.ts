@@ -19,7 +19,7 @@ describe('analyze synthetic:', () => {
     expect(rows.map((row) => [row[2], row[3], row[4]].map((v) => Math.round((v as number) * 1000)))).toEqual(known.map((c) => c.centroid.map((v) => Math.round(v * 1000))));
     const labels = readImage(join(dir, 'l.npy'));
     expect(labels.shape).toEqual([45, 70, 97]);
-    expect(labels.data.reduce((m, v) => Math.max(m, v), 0)).toBe(known.length);
+    expect(Array.from(labels.data).reduce((m, v) => Math.max(m, v), 0)).toBe(known.length);
   });
 
   it('refuses a malformed synthetic input with one line and exit 2', () => {

@@ -30,7 +30,7 @@ async function runSet(executors: Executor[], partitions: number, maxFailures = 4
   const events = new EventBus();
   const ends: EventOf<'taskEnd'>[] = [];
   events.on('taskEnd', (e) => void ends.push(e));
-  const scheduler = new TaskScheduler(executors, { maxFailures, speculation: false, speculationMultiplier: 1.5, speculationQuantile: 0.75, speculationMinMs: 100 }, events);
+  const scheduler = new TaskScheduler(executors, { maxFailures, speculation: false, speculationMultiplier: 1.5, speculationQuantile: 0.75, speculationMinMs: 100, executorWaitTimeoutMs: 0 }, events);
   const done = new Set<number>();
   await scheduler.runTaskSet({
     stageId: 0,

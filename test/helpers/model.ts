@@ -43,8 +43,8 @@ export function forMasters(body: (ctx: () => Context, master: Master) => void, o
 /** Multiplies every property's run count, for a deeper run: `VOXELFLOW_PROPERTY_SCALE=10 npx vitest run`. */
 const SCALE = Math.max(1, Number(process.env['VOXELFLOW_PROPERTY_SCALE'] ?? 1) || 1);
 
-/** Runs an async property with the suite's run count (worker-thread jobs cost milliseconds each). */
-export async function check<Ts extends [unknown, ...unknown[]]>(property: fc.IAsyncProperty<Ts>, numRuns = 25): Promise<void> {
+/** Runs a property (async or not) with the suite's run count (worker-thread jobs cost milliseconds each). */
+export async function check<Ts extends [unknown, ...unknown[]]>(property: fc.IAsyncProperty<Ts> | fc.IProperty<Ts>, numRuns = 25): Promise<void> {
   await fc.assert(property, { numRuns: Math.round(numRuns * SCALE) });
 }
 

@@ -23,7 +23,7 @@ const hugeOrOdd = fc.constantFrom(1e6, 1e9, 2 ** 31, 2 ** 53, -1, 2.5, 0);
 const count = fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 1, max: 8 }) }, { weight: 1, arbitrary: hugeOrOdd });
 const frameNo = fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 0, max: 8 }) }, { weight: 1, arbitrary: hugeOrOdd });
 /** `[y, x]` of a frame: mostly the scan's 2 x 2, sometimes wrong, sometimes absurd. */
-const frameShape = fc.oneof({ weight: 5, arbitrary: fc.constant([2, 2] as const) }, { weight: 1, arbitrary: fc.constantFrom([3, 3], [2, 3], [1e5, 1e5], [0, 2], [1, 1e9]) });
+const frameShape: fc.Arbitrary<readonly [number, number]> = fc.oneof({ weight: 5, arbitrary: fc.constant([2, 2] as const) }, { weight: 1, arbitrary: fc.constantFrom([3, 3], [2, 3], [1e5, 1e5], [0, 2], [1, 1e9]) });
 const blobKind = fc.oneof({ weight: 5, arbitrary: fc.constant('ok' as const) }, { weight: 1, arbitrary: fc.constantFrom('short', 'long', 'lz4', 'lz4-garbage') });
 
 /** Pixel bytes for a frame of `pixels` u16 values: right-sized when plausible, a token otherwise. */
@@ -37,10 +37,10 @@ function blob(pixels: number, kind: 'ok' | 'short' | 'long' | 'lz4' | 'lz4-garba
   return ok;
 }
 
-const garbage = fc.oneof(
+const garbage: fc.Arbitrary<Buffer[]> = fc.oneof(
   fc.array(fc.uint8Array({ maxLength: 40 }).map((b) => Buffer.from(b)), { minLength: 0, maxLength: 5 }),
   fc.jsonValue().map((v) => [json(v)]),
-  fc.constant([Buffer.from('{"htype": "dimage-1.0", "series": ')]),
+  fc.constant<Buffer[]>([Buffer.from('{"htype": "dimage-1.0", "series": ')]),
 );
 
 const simplonMsg: fc.Arbitrary<Buffer[]> = fc.oneof(

@@ -38,7 +38,7 @@ afterAll(async () => {
 async function phantom(seed: number, [x, y, z]: readonly [number, number, number] = shape): Promise<{ components: number; voxels_foreground: number }> {
   const img = ctx.images.synthetic({ kind: 'blobs', shape: [z, y, x], seed, dtype: 'u16' });
   const components = await img.threshold({ above: THRESHOLD }).labelComponents({ connectivity: 26 }).componentCount();
-  const voxels_foreground = (await img.toArray()).data.reduce((n: number, v: number) => n + (v > THRESHOLD ? 1 : 0), 0);
+  const voxels_foreground = Array.from((await img.toArray()).data).reduce((n, v) => n + (v > THRESHOLD ? 1 : 0), 0);
   expect(voxels_foreground).toBeGreaterThan(0);
   return { components, voxels_foreground };
 }

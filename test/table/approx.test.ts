@@ -45,7 +45,7 @@ describe('estimators', () => {
       const e = estimateMean(pick.map(([p]) => p), 60, 0.95);
       if (e.low <= exact && exact <= e.high) hits++;
       const st = new StatCounter();
-      for (const [, i] of pick) st.merge(values[i]!);
+      for (const [, i] of pick) for (const v of values[i]!) st.merge(v);
       const spark = approxMean(st, 20, 60, 0.95);
       if (spark.low <= exact && exact <= spark.high) rowLevelHits++;
     }

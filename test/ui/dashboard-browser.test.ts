@@ -14,6 +14,9 @@ const CHROMIUM = process.env['VOXELFLOW_CHROMIUM'] ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 /** Generous: the page refetches within 200 ms, but CI machines are busy. */
 const POLL = { timeout: 10_000, interval: 50 };
+/** The parts of the page's DOM nodes the callbacks read; they run in the browser, and the tests compile without the DOM lib. */
+interface BrowserImage { readonly complete: boolean; readonly naturalWidth: number }
+interface BrowserElement { readonly dataset: Readonly<Record<string, string | undefined>> }
 describe.skipIf(!hasChromium)(skipName('dashboard in Chromium', hasChromium ? null : `Chromium is absent (${CHROMIUM}); apt-get install chromium (.ci/run does)`), () => {
   let ctx: Context;
   let browser: Browser;
@@ -53,7 +56,7 @@ describe.skipIf(!hasChromium)(skipName('dashboard in Chromium', hasChromium ? nu
     expect(await page.locator('#executors tbody tr').first().innerText()).toMatch(/active\s+2/);
     const img = page.locator('#previews figure img[alt="labels z=12"]');
     await img.waitFor();
-    await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth), POLL).toBe(48);
+    await expect.poll(() => img.evaluate((el: BrowserImage) => el.complete && el.naturalWidth), POLL).toBe(48);
   });
 
   it('shows a job run while the page is open, and a replaced preview, without a reload', async () => {
@@ -80,7 +83,7 @@ describe.skipIf(!hasChromium)(skipName('dashboard in Chromium', hasChromium ? nu
     const stageId = await stage.getAttribute('data-stage-id');
     await stage.click();
     await expect.poll(async () => {
-      const ids = await page.locator('#tasks tbody tr').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset['stageId']));
+      const ids = await page.locator('#tasks tbody tr').evaluateAll((rows: BrowserElement[]) => rows.map((r) => r.dataset['stageId']));
       return ids.length > 0 && ids.every((id) => id === stageId);
     }, POLL).toBe(true);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DashboardState, type Topic, type VoxelflowEvent } from '../../index.js';
+import { DashboardState, type EventInput, type Topic, type VoxelflowEvent } from '../../index.js';
 
-const at = (e: Omit<VoxelflowEvent, 'time'>, time = 1000): VoxelflowEvent => ({ ...e, time }) as VoxelflowEvent;
+const at = (e: EventInput, time = 1000): VoxelflowEvent => ({ ...e, time }) as VoxelflowEvent;
 
 describe('DashboardState', () => {
   it('keeps only the newest jobs, stages and tasks within its retention', () => {

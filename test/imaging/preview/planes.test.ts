@@ -42,7 +42,7 @@ describe('slice and mip', () => {
       fc.asyncProperty(withBlocks(shape3d), fc.constantFrom(...DTYPES), fc.constantFrom<Axis>('z', 'y', 'x'), seed, fc.double({ min: 0, max: 1, noNaN: true }), async ({ shape, blockShape }, dtype, axis, s, where) => {
         const data = randomVolume(dtype as DType, shape, s);
         if (dtype === 'f32' || dtype === 'f64') data[s % data.length] = NaN;
-        const img = ctx.images.fromArray(data, shape, { dtype: dtype as DType, blockShape });
+        const img = ctx.images.fromArray(data, shape, { blockShape });
         const a = { z: 0, y: 1, x: 2 }[axis];
         const index = Math.min(shape[a]! - 1, Math.floor(where * shape[a]!));
         for (const [p, m] of [[await img.slice(index, { axis }), modelPlane(data, shape, axis, index)], [await img.mip(axis), modelPlane(data, shape, axis, null)]] as const) {
@@ -56,7 +56,7 @@ describe('slice and mip', () => {
 
   it('a slice runs only the blocks that cut the plane', async () => {
     const shape: Vec3 = [16, 8, 8];
-    const img = threads.images.fromArray(randomVolume('u16', shape, 3), shape, { dtype: 'u16', blockShape: [4, 8, 8] });
+    const img = threads.images.fromArray(randomVolume('u16', shape, 3), shape, { blockShape: [4, 8, 8] });
     const tasks: number[] = [];
     const off = threads.on('taskEnd', (e) => tasks.push(e.partition));
     await img.slice(9);
@@ -104,7 +104,7 @@ describe('histogram', () => {
     const shape: Vec3 = [9, 11, 13];
     for (const [dtype, bins] of [['f32', 37], ['u16', 256], ['i16', 10], ['f64', 7]] as const) {
       const data = randomVolume(dtype, shape, 11);
-      const img = threads.images.fromArray(data, shape, { dtype, blockShape: [4, 5, 6] });
+      const img = threads.images.fromArray(data, shape, { blockShape: [4, 5, 6] });
       const h = await img.histogram({ bins });
       const r = spawnSync('python3', ['-c', `import sys, json, numpy as np; a = np.array(json.load(sys.stdin), dtype=np.${{ f32: 'float32', u16: 'uint16', i16: 'int16', f64: 'float64' }[dtype]}); c, e = np.histogram(a, bins=${bins}); print(json.dumps([c.tolist(), e.tolist()]))`], {
         input: JSON.stringify(Array.from(data)),
