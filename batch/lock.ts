@@ -3,7 +3,7 @@
  * host of the run. A lock whose process is gone (same host, no such pid) is stale and taken over, so a
  * crashed or SIGKILLed run never leaves a project stuck; a live one refuses the second run.
  */
-import { mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { BatchProjectError } from './batch-error.js';
@@ -23,13 +23,28 @@ export function lockFile(project: Project): string {
 
 /** The lock's holder if a live run holds it (on this host: its pid exists; elsewhere: assumed live). */
 export function liveLock(project: Project): LockInfo | null {
-  let info: LockInfo;
+  const file = lockFile(project);
+  let text: string;
   try {
-    info = JSON.parse(readFileSync(lockFile(project), 'utf8')) as LockInfo;
+    text = readFileSync(file, 'utf8');
   } catch {
     return null;
   }
-  return isAlive(info) ? info : null;
+  try {
+    const info = JSON.parse(text) as LockInfo;
+    return isAlive(info) ? info : null;
+  } catch {
+    // Created and not yet written (the run that took it is between open and write): live while young.
+    return isYoung(file) ? { pid: 0, host: 'unknown', started: 'just now', parallel: 1 } : null;
+  }
+}
+
+function isYoung(file: string): boolean {
+  try {
+    return Date.now() - statSync(file).mtimeMs < 10_000;
+  } catch {
+    return false;
+  }
 }
 
 function isAlive(info: LockInfo): boolean {
