@@ -6,9 +6,10 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { collate, runBatch, type Collation, type Project, type RunReport } from '../batch/index.js';
+import { collate, itemStatuses, runBatch, summarize, type Collation, type Project, type RunReport } from '../batch/index.js';
+import type { BatchRow, Dashboard } from '../ui/index.js';
 import { readSecretFile } from '../cluster/secret.js';
 import { Context, type ContextOptions } from '../core/index.js';
 import { CONTEXT_OPTIONS, memoryFlag, sgeFlags } from './analyze-flags.js';
@@ -92,6 +93,7 @@ export async function runBatchCommand(argv: string[], command: 'run' | 'retry-fa
   const project = openProject(f.project);
   checkPipeline(project);
   let progress: BatchProgress | null = null;
+  let dashboard: Dashboard | null = null;
   let report: RunReport;
   try {
     report = await runBatch(
@@ -99,15 +101,25 @@ export async function runBatchCommand(argv: string[], command: 'run' | 'retry-fa
       f.parallel,
       async () => {
         const ctx = await Context.create(f.context);
-        if (ctx.ui !== null) process.stderr.write(`voxelflow batch: dashboard at ${ctx.ui.url}\n`);
+        if (ctx.ui !== null) {
+          process.stderr.write(`voxelflow batch: dashboard at ${ctx.ui.url}\n`);
+          ctx.ui.showBatch(() => batchView(project, f.parallel));
+          dashboard = ctx.ui;
+        }
         return { runItem: itemRunner(ctx, project), close: () => ctx.stop() };
       },
       {
         queued: (queued, total) => {
           if (queued > 0) progress = new BatchProgress(f.quiet ? 'off' : f.json ? 'json' : 'auto', total, total - queued, f.parallel);
         },
-        itemStarted: () => progress?.started(),
-        itemEnded: (_item, outcome, seconds) => progress?.ended(outcome, seconds),
+        itemStarted: () => {
+          progress?.started();
+          dashboard?.batchChanged();
+        },
+        itemEnded: (_item, outcome, seconds) => {
+          progress?.ended(outcome, seconds);
+          dashboard?.batchChanged();
+        },
       },
       command === 'retry-failed',
     );
@@ -124,6 +136,24 @@ export async function runBatchCommand(argv: string[], command: 'run' | 'retry-fa
   if (counts.failed > 0) return 3;
   if (report.lost.length > 0 || counts.pending + counts.running > 0) return 1;
   return 0;
+}
+
+/** The dashboard's batch view: every item's state, from item.json records and the ledger, when a page asks. */
+export function batchView(project: Project, parallel: number): BatchRow {
+  const statuses = itemStatuses(project);
+  const s = summarize(statuses, parallel);
+  const sampleOf = new Map(project.items.map((i) => [i.item, i.meta[project.config.sampleColumn] ?? '']));
+  return {
+    project: basename(project.dir),
+    total: s.total,
+    done: s.done,
+    running: s.running,
+    pending: s.pending,
+    failed: s.failed,
+    medianSeconds: s.medianSeconds,
+    etaSeconds: s.etaSeconds,
+    items: statuses.map((x) => ({ item: x.item, sample: sampleOf.get(x.item) ?? '', state: x.state, attempts: x.attempts, seconds: x.seconds, error: x.error })),
+  };
 }
 
 /** The pipeline's options checked once, before any context or attempt: a bad one is batch.json's fault. */

@@ -116,5 +116,28 @@ export interface AppRow {
   } | null;
 }
 
+/** One item of a batch project (`voxelflow batch run --ui-port`). */
+export interface BatchItemRow {
+  readonly item: string;
+  readonly sample: string;
+  readonly state: 'done' | 'running' | 'pending' | 'failed';
+  readonly attempts: number;
+  readonly seconds: number | null;
+  readonly error: string | null;
+}
+
+/** `/api/v1/batch`: the batch project a driver runs, or null when it runs none. */
+export interface BatchRow {
+  readonly project: string;
+  readonly total: number;
+  readonly done: number;
+  readonly running: number;
+  readonly pending: number;
+  readonly failed: number;
+  readonly medianSeconds: number | null;
+  readonly etaSeconds: number | null;
+  readonly items: readonly BatchItemRow[];
+}
+
 /** Topics of the server-sent events: each names the endpoint whose answer changed. */
-export type Topic = 'app' | 'jobs' | 'stages' | 'tasks' | 'executors' | 'scans' | 'previews';
+export type Topic = 'app' | 'jobs' | 'stages' | 'tasks' | 'executors' | 'scans' | 'previews' | 'batch';

@@ -11,7 +11,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
 import { ConfigError, type VoxelflowEvent } from '../core/index.js';
-import type { AppRow, PreviewRow } from './api-types.js';
+import type { AppRow, BatchRow, PreviewRow } from './api-types.js';
 import { DashboardState, DEFAULT_RETENTION, type Retention } from './dashboard-state.js';
 import { EventStream } from './event-stream.js';
 import { PreviewStore, type PreviewSource } from './preview-store.js';
@@ -41,6 +41,7 @@ export class Dashboard {
   private readonly filter: SecretFilter;
   private readonly unsubscribe: () => void;
   private closed = false;
+  private batch: (() => BatchRow) | null = null;
 
   private constructor(
     private readonly source: DashboardSource,
@@ -89,6 +90,20 @@ export class Dashboard {
     const row = this.previews.show(name, picture);
     this.stream.changed('previews');
     return row;
+  }
+
+  /**
+   * Shows a batch project: `/api/v1/batch` answers `view()` (read when asked, so it is always current);
+   * call `batchChanged()` when an item starts or ends so that open pages refetch it.
+   */
+  showBatch(view: () => BatchRow): void {
+    this.batch = view;
+    this.batchChanged();
+  }
+
+  /** Tells open pages that the batch view changed. */
+  batchChanged(): void {
+    this.stream.changed('batch');
   }
 
   /** Stops listening and ends the live streams. */
@@ -140,6 +155,8 @@ export class Dashboard {
         return this.json(res, 200, this.state.scanList());
       case 'previews':
         return this.json(res, 200, this.previews.list());
+      case 'batch':
+        return this.json(res, 200, this.batch === null ? null : this.batch());
       case 'events':
         if (req.method === 'HEAD') return this.json(res, 200, {});
         return this.stream.attach(res);
@@ -153,7 +170,7 @@ export class Dashboard {
       res.end(body);
       return;
     }
-    this.json(res, 404, { error: `no such API path: /api/v1/${path}; see /api/v1/jobs, stages, tasks, executors, scans, previews, events, app` });
+    this.json(res, 404, { error: `no such API path: /api/v1/${path}; see /api/v1/jobs, stages, tasks, executors, scans, previews, batch, events, app` });
   }
 
   private json(res: ServerResponse, status: number, data: unknown): void {

@@ -72,4 +72,4 @@ export { Dashboard, type DashboardSource } from './dashboard.js';
 export { DashboardState, DEFAULT_RETENTION, type Retention } from './dashboard-state.js';
 export type { PreviewSource } from './preview-store.js';
 export { parseUiOptions, type UiOptions } from './ui-options.js';
-export type { AppRow, ExecutorRow, JobRow, PreviewRow, ScanRow, StageRow, TaskCounts, TaskRow, Topic } from './api-types.js';
+export type { AppRow, BatchItemRow, BatchRow, ExecutorRow, JobRow, PreviewRow, ScanRow, StageRow, TaskCounts, TaskRow, Topic } from './api-types.js';

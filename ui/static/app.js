@@ -7,7 +7,7 @@ const api = (path) => fetch(`/api/v1/${path}`, { cache: 'no-store' }).then((r) =
   return r.json();
 });
 
-const state = { jobs: [], stages: [], tasks: [], executors: [], scans: [], previews: [], app: null, stage: null };
+const state = { jobs: [], stages: [], tasks: [], executors: [], scans: [], previews: [], batch: null, app: null, stage: null };
 
 // ---- formatting -------------------------------------------------------------------------------
 
@@ -111,6 +111,18 @@ const render = {
       cell(Object.entries(s.counters).map(([k, v]) => `${k} ${count(v)}`).join(' · ')), cell(clock(s.updated)),
     ], (s) => ({ scanId: s.scanId, status: s.status }));
   },
+  // A batch project's items (voxelflow batch run --ui-port): shown only while a driver runs one.
+  batch() {
+    const b = state.batch;
+    document.getElementById('batch-section').hidden = b === null;
+    if (b === null) return;
+    const eta = b.etaSeconds === null ? '' : b.running + b.pending === 0 ? ' · finished' : ` · ETA ${ms(b.etaSeconds * 1000)}`;
+    const summary = document.getElementById('batch-summary');
+    summary.replaceChildren(`${b.project}: `, progress(b.done, b.total), ` done · ${b.running} running · ${b.pending} pending · ${b.failed} failed${eta}`);
+    fill('batch', b.items, (i) => [
+      cell(i.item), cell(i.sample), status(i.state), cell(i.attempts), cell(i.seconds === null ? '' : ms(i.seconds * 1000)), cell(i.error ?? '', i.error ? 'error' : ''),
+    ], (i) => ({ item: i.item, state: i.state }));
+  },
   previews() {
     const box = document.getElementById('previews');
     const figures = state.previews.map((p) => {
@@ -162,7 +174,7 @@ function selectStage(id) {
   load('tasks');
 }
 
-const TOPICS = ['app', 'jobs', 'stages', 'tasks', 'executors', 'scans', 'previews'];
+const TOPICS = ['app', 'jobs', 'stages', 'tasks', 'executors', 'scans', 'previews', 'batch'];
 
 function connect() {
   const badge = document.getElementById('live');
