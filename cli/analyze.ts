@@ -12,12 +12,12 @@ import { tmpdir } from 'node:os';
 import { ConfigError, Context, formatBytes, type ContextOptions } from '../core/index.js';
 import { isSpillDiskFullError } from '../core/errors.js';
 import { readSecretFile } from '../cluster/secret.js';
-import { ImageFormatError, openImage, type ImageRDD, type OpenOptions, type ShapeRow, type Vec3 } from '../imaging/index.js';
+import { ImageFormatError, openImage, type ImageRDD, type OpenOptions, type ShapeTable, type Vec3 } from '../imaging/index.js';
 import { checkPyramidBlocks } from '../imaging/io/zarr/index.js';
 import { HELP, isZarr, parseFlags, type Flags } from './analyze-flags.js';
 import { checkOutputs, moveIntoPlace, writeTemp } from './analyze-outputs.js';
 import { showAnalysis } from './dashboard-previews.js';
-import { statsCsv } from './stats-csv.js';
+import { writeStatsCsv } from './stats-csv.js';
 import { Progress } from './progress.js';
 import { UsageError } from './usage-error.js';
 
@@ -46,7 +46,7 @@ export async function runAnalyze(argv: string[]): Promise<number> {
     const result = await analyzeOnContext(ctx, a, progress);
     const timings = { ...result.timings, total: performance.now() - t0 };
     progress.end();
-    report(a.json, result.image, result.components, result.foreground, result.rows, timings);
+    report(a.json, result.image, result.components, result.foreground, result.table, timings);
     if (a.uiWait && ctx.ui !== null) await untilInterrupted(`dashboard stays up at ${ctx.ui.url}; Ctrl-C to exit`);
     return 0;
   } catch (err) {
@@ -64,7 +64,8 @@ export interface Analysis {
   readonly image: ImageRDD;
   readonly components: number;
   readonly foreground: number;
-  readonly rows: readonly ShapeRow[];
+  /** The statistics of every component (typed-array batches: millions of components fit). */
+  readonly table: ShapeTable;
   readonly timings: { read: number; label: number; stats: number; write: number };
 }
 
@@ -95,9 +96,9 @@ export async function analyzeOnContext(ctx: Context, a: Flags, progress: Progres
     timings.label = performance.now() - t;
     t = performance.now();
     progress?.begin('stats', voxelsOf(img));
-    const rows = await labels.shapeStats();
+    const table = await labels.shapeTable();
     timings.stats = performance.now() - t;
-    if (ctx.ui !== null && previews) await showAnalysis(ctx.ui, filtered ?? img, labels, rows);
+    if (ctx.ui !== null && previews) await showAnalysis(ctx.ui, filtered ?? img, labels, table);
     t = performance.now();
     progress?.begin('write', a.labels !== null ? voxelsOf(img) : 0);
     const zarr = { pyramid: a.pyramid, overwrite: a.overwrite };
@@ -111,7 +112,7 @@ export async function analyzeOnContext(ctx: Context, a: Flags, progress: Progres
       if (a.labels !== null) temps.push(await writeTemp(a.labels, (tmp) => labels.write(tmp, isZarr(tmp) ? { ...zarr, label: true } : {})));
       if (a.filtered !== null && filtered !== null) temps.push(await writeTemp(a.filtered, (tmp) => (filtered as ImageRDD).write(tmp, isZarr(tmp) ? zarr : {})));
     }
-    if (a.stats !== null) temps.push(await writeTemp(a.stats, async (tmp) => writeFileSync(tmp, statsCsv(rows))));
+    if (a.stats !== null) temps.push(await writeTemp(a.stats, async (tmp) => writeStatsCsv(tmp, table)));
     if (a.preview !== null) {
       // The middle plane across z (the image itself in 2D), through its auto window, with the labels over it.
       const z = Math.floor(img.shape[0] / 2);
@@ -120,8 +121,7 @@ export async function analyzeOnContext(ctx: Context, a: Flags, progress: Progres
     }
     for (const [tmp, final] of temps.splice(0)) moveIntoPlace(tmp, final);
     timings.write = performance.now() - t;
-    const foreground = rows.reduce((n, r) => n + r.voxels, 0);
-    return { image: img, components, foreground, rows, timings };
+    return { image: img, components, foreground: table.voxels(), table, timings };
   } finally {
     for (const [tmp] of temps) rmSync(tmp, { recursive: true, force: true });
   }
@@ -199,7 +199,7 @@ function readInput(ctx: Context, a: Flags): ImageRDD {
   return input;
 }
 
-function report(json: boolean, img: ImageRDD, components: number, foreground: number, rows: readonly ShapeRow[], timings: Record<string, number>): void {
+function report(json: boolean, img: ImageRDD, components: number, foreground: number, table: ShapeTable, timings: Record<string, number>): void {
   const ms = Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v * 10) / 10]));
   if (json) {
     console.log(JSON.stringify({ shape: img.shape, dtype: img.dtype, components, voxels_foreground: foreground, timings_ms: ms }));
@@ -208,7 +208,7 @@ function report(json: boolean, img: ImageRDD, components: number, foreground: nu
   const [z, y, x] = img.shape;
   console.log(`image        ${x} x ${y} x ${z} (x, y, z) ${img.dtype}`);
   console.log(`foreground   ${foreground.toLocaleString('en-US')} voxels in ${components.toLocaleString('en-US')} components`);
-  const biggest = [...rows].sort((p, q) => q.voxels - p.voxels).slice(0, 3);
+  const biggest = table.largest(3);
   for (const r of biggest) console.log(`  label ${r.label}: ${r.voxels.toLocaleString('en-US')} voxels at (${r.centroid.map((c) => c.toFixed(1)).join(', ')})`);
   console.log(`time         ${Object.entries(ms).map(([k, v]) => `${k} ${v} ms`).join(', ')}`);
 }

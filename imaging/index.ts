@@ -34,6 +34,7 @@ if (!Object.getOwnPropertyDescriptor(Context.prototype, 'images')) {
 export { ImageRDD, type Voxel } from './image-rdd.js';
 export { LabeledImage, type LabelOptions } from './labeling/label-components.js';
 export type { ShapeRow } from './labeling/partials.js';
+export { ShapeTable, type StatsRows } from './labeling/shape-table.js';
 export { Images, PHANTOM_KINDS, type BlockOptions, type SyntheticOptions } from './images.js';
 export { knownComponents, KNOWN_BACKGROUND, KNOWN_FOREGROUND, type KnownComponent } from './known-phantom.js';
 export type { Block, ImageMeta } from './block.js';

@@ -32,7 +32,8 @@ import { ThresholdNode } from '../nodes/threshold.js';
 import { positiveDirections, reach } from './boundary.js';
 import { asMask, labelMask, LocalLabelNode, type BlockLabels } from './local-labels.js';
 import { numberComponents } from './numbering.js';
-import { shapeRow, type ShapeRow } from './partials.js';
+import type { ShapeRow } from './partials.js';
+import { ShapeTable } from './shape-table.js';
 import { labelByPropagation } from './propagate.js';
 import type { ResolveOptions } from './resolve.js';
 import { blockFirsts, layersOf, mergeStatsBatches, pairLayers, statsBatches } from './steps.js';
@@ -52,8 +53,8 @@ export interface LabelOptions extends ResolveOptions {
 /** What every labeling method yields besides the label image. */
 export interface LabelSummary {
   readonly count: number;
-  /** [label, merged partial row], sorted by label. */
-  readonly stats: RDD<[number, Float64Array]>;
+  /** The merged statistics of every label (computed when first asked for, then kept). */
+  readonly table: () => Promise<ShapeTable>;
 }
 
 /** What steps 1-3 produce. */
@@ -87,19 +88,19 @@ export class LabeledImage extends ImageRDD {
   }
 
   /**
-   * One row per label, in label order. Without an argument (or with the intensity image given to
-   * labelComponents) the rows come from the partials gathered during labeling: no second scan.
+   * The statistics of every label as a table of typed-array batches (no object per label: what
+   * millions of components need). Without an argument (or with the intensity image given to
+   * labelComponents) they come from the partials gathered during labeling: no second scan.
    */
+  async shapeTable(intensity?: ImageRDD): Promise<ShapeTable> {
+    const table = await (await this.resolved()).table();
+    if (intensity === undefined || intensity === this.intensity) return table;
+    return table.withIntensitySums(await intensitySums(this, intensity));
+  }
+
+  /** One row per label, in label order (shapeTable's rows as objects). */
   async shapeStats(intensity?: ImageRDD): Promise<ShapeRow[]> {
-    const r = await this.resolved();
-    const rows = await r.stats.collect();
-    if (intensity === undefined || intensity === this.intensity) return rows.map(([label, row]) => shapeRow(label, row));
-    const sums = await intensitySums(this, intensity);
-    return rows.map(([label, row]) => {
-      const copy = row.slice();
-      copy[16] = sums.get(label) ?? 0;
-      return shapeRow(label, copy);
-    });
+    return (await this.shapeTable(intensity)).toRows();
   }
 }
 
@@ -324,9 +325,9 @@ async function resolveAll(local: RDD<BlockLabels>, mask: ImageMeta, connectivity
     .setName(`${what}: statistics by label`)
     .groupByKey({ partitioner: blockPartitioner(parts) })
     .flatMap(mergeStatsBatches, { step, count })
-    .setName(`${what}: statistics`)
-    .persist('MEMORY_AND_DISK');
-  return { count, tables: tableRdd, stats };
+    .setName(`${what}: statistics`);
+  let table: Promise<ShapeTable> | null = null;
+  return { count, tables: tableRdd, table: () => (table ??= stats.collect().then((batches) => new ShapeTable(batches))) };
 }
 
 setLabelImplementation(labelComponents);

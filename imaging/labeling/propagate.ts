@@ -11,6 +11,7 @@ import type { Block, ImageMeta } from '../block.js';
 import { ImageRDD, type Voxel } from '../image-rdd.js';
 import { DeferredNode } from '../nodes/deferred.js';
 import { mergeRowsFn } from './steps.js';
+import { ShapeTable } from './shape-table.js';
 import { LabeledImage, type LabelOptions, type LabelSummary } from './label-components.js';
 
 type P = [number, number, number];
@@ -89,7 +90,8 @@ export function labelByPropagation(img: ImageRDD, connectivity: number, intensit
         .persist('MEMORY_AND_DISK');
       const count = await ranks.count();
       const blocks = ImageRDD.fromVoxels(final, img.shape, 'u32', { blockShape: img.blockShape, spacing: img.spacing }).blocks;
-      return { blocks, summary: { count, stats } };
+      let table: Promise<ShapeTable> | null = null;
+      return { blocks, summary: { count, table: () => (table ??= stats.collect().then((pairs) => ShapeTable.fromPairs(pairs))) } };
     })());
   const node = new DeferredNode({ meta, what: `label by propagation (connectivity ${connectivity})` }, null, async () => (await run()).blocks);
   const blocks = new RDD<Block>(img.context, node as unknown as RDD<Block>['node']);

@@ -8,6 +8,7 @@ import type { Vec3 } from '../box.js';
 import { layerPairs, type Layer } from './boundary.js';
 import type { BlockLabels } from './local-labels.js';
 import { F, mergeRows, ROW } from './partials.js';
+import type { StatsRows } from './shape-table.js';
 
 /** A block's label count and each label's first voxel (global linear index), label l at l - 1. */
 export interface BlockFirsts {
@@ -84,10 +85,10 @@ export const statsBatches = namedFunction(
   import.meta.url,
 );
 
-/** Merges the batches of one stats partition into one row per label, in label order. */
+/** Merges the batches of one stats partition into one batch of rows, labels in order (one record, not one per label). */
 export const mergeStatsBatches = namedFunction(
   'imaging.mergeStatsBatches',
-  (kv: [number, StatsBatch[]], env: { step: number; count: number }): [number, Float64Array][] => {
+  (kv: [number, StatsBatch[]], env: { step: number; count: number }): StatsRows[] => {
     const [p, batches] = kv;
     const lo = p * env.step + 1;
     const width = Math.min(env.step, env.count - lo + 1);
@@ -100,9 +101,7 @@ export const mergeStatsBatches = namedFunction(
         seen[j] = 1;
       }
     }
-    const out: [number, Float64Array][] = [];
-    for (let j = 0; j < width; j++) out.push([lo + j, merged.subarray(j * ROW, (j + 1) * ROW)]);
-    return out;
+    return [{ lo, rows: merged }];
   },
   import.meta.url,
 );
