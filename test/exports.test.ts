@@ -55,6 +55,7 @@ describe('public API', () => {
         "RDD",
         "RangePartitioner",
         "SerializationError",
+        "ShapeTable",
         "SpillDiskFullError",
         "StatCounter",
         "Table",
