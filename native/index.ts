@@ -20,12 +20,13 @@ import type { Connectivity } from '../imaging/kernels/index.js';
 import { phantomRegion } from '../imaging/kernels/phantom-region.js';
 import type { TypedArray } from '../imaging/dtype.js';
 import type { Shape3 } from '../imaging/volume.js';
+import { nativeTomoKernels, TOMO_EXPORTS, typescriptTomoKernels, type TomoAddon, type TomoKernels } from './tomo.js';
 
 /** Which implementation runs a kernel. */
 export type Backend = 'native' | 'typescript';
 
 /** The kernels the loader dispatches. */
-export type KernelName = 'threshold' | 'labelBlock' | 'boxFilter' | 'labelStats' | 'phantomRegion';
+export type KernelName = 'threshold' | 'labelBlock' | 'boxFilter' | 'labelStats' | 'phantomRegion' | keyof TomoKernels;
 
 /** Whether the addon loaded: `loaded` with its path, or why not (`disabled` by the env, `absent`). */
 export type NativeStatus =
@@ -34,7 +35,7 @@ export type NativeStatus =
   | { readonly state: 'absent'; readonly reason: string };
 
 /** The functions the addon exports (src/addon.cc); arguments are checked by the wrappers below. */
-interface Addon {
+interface Addon extends TomoAddon {
   threshold(src: TypedArray, bounds: number, above: number, below: number, out: Uint8Array): number;
   labelBlock(mask: Uint8Array, z: number, y: number, x: number, steps: number, out: Uint32Array, scratch: Uint32Array | undefined): number;
   boxFilter(input: TypedArray, geometry: Float64Array, radius: number, mode: number, out: Float32Array): boolean;
@@ -64,7 +65,7 @@ function findAddon(): { path: string } | { reason: string } {
   }
 }
 
-const KERNEL_EXPORTS = ['threshold', 'labelBlock', 'boxFilter', 'labelStats', 'phantomRegion'] as const;
+const KERNEL_EXPORTS = ['threshold', 'labelBlock', 'boxFilter', 'labelStats', 'phantomRegion', ...TOMO_EXPORTS] as const;
 
 function load(): { addon: Addon | null; status: NativeStatus } {
   if (process.env['VOXELFLOW_NATIVE'] === '0') {
@@ -95,7 +96,8 @@ export function nativeStatus(): NativeStatus {
 /** The backend each kernel runs on in this thread. */
 export function backends(): Record<KernelName, Backend> {
   const native: Backend = addon !== null ? 'native' : 'typescript';
-  return { threshold: native, labelBlock: native, boxFilter: native, labelStats: native, phantomRegion: native };
+  const tomo = Object.fromEntries(Object.keys(typescriptTomoKernels).map((k) => [k, native])) as Record<keyof TomoKernels, Backend>;
+  return { threshold: native, labelBlock: native, boxFilter: native, labelStats: native, phantomRegion: native, ...tomo };
 }
 
 const isBound = (v: unknown): boolean => v === null || typeof v === 'number';
@@ -211,12 +213,13 @@ export const kernels: {
   readonly boxFilter: typeof ts.boxFilter;
   readonly labelStats: typeof ts.labelStats;
   readonly phantomRegion: typeof phantomRegion;
-} = Object.freeze({
+} & TomoKernels = Object.freeze({
   threshold: addon !== null ? nativeThreshold(addon) : ts.threshold,
   labelBlock: addon !== null ? nativeLabelBlock(addon) : ts.labelBlock,
   boxFilter: addon !== null ? nativeBoxFilter(addon) : ts.boxFilter,
   labelStats: addon !== null ? nativeLabelStats(addon) : ts.labelStats,
   phantomRegion: addon !== null ? nativePhantomRegion(addon) : phantomRegion,
+  ...(addon !== null ? nativeTomoKernels(addon) : typescriptTomoKernels),
 });
 
 /** The TypeScript twins, whatever the backend: for parity tests and benchmarks. */
@@ -226,4 +229,5 @@ export const typescriptKernels: typeof kernels = Object.freeze({
   boxFilter: ts.boxFilter,
   labelStats: ts.labelStats,
   phantomRegion,
+  ...typescriptTomoKernels,
 });

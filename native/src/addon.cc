@@ -15,6 +15,7 @@
 #include "phantom_blobs.h"
 #include "phantom_bone.h"
 #include "threshold.h"
+#include "tomo_napi.h"
 
 namespace {
 
@@ -274,6 +275,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("boxFilter", Napi::Function::New(env, BoxFilter, "boxFilter"));
   exports.Set("labelStats", Napi::Function::New(env, LabelStats, "labelStats"));
   exports.Set("phantomRegion", Napi::Function::New(env, PhantomRegion, "phantomRegion"));
+  voxelflow::RegisterTomo(env, exports);
   return exports;
 }
 

@@ -1,0 +1,149 @@
+// N-API entry points of the tomography kernels (tomo_preprocess.h, tomo_fbp.h). Each answers true when
+// it ran and false for a call it does not take (wrong array types or lengths, bad sizes); the loader
+// (native/index.ts) then hands the call to the TypeScript twin, which throws its error. Typed arrays are
+// read in place.
+#pragma once
+#include <napi.h>
+
+#include <cmath>
+#include <cstdint>
+
+#include "tomo_fbp.h"
+#include "tomo_preprocess.h"
+
+namespace voxelflow {
+namespace tomo_napi {
+
+/** The data of a typed array of `type` holding at least `need` elements, or nullptr. */
+template <typename T>
+T* Data(const Napi::Value& value, napi_typedarray_type type, uint64_t need) {
+  if (!value.IsTypedArray()) return nullptr;
+  napi_typedarray_type t;
+  size_t length;
+  void* data;
+  if (napi_get_typedarray_info(value.Env(), value, &t, &length, &data, nullptr, nullptr) != napi_ok) return nullptr;
+  if (t != type || length < need) return nullptr;
+  return static_cast<T*>(data);
+}
+
+/** An integer in [0, 2^40] from a JS number, or -1. */
+inline int64_t Count(const Napi::Value& value) {
+  if (!value.IsNumber()) return -1;
+  const double v = value.As<Napi::Number>().DoubleValue();
+  if (!(v >= 0 && v <= 1099511627776.0) || v != std::floor(v)) return -1;
+  return static_cast<int64_t>(v);
+}
+
+constexpr napi_typedarray_type kF32 = napi_float32_array;
+constexpr napi_typedarray_type kF64 = napi_float64_array;
+
+// tomoAverageFrames(frames, count, size, method, out); method 0 mean, 1 median.
+inline Napi::Value AverageFramesCall(const Napi::CallbackInfo& info) {
+  const int64_t count = Count(info[1]), size = Count(info[2]), method = Count(info[3]);
+  const auto no = Napi::Boolean::New(info.Env(), false);
+  if (count < 1 || size < 0 || method < 0 || method > 1) return no;
+  const float* frames = Data<float>(info[0], kF32, static_cast<uint64_t>(count) * size);
+  float* out = Data<float>(info[4], kF32, size);
+  if (frames == nullptr || out == nullptr) return no;
+  AverageFrames(frames, count, size, static_cast<int>(method), out);
+  return Napi::Boolean::New(info.Env(), true);
+}
+
+// tomoFlatField(data, count, size, first, total, dark, before, after | null, eps, out).
+inline Napi::Value FlatFieldCall(const Napi::CallbackInfo& info) {
+  const int64_t count = Count(info[1]), size = Count(info[2]), first = Count(info[3]), total = Count(info[4]);
+  const auto no = Napi::Boolean::New(info.Env(), false);
+  if (count < 0 || size < 0 || first < 0 || total < 0 || !info[8].IsNumber()) return no;
+  const uint64_t n = static_cast<uint64_t>(count) * size;
+  const float* data = Data<float>(info[0], kF32, n);
+  const float* dark = Data<float>(info[5], kF32, size);
+  const float* before = Data<float>(info[6], kF32, size);
+  const float* after = info[7].IsNull() ? nullptr : Data<float>(info[7], kF32, size);
+  float* out = Data<float>(info[9], kF32, n);
+  if (data == nullptr || dark == nullptr || before == nullptr || out == nullptr || (after == nullptr && !info[7].IsNull())) return no;
+  FlatField(data, count, size, first, total, dark, before, after, info[8].As<Napi::Number>().DoubleValue(), out);
+  return Napi::Boolean::New(info.Env(), true);
+}
+
+// tomoMinusLog(data, n, lo, out).
+inline Napi::Value MinusLogCall(const Napi::CallbackInfo& info) {
+  const int64_t n = Count(info[1]);
+  const auto no = Napi::Boolean::New(info.Env(), false);
+  if (n < 0 || !info[2].IsNumber()) return no;
+  const float* data = Data<float>(info[0], kF32, n);
+  float* out = Data<float>(info[3], kF32, n);
+  const double lo = info[2].As<Napi::Number>().DoubleValue();
+  if (data == nullptr || out == nullptr || !(lo > 0)) return no;
+  MinusLog(data, n, lo, out);
+  return Napi::Boolean::New(info.Env(), true);
+}
+
+// tomoDezinger(data, frames, rows, cols, threshold, out); data and out distinct.
+inline Napi::Value DezingerCall(const Napi::CallbackInfo& info) {
+  const int64_t frames = Count(info[1]), rows = Count(info[2]), cols = Count(info[3]);
+  const auto no = Napi::Boolean::New(info.Env(), false);
+  if (frames < 0 || rows < 0 || cols < 0 || !info[4].IsNumber()) return no;
+  const uint64_t n = static_cast<uint64_t>(frames) * rows * cols;
+  const float* data = Data<float>(info[0], kF32, n);
+  float* out = Data<float>(info[5], kF32, n);
+  if (data == nullptr || out == nullptr || static_cast<const void*>(data) == static_cast<void*>(out)) return no;
+  Dezinger(data, frames, rows, cols, info[4].As<Napi::Number>().DoubleValue(), out);
+  return Napi::Boolean::New(info.Env(), true);
+}
+
+// tomoFilterLines(lines, count, columns, filter, out).
+inline Napi::Value FilterLinesCall(const Napi::CallbackInfo& info) {
+  const int64_t count = Count(info[1]), columns = Count(info[2]);
+  const auto no = Napi::Boolean::New(info.Env(), false);
+  if (count < 0 || columns < 1 || !info[3].IsTypedArray()) return no;
+  const int64_t size = static_cast<int64_t>(info[3].As<Napi::TypedArray>().ElementLength());
+  if (size < 2 || (size & (size - 1)) != 0 || size / 2 < columns || size > (1 << 26)) return no;
+  const float* lines = Data<float>(info[0], kF32, static_cast<uint64_t>(count) * columns);
+  const double* filter = Data<double>(info[3], kF64, size);
+  float* out = Data<float>(info[4], kF32, static_cast<uint64_t>(count) * (size - columns));
+  if (lines == nullptr || filter == nullptr || out == nullptr) return no;
+  FilterLines(lines, count, columns, filter, size, out);
+  return Napi::Boolean::New(info.Env(), true);
+}
+
+// tomoBackProject(lines, cos, sin, geometry, out); geometry: Float64Array of size, width, margin,
+// center, row0, col0, rows, cols.
+inline Napi::Value BackProjectCall(const Napi::CallbackInfo& info) {
+  const auto no = Napi::Boolean::New(info.Env(), false);
+  const double* g = Data<double>(info[3], kF64, 8);
+  if (g == nullptr || !info[1].IsTypedArray()) return no;
+  int64_t v[8];
+  for (int i = 0; i < 8; i++) {
+    if (i == 3) continue;
+    if (!(g[i] >= 0 && g[i] <= 1073741824.0) || g[i] != std::floor(g[i])) return no;
+    v[i] = static_cast<int64_t>(g[i]);
+  }
+  const FbpGeometry geo{v[0], v[1], v[2], g[3], v[4], v[5], v[6], v[7]};
+  const int64_t angles = static_cast<int64_t>(info[1].As<Napi::TypedArray>().ElementLength());
+  // Positions are computed in float: keep them well inside float's exact integers.
+  if (!std::isfinite(geo.center) || std::fabs(geo.center) > 1e6 || geo.size < 1 || geo.width < 2 || geo.width > (1 << 24) || angles < 1 ||
+      geo.row0 + geo.rows > geo.size || geo.col0 + geo.cols > geo.size) {
+    return no;
+  }
+  const float* lines = Data<float>(info[0], kF32, static_cast<uint64_t>(angles) * geo.width);
+  const double* cosines = Data<double>(info[1], kF64, angles);
+  const double* sines = Data<double>(info[2], kF64, angles);
+  float* out = Data<float>(info[4], kF32, static_cast<uint64_t>(geo.rows) * geo.cols);
+  if (lines == nullptr || cosines == nullptr || sines == nullptr || out == nullptr) return no;
+  BackProject(lines, angles, cosines, sines, geo, out);
+  return Napi::Boolean::New(info.Env(), true);
+}
+
+}  // namespace tomo_napi
+
+/** Adds the tomography kernels to the addon's exports. */
+inline void RegisterTomo(Napi::Env env, Napi::Object exports) {
+  exports.Set("tomoAverageFrames", Napi::Function::New(env, tomo_napi::AverageFramesCall, "tomoAverageFrames"));
+  exports.Set("tomoFlatField", Napi::Function::New(env, tomo_napi::FlatFieldCall, "tomoFlatField"));
+  exports.Set("tomoMinusLog", Napi::Function::New(env, tomo_napi::MinusLogCall, "tomoMinusLog"));
+  exports.Set("tomoDezinger", Napi::Function::New(env, tomo_napi::DezingerCall, "tomoDezinger"));
+  exports.Set("tomoFilterLines", Napi::Function::New(env, tomo_napi::FilterLinesCall, "tomoFilterLines"));
+  exports.Set("tomoBackProject", Napi::Function::New(env, tomo_napi::BackProjectCall, "tomoBackProject"));
+}
+
+}  // namespace voxelflow

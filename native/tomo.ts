@@ -1,0 +1,85 @@
+/**
+ * The tomography kernels on their backend: the addon's `tomo*` functions (native/src/tomo_napi.h) where
+ * it loaded, the TypeScript twins of tomo/kernels otherwise. A call the addon does not take (wrong
+ * types or lengths) goes to the twin, which throws its error, so both backends fail alike.
+ */
+import * as ts from '../tomo/kernels/index.js';
+
+/** The addon's tomography functions; each answers false for a call it does not take. */
+export interface TomoAddon {
+  tomoAverageFrames(frames: Float32Array, count: number, size: number, method: number, out: Float32Array): boolean;
+  tomoFlatField(data: Float32Array, count: number, size: number, first: number, total: number, dark: Float32Array, before: Float32Array, after: Float32Array | null, eps: number, out: Float32Array): boolean;
+  tomoMinusLog(data: Float32Array, n: number, lo: number, out: Float32Array): boolean;
+  tomoDezinger(data: Float32Array, frames: number, rows: number, cols: number, threshold: number, out: Float32Array): boolean;
+  tomoFilterLines(lines: Float32Array, count: number, columns: number, filter: Float64Array, out: Float32Array): boolean;
+  tomoBackProject(lines: Float32Array, cos: Float64Array, sin: Float64Array, geometry: Float64Array, out: Float32Array): boolean;
+}
+
+/** The addon's export names of these kernels, checked when it loads. */
+export const TOMO_EXPORTS = ['tomoAverageFrames', 'tomoFlatField', 'tomoMinusLog', 'tomoDezinger', 'tomoFilterLines', 'tomoBackProject'] as const;
+
+/** The tomography kernels, with tomo/kernels' signatures. */
+export interface TomoKernels {
+  readonly averageFrames: typeof ts.averageFrames;
+  readonly flatField: typeof ts.flatField;
+  readonly minusLog: typeof ts.minusLog;
+  readonly dezinger: typeof ts.dezinger;
+  readonly filterLines: typeof ts.filterLines;
+  readonly backProject: typeof ts.backProject;
+}
+
+/** The TypeScript twins. */
+export const typescriptTomoKernels: TomoKernels = Object.freeze({
+  averageFrames: ts.averageFrames,
+  flatField: ts.flatField,
+  minusLog: ts.minusLog,
+  dezinger: ts.dezinger,
+  filterLines: ts.filterLines,
+  backProject: ts.backProject,
+});
+
+const METHODS: ReadonlyMap<unknown, number> = new Map([['mean', 0], ['median', 1]]);
+
+// backProject's geometry as the addon takes it, one array per thread, filled per call.
+const fbpGeometry = new Float64Array(8);
+
+/** The kernels run by `native`, each falling back to its twin for calls the addon does not take. */
+export function nativeTomoKernels(native: TomoAddon): TomoKernels {
+  return Object.freeze({
+    averageFrames: (frames, count, size, method, out) => {
+      const code = METHODS.get(method);
+      if (code !== undefined && native.tomoAverageFrames(frames, count, size, code, out)) return;
+      ts.averageFrames(frames, count, size, method, out);
+    },
+    flatField: (data, count, size, first, total, dark, before, after, out = data) => {
+      if (native.tomoFlatField(data, count, size, first, total, dark, before, after, ts.FLAT_EPSILON, out)) return;
+      ts.flatField(data, count, size, first, total, dark, before, after, out);
+    },
+    minusLog: (data, n, out = data) => {
+      if (native.tomoMinusLog(data, n, ts.MIN_TRANSMISSION, out)) return;
+      ts.minusLog(data, n, out);
+    },
+    dezinger: (data, frames, rows, cols, threshold, out) => {
+      if (native.tomoDezinger(data, frames, rows, cols, threshold, out)) return;
+      ts.dezinger(data, frames, rows, cols, threshold, out);
+    },
+    filterLines: (lines, count, columns, filter, out) => {
+      if (native.tomoFilterLines(lines, count, columns, filter, out)) return;
+      ts.filterLines(lines, count, columns, filter, out);
+    },
+    backProject: (lines, cos, sin, g, row0, col0, rows, cols, out) => {
+      ts.checkBackProject(lines, cos.length, sin.length, g, row0, col0, rows, cols, out.length);
+      const geometry = fbpGeometry;
+      geometry[0] = g.size;
+      geometry[1] = g.width;
+      geometry[2] = g.margin;
+      geometry[3] = g.center;
+      geometry[4] = row0;
+      geometry[5] = col0;
+      geometry[6] = rows;
+      geometry[7] = cols;
+      if (native.tomoBackProject(lines, cos, sin, geometry, out)) return;
+      ts.backProject(lines, cos, sin, g, row0, col0, rows, cols, out);
+    },
+  } satisfies TomoKernels);
+}
