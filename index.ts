@@ -15,6 +15,7 @@ export * from './core/index.js';
 export * from './imaging/index.js';
 export * from './table/index.js';
 export * from './ui/index.js';
+export * from './tomo/index.js';
 // The cluster's servers (Master, Worker) are in 'voxelflow/cluster': they load gRPC and protobuf.
 export { readSecretFile } from './cluster/secret.js';
 export { registerClusterMasters };

@@ -30,6 +30,18 @@ const DESCR_FIXES: Readonly<Record<string, string>> = {
 
 /** Parses the header of an `.npy` file; the voxels stay on disk. */
 export function openNpy(path: string): ImageSource {
+  return openNpyWith(path, false);
+}
+
+/**
+ * Opens a one-dimensional `.npy` array (a list of angles, say) as an image of shape `[1, 1, n]`; 2D
+ * and 3D arrays open as `openNpy` opens them.
+ */
+export function openNpyVector(path: string): ImageSource {
+  return openNpyWith(path, true);
+}
+
+function openNpyWith(path: string, vector: boolean): ImageSource {
   const fail: Fail = failFor(path, 'npy');
   return withFile(path, fail, (fd, size) => {
     const prefix = readAt(fd, size, 0, Math.min(size, 12), 'the npy preamble', fail);
@@ -43,7 +55,7 @@ export function openNpy(path: string): ImageSource {
     const headerLength = major === 1 ? prefix.readUInt16LE(8) : prefix.readUInt32LE(8);
     const dataOffset = 8 + lenBytes + headerLength;
     const text = readAt(fd, size, 8 + lenBytes, headerLength, 'the npy header', fail).toString(major === 3 ? 'utf8' : 'latin1');
-    const header = parseHeader(text, fail);
+    const header = parseHeader(text, fail, vector);
     const bytes = header.dims.reduce((a, b) => a * b, 1) * bytesPer(header.dtype);
     if (dataOffset + bytes > size) {
       fail(
@@ -63,7 +75,7 @@ interface NpyHeader {
 }
 
 /** Reads `descr`, `fortran_order` and `shape` out of the header's Python dict literal. */
-function parseHeader(text: string, fail: Fail): NpyHeader {
+function parseHeader(text: string, fail: Fail, vector: boolean): NpyHeader {
   const descr = /['"]descr['"]\s*:\s*['"]([^'"]*)['"]/.exec(text)?.[1];
   const fortran = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(text)?.[1];
   const shapeText = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
@@ -77,7 +89,7 @@ function parseHeader(text: string, fail: Fail): NpyHeader {
   const dims = parts.map((s) => (/^\d+L?$/.test(s) ? Number.parseInt(s, 10) : Number.NaN));
   if (dims.some((d) => !Number.isSafeInteger(d))) fail(`corrupt shape (${shapeText})`, 're-export the file');
   const shape: Shape3 | null =
-    dims.length === 3 ? [dims[0]!, dims[1]!, dims[2]!] : dims.length === 2 ? [1, dims[0]!, dims[1]!] : null;
+    dims.length === 3 ? [dims[0]!, dims[1]!, dims[2]!] : dims.length === 2 ? [1, dims[0]!, dims[1]!] : dims.length === 1 && vector ? [1, 1, dims[0]!] : null;
   if (shape === null) {
     fail(`array has ${dims.length} dimension(s) (shape (${shapeText})); images have 2 or 3`, 'reshape it to (z, y, x) or (y, x) before saving');
   }

@@ -1,0 +1,69 @@
+/**
+ * Filtered back-projection of sinograms (scikit-image `iradon` geometry, circle=True): each row's
+ * sinogram `[angle][column]` is filtered line by line, then back-projected onto the asked box of its
+ * N x N slice. Slice `z` equals `iradon(sinogram_z.T, theta=angles, filter_name=filter, circle=True)`
+ * when the centre is N // 2.
+ */
+import { kernels } from '../native/index.js';
+import { filterMargin, fourierFilter, paddedLength, type FilterName } from './kernels/index.js';
+
+/** What FBP needs besides the data. */
+export interface FbpOptions {
+  /** The rotation axis in detector columns; N // 2 for a centred scan. */
+  readonly center: number;
+  readonly filter: FilterName;
+}
+
+/** A box of the slices, `[y0, y0 + rows) x [x0, x0 + cols)`. */
+export interface SliceBox {
+  readonly y0: number;
+  readonly x0: number;
+  readonly rows: number;
+  readonly cols: number;
+}
+
+const filters = new Map<string, Float64Array>();
+
+/** The filter of `name` at length `size`, built once per thread. */
+function filterOf(size: number, name: FilterName): Float64Array {
+  const key = `${name}:${size}`;
+  let f = filters.get(key);
+  if (f === undefined) {
+    f = fourierFilter(size, name);
+    filters.set(key, f);
+  }
+  return f;
+}
+
+/** cos and sin of angles given in degrees. */
+export function trig(anglesDeg: readonly number[]): { cos: Float64Array; sin: Float64Array } {
+  const cos = new Float64Array(anglesDeg.length);
+  const sin = new Float64Array(anglesDeg.length);
+  anglesDeg.forEach((a, k) => {
+    const r = (a * Math.PI) / 180;
+    cos[k] = Math.cos(r);
+    sin[k] = Math.sin(r);
+  });
+  return { cos, sin };
+}
+
+/**
+ * Reconstructs `box` of each of `rows` slices from `sinograms` (`[row][angle][column]`, `cols`
+ * columns) into a new `[row][y][x]` float32 array.
+ */
+export function reconstructSlices(sinograms: Float32Array, rows: number, anglesDeg: readonly number[], cols: number, options: FbpOptions, box: SliceBox): Float32Array {
+  const angles = anglesDeg.length;
+  const size = paddedLength(cols);
+  const width = size - cols;
+  const filter = filterOf(size, options.filter);
+  const { cos, sin } = trig(anglesDeg);
+  const geometry = { size: cols, width, margin: filterMargin(cols, size), center: options.center };
+  const filtered = new Float32Array(angles * width);
+  const out = new Float32Array(rows * box.rows * box.cols);
+  const plane = box.rows * box.cols;
+  for (let r = 0; r < rows; r++) {
+    kernels.filterLines(sinograms.subarray(r * angles * cols, (r + 1) * angles * cols), angles, cols, filter, filtered);
+    kernels.backProject(filtered, cos, sin, geometry, box.y0, box.x0, box.rows, box.cols, out.subarray(r * plane, (r + 1) * plane));
+  }
+  return out;
+}
