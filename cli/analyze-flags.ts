@@ -69,6 +69,8 @@ export interface Flags {
   quiet: boolean;
   uiPort: number | null;
   uiWait: boolean;
+  /** `voxelflow reconstruct --out`: the input image itself written (.npy, .tif, .zarr); null for analyze. */
+  out: string | null;
 }
 
 /** The flags that choose where and how a command runs (master, Grid Engine workers, memory): analyze's and batch run's. */
@@ -83,7 +85,11 @@ export const CONTEXT_OPTIONS = {
   'spill-dir': { type: 'string' },
 } as const;
 
-export function parseFlags(argv: string[]): Flags | 'help' {
+/**
+ * Parses analyze's flags. `reconstruct` parses them too, with `thresholdOptional`: without --above or
+ * --below it reconstructs and writes without labeling.
+ */
+export function parseFlags(argv: string[], { thresholdOptional = false, command = 'analyze' } = {}): Flags | 'help' {
   let parsed;
   try {
     parsed = parseArgs({
@@ -117,11 +123,11 @@ export function parseFlags(argv: string[]): Flags | 'help' {
       },
     });
   } catch (err) {
-    throw usage(err, 'analyze');
+    throw usage(err, command);
   }
   const v = parsed.values;
   if (v.help) return 'help';
-  if (parsed.positionals.length !== 1) throw new UsageError(`expected one input path, got ${parsed.positionals.length}; run 'voxelflow analyze --help'`);
+  if (parsed.positionals.length !== 1) throw new UsageError(`expected one input path, got ${parsed.positionals.length}; run 'voxelflow ${command} --help'`);
   const num = (name: string, s: string | undefined): number | null => {
     if (s === undefined) return null;
     const n = Number(s);
@@ -138,7 +144,7 @@ export function parseFlags(argv: string[]): Flags | 'help' {
   };
   const above = num('above', v.above);
   const below = num('below', v.below);
-  if (above === null && below === null) throw new UsageError('give --above T and/or --below T to choose the foreground');
+  if (above === null && below === null && !thresholdOptional) throw new UsageError('give --above T and/or --below T to choose the foreground');
   if (above !== null && below !== null && above >= below) throw new UsageError(`--above ${above} --below ${below} selects nothing (foreground is above < v < below); did you mean --below ${above} --above ${below}?`);
   const box = num('box', v.box);
   if (box !== null && (!Number.isInteger(box) || box < 0 || box > 64)) throw new UsageError(`--box must be an integer radius in 0..64, got '${v.box}'`);
@@ -200,6 +206,7 @@ export function parseFlags(argv: string[]): Flags | 'help' {
     quiet: v.quiet ?? false,
     uiPort: uiPortFlag(v['ui-port']),
     uiWait: v['ui-wait'] ?? false,
+    out: null,
   };
 }
 

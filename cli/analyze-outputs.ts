@@ -31,7 +31,7 @@ export function moveIntoPlace(tmp: string, final: string): void {
  * (except --labels and --filtered in one .zarr store).
  */
 export function checkOutputs(a: Flags): void {
-  const outputs = (['labels', 'filtered', 'stats', 'preview'] as const).filter((flag) => a[flag] !== null);
+  const outputs = (['labels', 'filtered', 'stats', 'preview', 'out'] as const).filter((flag) => a[flag] !== null);
   const seen = new Map<string, string>();
   for (const flag of outputs) {
     const given = a[flag] as string;

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { ConfigError, Context, formatBytes, type ContextOptions } from '../core/index.js';
 import { isSpillDiskFullError } from '../core/errors.js';
 import { readSecretFile } from '../cluster/secret.js';
-import { ImageFormatError, openImage, type ImageRDD, type OpenOptions, type ShapeTable, type Vec3 } from '../imaging/index.js';
+import { ImageFormatError, openImage, type ImageRDD, type OpenOptions, ShapeTable, type Vec3 } from '../imaging/index.js';
 import { checkPyramidBlocks } from '../imaging/io/zarr/index.js';
 import { HELP, isZarr, parseFlags, type Flags } from './analyze-flags.js';
 import { checkOutputs, moveIntoPlace, writeTemp } from './analyze-outputs.js';
@@ -27,11 +27,32 @@ export async function runAnalyze(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
+  return runAnalysis(a, {
+    // The input's header is checked before a context exists: creating one with --master sge submits jobs.
+    check: () => {
+      if (a.synthetic === null) checkInput(a.input, a.open);
+    },
+    read: async (ctx) => ({ image: readInput(ctx, a), facts: {} }),
+  });
+}
+
+/** Where `runAnalysis` gets its image: checked before the context exists, read once it does. */
+export interface AnalysisInput {
+  /** Checks the input without a context (usage errors before any work or job submission). */
+  check(): void | Promise<void>;
+  /** The image, and facts about it for the report (e.g. a reconstruction's centre). */
+  read(ctx: Context): Promise<{ image: ImageRDD; facts: Record<string, number | string> }>;
+}
+
+/**
+ * `voxelflow analyze` over any input (`voxelflow reconstruct` gives a reconstruction): a context, the
+ * analysis (analyzeOnContext) and the report, with the input's facts in it.
+ */
+export async function runAnalysis(a: Flags, source: AnalysisInput): Promise<number> {
   const t0 = performance.now();
   // Outputs are checked before any work: a missing folder costs nothing but this line.
   checkOutputs(a);
-  // So is the input's header, before a context exists: creating one with --master sge submits jobs.
-  if (a.synthetic === null) checkInput(a.input, a.open);
+  await source.check();
   const ctx = await createContext({
     master: a.master,
     memory: a.memory,
@@ -43,10 +64,17 @@ export async function runAnalyze(argv: string[]): Promise<number> {
   if (ctx.ui !== null) process.stderr.write(`voxelflow analyze: dashboard at ${ctx.ui.url}\n`);
   const progress = new Progress(ctx, a.quiet ? 'off' : a.json ? 'json' : 'auto');
   try {
-    const result = await analyzeOnContext(ctx, a, progress);
-    const timings = { ...result.timings, total: performance.now() - t0 };
+    const t = performance.now();
+    const { image, facts } = await source.read(ctx);
+    const opened = performance.now() - t;
+    const result = await analyzeOnContext(ctx, a, progress, true, image);
+    const timings: Record<string, number> = { ...result.timings, read: result.timings.read + opened, total: performance.now() - t0 };
+    if (result.components === null) {
+      delete timings['label'];
+      delete timings['stats'];
+    }
     progress.end();
-    report(a.json, result.image, result.components, result.foreground, result.table, timings);
+    report(a.json, result.image, result.components, result.foreground, result.table, timings, facts);
     if (a.uiWait && ctx.ui !== null) await untilInterrupted(`dashboard stays up at ${ctx.ui.url}; Ctrl-C to exit`);
     return 0;
   } catch (err) {
@@ -62,7 +90,8 @@ export async function runAnalyze(argv: string[]): Promise<number> {
 /** What one analysis found, and how long its steps took (ms). */
 export interface Analysis {
   readonly image: ImageRDD;
-  readonly components: number;
+  /** null when nothing was labeled (reconstruct without --above/--below). */
+  readonly components: number | null;
   readonly foreground: number;
   /** The statistics of every component (typed-array batches: millions of components fit). */
   readonly table: ShapeTable;
@@ -74,20 +103,35 @@ export interface Analysis {
  * statistics, and the outputs `a` names, written under temporary names and moved into place only when
  * all succeeded. `voxelflow analyze` runs it once; `voxelflow batch run` runs it per item, several at
  * once, on one shared context (without `previews` on its dashboard). Errors propagate unchanged (an
- * unreadable input is an ImageFormatError).
+ * unreadable input is an ImageFormatError). `given` replaces the input `a` names (a reconstruction);
+ * with neither --above nor --below (reconstruct only) the image is written (--out), not labeled.
  */
-export async function analyzeOnContext(ctx: Context, a: Flags, progress: Progress | null, previews = true): Promise<Analysis> {
+export async function analyzeOnContext(ctx: Context, a: Flags, progress: Progress | null, previews = true, given: ImageRDD | null = null): Promise<Analysis> {
   const timings = { read: 0, label: 0, stats: 0, write: 0 };
   const temps: [string, string][] = [];
   try {
     let t = performance.now();
-    const input = readInput(ctx, a);
+    const input = given ?? readInput(ctx, a);
     timings.read = performance.now() - t;
     // Nothing is cached: read, crop, filter, threshold and the block pass of labeling run fused in one
     // task per block (the filter reads its halo from the file), and the labels are written by the
     // relabel pass's tasks. The driver holds equivalences and statistics, never voxels.
     const img: ImageRDD = a.roi === null ? input : checkRoi(input, a.roi);
     const filtered: ImageRDD | null = a.box !== null ? img.boxFilter(a.box) : null;
+    const zarr = { pyramid: a.pyramid, overwrite: a.overwrite };
+    if (a.above === null && a.below === null) {
+      t = performance.now();
+      progress?.begin('write', voxelsOf(img));
+      if (a.out !== null) temps.push(await writeTemp(a.out, (tmp) => img.write(tmp, isZarr(tmp) ? zarr : {})));
+      if (a.filtered !== null && filtered !== null) temps.push(await writeTemp(a.filtered, (tmp) => (filtered as ImageRDD).write(tmp, isZarr(tmp) ? zarr : {})));
+      if (a.preview !== null) {
+        const picture = await (filtered ?? img).slice(Math.floor(img.shape[0] / 2));
+        temps.push(await writeTemp(a.preview, async (tmp) => writeFileSync(tmp, picture.png())));
+      }
+      for (const [tmp, final] of temps.splice(0)) moveIntoPlace(tmp, final);
+      timings.write = performance.now() - t;
+      return { image: img, components: null, foreground: 0, table: new ShapeTable([]), timings };
+    }
     const mask = (filtered ?? img).threshold({ ...(a.above !== null ? { above: a.above } : {}), ...(a.below !== null ? { below: a.below } : {}) });
     t = performance.now();
     progress?.begin('label', voxelsOf(img));
@@ -100,8 +144,8 @@ export async function analyzeOnContext(ctx: Context, a: Flags, progress: Progres
     timings.stats = performance.now() - t;
     if (ctx.ui !== null && previews) await showAnalysis(ctx.ui, filtered ?? img, labels, table);
     t = performance.now();
-    progress?.begin('write', a.labels !== null ? voxelsOf(img) : 0);
-    const zarr = { pyramid: a.pyramid, overwrite: a.overwrite };
+    progress?.begin('write', a.labels !== null || a.out !== null ? voxelsOf(img) : 0);
+    if (a.out !== null) temps.push(await writeTemp(a.out, (tmp) => img.write(tmp, isZarr(tmp) ? zarr : {})));
     if (a.filtered !== null && filtered !== null && a.filtered === a.labels) {
       // One OME-Zarr image with its labels inside: labels/labels, listed in its labels group.
       temps.push(await writeTemp(a.filtered, async (tmp) => {
@@ -199,16 +243,20 @@ function readInput(ctx: Context, a: Flags): ImageRDD {
   return input;
 }
 
-function report(json: boolean, img: ImageRDD, components: number, foreground: number, table: ShapeTable, timings: Record<string, number>): void {
+function report(json: boolean, img: ImageRDD, components: number | null, foreground: number, table: ShapeTable, timings: Record<string, number>, facts: Record<string, number | string> = {}): void {
   const ms = Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v * 10) / 10]));
   if (json) {
-    console.log(JSON.stringify({ shape: img.shape, dtype: img.dtype, components, voxels_foreground: foreground, timings_ms: ms }));
+    const counts = components === null ? {} : { components, voxels_foreground: foreground };
+    console.log(JSON.stringify({ shape: img.shape, dtype: img.dtype, ...facts, ...counts, timings_ms: ms }));
     return;
   }
   const [z, y, x] = img.shape;
   console.log(`image        ${x} x ${y} x ${z} (x, y, z) ${img.dtype}`);
-  console.log(`foreground   ${foreground.toLocaleString('en-US')} voxels in ${components.toLocaleString('en-US')} components`);
-  const biggest = table.largest(3);
-  for (const r of biggest) console.log(`  label ${r.label}: ${r.voxels.toLocaleString('en-US')} voxels at (${r.centroid.map((c) => c.toFixed(1)).join(', ')})`);
+  for (const [k, v] of Object.entries(facts)) console.log(`${k.padEnd(12)} ${typeof v === 'number' ? Math.round(v * 1000) / 1000 : v}`);
+  if (components !== null) {
+    console.log(`foreground   ${foreground.toLocaleString('en-US')} voxels in ${components.toLocaleString('en-US')} components`);
+    const biggest = table.largest(3);
+    for (const r of biggest) console.log(`  label ${r.label}: ${r.voxels.toLocaleString('en-US')} voxels at (${r.centroid.map((c) => c.toFixed(1)).join(', ')})`);
+  }
   console.log(`time         ${Object.entries(ms).map(([k, v]) => `${k} ${v} ms`).join(', ')}`);
 }

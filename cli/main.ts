@@ -24,6 +24,7 @@ interface Command {
 
 const commands: Record<string, Command> = {
   analyze: { summary: 'read an image, crop, box-filter, threshold, label components and measure them', run: lazy(() => import('./analyze.js'), 'runAnalyze') },
+  reconstruct: { summary: 'reconstruct a tomography scan (DXchange HDF5, .npy/TIFF stacks) by FBP; label and measure it too', run: lazy(() => import('./reconstruct.js'), 'runReconstruct') },
   demo: { summary: 'label and measure the pores of a 256^3 porous-bone phantom; writes voxelflow-demo/', run: lazy(() => import('./demo.js'), 'runDemo') },
   doctor: { summary: 'show which kernels run native or TypeScript, and which optional parts this machine has', run: lazy(() => import('./doctor.js'), 'runDoctor') },
   stream: { summary: 'receive detector scans over ZeroMQ and label and measure each one as it completes', run: lazy(() => import('./stream.js'), 'runStream') },
@@ -37,7 +38,7 @@ const commands: Record<string, Command> = {
 };
 
 /** Commands that take --secret-file (the others read VOXELFLOW_SECRET only). */
-const SECRET_FILE_COMMANDS = new Set(['analyze', 'master', 'worker', 'sge', 'batch']);
+const SECRET_FILE_COMMANDS = new Set(['analyze', 'reconstruct', 'master', 'worker', 'sge', 'batch']);
 
 function help(): string {
   const width = Math.max(...[...Object.keys(commands), 'version'].map((c) => c.length));

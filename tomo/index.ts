@@ -41,6 +41,8 @@ export { evenAngles, parseAngleRange, readAngles } from './io/angles.js';
 export { findCenter, type CenterEstimate } from './find-center.js';
 export { correctedRows, toSinograms, type PreprocessOptions } from './preprocess.js';
 export { reconstructSlices, trig, type FbpOptions, type SliceBox } from './fbp.js';
+export { simulateScan, seededRandom, type SimulateScanOptions, type SimulatedScan } from './simulate-scan.js';
+export { writeDxchange, type DxchangeScan } from './io/write-dxchange.js';
 export { projectPhantom, rasterizePhantom, samplePhantom, rowHeight, type Ellipsoid } from './phantom.js';
 export { describeStack, type StackFormat, type StackRef, type TomoScan } from './scan.js';
 export { FILTER_NAMES, FRAME_AVERAGES, type FilterName, type FrameAverage } from './kernels/index.js';

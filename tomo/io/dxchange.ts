@@ -3,6 +3,7 @@
  * (projections), `/exchange/data_white` (flats), `/exchange/data_dark` (darks) and `/exchange/theta`
  * (angles in degrees). Opening reads the shapes and the angles only; frames are read by the tasks.
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import { ImageFormatError } from '../../imaging/io/index.js';
 import type { StackRef } from '../scan.js';
 import { loadHdf5 } from './hdf5.js';
@@ -21,6 +22,7 @@ export const HDF5_EXTENSIONS: readonly string[] = ['.h5', '.hdf5', '.hdf', '.nxs
 
 /** Opens a DXchange file; throws `ImageFormatError` naming the file and what is missing. */
 export async function openDxchange(path: string): Promise<DxchangeContents> {
+  checkSignature(path);
   const h5 = await loadHdf5();
   let file: InstanceType<typeof h5.File>;
   try {
@@ -49,4 +51,30 @@ export async function openDxchange(path: string): Promise<DxchangeContents> {
   } finally {
     file.close();
   }
+}
+
+/** The HDF5 signature, found at offset 0, 512, 1024, 2048, ... (a user block may come first). */
+const SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/**
+ * Refuses a missing file or one without the HDF5 signature before h5wasm sees it: the HDF5 library
+ * prints its error stack on stderr for a file it cannot open, which a command must not show.
+ */
+function checkSignature(path: string): void {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    throw new ImageFormatError(path, 'hdf5', 'cannot open: no such file or not readable', 'check the path', { cause: err });
+  }
+  try {
+    const head = Buffer.alloc(8);
+    for (let offset = 0; offset <= 1 << 20; offset = offset === 0 ? 512 : offset * 2) {
+      if (readSync(fd, head, 0, 8, offset) < 8) break;
+      if (head.equals(SIGNATURE)) return;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  throw new ImageFormatError(path, 'hdf5', 'cannot be opened as HDF5 (no HDF5 signature)', 'check the path, or convert the scan to DXchange HDF5');
 }
