@@ -36,13 +36,13 @@ if (!Object.getOwnPropertyDescriptor(Context.prototype, 'tomo')) {
 }
 
 export { Tomo, type Reconstruction, type ReconstructOptions } from './tomo.js';
-export { openScan, stackFormat, type ScanOptions } from './io/open-scan.js';
-export { evenAngles, parseAngleRange, readAngles } from './io/angles.js';
+export { openScan, type ScanOptions } from './io/open-scan.js';
+export { evenAngles, readAngles } from './io/angles.js';
 export { findCenter, type CenterEstimate } from './find-center.js';
-export { correctedRows, toSinograms, type PreprocessOptions } from './preprocess.js';
-export { reconstructSlices, trig, type FbpOptions, type SliceBox } from './fbp.js';
-export { simulateScan, seededRandom, type SimulateScanOptions, type SimulatedScan } from './simulate-scan.js';
+export { correctedRows, type PreprocessOptions } from './preprocess.js';
+export { reconstructSlices, type FbpOptions, type SliceBox } from './fbp.js';
+export { simulateScan, type SimulateScanOptions, type SimulatedScan } from './simulate-scan.js';
 export { writeDxchange, type DxchangeScan } from './io/write-dxchange.js';
-export { projectPhantom, rasterizePhantom, samplePhantom, rowHeight, type Ellipsoid } from './phantom.js';
-export { describeStack, type StackFormat, type StackRef, type TomoScan } from './scan.js';
+export { projectPhantom, rasterizePhantom, samplePhantom, type Ellipsoid } from './phantom.js';
+export type { StackFormat, StackRef, TomoScan } from './scan.js';
 export { FILTER_NAMES, FRAME_AVERAGES, type FilterName, type FrameAverage } from './kernels/index.js';

@@ -7,7 +7,7 @@ import { describe, expect } from 'vitest';
 import { kernels, typescriptKernels as ts } from '../../native/index.js';
 import { filterMargin, fourierFilter, paddedLength, FILTER_NAMES } from '../../tomo/kernels/index.js';
 import { itNative } from '../native/native-fixtures.js';
-import { seededRandom as rng } from '../../tomo/index.js';
+import { seededRandom as rng } from '../../tomo/simulate-scan.js';
 
 const random = (n: number, seed: number, scale = 1, offset = 0): Float32Array => {
   const r = rng(seed);
