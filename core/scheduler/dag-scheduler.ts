@@ -16,7 +16,8 @@ import type { ResultOp } from '../result-ops.js';
 import type { BlockManager } from '../storage/block-manager.js';
 import type { BlockRef } from '../storage/block-ref.js';
 import { lineage, parentShuffles, stageFootprint } from './stage-planner.js';
-import type { SuccessOutcome, TaskScheduler } from './task-scheduler.js';
+import type { SuccessOutcome } from './scheduler-event.js';
+import type { TaskScheduler } from './task-scheduler.js';
 
 const MAX_STAGE_ATTEMPTS = 4;
 
