@@ -23,9 +23,9 @@ def med(f, runs):
     return ts[len(ts) // 2]
 `;
 
-/** Runs `script` with `args`; its JSON output, or why python3 could not give it. Never throws. */
-export function runPython(script: string, args: readonly string[]): { ok: true; json: unknown } | { ok: false; reason: string } {
-  const r = spawnSync('python3', ['-c', script, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
+/** Runs `script` with `args` (in `python`, default python3); its JSON output, or why it could not give it. Never throws. */
+export function runPython(script: string, args: readonly string[], python = 'python3', env: NodeJS.ProcessEnv = process.env): { ok: true; json: unknown } | { ok: false; reason: string } {
+  const r = spawnSync(python, ['-c', script, ...args], { encoding: 'utf8', maxBuffer: 1 << 20, env });
   if (r.error !== undefined) return { ok: false, reason: `python3 not runnable (${r.error.message})` };
   if (r.status !== 0) return { ok: false, reason: `python3 failed: ${r.stderr.trim().split('\n').pop() ?? ''}` };
   return { ok: true, json: JSON.parse(r.stdout) as unknown };
