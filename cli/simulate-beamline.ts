@@ -6,7 +6,8 @@
 import { parseArgs } from 'node:util';
 import { Context } from '../core/index.js';
 import { ImageFormatError, readImage, type Volume } from '../imaging/index.js';
-import { BeamlineSimulator, FAULT_KINDS, PROTOCOLS, type Fault, type FaultKind, type ProtocolName } from '../streaming/index.js';
+import { BeamlineSimulator, FAULT_KINDS, PROTOCOLS, type Fault, type FaultKind, type ProtocolName, type TomoFrames } from '../streaming/index.js';
+import { tomoScanVolume } from './tomo-scan-volume.js';
 import { usage, UsageError } from './usage-error.js';
 
 const HELP = `usage: voxelflow simulate-beamline --bind ENDPOINT [options]
@@ -19,6 +20,12 @@ Binds like a detector and sends scans: frame k of a scan is slice k of a volume.
   --scans N                number of scans (default 3)
   --shape X,Y,Z            blobs phantom size (default 64,64,64); scan i uses seed SEED+i
   --input FILE             send this volume (.npy, .tif, ...) in every scan instead
+  --tomo                   send tomography scans instead: darks, flats (with a gain pattern) and
+                           projections (uint16 counts, frame appendix { frameType, angle }) of a phantom
+                           of inclusions and pores; --shape X,Y,Z is columns, rows, projections over
+                           [0, 180) degrees (default 128,32,180); 'voxelflow stream --reconstruct' takes them
+  --axis-shift S           --tomo: the rotation axis' offset from the middle column (default 3.4)
+  --noise N                --tomo: relative noise on the counts (default 0.01)
   --dtype T                phantom pixel type: uint8, uint16 (default), uint32, float32
   --seed S                 first phantom seed (default 1)
   --distinct K             cycle through K phantoms (default: one per scan)
@@ -50,6 +57,7 @@ interface Flags {
   intervalMs: number;
   waitMs: number;
   faults: Fault[];
+  tomo: { shift: number; noise: number } | null;
 }
 
 export async function runSimulateBeamline(argv: string[]): Promise<number> {
@@ -58,7 +66,10 @@ export async function runSimulateBeamline(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const volumes = await loadVolumes(a);
+  const scans: { volume: Volume; tomo: TomoFrames | null }[] =
+    a.tomo !== null
+      ? Array.from({ length: Math.min(a.distinct, a.scans) }, (_, i) => tomoScanVolume({ size: a.shape[0], rows: a.shape[1], angles: a.shape[2], shift: a.tomo!.shift, noise: a.tomo!.noise, seed: a.seed + i }))
+      : (await loadVolumes(a)).map((volume) => ({ volume, tomo: null }));
   const sim = await BeamlineSimulator.bind({ bind: a.bind, protocol: a.protocol, socket: a.socket, encoding: a.encoding, rateHz: a.rate, firstSeries: a.firstSeries, faults: a.faults });
   console.log(`bound ${sim.endpoint}`);
   let stop = false;
@@ -73,8 +84,8 @@ export async function runSimulateBeamline(argv: string[]): Promise<number> {
     const t0 = performance.now();
     for (let i = 0; i < a.scans && !stop; i++) {
       if (i > 0 && a.intervalMs > 0) await sleep(a.intervalMs);
-      const v = volumes[i % volumes.length] as Volume;
-      await sim.sendScan(v);
+      const { volume: v, tomo } = scans[i % scans.length]!;
+      await sim.sendScan(v, tomo);
       console.log(`sent scan ${a.firstSeries + i}: ${v.shape[0]} frames of ${v.shape[2]} x ${v.shape[1]} ${v.dtype}`);
     }
     const s = (performance.now() - t0) / 1000;
@@ -135,6 +146,9 @@ function parseFlags(argv: string[]): Flags | 'help' {
         'interval-ms': { type: 'string', default: '0' },
         'wait-ms': { type: 'string' },
         fault: { type: 'string', multiple: true },
+        tomo: { type: 'boolean', default: false },
+        'axis-shift': { type: 'string' },
+        noise: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -153,7 +167,17 @@ function parseFlags(argv: string[]): Flags | 'help' {
     if (s === undefined || s.trim() === '' || !Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got '${s}'`);
     return n;
   };
-  const shape = (v.shape ?? '64,64,64').split(',').map(Number);
+  if (v.tomo === true && v.input !== undefined) throw new UsageError('give --tomo or --input, not both');
+  if (v.tomo !== true && (v['axis-shift'] !== undefined || v.noise !== undefined)) throw new UsageError('--axis-shift and --noise need --tomo');
+  const real = (name: string, s: string | undefined, fallback: number, ok: (n: number) => boolean, want: string): number => {
+    if (s === undefined) return fallback;
+    const n = Number(s);
+    if (s.trim() === '' || !Number.isFinite(n) || !ok(n)) throw new UsageError(`--${name} must be ${want}, got '${s}'`);
+    return n;
+  };
+  const tomo = v.tomo === true ? { shift: real('axis-shift', v['axis-shift'], 3.4, (n) => Math.abs(n) < 1e6, 'a number of columns'), noise: real('noise', v.noise, 0.01, (n) => n >= 0 && n < 1, 'a fraction in [0, 1)') } : null;
+  const shape = (v.shape ?? (tomo !== null ? '128,32,180' : '64,64,64')).split(',').map(Number);
+  if (tomo !== null && (shape[0]! < 8 || shape[1]! < 2 || shape[2]! < 8)) throw new UsageError(`--tomo needs --shape X,Y,Z with at least 8 columns, 2 rows and 8 projections, got '${v.shape}'`);
   if (shape.length !== 3 || shape.some((n) => !Number.isInteger(n) || n < 1 || n > 4096)) throw new UsageError(`--shape must be X,Y,Z with integers in 1..4096, got '${v.shape}'`);
   const dtypes: Record<string, Flags['dtype']> = { uint8: 'u8', uint16: 'u16', uint32: 'u32', float32: 'f32' };
   const dtype = dtypes[v.dtype ?? ''];
@@ -179,6 +203,7 @@ function parseFlags(argv: string[]): Flags | 'help' {
     intervalMs: int('interval-ms', v['interval-ms'], 0),
     waitMs: v['wait-ms'] === undefined ? (v.socket === 'pub' ? 1000 : 0) : int('wait-ms', v['wait-ms'], 0),
     faults: (v.fault ?? []).map(parseFault),
+    tomo,
   };
 }
 

@@ -15,6 +15,10 @@ import { showAnalysis } from './dashboard-previews.js';
 import { uiPortFlag } from './ui-flag.js';
 import type { Dashboard } from '../ui/index.js';
 import { usage, UsageError } from './usage-error.js';
+import type { ImageRDD } from '../imaging/index.js';
+import { isImageFormatError } from '../imaging/io/index.js';
+import { FILTER_NAMES, type FilterName } from '../tomo/index.js';
+import { reconstructScan, type StreamReconstruct } from './stream-reconstruct.js';
 
 const mibDefault = (): string => `${defaultMaxScanBytes(256 * 1024 * 1024) / 1048576} MiB with the default queue`;
 
@@ -44,7 +48,14 @@ runs box filter → threshold → label → statistics on it, one line per scan.
   --ui-port P              serve the live dashboard (scans, jobs, the latest scan's labels) on 127.0.0.1:P
   --json                   one JSON line per scan: { series, status, why, frames, missing,
                            missing_count, malformed, dropped, shape, components, voxels_foreground,
-                           latency_ms, ... }`;
+                           latency_ms, ... }
+  --reconstruct            tomography: reconstruct each scan from its dark, flat and projection
+                           frames (appendix { frameType, angle }) and analyze the volume; the line adds
+                           center and missing_projections (projections without an angle, left out)
+  --center C|auto          with --reconstruct: the rotation axis in columns (default auto, found at the end of the scan)
+  --filter NAME            with --reconstruct: ${FILTER_NAMES.join(', ')} (default ramp)
+  --no-flat                with --reconstruct: the projections are transmission already (no flats)
+  --volumes DIR            with --reconstruct: write each reconstructed volume as DIR/<series>.npy`;
 
 interface Flags {
   connect: string;
@@ -64,6 +75,7 @@ interface Flags {
   master: string;
   json: boolean;
   uiPort: number | null;
+  reconstruct: StreamReconstruct | null;
 }
 
 export async function runStream(argv: string[]): Promise<number> {
@@ -79,7 +91,7 @@ export async function runStream(argv: string[]): Promise<number> {
   const beam = ssc.zmqStream({ connect: a.connect, protocol: a.protocol, socket: a.socket, maxQueueBytes: a.queueBytes, idleTimeoutMs: a.idleMs, graceMs: a.graceMs, ...(a.maxScanBytes !== null ? { maxScanBytes: a.maxScanBytes } : {}) });
   let done = 0;
   beam.scans().foreach(async (scan) => {
-    const line = await analyzeScan(scan, a, ctx.ui);
+    const line = await analyzeScan(ctx, scan, a, ctx.ui);
     console.log(a.json ? JSON.stringify(line) : textLine(line));
     if (a.scans !== null && ++done >= a.scans) void ssc.stop({ graceful: false });
   });
@@ -133,15 +145,60 @@ interface ScanLine {
   components: number | null;
   voxels_foreground: number | null;
   latency_ms: number;
+  /** --reconstruct: the rotation axis used (found or given), and the projections left out for lack of an angle. */
+  center?: number | null;
+  missing_projections?: number | null;
 }
 
-async function analyzeScan(scan: Scan, a: Flags, ui: Dashboard | null): Promise<ScanLine> {
+async function analyzeScan(ctx: Context, scan: Scan, a: Flags, ui: Dashboard | null): Promise<ScanLine> {
   const r = scan.report;
   let components: number | null = null;
   let foreground: number | null = null;
+  let tomo: { center: number | null; missing_projections: number | null } | null = a.reconstruct === null ? null : { center: null, missing_projections: null };
+  let problem: string | null = null;
+  let shape: readonly number[] | null = r.shape;
+  let release = (): void => {};
   // A scan the stop cut short is reported, not analyzed: Ctrl-C must not wait for it.
   if (scan.data !== null && r.abort?.reason !== 'stopped') {
-    const img = scan.volume;
+    let img: ImageRDD | null = null;
+    if (a.reconstruct === null) {
+      img = scan.volume;
+    } else {
+      try {
+        const rec = await reconstructScan(ctx, scan, a.reconstruct);
+        img = rec.image;
+        shape = img.shape;
+        release = rec.release;
+        tomo = { center: Math.round(rec.center * 1000) / 1000, missing_projections: rec.missingProjections };
+        if (a.reconstruct.volumes !== null) await img.write(join(a.reconstruct.volumes, `${safeName(r.series)}.npy`));
+      } catch (err) {
+        // A scan that cannot be reconstructed is reported in its line, and the stream goes on.
+        if (!isImageFormatError(err)) throw err;
+        problem = `reconstruct: ${(err as Error).message}`;
+      }
+    }
+    if (img !== null) await measure(img);
+  }
+  release();
+  return {
+    series: r.series,
+    status: r.status,
+    why: problem ?? (r.abort === null ? null : `${r.abort.reason}: ${r.abort.detail}`),
+    frames: r.processed,
+    expected: r.expected,
+    missing: r.missing,
+    missing_count: r.missingCount,
+    duplicates: r.duplicates,
+    malformed: r.malformed,
+    dropped: r.dropped,
+    shape,
+    components,
+    voxels_foreground: foreground,
+    latency_ms: Math.round((performance.now() - r.endedAt) * 10) / 10,
+    ...(tomo ?? {}),
+  };
+
+  async function measure(img: ImageRDD): Promise<void> {
     const filtered = a.box !== null ? img.boxFilter(a.box).cache() : null;
     const mask = (filtered ?? img).threshold({ ...(a.above !== null ? { above: a.above } : {}), ...(a.below !== null ? { below: a.below } : {}) });
     const labels = mask.labelComponents({ connectivity: a.connectivity, intensity: filtered ?? img });
@@ -161,27 +218,11 @@ async function analyzeScan(scan: Scan, a: Flags, ui: Dashboard | null): Promise<
     }
     filtered?.unpersist();
   }
-  return {
-    series: r.series,
-    status: r.status,
-    why: r.abort === null ? null : `${r.abort.reason}: ${r.abort.detail}`,
-    frames: r.processed,
-    expected: r.expected,
-    missing: r.missing,
-    missing_count: r.missingCount,
-    duplicates: r.duplicates,
-    malformed: r.malformed,
-    dropped: r.dropped,
-    shape: r.shape,
-    components,
-    voxels_foreground: foreground,
-    latency_ms: Math.round((performance.now() - r.endedAt) * 10) / 10,
-  };
 }
 
 function textLine(l: ScanLine): string {
   const shape = l.shape === null ? 'no frames' : `${l.shape[2]} x ${l.shape[1]} x ${l.shape[0]}`;
-  const result = l.components === null ? '' : `, ${l.components} components, ${l.voxels_foreground} foreground voxels`;
+  const result = (l.center !== undefined && l.center !== null ? `, centre ${l.center} (${l.missing_projections} projections missing)` : '') + (l.components === null ? '' : `, ${l.components} components, ${l.voxels_foreground} foreground voxels`);
   const why = l.why === null ? '' : ` (${l.why})`;
   return `scan ${l.series} ${l.status}${why}: ${shape}, ${l.frames} frames (${l.missing_count} missing, ${l.duplicates} duplicate, ${l.malformed} malformed, ${l.dropped} dropped)${result}, latency ${l.latency_ms} ms`;
 }
@@ -214,6 +255,11 @@ function parseFlags(argv: string[]): Flags | 'help' {
         master: { type: 'string', default: 'local[*]' },
         json: { type: 'boolean', default: false },
         'ui-port': { type: 'string' },
+        reconstruct: { type: 'boolean', default: false },
+        center: { type: 'string' },
+        filter: { type: 'string' },
+        'no-flat': { type: 'boolean', default: false },
+        volumes: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -255,7 +301,26 @@ function parseFlags(argv: string[]): Flags | 'help' {
     master: v.master ?? 'local[*]',
     json: v.json ?? false,
     uiPort: uiPortFlag(v['ui-port']),
+    reconstruct: reconstructFlags(v),
   };
+}
+
+/** --reconstruct and the flags that go with it (refused without it). */
+function reconstructFlags(v: { reconstruct?: boolean; center?: string; filter?: string; 'no-flat'?: boolean; volumes?: string }): StreamReconstruct | null {
+  if (v.reconstruct !== true) {
+    const given = (['center', 'filter', 'no-flat', 'volumes'] as const).find((k) => v[k] !== undefined && v[k] !== false);
+    if (given !== undefined) throw new UsageError(`--${given} needs --reconstruct`);
+    return null;
+  }
+  let center: number | 'auto' = 'auto';
+  if (v.center !== undefined && v.center !== 'auto') {
+    center = Number(v.center);
+    if (v.center.trim() === '' || !Number.isFinite(center)) throw new UsageError(`--center must be a column number or 'auto', got '${v.center}'`);
+  }
+  const filter = (v.filter ?? 'ramp') as FilterName;
+  if (!FILTER_NAMES.includes(filter)) throw new UsageError(`--filter must be one of ${FILTER_NAMES.join(', ')}, got '${v.filter}'`);
+  if (v.volumes !== undefined) mkdirSync(v.volumes, { recursive: true });
+  return { center, filter, noFlat: v['no-flat'] === true, volumes: v.volumes ?? null };
 }
 
 function previewFlag(file: string | undefined): string | null {

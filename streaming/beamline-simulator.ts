@@ -49,6 +49,14 @@ export interface SimulatorOptions {
   readonly sendHighWaterMark?: number;
 }
 
+/** How the frames of a tomography scan are laid out in the volume `sendScan` sends. */
+export interface TomoFrames {
+  readonly darks: number;
+  readonly flats: number;
+  /** Degrees, one per projection. */
+  readonly angles: readonly number[];
+}
+
 export class BeamlineSimulator {
   private scansSent = 0;
   /** lz4 blocks of the volumes sent so far, by slice: a replayed volume is compressed once. */
@@ -77,22 +85,37 @@ export class BeamlineSimulator {
     return new BeamlineSimulator(sock, options, sock.lastEndpoint ?? options.bind);
   }
 
-  /** Sends one volume as one scan; resolves when every message has been queued for sending (an
-   * 'endless' scan: when `stop()` was called). */
-  async sendScan(volume: Volume): Promise<void> {
+  /**
+   * Sends one volume as one scan; resolves when every message has been queued for sending (an
+   * 'endless' scan: when `stop()` was called). Frame k is slice k, a projection at k * 180 / z degrees;
+   * with `tomo`, the first `darks` frames are darks, the next `flats` flats, and the rest projections
+   * at `angles` (a tomography scan as a detector sends it; see tomo/simulate-scan.ts).
+   */
+  async sendScan(volume: Volume, tomo: TomoFrames | null = null): Promise<void> {
     const index = this.scansSent++;
     const series = (this.options.firstSeries ?? 1) + index;
     const faults = (this.options.faults ?? []).filter((f) => f.scan === index);
     const [z, y, x] = volume.shape;
     const claim = faults.find((f) => f.kind === 'nimages')?.frame ?? z;
-    const scan: ScanMeta = { id: `scan-${series}`, ...(claim > 0 ? { nProjections: claim } : {}), angleStart: 0, angleStep: 180 / z, nDarks: 0, nFlats: 0, pixelSizeUm: 1 };
+    const calibration = tomo === null ? 0 : tomo.darks + tomo.flats;
+    const projections = z - calibration;
+    const angleOf = (k: number): number => (tomo === null ? k * (180 / z) : (tomo.angles[k - calibration] ?? 0));
+    const scan: ScanMeta = {
+      id: `scan-${series}`,
+      ...(claim > 0 ? { nProjections: claim - calibration } : {}),
+      angleStart: tomo === null ? 0 : (tomo.angles[0] ?? 0),
+      angleStep: tomo === null ? 180 / z : 180 / projections,
+      nDarks: tomo?.darks ?? 0,
+      nFlats: tomo?.flats ?? 0,
+      pixelSizeUm: 1,
+    };
     const simplon = (this.options.protocol ?? 'simplon-v1') === 'simplon-v1';
     const sliceBytes = y * x * pixelBytes(volume.dtype);
     const frame = (k: number, slice = k): Buffer[] => {
       const bytes = new Uint8Array(volume.data.buffer, volume.data.byteOffset + slice * sliceBytes, sliceBytes);
-      const tomo = { frameType: 'projection' as const, angle: k * (180 / z) };
-      if (simplon) return simplonImage({ series, frame: k, shape: [y, x], dtype: volume.dtype, bytes, encoding: this.options.encoding ?? 'none', ...(k === slice ? this.lz4(volume, k, bytes) : {}), ...tomo });
-      return array1Message({ frame: k, shape: [y, x], dtype: volume.dtype, bytes, ...(k === 0 ? { scan } : {}), ...tomo });
+      const meta = k < (tomo?.darks ?? 0) ? { frameType: 'dark' as const } : k < calibration ? { frameType: 'flat' as const } : { frameType: 'projection' as const, angle: angleOf(k) };
+      if (simplon) return simplonImage({ series, frame: k, shape: [y, x], dtype: volume.dtype, bytes, encoding: this.options.encoding ?? 'none', ...(k === slice ? this.lz4(volume, k, bytes) : {}), ...meta });
+      return array1Message({ frame: k, shape: [y, x], dtype: volume.dtype, bytes, ...(k === 0 ? { scan } : {}), ...meta });
     };
     if (simplon) await this.send(claim > 0 ? simplonHeader(series, claim, scan, [y, x]) : simplonHeader(series, null, null, [y, x]));
     for (const f of faults) if (f.kind === 'frame-number') await this.send(frame(f.frame, 0));

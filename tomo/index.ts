@@ -37,6 +37,7 @@ if (!Object.getOwnPropertyDescriptor(Context.prototype, 'tomo')) {
 
 export { Tomo, type Reconstruction, type ReconstructOptions } from './tomo.js';
 export { openScan, type ScanOptions } from './io/open-scan.js';
+export { scanFromFrames, type FramesScan, type ScanFrames } from './frames-scan.js';
 export { evenAngles, readAngles } from './io/angles.js';
 export { findCenter, type CenterEstimate } from './find-center.js';
 export { correctedRows, type PreprocessOptions } from './preprocess.js';

@@ -3,16 +3,22 @@
  * (stacks of `[frame][row][column]`), and the angle of each projection. It is plain JSON, so it rides in
  * a plan to every worker, which opens the stacks itself and reads only the rows its slab needs.
  */
+import type { Broadcast } from '../core/index.js';
+import type { TypedArray } from '../imaging/dtype.js';
 
 /** The formats a stack of frames can be in. */
-export type StackFormat = 'npy' | 'tiff' | 'hdf5';
+export type StackFormat = 'npy' | 'tiff' | 'hdf5' | 'memory';
 
-/** One stack of frames: a file (`.npy`, TIFF) or a dataset of an HDF5 file. */
+/** One stack of frames: a file (`.npy`, TIFF), a dataset of an HDF5 file, or frames in memory. */
 export interface StackRef {
+  /** The file, or for frames in memory a name for messages (e.g. the stream's series). */
   readonly path: string;
   readonly format: StackFormat;
   /** HDF5 only: the dataset's path inside the file, e.g. `/exchange/data`. */
   readonly dataset?: string;
+  /** Memory only: the frames `[frame][row][column]`, broadcast once to each worker, and their shape. */
+  readonly frames?: Broadcast<TypedArray>;
+  readonly shape?: readonly [number, number, number];
 }
 
 /** A scan: projections, optional flats (before, and after) and darks, and angles in degrees. */

@@ -24,6 +24,7 @@ const open = new Map<string, Stack>();
 
 /** Opens `ref` (cached per thread). Throws `ImageFormatError` naming the file. */
 export function openStack(ref: StackRef): Stack {
+  if (ref.format === 'memory') return memoryStack(ref);
   const key = `${JSON.stringify(ref)}\0${fileVersion(ref.path)}`;
   let stack = open.get(key);
   if (stack === undefined) {
@@ -52,6 +53,29 @@ function imageStack(ref: StackRef, src: ImageSource): Stack {
       checkRead(ref, shape, f0, frames, r0, rows);
       const data = src.readRegion([f0, r0, 0], [frames, rows, shape[2]]);
       return data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number>);
+    },
+  };
+}
+
+/** Frames held in a broadcast variable (a streamed scan): reads copy the rows asked for. */
+function memoryStack(ref: StackRef): Stack {
+  const frames = ref.frames;
+  const shape = ref.shape;
+  if (frames === undefined || shape === undefined) throw new TypeError(`${ref.path}: a stack in memory needs its frames and shape`);
+  return {
+    ref,
+    shape,
+    readRows(f0, count, r0, rows) {
+      checkRead(ref, shape, f0, count, r0, rows);
+      const data = frames.value;
+      const [, height, cols] = shape;
+      const out = new Float32Array(count * rows * cols);
+      for (let f = 0; f < count; f++) {
+        const from = ((f0 + f) * height + r0) * cols;
+        const to = f * rows * cols;
+        for (let i = 0; i < rows * cols; i++) out[to + i] = data[from + i]!;
+      }
+      return out;
     },
   };
 }
