@@ -101,6 +101,7 @@ describe('public API', () => {
         "registerMasterScheme",
         "registerNode",
         "samplePhantom",
+        "scanFromFrames",
         "settleAtTimeout",
         "simulateScan",
         "sizeDistribution",
