@@ -92,7 +92,12 @@ describe('voxelflow batch', () => {
   it('reruns every item when the pipeline changes, and only a replaced input otherwise', () => {
     const p = join(dir, 'changes');
     makeProject(p, SPECS);
-    expect(voxelflow('batch', 'run', p, '--master', 'local[1]').code).toBe(0);
+    const json = voxelflow('batch', 'run', p, '--master', 'local[1]', '--json');
+    expect(json.code, json.err).toBe(0);
+    expect(JSON.parse(json.out)).toMatchObject({ items: 4, done: 4, failed: 0, pending: 0, queued: 4, attempts: 4, collated: { csv: 'changes/output/collated/stats.csv' } });
+    const progress = json.err.trim().split('\n').map((l) => JSON.parse(l) as { event: string; done: number; total: number });
+    expect(progress.every((l) => l.event === 'batch' && l.total === 4)).toBe(true);
+    expect(progress.map((l) => l.done).at(-1)).toBe(4);
     writeBlobs(join(p, 'input', 'a2.npy'), 24, 9);
     expect(voxelflow('batch', 'run', p, '--master', 'local[1]').code).toBe(0);
     const starts = (): string[] => ledger(p).filter((e) => e.event === 'start').map((e) => e.item);
@@ -150,18 +155,27 @@ describe('voxelflow batch', () => {
     expect(readFileSync(join(p, 'output', 'failed.jsonl'), 'utf8')).toBe('');
   });
 
-  it('refuses a second concurrent run, naming the pid and host; takes over a lock whose process is gone', async () => {
+  it('refuses a second concurrent run, naming the pid and host; status shows the run from the ledger; takes over a lock whose process is gone', async () => {
     const p = join(dir, 'locked');
     // Items large enough that the first run is still working when it is stopped.
     makeProject(p, Array.from({ length: 6 }, (_, i) => ({ item: `l${i}`, sample: 'L', n: 80, seed: i + 1 })));
-    const first = startVoxelflow(dir, 'batch', 'run', p, '--master', 'local[1]');
-    await until(() => existsSync(join(p, 'output', 'batch.lock')) && readFileSync(join(p, 'output', 'batch.lock'), 'utf8').endsWith('\n'));
+    const first = startVoxelflow(dir, 'batch', 'run', p, '--master', 'local[1]', '--parallel', '1');
+    await until(() => ledger(p).some((e) => e.event === 'start'));
     first.child.kill('SIGSTOP');
     try {
       const second = voxelflow('batch', 'run', p, '--master', 'local[1]');
       expect(second.code).toBe(2);
       expect(second.err.trim().split('\n')).toHaveLength(1);
       expect(second.err).toContain(`a batch run (pid ${first.child.pid} on ${hostname()}`);
+      // Status during the run, from the ledger: the attempt started and not ended is running.
+      const events = ledger(p);
+      const open = events.filter((e) => e.event === 'start').length - events.filter((e) => e.event === 'end').length;
+      const status = voxelflow('batch', 'status', p, '--json');
+      expect(status.code, status.err).toBe(0);
+      const s = JSON.parse(status.out) as { total: number; done: number; running: number; pending: number; failed: number; runningSince: string | null; items: { item: string; state: string }[] };
+      expect(s).toMatchObject({ total: 6, running: open, failed: 0, done: events.filter((e) => e.outcome === 'done').length });
+      expect(s.pending).toBe(6 - s.done - s.running);
+      expect(s.runningSince).not.toBeNull();
     } finally {
       first.child.kill('SIGCONT');
     }
