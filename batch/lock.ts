@@ -48,9 +48,13 @@ function isYoung(file: string): boolean {
 }
 
 function isAlive(info: LockInfo): boolean {
-  if (info.host !== hostname()) return true;
+  return info.host !== hostname() || isProcessAlive(info.pid);
+}
+
+/** Whether a process of this host exists (signal 0; EPERM: it exists, owned by someone else). */
+export function isProcessAlive(pid: number): boolean {
   try {
-    process.kill(info.pid, 0);
+    process.kill(pid, 0);
     return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';

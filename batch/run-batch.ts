@@ -9,7 +9,7 @@ import { rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { commitItem, inputStamp, itemKey, removeLeftovers, stagingDir, workerName } from './item-record.js';
 import { appendLedger, histories, readLedger, type ItemHistory, type LedgerEvent, type Outcome } from './ledger.js';
-import { acquireLock } from './lock.js';
+import { acquireLock, isProcessAlive } from './lock.js';
 import type { ManifestItem } from './manifest.js';
 import type { Project } from './project.js';
 import { itemStatuses, writeStatusFiles, type ItemStatus } from './status.js';
@@ -40,7 +40,7 @@ export interface RunReport {
   /** Items that reached lostLimit: still pending. */
   readonly lost: readonly string[];
   readonly statuses: readonly ItemStatus[];
-  /** Leftovers of a killed run removed first (staging folders, item folders without a valid record). */
+  /** Folders removed first: staging folders of a killed run, item folders whose item.json no longer matches. */
   readonly removed: number;
 }
 
@@ -147,19 +147,10 @@ function closeDeadAttempts(project: Project): void {
   for (const [item, h] of hist) {
     if (h.open === null) continue;
     const [host, pid] = h.open.worker.split(':');
-    if (host !== hostname() || isAlive(Number(pid))) continue;
+    if (host !== hostname() || isProcessAlive(Number(pid))) continue;
     ends.push({ item, attempt: h.open.attempt, event: 'end', outcome: 'lost', worker: h.open.worker, time: new Date().toISOString(), key: '', seconds: 0, error: 'the process running it was killed' });
   }
   appendLedger(project, ends);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** The first line of an error's message. */

@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { doneRecord, itemKey } from './item-record.js';
 import { histories, readLedger, type ItemHistory } from './ledger.js';
-import { liveLock } from './lock.js';
+import { isProcessAlive, liveLock } from './lock.js';
 import { csvField, type ManifestItem } from './manifest.js';
 import { outputDir, type Project } from './project.js';
 
@@ -61,12 +61,7 @@ function openIsLive(worker: string, lockHeld: boolean): boolean {
   const [host, pid, sge] = worker.split(':');
   if (host !== hostname()) return true;
   if (sge === undefined && !lockHeld) return false;
-  try {
-    process.kill(Number(pid), 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return isProcessAlive(Number(pid));
 }
 
 /** Counts, median, ETA and the slowest items. `parallel`: items run at once (for the ETA). */

@@ -173,7 +173,7 @@ function printSummary(json: boolean, project: Project, report: RunReport, counts
     return;
   }
   console.log(`batch        ${rel(project.dir)}: ${report.statuses.length} items: ${counts.done} done, ${counts.failed} failed, ${counts.pending + counts.running} pending`);
-  console.log(`this run     ${report.queued} items to do, ${report.attempts} attempts${report.removed > 0 ? `, ${report.removed} leftovers of a killed run removed` : ''}`);
+  console.log(`this run     ${report.queued} items to do, ${report.attempts} attempts${report.removed > 0 ? `, ${report.removed} stale folders removed first (staging, or items whose record no longer matches)` : ''}`);
   if (counts.failed > 0) console.log(`failed       listed in ${rel(join(project.dir, 'output', 'failed.jsonl'))}; fix the inputs, then 'voxelflow batch retry-failed ${rel(project.dir)}'`);
   if (report.lost.length > 0) console.log(`lost         ${report.lost.length} items lost their worker ${project.config.lostLimit} times (batch.json lostLimit); check the cluster and run again`);
   if (collation !== null) console.log(`collated     ${rel(collation.csv)} and ${rel(collation.arrow)}: ${collation.rows} rows from ${collation.items} items`);
