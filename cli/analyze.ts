@@ -247,7 +247,7 @@ function report(json: boolean, img: ImageRDD, components: number | null, foregro
   const ms = Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v * 10) / 10]));
   if (json) {
     const counts = components === null ? {} : { components, voxels_foreground: foreground };
-    console.log(JSON.stringify({ shape: img.shape, dtype: img.dtype, ...facts, ...counts, timings_ms: ms }));
+    console.log(JSON.stringify({ shape: img.shape, dtype: img.dtype, ...facts, ...counts, timings_ms: ms, peak_rss_mb: peakRssMiB() }));
     return;
   }
   const [z, y, x] = img.shape;
@@ -259,4 +259,10 @@ function report(json: boolean, img: ImageRDD, components: number | null, foregro
     for (const r of biggest) console.log(`  label ${r.label}: ${r.voxels.toLocaleString('en-US')} voxels at (${r.centroid.map((c) => c.toFixed(1)).join(', ')})`);
   }
   console.log(`time         ${Object.entries(ms).map(([k, v]) => `${k} ${v} ms`).join(', ')}`);
+  console.log(`memory       peak RSS ${peakRssMiB()} MiB (driver and worker threads)`);
+}
+
+/** The process's peak resident memory so far, in MiB: the driver and its worker threads together. */
+function peakRssMiB(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
 }

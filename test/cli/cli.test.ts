@@ -65,8 +65,10 @@ describe('voxelflow analyze', () => {
     const r = voxelflow('analyze', input, '--box', '1', '--above', '400', '--connectivity', '26', '--labels', 'l.npy', '--filtered', 'f.tif', '--stats', 's.csv', '--json', '--quiet', '--master', 'local[2]', '--block', '8x16x12');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    const summary = JSON.parse(r.out) as { shape: number[]; components: number; voxels_foreground: number; timings_ms: Record<string, number> };
+    const summary = JSON.parse(r.out) as { shape: number[]; components: number; voxels_foreground: number; timings_ms: Record<string, number>; peak_rss_mb: number };
     expect(summary.shape).toEqual([24, 40, 36]);
+    // The whole process's peak RSS in MiB: a Node process with two worker threads holds tens of MiB at least.
+    expect(Number.isInteger(summary.peak_rss_mb) && summary.peak_rss_mb > 30 && summary.peak_rss_mb < 4096).toBe(true);
     // read: opening the file; label: the fused pass (read, crop, filter, threshold, block labels) and the resolution; write: relabel + outputs.
     expect(Object.keys(summary.timings_ms).sort()).toEqual(['label', 'read', 'stats', 'total', 'write']);
     const ctx = await Context.create({ master: 'local' });
