@@ -171,8 +171,8 @@ export async function analyzeOnContext(ctx: Context, a: Flags, progress: Progres
   }
 }
 
-/** Context.create, with a spill folder it cannot make reported as a bad --spill-dir. */
-async function createContext(options: ContextOptions): Promise<Context> {
+/** Context.create, with a spill folder it cannot make reported as a bad --spill-dir and an unknown master as a bad --master (usage errors). */
+export async function createContext(options: ContextOptions): Promise<Context> {
   try {
     return await Context.create(options);
   } catch (err) {

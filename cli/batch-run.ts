@@ -11,7 +11,8 @@ import { parseArgs } from 'node:util';
 import { collate, itemStatuses, runBatch, summarize, type Collation, type Project, type RunReport } from '../batch/index.js';
 import type { BatchRow, Dashboard } from '../ui/index.js';
 import { readSecretFile } from '../cluster/secret.js';
-import { Context, type ContextOptions } from '../core/index.js';
+import type { ContextOptions } from '../core/index.js';
+import { createContext } from './analyze.js';
 import { CONTEXT_OPTIONS, memoryFlag, sgeFlags } from './analyze-flags.js';
 import { itemFlags, itemRunner, STATS_COLUMNS } from './batch-item.js';
 import { asUsage, openProject } from './batch-project.js';
@@ -100,7 +101,7 @@ export async function runBatchCommand(argv: string[], command: 'run' | 'retry-fa
       project,
       f.parallel,
       async () => {
-        const ctx = await Context.create(f.context);
+        const ctx = await createContext(f.context);
         if (ctx.ui !== null) {
           process.stderr.write(`voxelflow batch: dashboard at ${ctx.ui.url}\n`);
           ctx.ui.showBatch(() => batchView(project, f.parallel));

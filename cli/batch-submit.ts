@@ -13,8 +13,9 @@ import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { attemptItem, doneRecord, histories, itemKey, itemStatuses, outputDir, readLedger, removeLeftovers, type ManifestItem, type Project } from '../batch/index.js';
 import { defaultBin, formatWalltime, parseWalltime, shellQuote } from '../cluster/sge/index.js';
-import { Context } from '../core/index.js';
+import type { Context } from '../core/index.js';
 import { memoryFlag } from './analyze-flags.js';
+import { createContext } from './analyze.js';
 import { itemRunner } from './batch-item.js';
 import { asUsage, openProject } from './batch-project.js';
 import { usage, UsageError } from './usage-error.js';
@@ -198,7 +199,7 @@ export async function runItemTask(argv: string[]): Promise<number> {
         console.log(`batch run-item ${id}: already done`);
         continue;
       }
-      ctx ??= await Context.create({ master: v.master ?? 'local[*]', memory: memoryFlag(v.memory) });
+      ctx ??= await createContext({ master: v.master ?? 'local[*]', memory: memoryFlag(v.memory) });
       const outcome = await runOne(project, item, ctx);
       console.log(`batch run-item ${id}: ${outcome}`);
       if (outcome === 'failed') code = 3;

@@ -201,6 +201,24 @@ describe('voxelflow batch', () => {
     expect(r.err).toMatch(/item 'b1' has columns 'label,volume,.*', the pipeline's are 'label,voxels,/);
   });
 
+  it('a bad flag is one line naming it (exit 2), and leaves no lock behind', () => {
+    const p = join(dir, 'flags');
+    makeProject(p, SPECS);
+    const cases: [string[], RegExp][] = [
+      [['--master', 'foo'], /^voxelflow batch: --master: unknown master 'foo'/],
+      [['--parallel', '0'], /^voxelflow batch: --parallel must be a whole number in 1\.\.1024, got '0'$/],
+      [['--workers', '2'], /^voxelflow batch: --workers needs --master sge$/],
+      [['--frobnicate'], /^voxelflow batch: Unknown option '--frobnicate'; run 'voxelflow batch run --help'$/],
+    ];
+    for (const [flags, expected] of cases) {
+      const r = voxelflow('batch', 'run', p, ...flags);
+      expect(r.code, flags.join(' ')).toBe(2);
+      expect(r.err.trim().split('\n'), r.err).toHaveLength(1);
+      expect(r.err.trim()).toMatch(expected);
+      expect(existsSync(join(p, 'output', 'batch.lock'))).toBe(false);
+    }
+  });
+
   it('a bad batch.json or manifest row is one line naming the file, row and field (exit 2)', () => {
     const p = join(dir, 'bad');
     makeProject(p, SPECS);
