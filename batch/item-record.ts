@@ -121,7 +121,7 @@ export function removeLeftovers(project: Project, only?: ManifestItem): number {
   const byId = new Map(project.items.map((i) => [i.item, i]));
   for (const name of readdirSync(dir)) {
     const staging = name.startsWith(STAGING_PREFIX);
-    if (only !== undefined && !(staging ? name.startsWith(`${STAGING_PREFIX}${only.item}.`) : name === only.item)) continue;
+    if (only !== undefined && (staging ? stagedItem(name) : name) !== only.item) continue;
     const item = byId.get(name);
     // A folder of an item no longer in the manifest is left alone: it may be wanted back.
     if (staging || (item !== undefined && doneRecord(project, item) === null)) {
@@ -130,6 +130,11 @@ export function removeLeftovers(project: Project, only?: ManifestItem): number {
     }
   }
   return removed;
+}
+
+/** The item a staging folder belongs to: `.staging-<item>.<attempt|old>.<pid>` (item ids may hold dots). */
+function stagedItem(name: string): string | null {
+  return /^\.staging-(.+)\.(?:\d+|old)\.\d+$/.exec(name)?.[1] ?? null;
 }
 
 /** `host:pid`, the worker column of the ledger and of item.json. */

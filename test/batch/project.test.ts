@@ -1,5 +1,5 @@
 /** batch/: batch.json and manifest.csv checks (one line naming file, row and field), the ledger's counts, the status summary. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -150,5 +150,21 @@ describe('lock', () => {
     release();
     expect(batch.liveLock(project)).toBeNull();
     batch.acquireLock(project, 1)();
+  });
+});
+
+describe('leftovers', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vf-batch-leftovers-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("a task's cleanup removes its own item's staging folders only, even when another item's id extends its id", () => {
+    const items = ['a', 'a.b'].map((item, i) => ({ item, input: join(dir, `${item}.npy`), meta: {}, row: i + 1 }));
+    const project = { dir, config: batch.DEFAULT_CONFIG, columns: [], items, pipelineHash: 'h' };
+    const folders = ['.staging-a.1.100', '.staging-a.old.100', '.staging-a.b.1.100', '.staging-a.b.old.7', 'a', 'a.b'];
+    for (const f of folders) mkdirSync(join(dir, 'output', 'items', f), { recursive: true });
+    expect(batch.removeLeftovers(project, items[0])).toBe(3);
+    expect(readdirSync(join(dir, 'output', 'items')).sort()).toEqual(['.staging-a.b.1.100', '.staging-a.b.old.7', 'a.b']);
+    expect(batch.removeLeftovers(project)).toBe(3);
+    expect(readdirSync(join(dir, 'output', 'items'))).toEqual([]);
   });
 });
