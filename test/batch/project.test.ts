@@ -1,5 +1,5 @@
 /** batch/: batch.json and manifest.csv checks (one line naming file, row and field), the ledger's counts, the status summary. */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -166,5 +166,60 @@ describe('leftovers', () => {
     expect(readdirSync(join(dir, 'output', 'items')).sort()).toEqual(['.staging-a.b.1.100', '.staging-a.b.old.7', 'a.b']);
     expect(batch.removeLeftovers(project)).toBe(3);
     expect(readdirSync(join(dir, 'output', 'items'))).toEqual([]);
+  });
+});
+
+describe('runBatch attempts', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vf-batch-attempts-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A project of two items whose runner is given; each done attempt writes a stats.csv. */
+  function project(name: string): batch.Project {
+    const p = join(dir, name);
+    mkdirSync(p);
+    writeFileSync(join(p, 'batch.json'), JSON.stringify({ pipeline: { above: 1 }, retries: 1, lostLimit: 3 }));
+    writeFileSync(join(p, 'manifest.csv'), 'item,input,sample\nx,x.bin,S\ny,y.bin,S\n');
+    for (const f of ['x.bin', 'y.bin']) writeFileSync(join(p, f), f);
+    return batch.loadProject(p, '0.0.0', ['label']);
+  }
+  const done = (staging: string): batch.ItemResult => (writeFileSync(join(staging, 'stats.csv'), 'label\n'), { outcome: 'done' });
+
+  it('a lost attempt uses none: lost, lost, done is one item done with no failure', async () => {
+    const p = project('lost-then-done');
+    const tries = new Map<string, number>();
+    const report = await batch.runBatch(p, 2, async () => ({
+      runItem: async (item, staging) => {
+        const n = (tries.get(item.item) ?? 0) + 1;
+        tries.set(item.item, n);
+        return item.item === 'x' && n <= 2 ? { outcome: 'lost', error: 'worker lost' } : done(staging);
+      },
+      close: async () => {},
+    }));
+    expect(report.statuses.map((s) => [s.item, s.state, s.attempts])).toEqual([['x', 'done', 1], ['y', 'done', 1]]);
+    expect(batch.readLedger(p).filter((e) => e.item === 'x' && e.event === 'end').map((e) => (e.event === 'end' ? e.outcome : ''))).toEqual(['lost', 'lost', 'done']);
+  });
+
+  it('an item lost lostLimit times stays pending and is reported; failures stop at retries + 1', async () => {
+    const p = project('broken');
+    const report = await batch.runBatch(p, 1, async () => ({
+      runItem: async (item) => (item.item === 'x' ? { outcome: 'lost', error: 'no executors' } : { outcome: 'failed', error: 'bad input' }),
+      close: async () => {},
+    }));
+    expect(report.lost).toEqual(['x']);
+    expect(report.statuses.map((s) => [s.item, s.state, s.attempts, s.error])).toEqual([['x', 'pending', 0, null], ['y', 'failed', 2, 'bad input']]);
+    expect(report.attempts).toBe(3 + 2);
+    expect(readFileSync(join(p.dir, 'output', 'failed.jsonl'), 'utf8')).toBe(`${JSON.stringify({ item: 'y', input: join(p.dir, 'y.bin'), error: 'bad input', attempts: 2 })}\n`);
+  });
+
+  it('a runner that throws is a failed attempt with its first line; nothing is left in staging', async () => {
+    const p = project('throws');
+    const report = await batch.runBatch(p, 2, async () => ({
+      runItem: async () => {
+        throw new Error('boom\n  at somewhere');
+      },
+      close: async () => {},
+    }));
+    expect(report.statuses.map((s) => s.error)).toEqual(['boom', 'boom']);
+    expect(readdirSync(join(p.dir, 'output', 'items'))).toEqual([]);
   });
 });
