@@ -28,6 +28,21 @@ export interface ZarrArrayMeta {
   /** `c/` for v3's default key encoding, '' for v2's. */
   readonly keyPrefix: string;
   readonly separator: '/' | '.';
+  /**
+   * Set for a sharded v3 array (`sharding_indexed`): chunks (`chunkShape`, the inner chunks) are stored
+   * `perShard` to a shard file keyed like a chunk of the outer grid, found through the shard's index.
+   */
+  readonly shard?: ShardLayout;
+}
+
+/** Where a sharded array's inner chunks are. */
+export interface ShardLayout {
+  /** Inner chunks per shard along z, y, x. */
+  readonly perShard: Shape3;
+  /** The index (offset, nbytes as u64 little-endian per inner chunk, C order) is at the shard's start or end. */
+  readonly indexAt: 'start' | 'end';
+  /** The index ends with a crc32c checksum (index_codecs bytes + crc32c). */
+  readonly indexCrc: boolean;
 }
 
 const V3_DTYPES: Readonly<Record<string, DType>> = {
@@ -65,13 +80,48 @@ export function parseV3Array(doc: Record<string, unknown>, arrayPath: string, fa
       sawBytes = true;
       if (config.endian === 'big') littleEndian = false;
       else if (config.endian !== 'little' && !(config.endian === undefined && bytesPer(dtype) === 1)) fail(`${where}: bytes codec endian '${String(config.endian)}'`, "use 'little' or 'big'");
-    } else if (name === 'sharding_indexed') {
-      fail(`${where}: sharded arrays (sharding_indexed) are not read by voxelflow`, 'rewrite the store without shards (one file per chunk)');
+    } else if (name === 'sharding_indexed' && !sawBytes && codecs.length === 0 && order === 'C') {
+      return sharded(doc, config, arrayPath, { shapeN, outerN: chunkN, dtype, encName, separator }, where, fail);
     } else if (sawBytes) codecs.push(parseByteCodecV3(name, config, where, fail));
     else fail(`${where}: codec '${name}' is not one voxelflow reads`, 'write the array with bytes, transpose, gzip, zlib or crc32c');
   }
   if (!sawBytes) fail(`${where}: no bytes codec`, 'the codecs must include bytes');
   return build({ zarrFormat: 3, arrayPath, shapeN, chunkN, dtype, littleEndian, order, fill: fillValue(doc.fill_value, where, fail), codecs, keyPrefix: encName === 'default' ? `c${separator}` : '', separator }, where, fail);
+}
+
+/**
+ * A sharded array: the outer grid's chunks are shards; the sharding codec's own codecs describe the
+ * inner chunks, which are what a reader reads. Only the usual index encoding is read (bytes little
+ * endian, optionally followed by crc32c).
+ */
+function sharded(
+  doc: Record<string, unknown>,
+  config: Record<string, unknown>,
+  arrayPath: string,
+  outer: { shapeN: number[]; outerN: number[]; dtype: DType; encName: unknown; separator: '/' | '.' },
+  where: string,
+  fail: Fail,
+): ZarrArrayMeta {
+  const innerN = intArray(config.chunk_shape, 1, `${where}: sharding_indexed chunk_shape`, fail);
+  if (innerN.length !== outer.outerN.length || innerN.some((c, i) => (outer.outerN[i] as number) % c !== 0)) {
+    fail(`${where}: sharding_indexed chunk_shape ${JSON.stringify(innerN)} does not divide the shard shape ${JSON.stringify(outer.outerN)}`, 'rewrite the array');
+  }
+  const indexAt = config.index_location ?? 'end';
+  if (indexAt !== 'start' && indexAt !== 'end') fail(`${where}: sharding_indexed index_location '${String(indexAt)}'`, "use 'start' or 'end'");
+  const indexCodecs = (Array.isArray(config.index_codecs) ? config.index_codecs : [{ name: 'bytes', configuration: { endian: 'little' } }, { name: 'crc32c' }]) as { name?: unknown; configuration?: { endian?: unknown } }[];
+  const names = indexCodecs.map((c) => String(c?.name));
+  const littleIndex = indexCodecs[0]?.configuration?.endian === undefined || indexCodecs[0]?.configuration?.endian === 'little';
+  if (names[0] !== 'bytes' || !littleIndex || names.length > 2 || (names.length === 2 && names[1] !== 'crc32c')) {
+    fail(`${where}: sharding_indexed index_codecs ${JSON.stringify(names)} are not read by voxelflow`, 'write the shard index as little-endian bytes, optionally with crc32c');
+  }
+  // The inner chunks are an array of their own: parse the sharding codec's codecs as an array's.
+  const inner = parseV3Array({ ...doc, chunk_grid: { name: 'regular', configuration: { chunk_shape: innerN } }, codecs: config.codecs }, arrayPath, fail);
+  if (inner.shard !== undefined) fail(`${where}: nested sharding is not read by voxelflow`, 'write one level of shards');
+  const ndim = outer.outerN.length;
+  const ratio = outer.outerN.map((c, i) => c / (innerN[i] as number));
+  const perShard: Shape3 = ndim === 2 ? [1, ratio[0]!, ratio[1]!] : [ratio[ndim - 3]!, ratio[ndim - 2]!, ratio[ndim - 1]!];
+  if (ratio.slice(0, Math.max(0, ndim - 3)).some((r) => r !== 1)) fail(`${where}: shards span more than one chunk along an axis before z, y, x`, 'write one channel and time point per shard');
+  return { ...inner, keyPrefix: outer.encName === 'default' ? `c${outer.separator}` : '', separator: outer.separator, shard: { perShard, indexAt: indexAt as 'start' | 'end', indexCrc: names.length === 2 } };
 }
 
 /** Parses a v2 `.zarray` (`doc` is its parsed JSON). */

@@ -241,3 +241,112 @@ function crc32cRef(bytes: Uint8Array): number {
   }
   return ~c >>> 0;
 }
+
+/**
+ * A sharded v3 array written by hand: shard files holding inner chunks in a scrambled order, some inner
+ * chunks left out, the index at the end (or start) with a crc32c, chunk codecs bytes + gzip.
+ */
+function shardedStore(name: string, vol: Uint16Array, shape: [number, number, number], shardShape: [number, number, number], inner: [number, number, number], indexAt: 'start' | 'end', skip: (i: number) => boolean): string {
+  const chunkCodecs = [{ name: 'bytes', configuration: { endian: 'little' } }, { name: 'gzip', configuration: { level: 1 } }];
+  const per = shardShape.map((s, a) => s / inner[a]!) as [number, number, number];
+  const n = per[0] * per[1] * per[2];
+  const chunks: Record<string, Uint8Array> = {};
+  const grid = shape.map((s, a) => Math.ceil(s / shardShape[a]!));
+  for (let sz = 0; sz < grid[0]!; sz++)
+    for (let sy = 0; sy < grid[1]!; sy++)
+      for (let sx = 0; sx < grid[2]!; sx++) {
+        const index = Buffer.alloc(16 * n, 0xff);
+        const bodies: Buffer[] = [];
+        let offset = indexAt === 'start' ? 16 * n + 4 : 0;
+        // Stored in reverse order, so that offsets do not follow the index order.
+        for (let i = n - 1; i >= 0; i--) {
+          if (skip(i)) continue;
+          const iz = Math.floor(i / (per[1] * per[2])), iy = Math.floor(i / per[2]) % per[1], ix = i % per[2];
+          const c = new Uint16Array(inner[0] * inner[1] * inner[2]);
+          for (let z = 0; z < inner[0]; z++)
+            for (let y = 0; y < inner[1]; y++)
+              for (let x = 0; x < inner[2]; x++) {
+                const gz = sz * shardShape[0] + iz * inner[0] + z, gy = sy * shardShape[1] + iy * inner[1] + y, gx = sx * shardShape[2] + ix * inner[2] + x;
+                if (gz < shape[0] && gy < shape[1] && gx < shape[2]) c[(z * inner[1] + y) * inner[2] + x] = vol[(gz * shape[1] + gy) * shape[2] + gx]!;
+              }
+          const body = gzipSync(new Uint8Array(c.buffer));
+          index.writeBigUInt64LE(BigInt(offset), 16 * i);
+          index.writeBigUInt64LE(BigInt(body.length), 16 * i + 8);
+          bodies.push(body);
+          offset += body.length;
+        }
+        const sum = Buffer.alloc(4);
+        sum.writeUInt32LE(crc32cRef(index));
+        const idx = Buffer.concat([index, sum]);
+        chunks[`c/${sz}/${sy}/${sx}`] = indexAt === 'start' ? Buffer.concat([idx, ...bodies]) : Buffer.concat([...bodies, idx]);
+      }
+  return v3Store(name, {
+    shape,
+    chunk_grid: { name: 'regular', configuration: { chunk_shape: shardShape } },
+    fill_value: 0,
+    codecs: [{ name: 'sharding_indexed', configuration: { chunk_shape: inner, codecs: chunkCodecs, index_codecs: [{ name: 'bytes', configuration: { endian: 'little' } }, { name: 'crc32c' }], index_location: indexAt } }],
+  }, chunks);
+}
+
+describe('sharded Zarr v3 arrays (sharding_indexed)', () => {
+  const shape: [number, number, number] = [6, 10, 12];
+  const vol = Uint16Array.from({ length: 6 * 10 * 12 }, (_, i) => 1 + ((i * 7919) % 4093));
+
+  /** The volume with the voxels of the inner chunks `skip` leaves out (numbered within their shard) at 0. */
+  const withSkipped = (skip: (i: number) => boolean): Uint16Array =>
+    vol.map((v, j) => {
+      const z = Math.floor(j / 120), y = Math.floor(j / 12) % 10, x = j % 12;
+      const i = ((Math.floor(z / 2) % 2) * 2 + (Math.floor(y / 2) % 2)) * 2 + (Math.floor(x / 4) % 2);
+      return skip(i) ? 0 : v;
+    });
+
+  for (const indexAt of ['end', 'start'] as const) {
+    it(`reads every box of it, inner chunks left out as the fill value (index at the ${indexAt})`, async () => {
+      const skip = (i: number) => i === 3;
+      const root = shardedStore(`sharded-${indexAt}.zarr`, vol, shape, [4, 4, 8], [2, 2, 4], indexAt, skip);
+      const expected = withSkipped(skip);
+      expect(expected.filter((v) => v === 0).length).toBeGreaterThan(0);
+      expectArrayEqual(readImage(root).data, expected);
+      const box = sliceBox({ data: expected, shape, dtype: 'u16' }, [1, 3, 5], [3, 4, 6]);
+      expectArrayEqual(openImage(root).readRegion([1, 3, 5], [3, 4, 6]), box);
+      expectArrayEqual((await ctx.images.read(root, { blockShape: [3, 5, 7] }).toArray()).data, expected);
+    });
+  }
+
+  it('reads what zarrita, an independent reader, reads', async () => {
+    const root = shardedStore('sharded-zarrita.zarr', vol, shape, [4, 4, 8], [2, 2, 4], 'end', (i) => i === 5);
+    const theirs = await zarritaRead(root, '/');
+    expect(theirs.shape).toEqual(shape);
+    expectArrayEqual(readImage(root).data, theirs.data);
+  });
+
+  it('names a corrupt index and an entry outside the shard, with the shard key', () => {
+    const root = shardedStore('sharded-bad.zarr', vol, shape, [4, 4, 8], [2, 2, 4], 'end', () => false);
+    const key = join(root, 'c', '0', '0', '0');
+    const bytes = readFileSync(key);
+    bytes[bytes.length - 10] = (bytes[bytes.length - 10]! + 1) & 0xff;
+    writeFileSync(key, bytes);
+    expect(formatError(() => openImage(root).readRegion([0, 0, 0], [1, 1, 1]))).toMatch(/sharded-bad\.zarr: the index of shard c\/0\/0\/0 is corrupt \(crc32c checksum does not match\)/);
+    // A valid checksum over an entry that points past the end of the file.
+    const n = 2 * 2 * 2;
+    const index = Buffer.alloc(16 * n, 0xff);
+    index.writeBigUInt64LE(1000n, 0);
+    index.writeBigUInt64LE(5000n, 8);
+    const sum = Buffer.alloc(4);
+    sum.writeUInt32LE(crc32cRef(index));
+    writeFileSync(key, Buffer.concat([Buffer.alloc(20), index, sum]));
+    expect(formatError(() => openImage(root).readRegion([0, 0, 0], [1, 1, 1]))).toMatch(/chunk 0 of shard c\/0\/0\/0 is corrupt: its index entry \(offset 1000, 5000 bytes\) lies outside the 152-byte shard/);
+    writeFileSync(key, Buffer.alloc(7));
+    expect(formatError(() => openImage(root).readRegion([0, 0, 0], [1, 1, 1]))).toMatch(/shard c\/0\/0\/0 is truncated: 7 bytes, its index alone needs 132/);
+  });
+
+  it('refuses inner chunks that do not divide the shard, and index codecs it does not read', () => {
+    const sharding = (config: Record<string, unknown>) => ({
+      shape: [4, 4], chunk_grid: { name: 'regular', configuration: { chunk_shape: [4, 4] } },
+      codecs: [{ name: 'sharding_indexed', configuration: { chunk_shape: [3, 2], codecs: [{ name: 'bytes', configuration: { endian: 'little' } }], ...config } }],
+    });
+    expect(formatError(() => openImage(v3Store('shard-divide.zarr', sharding({}))))).toMatch(/chunk_shape \[3,2\] does not divide the shard shape \[4,4\]/);
+    const zstdIndex = { ...sharding({}), codecs: [{ name: 'sharding_indexed', configuration: { chunk_shape: [2, 2], codecs: [{ name: 'bytes', configuration: { endian: 'little' } }], index_codecs: [{ name: 'bytes', configuration: { endian: 'little' } }, { name: 'zstd' }] } }] };
+    expect(formatError(() => openImage(v3Store('shard-index.zarr', zstdIndex)))).toMatch(/index_codecs \["bytes","zstd"\] are not read by voxelflow/);
+  });
+});
