@@ -5,7 +5,7 @@
  */
 import type { DType } from '../../dtype.js';
 import type { Shape3 } from '../../volume.js';
-import type { ByteCodec } from './chunk-codecs.js';
+import type { WriteCodec } from './chunk-codecs.js';
 
 /** OME-Zarr version written. */
 export const OME_VERSION = '0.5';
@@ -15,7 +15,7 @@ const V3_NAMES: Readonly<Record<DType, string>> = {
 };
 
 /** `zarr.json` of a 3D array with one file per chunk (`c/z/y/x`), little endian, fill value 0. */
-export function arrayJson(shape: Shape3, chunkShape: Shape3, dtype: DType, codecs: readonly ByteCodec[]): object {
+export function arrayJson(shape: Shape3, chunkShape: Shape3, dtype: DType, codecs: readonly WriteCodec[]): object {
   return {
     zarr_format: 3,
     node_type: 'array',

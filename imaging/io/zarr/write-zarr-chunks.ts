@@ -12,7 +12,7 @@ import type { Block } from '../../block.js';
 import { allocate, type DType, type TypedArray } from '../../dtype.js';
 import type { Shape3 } from '../../volume.js';
 import { littleEndianBytes } from '../byte-order.js';
-import { encodeChunk, type ByteCodec } from './chunk-codecs.js';
+import { encodeChunk, type WriteCodec } from './chunk-codecs.js';
 import { downsample2, type DownsampleMethod } from './downsample.js';
 
 /** Where and how the tasks write: everything a task needs, as plain data. */
@@ -22,7 +22,7 @@ export interface ZarrTarget {
   readonly dtype: DType;
   /** Chunk shape of each level, level 0 first (level 0's is the block shape). */
   readonly levelChunks: readonly Shape3[];
-  readonly codecs: readonly ByteCodec[];
+  readonly codecs: readonly WriteCodec[];
   /** Whether levels halve z too (not for 2D images, whose z is 1). */
   readonly downsampleZ: boolean;
   readonly method: DownsampleMethod;
@@ -55,8 +55,7 @@ function writeChunk(t: ZarrTarget, level: number, index: Shape3, data: TypedArra
   const chunkShape = t.levelChunks[level]!;
   const bytes = littleEndianBytes(padToChunk(data, shape, chunkShape, t.dtype));
   if (isAllZero(bytes)) return 0;
-  const dir = join(t.root, String(level), 'c', String(index[0]), String(index[1]));
-  mkdirSync(dir, { recursive: true });
+  const dir = mkdirsUnder(join(t.root, String(level)), ['c', String(index[0]), String(index[1])]);
   const file = join(dir, String(index[2]));
   const temp = `${file}.tmp-${process.pid}-${threadId}`;
   try {
@@ -89,4 +88,22 @@ function isAllZero(bytes: Uint8Array): boolean {
   for (let i = 0; i < words; i++) if (w[i] !== 0) return false;
   for (let i = words * 4; i < bytes.length; i++) if (bytes[i] !== 0) return false;
   return true;
+}
+
+/**
+ * Creates `parts` one by one under `base` (which the driver made) and returns the innermost folder.
+ * Never recursive from the root: when a failed job has abandoned the store, a task still running
+ * fails here (ENOENT) instead of making the store's folders again and leaving them behind.
+ */
+function mkdirsUnder(base: string, parts: readonly string[]): string {
+  let dir = base;
+  for (const p of parts) {
+    dir = join(dir, p);
+    try {
+      mkdirSync(dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+  return dir;
 }

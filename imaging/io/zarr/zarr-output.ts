@@ -12,7 +12,7 @@ import { ConfigError } from '../../../core/index.js';
 import type { ImageMeta } from '../../block.js';
 import type { Shape3 } from '../../volume.js';
 import { ImageFormatError } from '../image-format-error.js';
-import type { ByteCodec } from './chunk-codecs.js';
+import type { WriteCodec } from './chunk-codecs.js';
 import type { DownsampleMethod } from './downsample.js';
 import { arrayJson, imageGroupJson, labelsGroupJson } from './ome-metadata.js';
 import type { ZarrTarget } from './write-zarr-chunks.js';
@@ -64,7 +64,7 @@ export function createZarrOutput(path: string, meta: ImageMeta, options: ZarrWri
     factors.push(f);
     levelChunks.push([0, 1, 2].map((a) => Math.ceil(meta.blockShape[a]! / f[a]!)) as unknown as Shape3);
   }
-  const codecs: ByteCodec[] = options.codec === 'none' ? [] : [{ name: 'gzip', level }];
+  const codecs: WriteCodec[] = options.codec === 'none' ? [] : [{ name: 'gzip', level }];
   const root = join(dirname(path), `.${basename(path)}.partial-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     if (labelsOf !== null) mkdirSync(dirname(path), { recursive: false });
@@ -100,7 +100,9 @@ export function createZarrOutput(path: string, meta: ImageMeta, options: ZarrWri
       }
     },
     abandon() {
-      rmSync(root, { recursive: true, force: true });
+      // Tasks of the failed job may still be writing chunks (they cannot make the store's folders
+      // again: write-zarr-chunks.ts mkdirsUnder); a file they add during the removal is retried.
+      rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 10 });
     },
   };
 }

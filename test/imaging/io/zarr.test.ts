@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { FileSystemStore } from '@zarrita/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Zstd from 'numcodecs/zstd';
 import * as zarr from 'zarrita';
 import { Context, ImageFormatError, ImageRDD, openImage, readImage } from '../../../index.js';
 import type { TypedArray } from '../../../imaging/dtype.js';
@@ -201,8 +202,8 @@ describe('Zarr stores with missing and broken chunks', () => {
   });
 
   it('names an unknown codec, with the metadata key', () => {
-    const root = v3Store('zstd.zarr', { codecs: [{ name: 'bytes', configuration: { endian: 'little' } }, { name: 'zstd', configuration: { level: 0 } }] });
-    expect(formatError(() => openImage(root))).toMatch(/zstd\.zarr: zarr\.json: codec 'zstd' is not one voxelflow reads; write the array with gzip, zlib or no compression/);
+    const root = v3Store('blosc.zarr', { codecs: [{ name: 'bytes', configuration: { endian: 'little' } }, { name: 'blosc', configuration: { cname: 'lz4' } }] });
+    expect(formatError(() => openImage(root))).toMatch(/blosc\.zarr: zarr\.json: codec 'blosc' is not one voxelflow reads; write the array with gzip, zlib, zstd or no compression/);
   });
 
   it('names a data type it does not read', () => {
@@ -348,5 +349,31 @@ describe('sharded Zarr v3 arrays (sharding_indexed)', () => {
     expect(formatError(() => openImage(v3Store('shard-divide.zarr', sharding({}))))).toMatch(/chunk_shape \[3,2\] does not divide the shard shape \[4,4\]/);
     const zstdIndex = { ...sharding({}), codecs: [{ name: 'sharding_indexed', configuration: { chunk_shape: [2, 2], codecs: [{ name: 'bytes', configuration: { endian: 'little' } }], index_codecs: [{ name: 'bytes', configuration: { endian: 'little' } }, { name: 'zstd' }] } }] };
     expect(formatError(() => openImage(v3Store('shard-index.zarr', zstdIndex)))).toMatch(/index_codecs \["bytes","zstd"\] are not read by voxelflow/);
+  });
+});
+
+describe('zstd chunks (zarr-python 3\'s default codec)', () => {
+  const zstd = (bytes: Uint8Array): Promise<Uint8Array> => Zstd.fromConfig({ level: 3 }).encode(bytes);
+
+  it('reads v3 zstd chunks and v2 Zstd-compressed chunks, as zarrita does', async () => {
+    const codecs = [{ name: 'bytes', configuration: { endian: 'little' } }, { name: 'zstd', configuration: { level: 3, checksum: false } }];
+    const v3 = v3Store('zstd3.zarr', { codecs }, { 'c/0/0': await zstd(u16(1, 2, 3, 4)), 'c/1/1': await zstd(u16(5, 6, 7, 8)) });
+    expect(Array.from(readImage(v3).data)).toEqual([1, 2, 7, 7, 3, 4, 7, 7, 7, 7, 5, 6, 7, 7, 7, 8]);
+    expectArrayEqual(readImage(v3).data, (await zarritaRead(v3, '/')).data);
+    const v2 = join(dir, 'zstd2.zarr');
+    mkdirSync(v2, { recursive: true });
+    writeFileSync(join(v2, '.zarray'), JSON.stringify({ zarr_format: 2, shape: [2, 4], chunks: [2, 2], dtype: '<u2', order: 'C', fill_value: 0, compressor: { id: 'zstd', level: 1 }, filters: null }));
+    writeFileSync(join(v2, '0.0'), await zstd(u16(1, 2, 5, 6)));
+    writeFileSync(join(v2, '0.1'), await zstd(u16(3, 4, 7, 8)));
+    expect(Array.from(readImage(v2).data)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expectArrayEqual(readImage(v2).data, (await zarritaRead(v2, '/')).data);
+  });
+
+  it('names a zstd chunk that is not zstd, or that claims more than a chunk, before allocating it', async () => {
+    const codecs = [{ name: 'bytes', configuration: { endian: 'little' } }, { name: 'zstd', configuration: { level: 3 } }];
+    const big = await zstd(new Uint8Array(4096));
+    const root = v3Store('zstd-bad.zarr', { codecs }, { 'c/0/0': Buffer.from('not zstd at all'), 'c/0/1': big });
+    expect(formatError(() => openImage(root).readRegion([0, 0, 0], [1, 1, 1]))).toMatch(/chunk c\/0\/0 is corrupt \(zstd: not a zstd frame \(bad magic number\)\)/);
+    expect(formatError(() => openImage(root).readRegion([0, 0, 2], [1, 1, 1]))).toMatch(/chunk c\/0\/1 is corrupt \(zstd: zstd frame claims 4096 bytes, more than a chunk's 8\)/);
   });
 });
