@@ -19,9 +19,9 @@ export * from './tomo/index.js';
 // The cluster's servers (Master, Worker) are in 'voxelflow/cluster': they load gRPC and protobuf.
 export { readSecretFile } from './cluster/secret.js';
 export { registerClusterMasters };
-// Types only (erased at run time): they also bring Context.create's `sge` option into the types of
-// this entry, since `master: 'sge'` works from here.
-export type { SgeOptions } from './cluster/sge/sge-backend.js';
+// Types only (erased at run time): they also bring Context.create's `sge` option and the `batchJobs`
+// event into the types of this entry, since `master: 'sge'` works from here.
+export type { BatchJobCounts, SgeOptions } from './cluster/sge/sge-backend.js';
 
 // The package's one piece of wiring: `voxelflow://` and `sge` masters for Context.create, loaded
 // only when a context asks for one (see cluster/masters.ts).

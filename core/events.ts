@@ -1,70 +1,66 @@
 /**
  * The public event bus. Scheduler, block manager and executors post events; progress bars, the
- * dashboard and tests subscribe with `ctx.on(type, handler)`.
+ * dashboard and tests subscribe with `ctx.on(type, handler)`. The events are a map from type to fields
+ * (VoxelflowEventMap) that other folders extend with their own events.
  */
 
-export type VoxelflowEvent =
-  | { readonly type: 'jobStart'; readonly jobId: number; readonly rddId: number; readonly partitions: number; /** The action: 'count', 'collect', ... */ readonly action?: string; readonly time: number }
-  | { readonly type: 'jobEnd'; readonly jobId: number; readonly result: 'succeeded' | 'failed'; readonly error?: string; readonly time: number }
-  | { readonly type: 'stageSubmitted'; readonly jobId: number; readonly stageId: number; readonly attempt: number; readonly kind: 'shuffleMap' | 'result'; readonly rddId: number; readonly numTasks: number; readonly name: string; readonly time: number }
-  | { readonly type: 'stageCompleted'; readonly jobId: number; readonly stageId: number; readonly attempt: number; readonly result: 'succeeded' | 'failed' | 'resubmitted'; readonly time: number }
-  | { readonly type: 'taskStart'; readonly stageId: number; readonly partition: number; readonly attempt: number; readonly taskId: number; readonly executorId: string; readonly speculative: boolean; readonly time: number }
-  | {
-      readonly type: 'taskEnd';
-      readonly stageId: number;
-      readonly partition: number;
-      readonly attempt: number;
-      readonly taskId: number;
-      readonly executorId: string;
-      readonly speculative: boolean;
-      readonly status: 'success' | 'failed' | 'killed' | 'fetchFailed';
-      readonly durationMs: number;
-      readonly error?: string;
-      readonly records?: number;
-      readonly shuffleBytesWritten?: number;
-      /** Counters the task's kernels reported (voxelsComputed, shuffleRecordsRead, ...). */
-      readonly metrics?: Readonly<Record<string, number>>;
-      readonly time: number;
-    }
-  | { readonly type: 'speculativeTask'; readonly stageId: number; readonly partition: number; readonly time: number }
-  | { readonly type: 'blockSpilled'; readonly block: string; readonly bytes: number; readonly time: number }
-  | { readonly type: 'blockDropped'; readonly block: string; readonly bytes: number; readonly time: number }
-  | { readonly type: 'executorAdded'; readonly executorId: string; readonly cores: number; readonly host?: string; readonly memoryBytes?: number; readonly time: number }
-  | { readonly type: 'executorRemoved'; readonly executorId: string; readonly reason: string; readonly time: number }
-  | {
-      /** Tasks wait and no executor is registered (`registered` 0, since `since`), or executors are back (`registered` > 0). */
-      readonly type: 'executorsWaiting';
-      readonly since: number;
-      readonly registered: number;
-      readonly time: number;
-    }
-  | {
-      /** A streaming scan's accounting, posted by the stream while it receives and once it is sealed. */
-      readonly type: 'scanUpdated';
-      readonly scanId: string;
-      readonly status: 'receiving' | 'complete' | 'incomplete' | 'aborted';
-      /** Frames the series header announced, or null when it did not say. */
-      readonly expected: number | null;
-      /** Frame counters (received, processed, duplicates, malformed, dropped, missing, ...). */
-      readonly counters: Readonly<Record<string, number>>;
-      readonly time: number;
-    }
-  | {
-      /** Worker jobs of a batch launcher (`master: 'sge'`): requested so far, and how many are in each state now. */
-      readonly type: 'batchJobs';
-      readonly launcher: string;
-      readonly requested: number;
-      readonly pending: number;
-      readonly running: number;
-      readonly draining: number;
-      readonly finished: number;
-      readonly time: number;
-    };
+/**
+ * Every event the bus carries, by type: each entry is the event's own fields; listeners receive them
+ * with `type` and `time` (when it was posted, ms since the epoch) added. Core declares its events here;
+ * other folders add theirs by declaration merging, in the module that posts them, so core names none
+ * of them; `post`, `on` and EventOf then know them like core's own.
+ *
+ * @example
+ *   // a module in another folder
+ *   declare module '../core/events.js' {
+ *     interface VoxelflowEventMap {
+ *       frameDecoded: { readonly frame: number };
+ *     }
+ *   }
+ *   ctx.events.post({ type: 'frameDecoded', frame: 7 });
+ */
+export interface VoxelflowEventMap {
+  jobStart: { readonly jobId: number; readonly rddId: number; readonly partitions: number; /** The action: 'count', 'collect', ... */ readonly action?: string };
+  jobEnd: { readonly jobId: number; readonly result: 'succeeded' | 'failed'; readonly error?: string };
+  stageSubmitted: { readonly jobId: number; readonly stageId: number; readonly attempt: number; readonly kind: 'shuffleMap' | 'result'; readonly rddId: number; readonly numTasks: number; readonly name: string };
+  stageCompleted: { readonly jobId: number; readonly stageId: number; readonly attempt: number; readonly result: 'succeeded' | 'failed' | 'resubmitted' };
+  taskStart: { readonly stageId: number; readonly partition: number; readonly attempt: number; readonly taskId: number; readonly executorId: string; readonly speculative: boolean };
+  taskEnd: {
+    readonly stageId: number;
+    readonly partition: number;
+    readonly attempt: number;
+    readonly taskId: number;
+    readonly executorId: string;
+    readonly speculative: boolean;
+    readonly status: 'success' | 'failed' | 'killed' | 'fetchFailed';
+    readonly durationMs: number;
+    readonly error?: string;
+    readonly records?: number;
+    readonly shuffleBytesWritten?: number;
+    /** Counters the task's kernels reported (voxelsComputed, shuffleRecordsRead, ...). */
+    readonly metrics?: Readonly<Record<string, number>>;
+  };
+  speculativeTask: { readonly stageId: number; readonly partition: number };
+  blockSpilled: { readonly block: string; readonly bytes: number };
+  blockDropped: { readonly block: string; readonly bytes: number };
+  executorAdded: { readonly executorId: string; readonly cores: number; readonly host?: string; readonly memoryBytes?: number };
+  executorRemoved: { readonly executorId: string; readonly reason: string };
+  /** Tasks wait and no executor is registered (`registered` 0, since `since`), or executors are back (`registered` > 0). */
+  executorsWaiting: { readonly since: number; readonly registered: number };
+}
 
-export type EventType = VoxelflowEvent['type'];
+export type EventType = keyof VoxelflowEventMap;
+
+/** One event as listeners receive it: its fields, its type and when it was posted. */
+type Stamped<K extends EventType> = { readonly type: K; readonly time: number } & VoxelflowEventMap[K];
+/** Flattens an intersection, so that editors and errors show one object type. */
+type Flat<T> = { [P in keyof T]: T[P] };
+
+/** Any event, as listeners receive it: a union discriminated by `type`. */
+export type VoxelflowEvent = { [K in EventType]: Flat<Stamped<K>> }[EventType];
 export type EventOf<K extends EventType> = Extract<VoxelflowEvent, { type: K }>;
 /** Events as posted, before the bus stamps the time. */
-export type EventInput = VoxelflowEvent extends infer E ? (E extends { time: number } ? Omit<E, 'time'> : never) : never;
+export type EventInput = { [K in EventType]: Flat<{ readonly type: K } & VoxelflowEventMap[K]> }[EventType];
 
 type Handler = (event: VoxelflowEvent) => void;
 

@@ -24,6 +24,8 @@ export { DStream, PushInputDStream } from './dstream.js';
 export { BeamlineStream, type BeamlineStreamOptions, type FrameInfo, type ScanHandler } from './beamline-stream.js';
 export { Scan } from './scan.js';
 export type { ScanReport, ScanStatus, AbortReason, DropReason, StreamTotals } from './scan-report.js';
+// Also adds the `scanUpdated` event to the context's event bus (its types).
+export type { ScanProgress } from './scan-progress.js';
 export { defaultMaxScanBytes } from './scan-bound.js';
 export { ScanAssembler, type ScanAssemblerOptions, type Fate } from './scan-assembler.js';
 export type { AssembledScan } from './open-scan.js';

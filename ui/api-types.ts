@@ -2,6 +2,7 @@
  * The rows of the dashboard's JSON API (`/api/v1/...`). The page reads nothing else, so these
  * shapes are the contract between server and page. Times are epoch milliseconds.
  */
+import type { ScanProgress } from '../streaming/scan-progress.js';
 
 /** Task counts of a job or stage. */
 export interface TaskCounts {
@@ -80,9 +81,10 @@ export interface ExecutorRow {
   taskTimeMs: number;
 }
 
+/** A streaming scan, from its `scanUpdated` events. */
 export interface ScanRow {
   readonly scanId: string;
-  status: 'receiving' | 'complete' | 'incomplete' | 'aborted';
+  status: ScanProgress['status'];
   expected: number | null;
   counters: Record<string, number>;
   readonly started: number;

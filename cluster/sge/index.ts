@@ -4,4 +4,4 @@ export { drainSecondsFor, formatWalltime, jobNameFor, jobOptions, parseWalltime,
 export { defaultBin, jobScript, logDirOf, shellQuote, type JobTarget } from './job-script.js';
 export { scale, type ScaleDecision, type ScaleInput } from './adaptive.js';
 export { countTasks, parseQstatXml, SgeLauncher } from './sge-launcher.js';
-export { SgeBackend, type SgeOptions } from './sge-backend.js';
+export { SgeBackend, type BatchJobCounts, type SgeOptions } from './sge-backend.js';

@@ -60,6 +60,24 @@ declare module '../../core/context.js' {
   }
 }
 
+/** The fields of a `batchJobs` event: the worker jobs requested so far, and how many are in each state now. */
+export interface BatchJobCounts {
+  readonly launcher: string;
+  readonly requested: number;
+  readonly pending: number;
+  readonly running: number;
+  readonly draining: number;
+  readonly finished: number;
+}
+
+// The event this backend posts, added to core's event map (core names no launcher's events).
+declare module '../../core/events.js' {
+  interface VoxelflowEventMap {
+    /** Worker jobs of a batch launcher (`master: 'sge'`): requested so far, and how many are in each state now; the CLI's progress line shows it. */
+    batchJobs: BatchJobCounts;
+  }
+}
+
 interface Plan {
   readonly job: JobOptions;
   readonly initial: number;

@@ -2,10 +2,20 @@
  * The public event bus as a listener sees a job: the order and counts of job, stage and task events
  * for a two-stage job, and map outputs reused by a later job instead of a second map stage.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-import type { Context, RDD, VoxelflowEvent } from '../../core/index.js';
+import { EventBus, type Context, type EventOf, type RDD, type VoxelflowEvent } from '../../core/index.js';
 import { MASTERS, withContext } from './engine-helpers.js';
+
+// An event a folder outside core adds, the way streaming and the Grid Engine backend add theirs.
+declare module '../../core/events.js' {
+  interface VoxelflowEventMap {
+    testPing: { readonly n: number; readonly note?: string };
+  }
+}
 
 /** 4 map tasks, 2 reduce tasks. */
 const residues = (ctx: Context): RDD<[number, number]> =>
@@ -148,5 +158,35 @@ describe('stage names', () => {
     } finally {
       await ctx.stop();
     }
+  });
+});
+
+describe('events added outside core', () => {
+  it('are posted, typed and delivered like core events, to their listeners and to *', () => {
+    const bus = new EventBus();
+    const pings: EventOf<'testPing'>[] = [];
+    const all: string[] = [];
+    bus.on('testPing', (e) => void pings.push(e));
+    bus.on('*', (e) => void all.push(e.type));
+    bus.post({ type: 'testPing', n: 3 });
+    bus.post({ type: 'executorRemoved', executorId: 'e', reason: 'lost' });
+    expect(pings.map((e) => [e.n, e.note, typeof e.time])).toEqual([[3, undefined, 'number']]);
+    expect(all).toEqual(['testPing', 'executorRemoved']);
+    // The type checker (npm test runs it over the tests) holds added events to their fields.
+    const typed = (): void => {
+      // @ts-expect-error: n is a number
+      bus.post({ type: 'testPing', n: 'three' });
+      // @ts-expect-error: an event type nobody declared
+      bus.post({ type: 'testPong', n: 3 });
+    };
+    void typed;
+  });
+
+  it('are not named in core: streaming and Grid Engine declare theirs', () => {
+    const core = fileURLToPath(new URL('../../core', import.meta.url));
+    const sources = readdirSync(core, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    expect(sources.length).toBeGreaterThan(10);
+    const naming = sources.filter((f) => /scanUpdated|batchJobs/.test(readFileSync(join(core, f), 'utf8')));
+    expect(naming).toEqual([]);
   });
 });
