@@ -231,7 +231,7 @@ export class ImageRDD {
       writeImage(path, await this.toArray(), options);
       return;
     }
-    const output = createContiguousOutput(path, format, this.meta.shape, this.meta.dtype);
+    const output = createContiguousOutput(path, format, this.meta.shape, this.meta.dtype, this.meta.spacing);
     try {
       // A row of blocks along x per task: each z plane of the row is one contiguous write.
       const [cz, cy, cx] = gridOf(this.meta).counts;
@@ -267,9 +267,9 @@ export function setLabelImplementation(fn: (img: ImageRDD, options: LabelOptions
 const MAX_ARRAY_ELEMENTS = 2 ** 32;
 
 /** 'npy' or 'raw' when `path` is written task-side (contiguous, uncompressed); null for the driver's writers. */
-function contiguousFormat(path: string, options: WriteOptions): 'npy' | 'raw' | null {
-  const format = options.format ?? ({ '.npy': 'npy', '.raw': 'raw', '.bin': 'raw' } as const)[extname(path).toLowerCase() as '.npy' | '.raw' | '.bin'];
-  if ((format !== 'npy' && format !== 'raw') || (options.compression !== undefined && options.compression !== 'none')) return null;
+function contiguousFormat(path: string, options: WriteOptions): 'npy' | 'raw' | 'tiff' | null {
+  const format = options.format ?? ({ '.npy': 'npy', '.raw': 'raw', '.bin': 'raw', '.tif': 'tiff', '.tiff': 'tiff' } as const)[extname(path).toLowerCase() as '.npy' | '.raw' | '.bin' | '.tif' | '.tiff'];
+  if ((format !== 'npy' && format !== 'raw' && format !== 'tiff') || (options.compression !== undefined && options.compression !== 'none')) return null;
   return format;
 }
 

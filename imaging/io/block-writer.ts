@@ -1,5 +1,5 @@
 /**
- * Task-side output of contiguous formats (.npy, .raw): the driver creates the file under a temporary
+ * Task-side output of contiguous formats (.npy, .raw, uncompressed TIFF): the driver creates the file under a temporary
  * name in the target's folder, with its header and its full size; each task writes its own blocks at
  * their offsets (positional writes, one per contiguous run); the driver renames the file into place
  * once every task succeeded. So the driver never holds the voxels, the bytes are written by as many
@@ -16,6 +16,7 @@ import type { Shape3 } from '../volume.js';
 import { littleEndianBytes } from './byte-order.js';
 import { ImageFormatError } from './image-format-error.js';
 import { npyHeader } from './npy.js';
+import { contiguousTiffHeader } from './tiff-write.js';
 
 /** Where the voxels of an output go: a C-order little-endian array at `dataOffset` of `file`. */
 export interface ContiguousTarget {
@@ -38,10 +39,11 @@ export interface PendingOutput {
  * Creates `path`'s temporary twin with the format's header and its final size (holes until written).
  * Fails at once, naming the path, when the folder is missing or not writable.
  */
-export function createContiguousOutput(output: string, format: 'npy' | 'raw', shape: Shape3, dtype: DType): PendingOutput {
+export function createContiguousOutput(output: string, format: 'npy' | 'raw' | 'tiff', shape: Shape3, dtype: DType, spacing?: readonly [number, number, number]): PendingOutput {
   // Absolute: on a cluster the tasks run in other processes, in other working directories.
   const path = resolve(output);
-  const header = format === 'npy' ? npyHeader(shape, dtype) : Buffer.alloc(0);
+  // An uncompressed TIFF is laid out as headers and IFDs, then the voxels in C order (tiff-write.ts).
+  const header = format === 'npy' ? npyHeader(shape, dtype) : format === 'tiff' ? contiguousTiffHeader({ shape, dtype, ...(spacing !== undefined ? { spacing } : {}) }, path).header : Buffer.alloc(0);
   const file = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.partial`);
   const bytes = header.length + shape[0] * shape[1] * shape[2] * bytesPer(dtype);
   let fd: number | null = null;

@@ -51,26 +51,78 @@ export function writeTiff(fd: number, volume: Volume, compression: TiffCompressi
       pos = put(fd, strip, pos, path);
       if (pos % 2 === 1) pos = put(fd, new Uint8Array(1), pos, path);
     }
-    const entries: Entry[] = [
-      [256, LONG, [width]],
-      [257, LONG, [height]],
-      [258, SHORT, [bpe * 8]],
-      [259, SHORT, [CODES[compression]]],
-      [262, SHORT, [1]],
-      [273, LONG, offsets],
-      [277, SHORT, [1]],
-      [278, LONG, [rowsPerStrip]],
-      [279, LONG, counts],
-      [284, SHORT, [1]],
-      [339, SHORT, [SAMPLE_FORMAT[volume.dtype]]],
-      ...(z === 0 ? spacingEntries(volume) : []),
-    ];
-    entries.sort((a, b) => a[0] - b[0]);
+    const entries = pageEntries(volume, compression, rowsPerStrip, offsets, counts, z);
     patch(fd, nextField, pos);
     const ifd = encodeIfd(entries, pos);
     nextField = pos + 2 + entries.length * 12;
     pos = put(fd, ifd, pos, path);
   }
+}
+
+/** The tags of page `z`, sorted: its strips at `offsets` of `counts` bytes, `rowsPerStrip` rows each. */
+function pageEntries(volume: Pick<Volume, 'shape' | 'dtype' | 'spacing'>, compression: TiffCompression, rowsPerStrip: number, offsets: readonly number[], counts: readonly number[], z: number): Entry[] {
+  const [, height, width] = volume.shape;
+  const entries: Entry[] = [
+    [256, LONG, [width]],
+    [257, LONG, [height]],
+    [258, SHORT, [bytesPer(volume.dtype) * 8]],
+    [259, SHORT, [CODES[compression]]],
+    [262, SHORT, [1]],
+    [273, LONG, offsets],
+    [277, SHORT, [1]],
+    [278, LONG, [rowsPerStrip]],
+    [279, LONG, counts],
+    [284, SHORT, [1]],
+    [339, SHORT, [SAMPLE_FORMAT[volume.dtype]]],
+    ...(z === 0 ? spacingEntries(volume) : []),
+  ];
+  return entries.sort((a, b) => a[0] - b[0]);
+}
+
+/**
+ * The header of an uncompressed TIFF whose voxels are written by tasks (block-writer.ts): the file
+ * header and every page's IFD first, then the voxels of all pages back to back from the returned
+ * `dataOffset`, in C order — so a voxel's place in the file is that of a .npy's, and each page's strips
+ * point into it. Fails, naming the path, past classic TIFF's 4 GiB.
+ */
+export function contiguousTiffHeader(volume: Pick<Volume, 'shape' | 'dtype' | 'spacing'>, path: string): { header: Buffer; dataOffset: number } {
+  const [depth, height, width] = volume.shape;
+  const rowBytes = width * bytesPer(volume.dtype);
+  const rowsPerStrip = Math.max(1, Math.min(height, Math.floor(STRIP_BYTES / Math.max(1, rowBytes))));
+  const strips = Math.ceil(height / rowsPerStrip);
+  const planeBytes = height * rowBytes;
+  // IFDs are laid out with placeholder offsets to learn their sizes, then again with the real ones.
+  const layout = (dataOffset: number): Buffer[] => {
+    const ifds: Buffer[] = [];
+    let at = 8;
+    for (let z = 0; z < depth; z++) {
+      const offsets = Array.from({ length: strips }, (_, k) => dataOffset + z * planeBytes + k * rowsPerStrip * rowBytes);
+      const counts = Array.from({ length: strips }, (_, k) => Math.min(rowsPerStrip, height - k * rowsPerStrip) * rowBytes);
+      const ifd = encodeIfd(pageEntries(volume, 'none', rowsPerStrip, offsets, counts, z), at);
+      at += ifd.length + (ifd.length % 2);
+      ifds.push(ifd);
+    }
+    return ifds;
+  };
+  const sized = layout(0).reduce((n, b) => n + b.length + (b.length % 2), 8);
+  const dataOffset = Math.ceil(sized / 16) * 16;
+  if (dataOffset + depth * planeBytes > 0xffffffff) {
+    throw new ImageFormatError(path, 'tiff', `the TIFF would be larger than 4 GiB (classic TIFF's limit)`, 'write .npy, .raw or .zarr, or compress with lzw or deflate');
+  }
+  const ifds = layout(dataOffset);
+  const header = Buffer.alloc(dataOffset);
+  header.write('II', 0, 'latin1');
+  header.writeUInt16LE(42, 2);
+  header.writeUInt32LE(depth > 0 ? 8 : 0, 4);
+  let at = 8;
+  ifds.forEach((ifd, z) => {
+    header.set(ifd, at);
+    const next = at + ifd.length + (ifd.length % 2);
+    // The next-IFD field follows the entry table: 2 + 12 * entries bytes into the IFD.
+    if (z + 1 < depth) header.writeUInt32LE(next, at + 2 + ifd.readUInt16LE(0) * 12);
+    at = next;
+  });
+  return { header, dataOffset };
 }
 
 /** Compresses one strip. */
@@ -91,7 +143,7 @@ function encode(strip: Uint8Array, compression: TiffCompression, rowBytes: numbe
  * The voxel size the way ImageJ stores it (and the reader looks for it): pixels per unit as X/YResolution
  * and the z step as `spacing=` in an `ImageJ=` description. No unit is written, since volumes carry none.
  */
-function spacingEntries(volume: Volume): Entry[] {
+function spacingEntries(volume: Pick<Volume, 'shape' | 'spacing'>): Entry[] {
   if (volume.spacing === undefined) return [];
   const [sz, sy, sx] = volume.spacing;
   const description = `ImageJ=1.11a\nimages=${volume.shape[0]}\nslices=${volume.shape[0]}\nspacing=${sz}\n\0`;

@@ -31,6 +31,10 @@ describe('ImageRDD.write to .npy and .raw, by the tasks', () => {
       expect(back.shape).toEqual([13, 20, 18]);
       expect(back.dtype).toBe(expected.dtype);
       expect(Array.from(back.data)).toEqual(Array.from(expected.data));
+      // An uncompressed TIFF is written by the tasks too: its pages read back as the image.
+      const tif = join(dir, `b-${blockShape.join('x')}.tif`);
+      await img.write(tif);
+      expect(Array.from(readImage(tif).data)).toEqual(Array.from(expected.data));
       const raw = join(dir, `b-${blockShape.join('x')}.raw`);
       await img.threshold({ above: 500 }).write(raw);
       const mask = await img.threshold({ above: 500 }).toArray();

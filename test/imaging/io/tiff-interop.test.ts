@@ -9,6 +9,7 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
+import { Context } from '../../../index.js';
 import { readImage, writeImage, type TiffCompression } from '../../../imaging/io/index.js';
 import { PYTHONS } from '../../helpers/python.js';
 import { ALL_DTYPES, expectVolumeEqual, makeVolume, PYTHON, pythonHas, runPython, tempDir } from './helpers.js';
@@ -82,6 +83,33 @@ with tifffile.TiffFile(${JSON.stringify(join(dir, 'ij-out.tif'))}) as t:
     print(float(t.imagej_metadata['spacing']), round(x[1] / x[0], 6), len(t.pages))
 `);
     expect(out.trim()).toBe('3.0 0.1 3');
+  });
+
+  it('reads uncompressed TIFFs written by the tasks (headers first, voxels in C order), every dtype, with spacing', async () => {
+    const ctx = await Context.create({ master: 'local[2]' });
+    try {
+      for (const dtype of ALL_DTYPES) {
+        const v = makeVolume(dtype, [5, 70, 45]);
+        // Blocks that split x, so that rows of blocks are written together (block-writer.ts).
+        await ctx.images.fromArray(v.data, [5, 70, 45], { blockShape: [2, 30, 20], spacing: [3, 0.2, 0.1] }).write(join(dir, `tasks-${dtype}.tif`));
+        writeImage(join(dir, `tasks-${dtype}.ref.npy`), v);
+      }
+    } finally {
+      await ctx.stop();
+    }
+    const out = runPython(`
+import numpy as np, tifffile, glob
+bad = []
+for f in sorted(glob.glob(${JSON.stringify(join(dir, 'tasks-*.tif'))})):
+    with tifffile.TiffFile(f) as t:
+        a = t.asarray()
+        spacing = float(t.imagej_metadata['spacing'])
+        x = t.pages[0].tags['XResolution'].value
+    if len(t.pages) != 5 or not np.array_equal(a, np.load(f[:-4] + '.ref.npy')) or spacing != 3.0 or round(x[1] / x[0], 6) != 0.1:
+        bad.append(f)
+print(len(bad), bad)
+`);
+    expect(out.trim()).toBe('0 []');
   });
 
   it.each((codecs ? ['none', 'lzw', 'deflate', 'packbits'] : ['none', 'deflate']) as TiffCompression[])('writes %s TIFFs that tifffile reads', (compression: TiffCompression) => {

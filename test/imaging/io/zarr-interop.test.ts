@@ -85,6 +85,6 @@ g.create_dataset('0', data=a[None, None], chunks=(1, 1, 4, 8, 8), compressor=num
       err = e;
     }
     expect(err).toBeInstanceOf(ImageFormatError);
-    expect((err as Error).message).toMatch(/v2-blosc\.zarr: \.zarray: compressor 'blosc' is not one voxelflow reads; write the array with compressor GZip or Zlib/);
+    expect((err as Error).message).toMatch(/v2-blosc\.zarr: \.zarray: compressor 'blosc' is not one voxelflow reads; write the array with compressor GZip, Zlib or Zstd/);
   });
 });
