@@ -218,10 +218,10 @@ interface AnalyzeTiming {
 }
 
 /** Median wall time of `voxelflow analyze` (a fresh process per run, as a user runs it), after a warm-up. */
-function timeAnalyze(npy: string, out: string): AnalyzeTiming | string {
+function timeAnalyze(npy: string, out: string, master = 'local[2]'): AnalyzeTiming | string {
   const bin = join(root, 'bin', 'voxelflow.js');
   const args = [bin, 'analyze', npy, '--box', '1', '--above', String(BLOB_THRESHOLD), '--connectivity', '26',
-    '--labels', join(out, 'labels.npy'), '--stats', join(out, 'stats.csv'), '--master', 'local[2]', '--json', '--quiet'];
+    '--labels', join(out, 'labels.npy'), '--stats', join(out, 'stats.csv'), '--master', master, '--json', '--quiet', '--overwrite'];
   const runs: AnalyzeTiming[] = [];
   for (let i = 0; i <= RUNS; i++) {
     const t = performance.now();
@@ -251,6 +251,15 @@ function pipelineRow(side: number, ours: AnalyzeTiming | string, scipy: { ms: nu
     suite: 'native', name, ms: ours.ms, baselineMs: scipy.ms, baseline: 'same pipeline in numpy/scipy, 1 thread', value, target, met: agree && scipy.ms / ours.ms >= goal,
     note: `${speed}; ms: ${parts}${agree ? '' : `; components differ: ${ours.components} vs scipy ${scipy.components}`}`,
   };
+}
+
+/** The speed of local[2] against local[1] on the same analyze command. */
+function scalingRow(side: number, two: AnalyzeTiming | string, one: AnalyzeTiming | string): BenchRow {
+  const name = `voxelflow analyze ${side}^3 blobs, local[2] against local[1] (whole process)`;
+  const target = '>= 1.7x local[1] speed';
+  if (typeof two === 'string' || typeof one === 'string') return { suite: 'native', name, ms: NaN, baselineMs: null, baseline: 'skipped', target, met: false, note: typeof two === 'string' ? two : (one as string) };
+  const speedup = one.ms / two.ms;
+  return { suite: 'native', name, ms: two.ms, baselineMs: one.ms, baseline: 'the same command on local[1]', target, met: speedup >= 1.7, note: `speedup ${speedup.toFixed(2)}x` };
 }
 
 /** A new folder `name` in `dir`, for one pipeline's outputs. */
@@ -302,6 +311,9 @@ export async function nativeBenchmarks(log: (line: string) => void): Promise<Ben
     const sp = base.state !== 'ok' ? base.reason : runPython(PYTHON_PIPELINE, [blobsNpy, subdir(dir, 'scipy'), String(BLOB_THRESHOLD), String(RUNS)]);
     const scipy = typeof sp === 'string' ? sp : sp.ok ? (sp.json as { ms: number; components: number }) : sp.reason;
     rows.push(pipelineRow(blobSide, ours, scipy));
+    // Issue 14: local[2] at least 1.7x local[1] on the 512^3 pipeline, both as fresh processes.
+    log(`voxelflow analyze ${blobSide}^3, local[1] ...`);
+    rows.push(scalingRow(blobSide, ours, timeAnalyze(blobsNpy, subdir(dir, 'voxelflow-1'), 'local[1]')));
     // Issue 14 also sets a target at 256^3, where the fixed costs weigh more.
     if (blobSide !== 256 && base.state === 'ok') {
       const small = join(dir, 'blobs-256.npy');
