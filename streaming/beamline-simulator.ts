@@ -5,7 +5,7 @@
 import type { Publisher, Push } from 'zeromq';
 import type { Volume } from '../imaging/index.js';
 import { array1Message } from './array1-encoder.js';
-import { lz4EncodeBlock } from './lz4-block.js';
+import { lz4EncodeBlock } from '../imaging/io/lz4-block.js';
 import { pixelBytes } from './pixel-type.js';
 import type { ProtocolName } from './protocol-decoder.js';
 import { simplonEnd, simplonHeader, simplonImage } from './simplon-encoder.js';

@@ -36,6 +36,6 @@ export { SimplonDecoder } from './simplon-decoder.js';
 export { Array1Decoder } from './array1-decoder.js';
 export { simplonHeader, simplonImage, simplonEnd, type SimplonFrame } from './simplon-encoder.js';
 export { array1Message, type Array1Frame } from './array1-encoder.js';
-export { lz4DecodeBlock, lz4EncodeBlock } from './lz4-block.js';
+export { lz4DecodeBlock, lz4EncodeBlock } from '../imaging/io/lz4-block.js';
 export { BeamlineSimulator, type TomoFrames, FAULT_KINDS, type Fault, type FaultKind, type SimulatorOptions } from './beamline-simulator.js';
 export type { StreamEvent, FrameEvent, MalformedReason, ScanMeta, FrameType } from './stream-event.js';

@@ -7,7 +7,7 @@
  *                    + blob + dconfig-1.0 {start_time, stop_time, real_time} [+ image appendix]
  *   dseries_end-1.0: {htype, series}
  */
-import { lz4DecodeBlock } from './lz4-block.js';
+import { lz4DecodeBlock } from '../imaging/io/lz4-block.js';
 import type { MessagePeek } from './message-queue.js';
 import { pixelBytes, pixelDType, isShape, swapBytes } from './pixel-type.js';
 import { frameNumber, jsonPart, seriesId, type ProtocolDecoder } from './protocol-decoder.js';

@@ -2,7 +2,7 @@
  * Builds SIMPLON stream v1 messages as a DECTRIS detector sends them (for the simulator and tests).
  */
 import type { DType } from '../imaging/index.js';
-import { lz4EncodeBlock } from './lz4-block.js';
+import { lz4EncodeBlock } from '../imaging/io/lz4-block.js';
 import { pixelTypeName } from './pixel-type.js';
 import type { FrameType, ScanMeta } from './stream-event.js';
 

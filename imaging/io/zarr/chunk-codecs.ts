@@ -1,7 +1,7 @@
 /**
  * The bytes-to-bytes codecs of Zarr chunks that voxelflow reads and writes, all synchronous, because
  * tasks read and write their chunks synchronously: gzip and zlib (v3 `gzip`, numcodecs' `gzip` and
- * `zlib`) on node:zlib, v3's `crc32c` checksum, and zstd for reading (zarr-python 3's default codec;
+ * `zlib`) on node:zlib, v3's `crc32c` checksum, Blosc for reading (blosc.ts), and zstd for reading (zarr-python 3's default codec;
  * decoded by fzstd, a pure-JavaScript synchronous decoder, since Node 20's zlib has no zstd and the
  * WASM builds on npm are asynchronous). Decoding is bounded by the chunk's size, so a corrupt or
  * hostile chunk cannot make a reader allocate more than one chunk.
@@ -9,19 +9,21 @@
 import { decompress as zstdDecompress } from 'fzstd';
 import { deflateSync, gunzipSync, gzipSync, inflateSync } from 'node:zlib';
 import type { Fail } from '../image-format-error.js';
+import { bloscDecode } from './blosc.js';
 
 /** A bytes-to-bytes codec voxelflow writes, as data (it travels to tasks in their environment). */
 export type WriteCodec = { readonly name: 'gzip' | 'zlib'; readonly level: number } | { readonly name: 'crc32c' };
 
-/** A bytes-to-bytes codec voxelflow reads: those it writes, and zstd. */
-export type ByteCodec = WriteCodec | { readonly name: 'zstd' };
+/** A bytes-to-bytes codec voxelflow reads: those it writes, zstd and Blosc. */
+export type ByteCodec = WriteCodec | { readonly name: 'zstd' } | { readonly name: 'blosc' };
 
 /** Parses a v3 codec entry after `bytes` (`where` names the metadata key for messages). */
 export function parseByteCodecV3(name: string, config: Record<string, unknown>, where: string, fail: Fail): ByteCodec {
   if (name === 'gzip' || name === 'zlib' || name === 'numcodecs.gzip' || name === 'numcodecs.zlib') return { name: name.endsWith('gzip') ? 'gzip' : 'zlib', level: level(config.level) };
   if (name === 'crc32c') return { name: 'crc32c' };
   if (name === 'zstd' || name === 'numcodecs.zstd') return { name: 'zstd' };
-  return fail(`${where}: codec '${name}' is not one voxelflow reads`, 'write the array with gzip, zlib, zstd or no compression');
+  if (name === 'blosc' || name === 'numcodecs.blosc') return { name: 'blosc' };
+  return fail(`${where}: codec '${name}' is not one voxelflow reads`, 'write the array with gzip, zlib, zstd, blosc or no compression');
 }
 
 /** Parses a v2 `compressor` entry. */
@@ -29,7 +31,8 @@ export function parseByteCodecV2(config: Record<string, unknown>, where: string,
   const id = String(config.id);
   if (id === 'gzip' || id === 'zlib') return { name: id, level: level(config.level) };
   if (id === 'zstd') return { name: 'zstd' };
-  return fail(`${where}: compressor '${id}' is not one voxelflow reads`, "write the array with compressor GZip, Zlib or Zstd (numcodecs), or None");
+  if (id === 'blosc') return { name: 'blosc' };
+  return fail(`${where}: compressor '${id}' is not one voxelflow reads`, "write the array with compressor Blosc, GZip, Zlib or Zstd (numcodecs), or None");
 }
 
 function level(v: unknown): number {
@@ -43,6 +46,7 @@ export function decodeChunk(bytes: Uint8Array, codecs: readonly ByteCodec[], max
     const c = codecs[i]!;
     if (c.name === 'crc32c') out = checkCrc32c(out);
     else if (c.name === 'zstd') out = decodeZstd(out, maxBytes);
+    else if (c.name === 'blosc') out = bloscDecode(out, maxBytes);
     else out = (c.name === 'gzip' ? gunzipSync : inflateSync)(out, { maxOutputLength: Math.max(1, maxBytes) });
   }
   return out;

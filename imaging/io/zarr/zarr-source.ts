@@ -10,6 +10,7 @@ import type { Shape3 } from '../../volume.js';
 import { toHostOrder } from '../byte-order.js';
 import { failFor } from '../image-format-error.js';
 import { checkRegion, type ImageSource, type Triple } from '../image-source.js';
+import { UnsupportedBloscError } from './blosc.js';
 import { decodeChunk } from './chunk-codecs.js';
 import { readInto } from '../file-bytes.js';
 import { chunkKey, type ShardLayout, type ZarrArrayMeta } from './zarr-array-meta.js';
@@ -146,6 +147,7 @@ export class ZarrSource implements ImageSource {
     try {
       raw = decodeChunk(stored, this.meta.codecs, bytes);
     } catch (err) {
+      if (err instanceof UnsupportedBloscError) return fail(`chunk ${key}: ${err.message}`, err.fix, err);
       return fail(`chunk ${key} is corrupt (${this.meta.codecs.map((c) => c.name).join(', ') || 'uncompressed'}: ${(err as Error).message})`, 'write the store again', err);
     }
     if (raw.length !== bytes) fail(`chunk ${key} holds ${raw.length} bytes, a chunk of ${cs.join('x')} ${this.dtype} needs ${bytes}`, 'the store is corrupt; write it again');
