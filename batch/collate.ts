@@ -5,7 +5,7 @@
  * collation naming that item. Item and metadata columns are strings; statistics are f64 in Arrow and
  * copied as written in the CSV, so the collated rows equal each item's own.
  */
-import { mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeStrings, makeBatch, type Column, type Field } from '../table/batch.js';
 import { writeArrowFile } from '../table/arrow-convert.js';
@@ -59,6 +59,7 @@ export function collate(project: Project, statuses: readonly ItemStatus[], stats
     const text = readFileSync(file, 'utf8');
     const rows = text.split('\n').filter((l) => l !== '');
     if (rows[0] !== header) {
+      rmSync(dir, { recursive: true, force: true }); // an older table must not pass for this one
       throw new BatchProjectError(file, `item '${it.item}' has columns '${rows[0] ?? ''}', the pipeline's are '${header}'; rerun that item ('voxelflow batch run' after removing output/items/${it.item}) or fix batch.json`);
     }
     const lead = [it.item, ...columns.slice(1, front.length).map((c) => it.meta[c] ?? '')];

@@ -7,6 +7,7 @@
  */
 import { rmSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { collatedDir } from './collate.js';
 import { commitItem, inputStamp, itemKey, removeLeftovers, stagingDir, workerName } from './item-record.js';
 import { appendLedger, histories, readLedger, type ItemHistory, type LedgerEvent, type Outcome } from './ledger.js';
 import { acquireLock, isProcessAlive } from './lock.js';
@@ -57,6 +58,9 @@ export async function runBatch(project: Project, parallel: number, open: OpenRun
     const lost: string[] = [];
     events.queued?.(queue.length, project.items.length);
     if (queue.length > 0) {
+      // The collated table no longer describes the project: gone until every item is done again, so
+      // that a table from an earlier pipeline or item set is never taken for this one's.
+      rmSync(collatedDir(project), { recursive: true, force: true });
       const runner = await open();
       try {
         const keys = new Map(project.items.map((i) => [i.item, itemKey(project, i)]));

@@ -107,6 +107,10 @@ describe('voxelflow batch', () => {
     writeFileSync(join(p, 'batch.json'), JSON.stringify(config));
     expect(voxelflow('batch', 'run', p, '--master', 'local[1]').code).toBe(0);
     expect(starts()).toEqual([...SPECS.map((s) => s.item), 'a2', ...SPECS.map((s) => s.item)]);
+    // A run with work to do removes the old collated table first: with an item failing now, none is left.
+    writeFileSync(join(p, 'input', 'b2.npy'), 'not an image');
+    expect(voxelflow('batch', 'run', p, '--master', 'local[1]').code).toBe(3);
+    expect(existsSync(join(p, 'output', 'collated'))).toBe(false);
   });
 
   it('a SIGKILLed run leaves nothing half-done; the rerun redoes no done item and collates the same table', async () => {
@@ -199,6 +203,7 @@ describe('voxelflow batch', () => {
     expect(r.code).toBe(1);
     expect(r.err.trim().split('\n')).toHaveLength(1);
     expect(r.err).toMatch(/item 'b1' has columns 'label,volume,.*', the pipeline's are 'label,voxels,/);
+    expect(existsSync(join(p, 'output', 'collated'))).toBe(false);
   });
 
   it('a bad flag is one line naming it (exit 2), and leaves no lock behind', () => {
