@@ -32,6 +32,8 @@ stack of projections [angle][row][column] with --flats, --darks and the angles.
   --filter NAME            ${FILTER_NAMES.join(', ')} (default ramp)
   --average mean|median    how darks and flats are averaged (default mean)
   --dezinger T             replace pixels above their 3x3 median by more than T (transmission)
+  --paganin E,Z,P,R        Paganin phase retrieval before -log: energy keV, distance mm, pixel um, delta/beta
+  --rings W                ring removal: Vo's sorting-based stripe removal, median window W columns (odd, e.g. 21)
   --rows R0:R1             reconstruct detector rows [R0, R1) only
   --slab-rows N            slices per block (default: about 8 MB per block)
   --out FILE               write the f32 volume [row][y][x] (.npy, .tif or .zarr)
@@ -45,7 +47,7 @@ ${ANALYZE_HELP.split('\n').slice(6).join('\n')}`;
 /** The flags only reconstruct takes, with whether each takes a value. */
 const TOMO_FLAGS: Readonly<Record<string, boolean>> = {
   flats: true, 'flats-after': true, darks: true, 'no-flat': false, angles: true, theta: true, center: true,
-  filter: true, average: true, dezinger: true, rows: true, 'slab-rows': true, out: true,
+  filter: true, average: true, dezinger: true, rings: true, paganin: true, rows: true, 'slab-rows': true, out: true,
 };
 
 /** Splits argv into reconstruct's own flags and the rest (analyze's). */
@@ -122,6 +124,18 @@ function parseTomoFlags(own: string[]): TomoFlags {
     const d = Number(dezinger);
     if (!(d > 0) || !Number.isFinite(d)) throw new UsageError(`--dezinger must be a positive threshold (transmission), got '${dezinger}'`);
     reconstruct.dezinger = d;
+  }
+  const paganin = str('paganin');
+  if (paganin !== undefined) {
+    const parts = paganin.split(',').map(Number);
+    if (parts.length !== 4 || parts.some((x) => !Number.isFinite(x) || x <= 0)) throw new UsageError(`--paganin must be energy_keV,distance_mm,pixel_um,delta_over_beta (four positive numbers, e.g. 20,100,1.3,250), got '${paganin}'`);
+    reconstruct.paganin = { energyKeV: parts[0]!, distanceMm: parts[1]!, pixelUm: parts[2]!, deltaOverBeta: parts[3]! };
+  }
+  const rings = str('rings');
+  if (rings !== undefined) {
+    const w = Number(rings);
+    if (!Number.isInteger(w) || w < 1 || w % 2 === 0) throw new UsageError(`--rings must be an odd window width in columns (e.g. 21), got '${rings}'`);
+    reconstruct.rings = w;
   }
   const rows = str('rows');
   if (rows !== undefined) {

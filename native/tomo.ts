@@ -13,10 +13,12 @@ export interface TomoAddon {
   tomoDezinger(data: Float32Array, frames: number, rows: number, cols: number, threshold: number, out: Float32Array): boolean;
   tomoFilterLines(lines: Float32Array, count: number, columns: number, filter: Float64Array, out: Float32Array): boolean;
   tomoBackProject(lines: Float32Array, cos: Float64Array, sin: Float64Array, geometry: Float64Array, out: Float32Array): boolean;
+  tomoRemoveStripes(sinogram: Float32Array, angles: number, cols: number, size: number, out: Float32Array): boolean;
+  tomoPaganin(data: Float32Array, frames: number, rows: number, cols: number, coefficient: number, pixel: number, out: Float32Array): boolean;
 }
 
 /** The addon's export names of these kernels, checked when it loads. */
-export const TOMO_EXPORTS = ['tomoAverageFrames', 'tomoFlatField', 'tomoMinusLog', 'tomoDezinger', 'tomoFilterLines', 'tomoBackProject'] as const;
+export const TOMO_EXPORTS = ['tomoAverageFrames', 'tomoFlatField', 'tomoMinusLog', 'tomoDezinger', 'tomoFilterLines', 'tomoBackProject', 'tomoRemoveStripes', 'tomoPaganin'] as const;
 
 /** The tomography kernels, with tomo/kernels' signatures. */
 export interface TomoKernels {
@@ -26,6 +28,8 @@ export interface TomoKernels {
   readonly dezinger: typeof ts.dezinger;
   readonly filterLines: typeof ts.filterLines;
   readonly backProject: typeof ts.backProject;
+  readonly removeStripes: typeof ts.removeStripes;
+  readonly paganin: typeof ts.paganin;
 }
 
 /** The TypeScript twins. */
@@ -36,6 +40,8 @@ export const typescriptTomoKernels: TomoKernels = Object.freeze({
   dezinger: ts.dezinger,
   filterLines: ts.filterLines,
   backProject: ts.backProject,
+  removeStripes: ts.removeStripes,
+  paganin: ts.paganin,
 });
 
 const METHODS: ReadonlyMap<unknown, number> = new Map([['mean', 0], ['median', 1]]);
@@ -80,6 +86,15 @@ export function nativeTomoKernels(native: TomoAddon): TomoKernels {
       geometry[7] = cols;
       if (native.tomoBackProject(lines, cos, sin, geometry, out)) return;
       ts.backProject(lines, cos, sin, g, row0, col0, rows, cols, out);
+    },
+    removeStripes: (sinogram, angles, cols, size, out) => {
+      if (native.tomoRemoveStripes(sinogram, angles, cols, size, out)) return;
+      ts.removeStripes(sinogram, angles, cols, size, out);
+    },
+    paganin: (data, frames, rows, cols, p, out = data) => {
+      ts.checkPaganin(p);
+      if (native.tomoPaganin(data, frames, rows, cols, ts.paganinCoefficient(p), p.pixelUm * 1e-6, out)) return;
+      ts.paganin(data, frames, rows, cols, p, out);
     },
   } satisfies TomoKernels);
 }

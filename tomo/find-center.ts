@@ -2,7 +2,8 @@
  * `findCenter`: the rotation axis of a scan, found automatically. Phase correlation of the 0-degree
  * projection with the mirrored 180-degree one (over a band of middle rows) gives an estimate; Vo's
  * metric on the middle rows' 180-degree sinogram refines it over a window of N/8 columns either side,
- * coarse on a sinogram of 64 angles, then fine in 0.1-column steps on up to 256 angles.
+ * coarse on a sinogram of 64 angles, then fine in 0.1-column steps on up to 256 angles. Paganin's
+ * filter, when asked for, is left out here.
  */
 import { ImageFormatError } from '../imaging/io/index.js';
 import { phaseCorrelationCenter } from './phase-correlation.js';
@@ -32,7 +33,10 @@ function nearest(angles: readonly number[], target: number): number {
 }
 
 /** Finds the axis of `scan`; throws when it has no projections 180 degrees apart. */
-export function findCenter(scan: TomoScan, preprocess: PreprocessOptions): CenterEstimate {
+export function findCenter(scan: TomoScan, options: PreprocessOptions): CenterEstimate {
+  // Geometry needs no phase retrieval, and Paganin's low-pass leaves phase correlation only noise at
+  // high frequencies: the centre is found on the attenuation data.
+  const preprocess: PreprocessOptions = { ...options, paganin: null };
   const [, rows, cols] = scan.shape;
   const angles = scan.angles;
   const first = angles.indexOf(Math.min(...angles));
@@ -65,6 +69,6 @@ export function findCenter(scan: TomoScan, preprocess: PreprocessOptions): Cente
   const lo = Math.max(1, estimate - window);
   const hi = Math.min(cols - 2, estimate + window);
   const coarse = voSearch(voSinogram(sinogram, halfAngles, cols, Math.min(64, full)), lo, hi, 1, 0.25);
-  const center = voSearch(voSinogram(sinogram, halfAngles, cols, full), coarse - 1, coarse + 1, 0.5, 0.1);
+  const center = voSearch(voSinogram(sinogram, halfAngles, cols, full), Math.max(0, coarse - 1), Math.min(cols - 1, coarse + 1), 0.5, 0.1);
   return { center, phaseCorrelation: estimate };
 }

@@ -46,4 +46,4 @@ export { simulateScan, type SimulateScanOptions, type SimulatedScan } from './si
 export { writeDxchange, type DxchangeScan } from './io/write-dxchange.js';
 export { projectPhantom, rasterizePhantom, samplePhantom, type Ellipsoid } from './phantom.js';
 export type { StackFormat, StackRef, TomoScan } from './scan.js';
-export { FILTER_NAMES, FRAME_AVERAGES, type FilterName, type FrameAverage } from './kernels/index.js';
+export { FILTER_NAMES, FRAME_AVERAGES, type FilterName, type FrameAverage, type PaganinParams } from './kernels/index.js';

@@ -1,11 +1,12 @@
 /**
  * The corrected line integrals of some rows of a scan: projections read for those rows only, darks and
  * flats averaged over the same rows, `(I - dark) / (flat - dark)` with before/after flat interpolation,
- * optional dezinger, `-log`. A slab task calls it for its rows; centre finding for a band of rows or a
- * few frames. Rows are independent, except for dezinger's 3x3 median, which reads one row of halo.
+ * optional dezinger, optional Paganin phase retrieval, `-log`. A slab task calls it for its rows; centre
+ * finding for a band of rows or a few frames. Rows are independent, except for dezinger's 3x3 median,
+ * which reads one row of halo, and Paganin's 2D filter, which reads whole frames.
  */
 import { kernels } from '../native/index.js';
-import type { FrameAverage } from './kernels/index.js';
+import type { FrameAverage, PaganinParams } from './kernels/index.js';
 import { openStack } from './io/stack.js';
 import type { StackRef, TomoScan } from './scan.js';
 
@@ -15,6 +16,11 @@ export interface PreprocessOptions {
   readonly average: FrameAverage;
   /** Dezinger threshold in transmission (a pixel above its 3x3 median by more is replaced), or null. */
   readonly dezinger: number | null;
+  /**
+   * Paganin phase retrieval before -log, or null/absent for none. It filters whole projections, so a
+   * block then reads and filters every row of its projections, not only its own.
+   */
+  readonly paganin?: PaganinParams | null;
 }
 
 /** The per-pixel average of a dark or flat stack over rows `[r0, r0 + rows)`. */
@@ -32,9 +38,10 @@ function averaged(ref: StackRef, average: FrameAverage, r0: number, rows: number
  */
 export function correctedRows(scan: TomoScan, options: PreprocessOptions, r0: number, rows: number, frames: readonly number[] | null = null): Float32Array {
   const [total, height, cols] = scan.shape;
+  const whole = options.paganin !== undefined && options.paganin !== null;
   const halo = options.dezinger !== null ? 1 : 0;
-  const ra = Math.max(0, r0 - halo);
-  const rb = Math.min(height, r0 + rows + halo);
+  const ra = whole ? 0 : Math.max(0, r0 - halo);
+  const rb = whole ? height : Math.min(height, r0 + rows + halo);
   const n = rb - ra;
   const size = n * cols;
   const stack = openStack(scan.projections);
@@ -63,6 +70,7 @@ export function correctedRows(scan: TomoScan, options: PreprocessOptions, r0: nu
     kernels.dezinger(data, count, n, cols, options.dezinger, out);
     data = out;
   }
+  if (whole) kernels.paganin(data, count, n, cols, options.paganin!);
   // drop the halo rows
   let result = data;
   if (n !== rows) {

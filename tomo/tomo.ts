@@ -7,7 +7,7 @@ import { RDD, type Context } from '../core/index.js';
 import type { Block, ImageMeta } from '../imaging/block.js';
 import { ImageRDD } from '../imaging/index.js';
 import { findCenter, type CenterEstimate } from './find-center.js';
-import { FILTER_NAMES, FRAME_AVERAGES, type FilterName, type FrameAverage } from './kernels/index.js';
+import { checkPaganin, FILTER_NAMES, FRAME_AVERAGES, type FilterName, type FrameAverage, type PaganinParams } from './kernels/index.js';
 import { openScan, type ScanOptions } from './io/open-scan.js';
 import { ReconstructNode, RECONSTRUCT_HDF5_OP } from './nodes/reconstruct-node.js';
 import type { TomoScan } from './scan.js';
@@ -20,10 +20,17 @@ export interface ReconstructOptions {
   readonly filter?: FilterName;
   /** How darks and flats are averaged (default 'mean'). */
   readonly average?: FrameAverage;
+  /** Paganin phase retrieval before -log (energy, distance, pixel, delta/beta), or null (default: off). */
+  readonly paganin?: PaganinParams | null;
   /** Dezinger threshold in transmission, or null (default: off). */
   readonly dezinger?: number | null;
   /** Detector rows `[r0, r1)` to reconstruct (default: all). */
   readonly rows?: readonly [number, number];
+  /**
+   * Ring removal: the median window (odd, in columns; 21 is common) of Vo's sorting-based stripe
+   * removal, applied to each sinogram before filtering; null (default) for none.
+   */
+  readonly rings?: number | null;
   /** Slices per block (default: about 8 MB of output per block). */
   readonly rowsPerBlock?: number;
 }
@@ -61,7 +68,11 @@ export class Tomo {
     if (!Number.isInteger(r0) || !Number.isInteger(r1) || r0 < 0 || r1 > height || r1 <= r0) {
       throw new TypeError(`rows must be [r0, r1) with 0 <= r0 < r1 <= ${height} (the detector's rows), got [${r0}, ${r1})`);
     }
-    const preprocess = { average, dezinger };
+    const paganin = options.paganin ?? null;
+    if (paganin !== null) checkPaganin(paganin);
+    const preprocess = { average, dezinger, paganin };
+    const rings = options.rings ?? null;
+    if (rings !== null && (!Number.isInteger(rings) || rings < 1 || rings % 2 === 0 || rings > cols)) throw new TypeError(`rings must be an odd window of at most ${cols} columns, or null; got ${rings}`);
     let centerEstimate: CenterEstimate | null = null;
     let center: number;
     if (options.center === undefined || options.center === 'auto') {
@@ -75,7 +86,7 @@ export class Tomo {
     const rowsPerBlock = options.rowsPerBlock ?? Math.max(1, Math.floor(BLOCK_BYTES / (cols * cols * 4)));
     if (!Number.isInteger(rowsPerBlock) || rowsPerBlock < 1) throw new TypeError(`rowsPerBlock must be a whole number >= 1, got ${rowsPerBlock}`);
     const meta: ImageMeta = { shape: [r1 - r0, cols, cols], dtype: 'f32', spacing: [1, 1, 1], blockShape: [Math.min(rowsPerBlock, r1 - r0), cols, cols] };
-    const node = new ReconstructNode({ meta, scan, firstRow: r0, preprocess, fbp: { center, filter } });
+    const node = new ReconstructNode({ meta, scan, firstRow: r0, preprocess, fbp: { center, filter }, rings });
     if (node.op === RECONSTRUCT_HDF5_OP) await import('./nodes/register-hdf5.js');
     const image = new ImageRDD(new RDD<Block>(this.ctx, node as unknown as RDD<Block>['node']), meta);
     return { image, center, centerEstimate, scan };

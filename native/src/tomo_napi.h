@@ -10,6 +10,8 @@
 
 #include "tomo_fbp.h"
 #include "tomo_preprocess.h"
+#include "tomo_paganin.h"
+#include "tomo_rings.h"
 
 namespace voxelflow {
 namespace tomo_napi {
@@ -134,6 +136,34 @@ inline Napi::Value BackProjectCall(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), true);
 }
 
+// tomoRemoveStripes(sinogram, angles, cols, size, out); size odd, sinogram and out distinct.
+inline Napi::Value RemoveStripesCall(const Napi::CallbackInfo& info) {
+  const int64_t angles = Count(info[1]), cols = Count(info[2]), size = Count(info[3]);
+  const auto no = Napi::Boolean::New(info.Env(), false);
+  if (angles < 0 || angles > 0xffffffffll || cols < 1 || size < 1 || size % 2 == 0) return no;
+  const uint64_t n = static_cast<uint64_t>(angles) * cols;
+  const float* sino = Data<float>(info[0], kF32, n);
+  float* out = Data<float>(info[4], kF32, n);
+  if (sino == nullptr || out == nullptr || static_cast<const void*>(sino) == static_cast<void*>(out)) return no;
+  RemoveStripes(sino, angles, cols, size, out);
+  return Napi::Boolean::New(info.Env(), true);
+}
+
+// tomoPaganin(data, frames, rows, cols, coefficient, pixelMetres, out); out may be data.
+inline Napi::Value PaganinCall(const Napi::CallbackInfo& info) {
+  const int64_t frames = Count(info[1]), rows = Count(info[2]), cols = Count(info[3]);
+  const auto no = Napi::Boolean::New(info.Env(), false);
+  if (frames < 0 || rows < 1 || cols < 1 || rows > (1 << 20) || cols > (1 << 20) || !info[4].IsNumber() || !info[5].IsNumber()) return no;
+  const double coefficient = info[4].As<Napi::Number>().DoubleValue(), pixel = info[5].As<Napi::Number>().DoubleValue();
+  if (!(coefficient > 0) || !(pixel > 0) || !std::isfinite(coefficient) || !std::isfinite(pixel)) return no;
+  const uint64_t n = static_cast<uint64_t>(frames) * rows * cols;
+  const float* data = Data<float>(info[0], kF32, n);
+  float* out = Data<float>(info[6], kF32, n);
+  if (data == nullptr || out == nullptr) return no;
+  Paganin(data, frames, rows, cols, coefficient, pixel, out);
+  return Napi::Boolean::New(info.Env(), true);
+}
+
 }  // namespace tomo_napi
 
 /** Adds the tomography kernels to the addon's exports. */
@@ -143,6 +173,8 @@ inline void RegisterTomo(Napi::Env env, Napi::Object exports) {
   exports.Set("tomoMinusLog", Napi::Function::New(env, tomo_napi::MinusLogCall, "tomoMinusLog"));
   exports.Set("tomoDezinger", Napi::Function::New(env, tomo_napi::DezingerCall, "tomoDezinger"));
   exports.Set("tomoFilterLines", Napi::Function::New(env, tomo_napi::FilterLinesCall, "tomoFilterLines"));
+  exports.Set("tomoPaganin", Napi::Function::New(env, tomo_napi::PaganinCall, "tomoPaganin"));
+  exports.Set("tomoRemoveStripes", Napi::Function::New(env, tomo_napi::RemoveStripesCall, "tomoRemoveStripes"));
   exports.Set("tomoBackProject", Napi::Function::New(env, tomo_napi::BackProjectCall, "tomoBackProject"));
 }
 

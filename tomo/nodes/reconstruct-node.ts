@@ -10,6 +10,7 @@ import type { ImageMeta } from '../../imaging/block.js';
 import type { Box } from '../../imaging/box.js';
 import type { TypedArray } from '../../imaging/dtype.js';
 import { SourceRegionNode } from '../../imaging/nodes/region-node.js';
+import { kernels } from '../../native/index.js';
 import { reconstructSlices, type FbpOptions } from '../fbp.js';
 import { correctedRows, toSinograms, type PreprocessOptions } from '../preprocess.js';
 import type { TomoScan } from '../scan.js';
@@ -22,6 +23,8 @@ export interface ReconstructParams {
   readonly firstRow: number;
   readonly preprocess: PreprocessOptions;
   readonly fbp: FbpOptions;
+  /** Ring removal: the median window of Vo's sorting-based stripe removal (odd), or null for none. */
+  readonly rings?: number | null;
 }
 
 /** The op of a reconstruction node; scans in HDF5 use the op whose module loads h5wasm first. */
@@ -41,6 +44,16 @@ export class ReconstructNode extends SourceRegionNode<ReconstructParams> {
     const rows = box.shape[0];
     const corrected = correctedRows(scan, preprocess, firstRow + box.origin[0], rows, null);
     const sinograms = toSinograms(corrected, angles, rows, cols);
+    const rings = this.params.rings ?? null;
+    if (rings !== null) {
+      const sinogram = angles * cols;
+      const cleaned = new Float32Array(sinogram);
+      for (let r = 0; r < rows; r++) {
+        const row = sinograms.subarray(r * sinogram, (r + 1) * sinogram);
+        kernels.removeStripes(row, angles, cols, rings, cleaned);
+        row.set(cleaned);
+      }
+    }
     const out = reconstructSlices(sinograms, rows, scan.angles, cols, fbp, { y0: box.origin[1], x0: box.origin[2], rows: box.shape[1], cols: box.shape[2] });
     tc.count(`voxels:${this.op}`, out.length);
     return out;
