@@ -2,12 +2,12 @@
  * `voxelflow stream --reconstruct`: a received scan's darks, flats and projections reconstructed
  * (tomo/) into the volume the stream then analyzes. The scan's frames are broadcast to the workers once;
  * the centre is found at the end of the scan unless given; projections without an angle are left out
- * and counted.
+ * and counted. With a dashboard, the sinogram of the middle row is shown there too.
  */
 import type { Context } from '../core/index.js';
 import type { ImageRDD } from '../imaging/index.js';
 import type { Scan } from '../streaming/index.js';
-import { scanFromFrames, type FilterName } from '../tomo/index.js';
+import { correctedRows, scanFromFrames, type FilterName } from '../tomo/index.js';
 import '../tomo/index.js';
 
 /** The reconstruction options of the stream's flags. */
@@ -28,6 +28,14 @@ export async function reconstructScan(ctx: Context, scan: Scan, options: StreamR
   };
   try {
     const rec = await ctx.tomo.fromScan(frames.scan, { center: options.center, filter: options.filter });
+    if (ctx.ui !== null) {
+      // The dashboard shows the sinogram of the middle detector row (angle down, column across) beside
+      // the reconstructed slice with its labels (shown by the analysis).
+      const [angles, rows, cols] = frames.scan.shape;
+      const row = Math.floor(rows / 2);
+      const sinogram = correctedRows(frames.scan, { average: 'mean', dezinger: null }, row, 1);
+      ctx.ui.showPreview(`sinogram of row ${row}`, await ctx.images.fromArray(sinogram, [1, angles, cols]).slice(0));
+    }
     return { image: rec.image, center: rec.center, missingProjections: frames.missingProjections, release };
   } catch (err) {
     release();
