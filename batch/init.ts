@@ -3,9 +3,9 @@
  * manifest.csv with one item per file (the sample from a regex's first group of the file name, else
  * the file's folder). Existing files are not replaced.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
-import { listTableFiles } from '../table/input-files.js';
+import { globRegExp } from '../table/input-files.js';
 import { BatchProjectError } from './batch-error.js';
 import { csvField } from './manifest.js';
 import { DEFAULT_CONFIG } from './project.js';
@@ -29,14 +29,7 @@ export function initProject(dir: string, glob: string, sampleRegex: string | nul
       throw new BatchProjectError('--sample', `is not a regular expression: ${(err as Error).message}`);
     }
   }
-  let files: string[];
-  try {
-    files = listTableFiles(glob, '', '--input');
-  } catch (err) {
-    const detail = /wildcards/.test((err as Error).message) ? 'wildcards are only allowed in the file name' : 'no file matches';
-    throw new BatchProjectError(`--input ${glob}`, `${detail}; give the images as a folder or a glob such as 'input/*.tif' (* ? [abc] in the file name)`);
-  }
-  files = files.filter((f) => !basename(f).startsWith('.'));
+  const files = listImages(glob);
   const ids = new Map<string, number>();
   const rows = files.map((f) => {
     const name = basename(f);
@@ -56,4 +49,27 @@ export function initProject(dir: string, glob: string, sampleRegex: string | nul
   writeFileSync(join(dir, 'batch.json'), `${JSON.stringify(DEFAULT_CONFIG, null, 2)}\n`);
   writeFileSync(join(dir, 'manifest.csv'), `item,input,sample\n${rows.join('\n')}\n`);
   return { items: rows.length, samples: new Set(rows.map((r) => r.split(',').pop())).size, files: written };
+}
+
+/**
+ * The images `glob` names: a folder (its entries), or a glob in the last path segment; entries are
+ * files and `.zarr` folders (a Zarr image is a folder), hidden ones left out, sorted.
+ */
+function listImages(glob: string): string[] {
+  const wild = /[*?[]/.test(basename(glob));
+  if (/[*?[]/.test(dirname(glob))) throw new BatchProjectError(`--input ${glob}`, "wildcards are only allowed in the file name; give a glob such as 'input/*.tif'");
+  const isImage = (p: string): boolean => {
+    const st = statSync(p, { throwIfNoEntry: false });
+    return st !== undefined && (st.isFile() || (st.isDirectory() && extname(p).toLowerCase() === '.zarr'));
+  };
+  const list = (dir: string, keep: (name: string) => boolean): string[] =>
+    readdirSync(dir).filter((n) => !n.startsWith('.') && keep(n)).sort().map((n) => join(dir, n)).filter(isImage);
+  let files: string[] = [];
+  if (wild) {
+    const re = globRegExp(basename(glob));
+    if (existsSync(dirname(glob))) files = list(dirname(glob), (n) => re.test(n));
+  } else if (isImage(glob)) files = [glob];
+  else if (existsSync(glob) && statSync(glob).isDirectory()) files = list(glob, () => true);
+  if (files.length === 0) throw new BatchProjectError(`--input ${glob}`, "no image matches; give the images as a folder or a glob such as 'input/*.tif' (* ? [abc] in the file name; .zarr folders count)");
+  return files;
 }

@@ -40,7 +40,8 @@ function resolvePart(part: string, extension: string): string[] {
     .filter((f) => statSync(f).isFile());
 }
 
-function globRegExp(glob: string): RegExp {
+/** A file-name glob (`*`, `?`, `[abc]`, `[!abc]`) as an anchored RegExp. */
+export function globRegExp(glob: string): RegExp {
   let src = '';
   for (let i = 0; i < glob.length; i++) {
     const ch = glob[i] as string;

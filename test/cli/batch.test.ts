@@ -5,7 +5,7 @@
  * second concurrent run is refused; an item with other columns fails collation naming it; a bad
  * batch.json or manifest row is one line.
  */
-import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -49,6 +49,17 @@ describe('voxelflow batch', () => {
     expect(manifest[0]).toBe('item,input,sample');
     expect(manifest.slice(1).map((l) => [l.split(',')[0], l.split(',')[2]])).toEqual([['a1', 'a'], ['a2', 'a'], ['b1', 'b'], ['b2', 'b']]);
     expect(JSON.parse(readFileSync(join(p, 'batch.json'), 'utf8'))).toMatchObject({ outputs: ['stats'], retries: 2, sampleColumn: 'sample' });
+    // A folder: its files and .zarr folders (an image each), not other folders or hidden files.
+    const mixed = join(dir, 'init-mixed');
+    mkdirSync(join(mixed, 'images', 'b.zarr'), { recursive: true });
+    mkdirSync(join(mixed, 'images', 'notes'));
+    writeFileSync(join(mixed, 'images', 'a.tif'), '');
+    writeFileSync(join(mixed, 'images', '.DS_Store'), '');
+    expect(voxelflow('batch', 'init', mixed, '--input', join(mixed, 'images')).code).toBe(0);
+    expect(readFileSync(join(mixed, 'manifest.csv'), 'utf8')).toBe('item,input,sample\na,images/a.tif,images\nb,images/b.zarr,images\n');
+    const none = voxelflow('batch', 'init', join(dir, 'init-none'), '--input', join(mixed, 'images', '*.npy'));
+    expect(none.code).toBe(2);
+    expect(none.err).toMatch(/--input .*\*\.npy: no image matches; give the images as a folder or a glob/);
     const again = voxelflow('batch', 'init', p, '--input', join(dir, 'init-src', 'input', '*.npy'));
     expect(again.code).toBe(2);
     expect(again.err.trim().split('\n')).toEqual([`voxelflow batch: ${join(p, 'batch.json')}: already exists; edit it, or remove it to start again`]);
