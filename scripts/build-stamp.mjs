@@ -39,10 +39,10 @@ export function distSources(root) {
   const config = JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8'));
   const files = new Set(['tsconfig.json']);
   for (const pattern of config.include ?? []) {
-    // The patterns used here are `file.ts` and `folder/**/*.ts`; anything else is a mistake worth hearing about.
+    // The patterns used here are `file.ts` (or `file.cts`) and `folder/**/*.ts`; anything else is a mistake worth hearing about.
     const tree = /^([\w.-]+)\/\*\*\/\*\.ts$/.exec(pattern);
     if (tree !== null) for (const f of walk(root, tree[1], (p) => p.endsWith('.ts') && !p.endsWith('.d.ts'))) files.add(f);
-    else if (/^[\w./-]+\.ts$/.test(pattern)) files.add(pattern);
+    else if (/^[\w./-]+\.c?ts$/.test(pattern)) files.add(pattern);
     else throw new Error(`scripts/build-stamp.mjs: unsupported tsconfig include pattern '${pattern}'`);
   }
   return [...files].sort();

@@ -104,7 +104,7 @@ function workerScript(): string {
   for (let i = 0; i < 6; i++) {
     const pkg = join(dir, 'package.json');
     if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'voxelflow') {
-      const script = join(dir, 'dist', 'core', 'executor', 'worker-main.js');
+      const script = join(dir, 'dist', 'core', 'executor', 'worker-entry.cjs');
       if (!existsSync(script)) throw new Error(`worker script ${script} is missing; run 'npm run build' in ${dir}`);
       return script;
     }
