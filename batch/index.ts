@@ -6,10 +6,16 @@
  * is supplied by the caller (the CLI runs analyze's pipeline on one shared context).
  *
  * @example
- *   import { loadProject, runBatch, collate } from './batch/index.js';
- *   const project = loadProject('my-project', VERSION, STATS_COLUMNS);
+ *   import { writeFileSync } from 'node:fs';
+ *   import { join } from 'node:path';
+ *   import { collate, loadProject, runBatch, type ItemRunner } from './batch/index.js';
+ *   const project = loadProject('plates', '0.1.0', ['label', 'voxels']); // checks batch.json and manifest.csv
+ *   const runItem: ItemRunner = async (item, staging) => {
+ *     writeFileSync(join(staging, 'stats.csv'), 'label,voxels\n1,27\n'); // the CLI runs analyze here
+ *     return { outcome: 'done' };
+ *   };
  *   const report = await runBatch(project, 2, async () => ({ runItem, close: async () => {} }));
- *   if (report.statuses.every((s) => s.state === 'done')) collate(project, report.statuses, STATS_COLUMNS, false);
+ *   if (report.statuses.every((s) => s.state === 'done')) collate(project, report.statuses, ['label', 'voxels'], false);
  */
 export { BatchProjectError, isBatchProjectError } from './batch-error.js';
 export { collate, collatedColumns, collatedDir, type Collation } from './collate.js';
