@@ -9,7 +9,6 @@
  *   await ctx.stop();
  */
 export { Context, type ContextOptions } from './context.js';
-import './pair-rdd-functions.js';
 export { RDD, type RddContext, type RunJobOptions, type ShuffleOptions, type Fn1, type Fn2 } from './rdd.js';
 export { TaskContext, type StorageLevel, type BlockSource } from './task-context.js';
 export { Accumulator, type AccumulatorKind } from './accumulator.js';
@@ -23,6 +22,7 @@ export { parseSize, formatBytes } from './sizes.js';
 export type { ApproxResult } from './actions.js';
 export { approxCount, approxMean, inverseNormalCdf, inverseStudentTCdf, settleAtTimeout, type Bounded } from './approx.js';
 export { registerContextExtension, type ContextExtension } from './context-extension.js';
+export { defineContextMembers, type ContextMember } from './context-members.js';
 export { registerMasterScheme, type MasterSchemeFactory, type SchedulerBackend, type ExecutorHost } from './executor/scheduler-backend.js';
 export type { BlockManagerStats } from './storage/block-manager.js';
 export type { Plan, PlanNode } from './plan.js';

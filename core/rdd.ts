@@ -26,6 +26,8 @@ import type { ResultOp } from './result-ops.js';
 import type { StorageLevel, TaskContext } from './task-context.js';
 import { userFn, type UserFn } from './user-fn.js';
 import { debugString } from './debug-string.js';
+import * as pairs from './pair-rdd-functions.js';
+import { checkPartitions, shuffleOpts } from './shuffle-options.js';
 
 /** What an RDD needs from its context (the driver's Context, or a worker's stand-in). */
 export interface RddContext {
@@ -73,6 +75,14 @@ export class RDD<T> {
     id?: number,
   ) {
     this.id = id ?? context.newRddId();
+  }
+
+  /**
+   * An RDD of this context over `node`, a lineage node built on this RDD: how pair-rdd-functions.ts
+   * returns its shuffles while importing RDD as a type only (a value import would be a cycle).
+   */
+  withNode<U>(node: RddNode<U>): RDD<U> {
+    return new RDD<U>(this.context, node);
   }
 
   // ---- the five properties -------------------------------------------------------------------
@@ -223,7 +233,75 @@ export class RDD<T> {
     return spread.partitionBy(numPartitions).values();
   }
 
-  // ---- shuffles (pair operations: pair-rdd-functions.ts) -------------------------------------
+  // ---- pair operations (Spark's PairRDDFunctions; the bodies are in pair-rdd-functions.ts) ------
+
+  /** Hash-partitions into `partitioner` partitions (or by a Partitioner); no shuffle when already so partitioned. */
+  partitionBy<K, V>(this: RDD<Pair<K, V>>, partitioner: number | Partitioner): RDD<[K, V]> {
+    return pairs.partitionBy(this, partitioner);
+  }
+  /** Per-key aggregation with a combiner made from the first value, as Spark's `combineByKey`. */
+  combineByKey<K, V, C, E = undefined>(
+    this: RDD<Pair<K, V>>,
+    createCombiner: Fn1<V, C, E>,
+    mergeValue: Fn2<C, V, C, E>,
+    mergeCombiners: Fn2<C, C, C, E>,
+    opts?: number | ShuffleOptions<E>,
+    mapSideCombine = true,
+  ): RDD<[K, C]> {
+    return pairs.combineByKey(this, createCombiner, mergeValue, mergeCombiners, opts, mapSideCombine);
+  }
+  /** Merges the values of each key with an associative `f`, combining map-side first. */
+  reduceByKey<K, V, E = undefined>(this: RDD<Pair<K, V>>, f: Fn2<V, V, V, E>, opts?: number | ShuffleOptions<E>): RDD<[K, V]> {
+    return pairs.reduceByKey(this, f, opts);
+  }
+  /** As reduceByKey, starting each key from a copy of `zero`. */
+  foldByKey<K, V, E = undefined>(this: RDD<Pair<K, V>>, zero: V, f: Fn2<V, V, V, E>, opts?: number | ShuffleOptions<E>): RDD<[K, V]> {
+    return pairs.foldByKey(this, zero, f, opts);
+  }
+  /** Per-key aggregation into a different type: `seqOp` folds values into a copy of `zero`, `combOp` merges partials. */
+  aggregateByKey<K, V, U, E = undefined>(
+    this: RDD<Pair<K, V>>,
+    zero: U,
+    seqOp: Fn2<U, V, U, E>,
+    combOp: Fn2<U, U, U, E>,
+    opts?: number | ShuffleOptions<E>,
+  ): RDD<[K, U]> {
+    return pairs.aggregateByKey(this, zero, seqOp, combOp, opts);
+  }
+  /** The values of each key in one array. */
+  groupByKey<K, V>(this: RDD<Pair<K, V>>, opts?: number | ShuffleOptions<undefined>): RDD<[K, V[]]> {
+    return pairs.groupByKey(this, opts);
+  }
+  /** Sorted by key across range-partitioned output partitions. */
+  sortByKey<K, V>(this: RDD<Pair<K, V>>, ascending = true, numPartitions?: number): RDD<[K, V]> {
+    return pairs.sortByKey(this, ascending, numPartitions);
+  }
+  /** For each key in either RDD, its values in this one and in `other`. */
+  cogroup<K, V, W>(this: RDD<Pair<K, V>>, other: RDD<Pair<K, W>>, opts?: number | ShuffleOptions): RDD<[K, [V[], W[]]]> {
+    return pairs.cogroup(this, other, opts);
+  }
+  /** Inner join on key: every pair of values. */
+  join<K, V, W>(this: RDD<Pair<K, V>>, other: RDD<Pair<K, W>>, opts?: number | ShuffleOptions): RDD<[K, [V, W]]> {
+    return pairs.join(this, other, opts);
+  }
+  /** Left outer join on key; null where `other` has no value. */
+  leftOuterJoin<K, V, W>(this: RDD<Pair<K, V>>, other: RDD<Pair<K, W>>, opts?: number | ShuffleOptions): RDD<[K, [V, W | null]]> {
+    return pairs.leftOuterJoin(this, other, opts);
+  }
+  /** Right outer join on key; null where this RDD has no value. */
+  rightOuterJoin<K, V, W>(this: RDD<Pair<K, V>>, other: RDD<Pair<K, W>>, opts?: number | ShuffleOptions): RDD<[K, [V | null, W]]> {
+    return pairs.rightOuterJoin(this, other, opts);
+  }
+  /** Full outer join on key; null on the side that has no value. */
+  fullOuterJoin<K, V, W>(this: RDD<Pair<K, V>>, other: RDD<Pair<K, W>>, opts?: number | ShuffleOptions): RDD<[K, [V | null, W | null]]> {
+    return pairs.fullOuterJoin(this, other, opts);
+  }
+  /** The pairs whose key is not in `other`. */
+  subtractByKey<K, V, W>(this: RDD<Pair<K, V>>, other: RDD<Pair<K, W>>, opts?: number | ShuffleOptions): RDD<[K, V]> {
+    return pairs.subtractByKey(this, other, opts);
+  }
+
+  // ---- shuffles built on the pair operations -------------------------------------------------
 
   groupBy<K, E = undefined>(f: Fn1<T, K, E>, opts?: number | ShuffleOptions<E>): RDD<[K, T[]]> {
     return this.keyBy(f, typeof opts === 'object' ? opts.env : undefined).groupByKey(shuffleOpts(opts) as ShuffleOptions<undefined>);
@@ -383,18 +461,4 @@ export class RDD<T> {
   meanApprox(this: RDD<number>, timeoutMs: number, confidence = 0.95): Promise<actions.ApproxResult<'mean'>> {
     return actions.statApprox(this, timeoutMs, confidence, 'mean');
   }
-}
-
-/** Validates a partition count option. */
-export function checkPartitions(n: number, option: string): number {
-  if (!Number.isInteger(n) || n < 1) throw new TypeError(`${option} must be a positive integer, got ${String(n)}`);
-  return n;
-}
-
-/** Shuffle options without the env (which belongs to the functions that were given it). */
-export function shuffleOpts<E>(opts: number | ShuffleOptions<E> | undefined): ShuffleOptions<undefined> {
-  if (typeof opts === 'number') return { numPartitions: opts };
-  if (opts === undefined) return {};
-  const { env: _env, ...rest } = opts;
-  return rest;
 }

@@ -254,11 +254,11 @@ export class ImageRDD {
   }
 }
 
-// Labeling builds on ImageRDD (LabeledImage extends it), so it registers itself here instead of
-// being imported: a static import would be a cycle.
+// Labeling builds on ImageRDD (LabeledImage extends it), so it is handed over instead of imported
+// (a static import would be a cycle): imaging/index.ts, the folder's entry, does it.
 let labelImpl: ((img: ImageRDD, options: LabelOptions) => LabeledImage) | null = null;
 
-/** Installs the labeling implementation (labeling/label-components.ts does, when loaded). */
+/** Installs the labeling implementation; imaging/index.ts calls it with labelComponents. */
 export function setLabelImplementation(fn: (img: ImageRDD, options: LabelOptions) => LabeledImage): void {
   labelImpl = fn;
 }

@@ -10,10 +10,13 @@
  *   console.log(await labels.componentCount(), (await labels.shapeStats())[0]);
  *   await ctx.stop();
  */
-import { Context } from '../core/index.js';
+import { defineContextMembers } from '../core/index.js';
+import { setLabelImplementation } from './image-rdd.js';
 import { Images } from './images.js';
+import { labelComponents } from './labeling/label-components.js';
+// The lineage node kinds of images, registered with their module URL: worker threads import that
+// module (nodes/register.ts) when a plan names one of them, and it registers them there too.
 import './nodes/register.js';
-import './labeling/label-components.js';
 
 declare module '../core/context.js' {
   interface Context {
@@ -22,14 +25,17 @@ declare module '../core/context.js' {
   }
 }
 
-if (!Object.getOwnPropertyDescriptor(Context.prototype, 'images')) {
-  Object.defineProperty(Context.prototype, 'images', {
-    get(this: Context) {
+// ---- what this entry adds -----------------------------------------------------------------------
+defineContextMembers({
+  images: {
+    get() {
       return new Images(this);
     },
-    configurable: true,
-  });
-}
+  },
+});
+// ImageRDD.labelComponents: labeling builds on ImageRDD (LabeledImage extends it), so image-rdd.ts
+// cannot import it without a cycle; this entry hands it over.
+setLabelImplementation(labelComponents);
 
 export { ImageRDD, type Voxel } from './image-rdd.js';
 export { LabeledImage, type LabelOptions } from './labeling/label-components.js';

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The packed package works where users get it: `npm pack` (prepack builds dist/ and the linux-x64
 # prebuild), install the tarball into an empty project (dependencies from the npm registry, nothing
-# else), `import 'voxelflow'`, run `voxelflow demo`, and check that `voxelflow doctor` says the kernels
-# run native. Run by .ci/run; `npm run test:pack` runs it by hand. Exits non-zero with one line saying
-# which step failed.
+# else), import 'voxelflow' and every other entry of its exports map (and no path outside it), run
+# `voxelflow demo`, and check that `voxelflow doctor` says the kernels run native. Run by .ci/run;
+# `npm run test:pack` runs it by hand. Exits non-zero with one line saying which step failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -38,8 +38,13 @@ const ctx = await vf.Context.create({ master: 'local' });
 const n = await ctx.range(0, 10).count();
 await ctx.stop();
 if (n !== 10) throw new Error('count gave ' + n);
-await import('voxelflow/streaming');
-" || fail "import 'voxelflow' from the installed tarball"
+for (const entry of ['imaging', 'streaming', 'cluster', 'table', 'ui', 'tomo']) {
+  const m = await import('voxelflow/' + entry);
+  if (Object.keys(m).length === 0) throw new Error('voxelflow/' + entry + ' exports nothing');
+}
+const internal = await import('voxelflow/dist/core/rdd.js').then(() => 'imported', (err) => err.code);
+if (internal !== 'ERR_PACKAGE_PATH_NOT_EXPORTED') throw new Error('a path outside the exports map gave ' + internal);
+" || fail "import 'voxelflow' and each entry of its exports map from the installed tarball"
 
 npx --no-install voxelflow demo --size 48 --master 'local[2]' --quiet --out "$work/demo" >"$work/demo.out" 2>&1 \
   || { cat "$work/demo.out" >&2; fail "voxelflow demo"; }
@@ -50,4 +55,4 @@ for k in threshold labelBlock boxFilter labelStats; do
   grep -qx "kernel $k: native (C++ addon)" <<<"$doctor" || { echo "$doctor" >&2; fail "voxelflow doctor: kernel $k is not native in the installed package"; }
 done
 cd "$root"
-echo "== check-pack: passed in $((SECONDS - start)) s (import, demo, doctor: native kernels)"
+echo "== check-pack: passed in $((SECONDS - start)) s (import of every entry, demo, doctor: native kernels)"

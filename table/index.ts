@@ -15,7 +15,7 @@
  *   const m = await cells.meanApprox('volume', { timeoutMs: 5000, confidence: 0.95 });
  *   await ctx.stop();
  */
-import { Context } from '../core/index.js';
+import { defineContextMembers, type Context } from '../core/index.js';
 import { readArrow, tableFromColumns, tableFromShapeStats, type ColumnValues, type ShapeStatsRow } from './sources.js';
 import { readCsv, type ReadCsvOptions } from './read-csv.js';
 import type { Table } from './table.js';
@@ -33,23 +33,29 @@ declare module '../core/context.js' {
   }
 }
 
-const methods = {
-  readCsv(this: Context, pathOrGlob: string, options?: ReadCsvOptions): Table {
-    return readCsv(this, pathOrGlob, options);
+// ---- what this entry adds -----------------------------------------------------------------------
+defineContextMembers({
+  readCsv: {
+    value(this: Context, pathOrGlob: string, options?: ReadCsvOptions): Table {
+      return readCsv(this, pathOrGlob, options);
+    },
   },
-  readArrow(this: Context, pathOrGlob: string): Table {
-    return readArrow(this, pathOrGlob);
+  readArrow: {
+    value(this: Context, pathOrGlob: string): Table {
+      return readArrow(this, pathOrGlob);
+    },
   },
-  createTable(this: Context, columns: Readonly<Record<string, ColumnValues>>, numPartitions?: number): Table {
-    return tableFromColumns(this, columns, numPartitions);
+  createTable: {
+    value(this: Context, columns: Readonly<Record<string, ColumnValues>>, numPartitions?: number): Table {
+      return tableFromColumns(this, columns, numPartitions);
+    },
   },
-  tableFromShapeStats(this: Context, rows: readonly ShapeStatsRow[], options?: { sample?: string; numPartitions?: number }): Table {
-    return tableFromShapeStats(this, rows, options);
+  tableFromShapeStats: {
+    value(this: Context, rows: readonly ShapeStatsRow[], options?: { sample?: string; numPartitions?: number }): Table {
+      return tableFromShapeStats(this, rows, options);
+    },
   },
-};
-for (const [name, fn] of Object.entries(methods)) {
-  if (!Object.getOwnPropertyDescriptor(Context.prototype, name)) Object.defineProperty(Context.prototype, name, { value: fn, configurable: true, writable: true });
-}
+});
 
 export { Table, type Row, type RowFn } from './table.js';
 export { GroupedTable, type AggName, type AggSpec } from './group-by.js';

@@ -71,6 +71,7 @@ describe('public API', () => {
         "col",
         "compareKeys",
         "correctedRows",
+        "defineContextMembers",
         "evenAngles",
         "findCenter",
         "formatBytes",

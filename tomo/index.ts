@@ -15,7 +15,7 @@
  *   console.log(await labels.componentCount());
  *   await ctx.stop();
  */
-import { Context } from '../core/index.js';
+import { defineContextMembers } from '../core/index.js';
 import { Tomo } from './tomo.js';
 import './nodes/register.js';
 
@@ -26,14 +26,14 @@ declare module '../core/context.js' {
   }
 }
 
-if (!Object.getOwnPropertyDescriptor(Context.prototype, 'tomo')) {
-  Object.defineProperty(Context.prototype, 'tomo', {
-    get(this: Context) {
+// ---- what this entry adds -----------------------------------------------------------------------
+defineContextMembers({
+  tomo: {
+    get() {
       return new Tomo(this);
     },
-    configurable: true,
-  });
-}
+  },
+});
 
 export { Tomo, type Reconstruction, type ReconstructOptions } from './tomo.js';
 export { openScan, type ScanOptions } from './io/open-scan.js';

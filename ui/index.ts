@@ -13,7 +13,7 @@
  *   ctx.ui?.showPreview('labels z=32', (await img.slice(32)).withLabels(await labels.slice(32)));
  *   await ctx.stop();
  */
-import { Context, registerContextExtension } from '../core/index.js';
+import { defineContextMembers, registerContextExtension, type Context } from '../core/index.js';
 import { Dashboard, type DashboardSource } from './dashboard.js';
 import { withoutCredentials } from './secret-filter.js';
 import { parseUiOptions, type UiOptions } from './ui-options.js';
@@ -50,6 +50,8 @@ function contextSource(ctx: Context, secret: string | undefined): DashboardSourc
   };
 }
 
+// ---- what this entry adds -----------------------------------------------------------------------
+// The `ui` option of Context.create starts a dashboard for the context and stops it in ctx.stop().
 registerContextExtension('ui', {
   check: (value) => void parseUiOptions(value),
   start: async (ctx, value, options) => {
@@ -58,15 +60,13 @@ registerContextExtension('ui', {
     return () => dashboard.close();
   },
 });
-
-if (!Object.getOwnPropertyDescriptor(Context.prototype, 'ui')) {
-  Object.defineProperty(Context.prototype, 'ui', {
-    get(this: Context) {
+defineContextMembers({
+  ui: {
+    get() {
       return dashboards.get(this) ?? null;
     },
-    configurable: true,
-  });
-}
+  },
+});
 
 export { Dashboard, type DashboardSource } from './dashboard.js';
 export { DashboardState, DEFAULT_RETENTION, type Retention } from './dashboard-state.js';

@@ -24,7 +24,7 @@ import { RangePartitioner, RDD, type Dependency, type TaskContext } from '../../
 import { blockBox, blockIndex } from '../block-grid.js';
 import type { Block, ImageMeta } from '../block.js';
 import { gridOf, numBlocks, readRegion } from '../image-node.js';
-import { ImageRDD, setLabelImplementation } from '../image-rdd.js';
+import { ImageRDD } from '../image-rdd.js';
 import { normalizeConnectivity } from '../kernels/index.js';
 import { regionDependency } from '../nodes/region-dependency.js';
 import { RoiNode } from '../nodes/roi.js';
@@ -330,4 +330,3 @@ async function resolveAll(local: RDD<BlockLabels>, mask: ImageMeta, connectivity
   return { count, tables: tableRdd, table: () => (table ??= stats.collect().then((batches) => new ShapeTable(batches))) };
 }
 
-setLabelImplementation(labelComponents);
