@@ -42,8 +42,8 @@ function simulator(port: number, args: readonly string[]): ChildProcess {
   return spawn(process.execPath, [bin, 'simulate-beamline', '--bind', `tcp://127.0.0.1:${port}`, ...args], { stdio: 'ignore' });
 }
 
-/** One streamed run: the reports and, per scan, when its result was ready (performance.now()). */
-async function streamRun(ctx: Context, simArgs: readonly string[], scans: number, pipeline: (scan: Scan) => Promise<unknown>): Promise<{ reports: ScanReport[]; done: number[] }> {
+/** One streamed run: the reports and, per scan, when its result was ready (performance.now()). Also used by the tomo suite. */
+export async function streamRun(ctx: Context, simArgs: readonly string[], scans: number, pipeline: (scan: Scan) => Promise<unknown>): Promise<{ reports: ScanReport[]; done: number[] }> {
   const port = await freePort();
   const ssc = new StreamingContext(ctx, { batchIntervalMs: 1000 });
   const beam = ssc.zmqStream({ connect: `tcp://127.0.0.1:${port}`, maxPendingScans: 1 });

@@ -7,7 +7,9 @@
  *   given) on local[1] against scikit-image `iradon` over the same rows on one thread (numpy's
  *   correction included; iradon is timed on 16 rows and scaled to 256, said in the row), and local[2]
  *   against local[1];
- * - `voxelflow reconstruct` as a fresh process with the automatic centre, labeling and statistics.
+ * - `voxelflow reconstruct` as a fresh process with the automatic centre, labeling and statistics;
+ * - the stream: `simulate-beamline --tomo` scans reconstructed and analyzed as `stream --reconstruct`
+ *   does, scans per minute and the latency with the sender paced at 30 scans per minute.
  * scikit-image comes from VOXELFLOW_SKIMAGE_PYTHON, the venv .ci/run makes, or python3; without it the
  * rows say so.
  */
@@ -24,6 +26,9 @@ import { filterMargin, paddedLength } from '../tomo/kernels/index.js';
 import { trig } from '../tomo/fbp.js';
 import { median, type BenchRow } from './harness.js';
 import { runPython } from './python-baseline.js';
+import { streamRun } from './streaming-bench.js';
+import { reconstructScan } from '../cli/stream-reconstruct.js';
+import type { Scan } from '../streaming/index.js';
 
 const SIZE = 256;
 const ANGLES = 256;
@@ -86,6 +91,57 @@ async function backProjectMs(k: typeof kernels, runs: number): Promise<number> {
   return median(() => k.backProject(lines, cos, sin, g, 0, 0, SIZE, SIZE, out), runs, 1);
 }
 
+/** Frames per streamed scan: projections, flats and darks of simulateScan's defaults. */
+const STREAM_FRAMES = ANGLES + 4 + 3;
+const STREAM_SCANS = 6;
+
+/**
+ * The stream: 256^3 scans of 256 projections sent by `simulate-beamline --tomo` (another process),
+ * each reconstructed (centre found at the end of the scan) and analyzed (box 1, threshold, 26-label,
+ * statistics) as `stream --reconstruct` does, on local[2]: scans per minute with the sender
+ * unthrottled, then the latency from the series end to the result with the sender paced at 30 scans
+ * per minute.
+ */
+async function streamRows(log: (line: string) => void): Promise<BenchRow[]> {
+  const ctx = await Context.create({ master: 'local[2]' });
+  const load = () => `load ${loadavg()[0]!.toFixed(2)}`;
+  const pipeline = async (scan: Scan): Promise<void> => {
+    const rec = await reconstructScan(ctx, scan, { center: 'auto', filter: 'ramp', noFlat: false, volumes: null });
+    try {
+      const filtered = rec.image.boxFilter(1);
+      const labels = filtered.threshold({ above: 0.03 }).labelComponents({ connectivity: 26, intensity: filtered });
+      await labels.componentCount();
+      await labels.shapeTable();
+    } finally {
+      rec.release();
+    }
+  };
+  const sim = ['--tomo', '--shape', `${SIZE},${ROWS},${ANGLES}`, '--distinct', '2'];
+  try {
+    log(`stream: ${STREAM_SCANS} tomography scans of ${SIZE}^3, sender unthrottled ...`);
+    const free = await streamRun(ctx, sim, STREAM_SCANS, pipeline);
+    const perScan = (free.done[free.done.length - 1]! - free.done[0]!) / (STREAM_SCANS - 1);
+    log(`stream: sender paced at 30 scans/min ...`);
+    const paced = await streamRun(ctx, [...sim, '--rate', String((STREAM_FRAMES * 30) / 60)], STREAM_SCANS, pipeline);
+    const latencies = paced.reports.map((r, i) => paced.done[i]! - r.endedAt).sort((a, b) => a - b);
+    const p99 = latencies[latencies.length - 1]!;
+    return [
+      {
+        suite: 'tomo', name: `stream --reconstruct: ${SIZE}^3 scans of ${ANGLES} projections + box 1, threshold, 26-label, stats, sender unthrottled (${STREAM_SCANS} scans, result to result)`,
+        ms: perScan, baselineMs: null, baseline: 'absolute', value: { amount: 60_000 / perScan, unit: 'scans/min' },
+        target: '>= 30 scans/min', met: 60_000 / perScan >= 30, note: load(),
+      },
+      {
+        suite: 'tomo', name: `stream --reconstruct, sender paced at 30 scans/min: p99 latency, series end to result (${STREAM_SCANS} scans)`,
+        ms: p99, baselineMs: null, baseline: 'absolute', value: { amount: latencies[Math.floor(latencies.length / 2)]!, unit: 'ms p50' },
+        target: 'p99 < 3 s', met: p99 < 3000, note: `p99 of ${STREAM_SCANS} scans is their maximum; ${load()}`,
+      },
+    ];
+  } finally {
+    await ctx.stop();
+  }
+}
+
 export async function tomoBenchmarks(log: (line: string) => void): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const load = () => `load ${loadavg()[0]!.toFixed(2)}`;
@@ -142,5 +198,6 @@ export async function tomoBenchmarks(log: (line: string) => void): Promise<Bench
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  rows.push(...(await streamRows(log)));
   return rows;
 }
