@@ -14,7 +14,12 @@ import type { Block, ImageMeta } from './block.js';
 /** An RDD node that produces blocks and can compute arbitrary boxes of its image. */
 export interface RegionNode {
   readonly meta: ImageMeta;
-  region(box: Box, tc: TaskContext): TypedArray;
+  /**
+   * The voxels of `box`. `into`, when given, is a scratch array the caller owns and reads before it
+   * asks again (its own per-thread buffer); a node that computes into a fresh array of `into`'s type
+   * and length may write there instead. Nodes that hand out views (sources, cached blocks) ignore it.
+   */
+  region(box: Box, tc: TaskContext, into?: TypedArray): TypedArray;
 }
 
 export function gridOf(meta: ImageMeta): BlockGrid {
@@ -25,9 +30,9 @@ export function gridOf(meta: ImageMeta): BlockGrid {
  * Reads `box` of the image an RDD holds: through its region rule when it has one and is not
  * persisted, otherwise by assembling the blocks that intersect the box (cache-aware).
  */
-export function readRegion(rdd: RDD<Block>, meta: ImageMeta, box: Box, tc: TaskContext): TypedArray {
+export function readRegion(rdd: RDD<Block>, meta: ImageMeta, box: Box, tc: TaskContext, into?: TypedArray): TypedArray {
   const node = rdd.node as unknown as Partial<RegionNode>;
-  if (rdd.storageLevel === 'NONE' && !rdd.isCheckpointed && typeof node.region === 'function') return node.region(box, tc);
+  if (rdd.storageLevel === 'NONE' && !rdd.isCheckpointed && typeof node.region === 'function') return node.region(box, tc, into);
   const grid = gridOf(meta);
   const blocks = blocksIntersecting(grid, box);
   if (blocks.length === 1) {

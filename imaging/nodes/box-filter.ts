@@ -30,10 +30,12 @@ export class BoxFilterNode extends UnaryRegionNode<BoxFilterParams> {
     const axes = this.meta.shape.map((s) => s > 1) as [boolean, boolean, boolean];
     return clip(grow(box, this.params.radius, axes), this.meta.shape);
   }
-  region(box: Box, tc: TaskContext): TypedArray {
+  region(box: Box, tc: TaskContext, into?: TypedArray): TypedArray {
     const inBox = this.need(box);
     const src = this.input(box, tc);
-    const out = new Float32Array(box.shape[0] * box.shape[1] * box.shape[2]);
+    const voxels = box.shape[0] * box.shape[1] * box.shape[2];
+    // The kernel writes every voxel, so a caller's scratch needs no clearing.
+    const out = into instanceof Float32Array && into.length === voxels ? into : new Float32Array(voxels);
     kernels.boxFilter(src, inBox.shape, inBox.origin, this.meta.shape, box.origin, box.shape, this.params.radius, this.params.mode, out, NATIVE ? undefined : scratchFor(inBox));
     const scale = this.flatAxesScale();
     if (scale !== 1) for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) * scale;

@@ -46,7 +46,7 @@ export abstract class UnaryRegionNode<P extends { readonly meta: ImageMeta; read
   }
   /** The box of the input that a box of output needs. */
   abstract need(box: Box): Box;
-  abstract region(box: Box, tc: TaskContext): TypedArray;
+  abstract region(box: Box, tc: TaskContext, into?: TypedArray): TypedArray;
   numPartitions(): number {
     return numBlocks(this.meta);
   }

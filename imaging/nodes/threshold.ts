@@ -18,12 +18,15 @@ export class ThresholdNode extends UnaryRegionNode<ThresholdParams> {
   need(box: Box): Box {
     return box;
   }
-  region(box: Box, tc: TaskContext): TypedArray {
-    return this.apply(this.input(box, tc), tc);
+  region(box: Box, tc: TaskContext, into?: TypedArray): TypedArray {
+    return this.apply(this.input(box, tc), tc, into instanceof Uint8Array ? into : undefined);
   }
-  /** The mask of `src`, a box of this node's input (a consumer that already holds the input box calls this instead of region). */
-  apply(src: TypedArray, tc: TaskContext): Uint8Array {
-    const out = new Uint8Array(src.length);
+  /**
+   * The mask of `src`, a box of this node's input (a consumer that already holds the input box calls
+   * this instead of region); into `into` when it has src's length (the kernel writes every voxel).
+   */
+  apply(src: TypedArray, tc: TaskContext, into?: Uint8Array): Uint8Array {
+    const out = into !== undefined && into.length === src.length ? into : new Uint8Array(src.length);
     kernels.threshold(src, this.params.above, this.params.below, out);
     tc.count(`voxels:${this.op}`, out.length);
     return out;

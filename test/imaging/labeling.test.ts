@@ -248,7 +248,8 @@ forMasters(
         check(
           fc.asyncProperty(labelCase, seed, async ([{ shape, blockShape }, connectivity], s) => {
             const values = randomVolume('u16', shape, s);
-            const cut = 500;
+            // randomVolume's values are 0..199: about 40% of the voxels above the cut.
+            const cut = 120;
             const mask = Uint8Array.from(values, (v) => (v > cut ? 1 : 0));
             const expected = floodFill(mask, shape, connectivity);
             // The mask is a threshold of the intensity image: the block pass computes the image once.
@@ -270,9 +271,28 @@ forMasters((ctx) => {
       check(
         fc.asyncProperty(labelCase, seed, async ([{ shape, blockShape }, connectivity], s) => {
           const values = randomVolume('u16', shape, s);
-          const mask = Uint8Array.from(values, (v) => (v > 500 ? 1 : 0));
+          // randomVolume's values are 0..199: about 40% of the voxels above 120.
+          const mask = Uint8Array.from(values, (v) => (v > 120 ? 1 : 0));
           const expected = floodFill(mask, shape, connectivity);
-          const labels = ctx().images.fromArray(values, shape, { blockShape }).threshold({ above: 500 }).labelComponents({ connectivity });
+          const labels = ctx().images.fromArray(values, shape, { blockShape }).threshold({ above: 120 }).labelComponents({ connectivity });
+          expectVolumeEqual(await labels.toArray(), expected.labels, shape, `labels (connectivity ${connectivity})`);
+          expectRowsClose(await labels.shapeStats(), plainShapeStats(expected.labels, expected.count, shape, values));
+        }),
+        10,
+      ));
+
+    it("labels and measures a threshold of a box-filtered image, the filter's output as the intensity (per-thread scratch)", () =>
+      check(
+        fc.asyncProperty(withBlocks(shape3d), fc.constantFrom<Conn>(6, 26), seed, async ({ shape, blockShape }, connectivity, s) => {
+          const img = ctx().images.fromArray(randomVolume('u16', shape, s), shape, { blockShape });
+          const filtered = img.boxFilter(1);
+          const values = (await filtered.toArray()).data;
+          // Halfway between the smallest and largest filtered value: never an empty mask.
+          const lo = Math.min(...values), hi = Math.max(...values);
+          const cut = (lo + hi) / 2;
+          const expected = floodFill(Uint8Array.from(values, (v) => (v > cut ? 1 : 0)), shape, connectivity);
+          if (hi > lo) expect(expected.count).toBeGreaterThan(0);
+          const labels = filtered.threshold({ above: cut }).labelComponents({ connectivity, intensity: filtered });
           expectVolumeEqual(await labels.toArray(), expected.labels, shape, `labels (connectivity ${connectivity})`);
           expectRowsClose(await labels.shapeStats(), plainShapeStats(expected.labels, expected.count, shape, values));
         }),
