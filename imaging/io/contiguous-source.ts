@@ -40,11 +40,13 @@ export class ContiguousSource implements ImageSource {
     this.#layout = layout;
   }
 
-  readRegion(origin: Triple, size: Triple): TypedArray {
+  readRegion(origin: Triple, size: Triple, into?: TypedArray): TypedArray {
     checkRegion(this.shape, origin, size);
     const { dataFile, offset, littleEndian } = this.#layout;
     const bpe = bytesPer(this.dtype);
-    const out = allocate(this.dtype, size[0] * size[1] * size[2]);
+    const voxels = size[0] * size[1] * size[2];
+    // Every byte of the box is read, so a caller's scratch needs no clearing.
+    const out = into !== undefined && into.length === voxels && into.constructor === allocate(this.dtype, 0).constructor ? into : allocate(this.dtype, voxels);
     if (out.length === 0) return out;
     const bytes = bytesOf(out);
     const fail: Fail = failFor(this.path, this.format);

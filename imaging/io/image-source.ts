@@ -25,9 +25,11 @@ export interface ImageSource {
   readonly spacing?: readonly [number, number, number];
   /**
    * The voxels of the box at `origin` of `size` (both `[z, y, x]`), C order, in a new host-endian
-   * array of the image's dtype. Throws `ConfigError` for a box outside the image.
+   * array of the image's dtype. Throws `ConfigError` for a box outside the image. `into`, a scratch
+   * array the caller owns (of the image's dtype and the box's length), may be filled and returned
+   * instead (readers that decode into a fresh array anyway ignore it).
    */
-  readRegion(origin: Triple, size: Triple): TypedArray;
+  readRegion(origin: Triple, size: Triple, into?: TypedArray): TypedArray;
 }
 
 /** Options of `openImage`; `shape`, `dtype`, `endian` and `headerBytes` describe raw files. */

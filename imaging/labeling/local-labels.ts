@@ -17,6 +17,7 @@ import { labelScratchLength } from '../kernels/index.js';
 import { kernels } from '../../native/index.js';
 import { regionDependency } from '../nodes/region-dependency.js';
 import { ThresholdNode } from '../nodes/threshold.js';
+import { scratchOf } from '../thread-scratch.js';
 import type { Box } from '../box.js';
 import type { TypedArray } from '../dtype.js';
 import { blockLayers, labelArray, type Layer, type LayerLabels } from './boundary.js';
@@ -95,7 +96,7 @@ export class LocalLabelNode {
       // Both are read before this task ends and kept nowhere: per-thread scratch, not fresh arrays
       // (fresh pages cost more than the filter that fills them: ~0.6 s per GiB on this VM).
       const voxels = box.shape[0] * box.shape[1] * box.shape[2];
-      const intensity = readRegion(this.intensity, this.params.intensity, box, tc, this.params.intensity.dtype === 'f32' ? threadFloats(voxels) : undefined);
+      const intensity = readRegion(this.intensity, this.params.intensity, box, tc, scratchOf(this, this.params.intensity.dtype, voxels));
       return { src: node.apply(intensity, tc, threadMask(voxels)), intensity };
     }
     const src = readRegion(this.mask, meta, box, tc);
@@ -128,14 +129,7 @@ export function labelMask(src: TypedArray, shape: Vec3, connectivity: number, ou
 let unionScratch = new Uint32Array(0);
 let labelsScratch = new Uint32Array(0);
 
-let floatScratch = new Float32Array(0);
 let maskScratch = new Uint8Array(0);
-
-/** A scratch f32 array of `n` voxels (a fused filter's output), valid until the next call on this thread. */
-function threadFloats(n: number): Float32Array {
-  if (floatScratch.length < n) floatScratch = new Float32Array(n);
-  return floatScratch.subarray(0, n);
-}
 
 /** A scratch mask of `n` voxels, valid until the next call on this thread. */
 function threadMask(n: number): Uint8Array {

@@ -15,6 +15,7 @@ import type { TypedArray } from '../dtype.js';
 import { boxFilterScratchLength, type BoxFilterMode } from '../kernels/index.js';
 import { backends, kernels } from '../../native/index.js';
 import { UnaryRegionNode } from './region-node.js';
+import { scratchOf } from '../thread-scratch.js';
 
 export interface BoxFilterParams {
   readonly meta: ImageMeta;
@@ -32,7 +33,8 @@ export class BoxFilterNode extends UnaryRegionNode<BoxFilterParams> {
   }
   region(box: Box, tc: TaskContext, into?: TypedArray): TypedArray {
     const inBox = this.need(box);
-    const src = this.input(box, tc);
+    // The input (the box and its halo) is read only by the kernel below: a per-thread scratch.
+    const src = this.input(box, tc, scratchOf(this, this.params.input.dtype, inBox.shape[0] * inBox.shape[1] * inBox.shape[2]));
     const voxels = box.shape[0] * box.shape[1] * box.shape[2];
     // The kernel writes every voxel, so a caller's scratch needs no clearing.
     const out = into instanceof Float32Array && into.length === voxels ? into : new Float32Array(voxels);

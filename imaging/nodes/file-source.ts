@@ -22,8 +22,8 @@ const open = new Map<string, ImageSource>();
 
 export class FileSourceNode extends SourceRegionNode<FileSourceParams> {
   readonly op = 'image.file';
-  region(box: Box, tc: TaskContext): TypedArray {
-    const out = this.source().readRegion(box.origin, box.shape);
+  region(box: Box, tc: TaskContext, into?: TypedArray): TypedArray {
+    const out = this.source().readRegion(box.origin, box.shape, into);
     tc.count(`voxels:${this.op}`, out.length);
     return out;
   }

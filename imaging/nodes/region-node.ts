@@ -56,8 +56,8 @@ export abstract class UnaryRegionNode<P extends { readonly meta: ImageMeta; read
   compute(split: number, tc: TaskContext, emit: (b: Block) => void): void {
     emitBlock(this, split, tc, emit);
   }
-  /** Reads what `box` needs from the input. */
-  protected input(box: Box, tc: TaskContext): TypedArray {
-    return readRegion(this.parent, this.params.input, this.need(box), tc);
+  /** Reads what `box` needs from the input (into `into`, a scratch the caller owns, where the input node can). */
+  protected input(box: Box, tc: TaskContext, into?: TypedArray): TypedArray {
+    return readRegion(this.parent, this.params.input, this.need(box), tc, into);
   }
 }

@@ -52,3 +52,20 @@ describe('readRegion', () => {
     expect(() => src.readRegion([0, 0, 0.5], [1, 1, 1])).toThrowError(ConfigError);
   });
 });
+
+describe('reading a box into the caller\'s scratch', () => {
+  it('fills and returns a scratch of the right type and length (every byte overwritten), else a fresh array', () => {
+    const v = makeVolume('u16', [4, 6, 7]);
+    const path = join(dir, 'scratch.npy');
+    writeImage(path, v);
+    const src = openImage(path);
+    const scratch = new Uint16Array(2 * 3 * 4).fill(0xabcd);
+    const got = src.readRegion([1, 2, 3], [2, 3, 4], scratch);
+    expect(got).toBe(scratch);
+    expectArrayEqual(got, sliceBox(v, [1, 2, 3], [2, 3, 4]));
+    // Wrong length or type: not used.
+    const other = src.readRegion([1, 2, 3], [2, 3, 4], new Uint16Array(5));
+    expect(other.length).toBe(24);
+    expect(src.readRegion([1, 2, 3], [2, 3, 4], new Float32Array(24))).toBeInstanceOf(Uint16Array);
+  });
+});
