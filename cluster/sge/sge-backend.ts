@@ -129,7 +129,8 @@ export class SgeBackend implements SchedulerBackend {
   private host: ExecutorHost | null = null;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
-  private checking = false;
+  /** The check in progress, if any: stop() waits for it, so that a job it submits is in jobIds before the qdel. */
+  private checkRun: Promise<void> | null = null;
   private requested: number;
   private readonly idle = new Map<string, number>();
   private readonly onSigint = (): void => this.killJobsAndExit();
@@ -201,6 +202,9 @@ export class SgeBackend implements SchedulerBackend {
     this.stopped = true;
     if (this.timer !== null) clearInterval(this.timer);
     process.off('SIGINT', this.onSigint);
+    // An adaptive check may be inside qsub: its job id must be recorded before the qdel below, or the
+    // job outlives the driver (its tasks then wait in Eqw once their working directory is gone).
+    await this.checkRun;
     await this.cluster.stop();
     await this.launcher.cancel(this.jobIds).catch((err: unknown) => console.error(`voxelflow: could not qdel the worker jobs ${this.jobIds.join(' ')}: ${(err as Error).message}`));
     await this.master.stop();
@@ -208,9 +212,15 @@ export class SgeBackend implements SchedulerBackend {
   }
 
   /** Reads the jobs, posts their state, and scales when adaptive. Never throws (a failed qstat is retried next time). */
-  private async check(): Promise<void> {
-    if (this.checking || this.stopped || this.host === null) return;
-    this.checking = true;
+  private check(): Promise<void> {
+    if (this.checkRun !== null || this.stopped || this.host === null) return this.checkRun ?? Promise.resolve();
+    this.checkRun = this.runCheck().finally(() => {
+      this.checkRun = null;
+    });
+    return this.checkRun;
+  }
+
+  private async runCheck(): Promise<void> {
     try {
       const jobs = (await this.launcher.jobs(this.name)).filter((j) => this.jobIds.includes(j.id));
       const tally = { pending: 0, running: 0, draining: 0 };
@@ -219,12 +229,10 @@ export class SgeBackend implements SchedulerBackend {
         else tally[j.state] += j.tasks;
       }
       const finished = Math.max(0, this.requested - tally.pending - tally.running - tally.draining);
-      this.host.post({ type: 'batchJobs', launcher: this.launcher.kind, requested: this.requested, ...tally, finished });
+      (this.host as ExecutorHost).post({ type: 'batchJobs', launcher: this.launcher.kind, requested: this.requested, ...tally, finished });
       if (this.plan.adaptive !== null && !this.stopped) await this.scale(jobs);
     } catch {
       // qstat may fail for a moment (qmaster busy); the next check tries again.
-    } finally {
-      this.checking = false;
     }
   }
 

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Context, type VoxelflowEvent } from '../../../index.js';
 import { Master } from '../../../cluster/index.js';
 import { jobOptions, SgeLauncher } from '../../../cluster/sge/index.js';
@@ -49,11 +49,21 @@ async function pipeline(ctx: Context): Promise<{ count: number; rows: unknown[] 
   return { count: await labels.componentCount(), rows: await labels.shapeStats() };
 }
 
+/** Jobs that were in the queue before this file ran are not its own (another run's leftovers). */
+let before: Set<string> | null = null;
+
+/** This file's worker jobs still in the queue. */
 async function voxelflowJobs(): Promise<string[]> {
-  return (await sge.jobs()).filter((j) => j.name.startsWith('voxelflow-127.0.0.1-')).map((j) => j.ref);
+  const refs = (await sge.jobs()).filter((j) => j.name.startsWith('voxelflow-127.0.0.1-')).map((j) => j.ref);
+  before ??= new Set(refs);
+  return refs.filter((r) => !(before as Set<string>).has(r));
 }
 
 describe.skipIf(!hasSge)('master: sge (real Grid Engine; skipped when qsub is absent)', () => {
+  beforeAll(async () => {
+    await voxelflowJobs();
+  });
+
   it('an image pipeline on 2 SGE workers equals local[2], and no job is left afterwards', async () => {
     const local = await Context.create({ master: 'local[2]' });
     const expected = await pipeline(local).finally(() => local.stop());
