@@ -45,6 +45,11 @@ export function allocate<D extends DType>(dtype: D, length: number, shared = fal
   return new Ctor(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
 }
 
+/** Whether `array` is an array of `dtype` exactly (not a view of another element type). */
+export function isArrayOf<D extends DType>(dtype: D, array: unknown): array is ArrayOf<D> {
+  return (array as { constructor?: unknown } | null)?.constructor === CTORS[dtype];
+}
+
 /** A typed-array view of `dtype` over bytes (must be aligned; copy first if not). */
 export function viewAs<D extends DType>(dtype: D, buffer: ArrayBufferLike, byteOffset: number, length: number): ArrayOf<D> {
   const Ctor = CTORS[dtype] as unknown as new (buf: ArrayBufferLike, off: number, len: number) => ArrayOf<D>;

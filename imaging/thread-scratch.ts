@@ -5,14 +5,14 @@
  * page faults of fresh memory cost more than the kernels that fill it. Keyed by the consumer, so two
  * consumers in one chain never share a buffer.
  */
-import { allocate, type DType, type TypedArray } from './dtype.js';
+import { allocate, isArrayOf, type DType, type TypedArray } from './dtype.js';
 
 const owned = new WeakMap<object, TypedArray>();
 
 /** A scratch array of `dtype` and length `n` owned by `owner`, valid until `owner` asks again. */
 export function scratchOf(owner: object, dtype: DType, n: number): TypedArray {
   let a = owned.get(owner);
-  if (a === undefined || a.length < n || a.constructor !== allocate(dtype, 0).constructor) {
+  if (a === undefined || a.length < n || !isArrayOf(dtype, a)) {
     a = allocate(dtype, n);
     owned.set(owner, a);
   }

@@ -2,7 +2,7 @@
  * A source over C-order voxels stored uncompressed at a byte offset of a file (npy, raw, uncompressed
  * MetaImage and NRRD). A box is read with one `readSync` per row run, or fewer where rows are adjacent.
  */
-import { allocate, bytesPer, type DType, type TypedArray } from '../dtype.js';
+import { allocate, bytesPer, isArrayOf, type DType, type TypedArray } from '../dtype.js';
 import type { Shape3 } from '../volume.js';
 import { bytesOf, toHostOrder } from './byte-order.js';
 import { readInto, readRuns, withFile } from './file-bytes.js';
@@ -46,7 +46,7 @@ export class ContiguousSource implements ImageSource {
     const bpe = bytesPer(this.dtype);
     const voxels = size[0] * size[1] * size[2];
     // Every byte of the box is read, so a caller's scratch needs no clearing.
-    const out = into !== undefined && into.length === voxels && into.constructor === allocate(this.dtype, 0).constructor ? into : allocate(this.dtype, voxels);
+    const out = into !== undefined && into.length === voxels && isArrayOf(this.dtype, into) ? into : allocate(this.dtype, voxels);
     if (out.length === 0) return out;
     const bytes = bytesOf(out);
     const fail: Fail = failFor(this.path, this.format);
