@@ -33,7 +33,7 @@ function generate(dir: string): number {
   const pools = Array.from({ length: SAMPLES }, (_, s) =>
     Array.from({ length: POOL }, () => {
       let line = `S${String(s).padStart(2, '0')}`;
-      for (let j = 0; j < NUMERIC; j++) line += ',' + ((1 + j) * (10 + s) * (0.5 + rand())).toFixed(4);
+      for (let j = 0; j < NUMERIC; j++) line += `,${((1 + j) * (10 + s) * (0.5 + rand())).toFixed(4)}`;
       return line;
     }),
   );
@@ -44,7 +44,7 @@ function generate(dir: string): number {
     const lines: string[] = [header];
     for (let r = 0; r < ROWS; r++) lines.push(pool[(rand() * POOL) | 0] as string);
     const file = join(dir, `cells-${String(f).padStart(4, '0')}.csv`);
-    writeFileSync(file, lines.join('\n') + '\n');
+    writeFileSync(file, `${lines.join('\n')}\n`);
     bytes += statSync(file).size;
   }
   return bytes;

@@ -9,7 +9,7 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Context } from '../core/index.js';
-import { type ShapeRow } from '../imaging/index.js';
+import type { ShapeRow } from '../imaging/index.js';
 import { overlayPng } from '../imaging/preview/index.js';
 import { statsCsv } from './stats-csv.js';
 import { writeDemoTable } from './demo-table.js';

@@ -19,7 +19,7 @@ import { UsageError } from './usage-error.js';
 
 const USAGE = `usage: voxelflow notebook setup [--jupyter COMMAND] [--name NAME]
 
-Writes a Jupyter kernel spec for this user (in \$(jupyter --data-dir)/kernels/NAME) that runs
+Writes a Jupyter kernel spec for this user (in $(jupyter --data-dir)/kernels/NAME) that runs
 TypeScript notebooks with tslab, by absolute path: this node, and the tslab of the current project
 (else voxelflow's own).
 

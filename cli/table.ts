@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { Context } from '../core/index.js';
-import { type ColumnSummary, type KMeansModel, type WithinBetween } from '../table/index.js';
+import type { ColumnSummary, KMeansModel, WithinBetween } from '../table/index.js';
 import { usage, UsageError } from './usage-error.js';
 
 const HELP = `usage: voxelflow table <describe|kmeans> <csv-glob> [options]

@@ -102,7 +102,7 @@ export async function treeAggregate<T, U>(rdd: RDD<T>, zero: U, seqOp: UserFn, c
     },
     { zero, seq: seqOp.fn as AnyFn, env: seqOp.env },
   );
-  const scale = Math.max(Math.ceil(Math.pow(n, 1 / depth)), 2);
+  const scale = Math.max(Math.ceil(n ** (1 / depth)), 2);
   while (n > scale + Math.ceil(n / scale)) {
     n = Math.ceil(n / scale);
     partial = partial

@@ -17,6 +17,7 @@ export class Broadcast<T = unknown> {
   private hasValue: boolean;
   private local: T | undefined;
 
+  // biome-ignore lint/complexity/noArguments: `new Broadcast(id, undefined)` holds the value undefined; `new Broadcast(id)` holds none.
   constructor(readonly id: number, value?: T, hasValue = arguments.length > 1) {
     this.local = value;
     this.hasValue = hasValue;

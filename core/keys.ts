@@ -133,6 +133,7 @@ export function keysEqual(a: unknown, b: unknown): boolean {
 }
 
 /** Rank of each kind in the total order. */
+// biome-ignore lint/suspicious/noConstEnum: module-private and inlined by tsc in the key comparison hot path.
 const enum Kind {
   Undefined,
   Null,

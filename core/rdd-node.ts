@@ -32,6 +32,7 @@ export interface RddNode<T> {
 }
 
 /** Thrown through compute to stop a partition early (take, first, isEmpty). */
+// biome-ignore lint/complexity/noStaticOnlyClass: a sentinel thrown and caught by identity (`err === StopIteration.instance`).
 export class StopIteration {
   static readonly instance = new StopIteration();
 }

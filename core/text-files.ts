@@ -2,7 +2,7 @@
  * Resolves `textFile` paths (a file, a directory, a glob with * ? [..] in any segment, or a comma
  * list of those) and cuts the files into byte-range splits the way Hadoop's FileInputFormat does.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, type Stats, statSync } from 'node:fs';
 import { isAbsolute, join, resolve, sep } from 'node:path';
 import type { FileSplit } from './nodes/text-file.js';
 
@@ -48,7 +48,7 @@ export function planSplits(files: readonly string[], minPartitions: number): Fil
 function expand(pattern: string): string[] {
   const abs = isAbsolute(pattern) ? pattern : resolve(pattern);
   if (!/[*?[]/.test(abs)) {
-    let st;
+    let st: Stats;
     try {
       st = statSync(abs);
     } catch {

@@ -106,7 +106,7 @@ export function fieldIndex(fields: readonly Field[], name: string, what: string)
 export function numericIndex(fields: readonly Field[], name: string, what: string): number {
   const i = fieldIndex(fields, name, what);
   if ((fields[i] as Field).type === 'string') {
-    throw new TableError(what, `column '${name}' holds strings`, 'choose a numeric column, or read it with types: { ' + JSON.stringify(name) + ": 'f64' }");
+    throw new TableError(what, `column '${name}' holds strings`, `choose a numeric column, or read it with types: { ${JSON.stringify(name)}: 'f64' }`);
   }
   return i;
 }

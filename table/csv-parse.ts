@@ -212,7 +212,7 @@ function parseNumber(text: string, col: number, file: string, line: number, plan
     const name = (plan.fields[plan.keep[col] as number] as Field).name;
     throw new TableError(
       `${file}:${line}`,
-      `column '${name}' holds ${JSON.stringify(t.length > 40 ? t.slice(0, 40) + '…' : t)}, not a number`,
+      `column '${name}' holds ${JSON.stringify(t.length > 40 ? `${t.slice(0, 40)}…` : t)}, not a number`,
       `fix the value, or read the column as text with types: { ${JSON.stringify(name)}: 'string' }`,
     );
   }

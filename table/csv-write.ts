@@ -3,7 +3,7 @@ import { columnAt, isStringColumn, stringAt, type Batch, type Field } from './ba
 
 /** CSV for `batches`, header first. Numbers are written as JavaScript prints them (round-trip exact). */
 export function toCsv(fields: readonly Field[], batches: readonly Batch[]): string {
-  const parts: string[] = [fields.map((f) => quote(f.name)).join(',') + '\n'];
+  const parts: string[] = [`${fields.map((f) => quote(f.name)).join(',')}\n`];
   for (const b of batches) {
     const cols = fields.map((_, i) => columnAt(b, i));
     const lines: string[] = new Array(b.length);
@@ -22,7 +22,7 @@ export function toCsv(fields: readonly Field[], batches: readonly Batch[]): stri
       }
       lines[r] = line;
     }
-    if (b.length > 0) parts.push(lines.join('\n') + '\n');
+    if (b.length > 0) parts.push(`${lines.join('\n')}\n`);
   }
   return parts.join('');
 }

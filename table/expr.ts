@@ -117,7 +117,7 @@ function binary(op: BinaryOp, a: Float64Array, b: Float64Array): Float64Array {
     case 'sub': for (let i = 0; i < n; i++) out[i] = (a[i] as number) - (b[i] as number); break;
     case 'mul': for (let i = 0; i < n; i++) out[i] = (a[i] as number) * (b[i] as number); break;
     case 'div': for (let i = 0; i < n; i++) out[i] = (a[i] as number) / (b[i] as number); break;
-    case 'pow': for (let i = 0; i < n; i++) out[i] = Math.pow(a[i] as number, b[i] as number); break;
+    case 'pow': for (let i = 0; i < n; i++) out[i] = (a[i] as number) ** (b[i] as number); break;
     case 'gt': for (let i = 0; i < n; i++) out[i] = (a[i] as number) > (b[i] as number) ? 1 : 0; break;
     case 'ge': for (let i = 0; i < n; i++) out[i] = (a[i] as number) >= (b[i] as number) ? 1 : 0; break;
     case 'lt': for (let i = 0; i < n; i++) out[i] = (a[i] as number) < (b[i] as number) ? 1 : 0; break;

@@ -126,7 +126,7 @@ async function lloyd(points: RDD<Points>, initial: Float64Array, o: Checked, d: 
 /** k-means||: candidates by cost-proportional sampling, then weighted k-means++ on the driver. */
 async function kMeansParallel(points: RDD<Points>, counts: readonly number[], o: Checked, d: number, rand: () => number): Promise<Float64Array> {
   const first = await pick(points, counts, [Math.floor(rand() * counts.reduce((a, b) => a + b, 0))], d);
-  let candidates = Array.from(first);
+  const candidates = Array.from(first);
   const l = 2 * o.k;
   for (let round = 0; round < o.initSteps; round++) {
     const centers = Float64Array.from(candidates);

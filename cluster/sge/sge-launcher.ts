@@ -28,7 +28,7 @@ function run(command: string, args: readonly string[], input?: string, timeoutMs
         reject(new BatchError(`${command} not found on PATH: is Grid Engine's client installed here (and SGE_ROOT set, e.g. by its settings.sh)?`));
         return;
       }
-      if (err !== null && err.killed) {
+      if (err?.killed) {
         reject(new BatchError(`${command} ${args.join(' ')} did not answer within ${timeoutMs / 1000} s; is sge_qmaster running?`));
         return;
       }

@@ -3,7 +3,7 @@
  * stage once, its outputs reused by later jobs), and resubmits lost map outputs from lineage when a
  * reduce task cannot fetch them.
  */
-import { Accumulator } from '../accumulator.js';
+import type { Accumulator } from '../accumulator.js';
 import { encodeSharedWithModules } from '../codec.js';
 import type { ShuffleDependency } from '../dependency.js';
 import { VoxelflowError } from '../errors.js';
@@ -16,7 +16,7 @@ import type { ResultOp } from '../result-ops.js';
 import type { BlockManager } from '../storage/block-manager.js';
 import type { BlockRef } from '../storage/block-ref.js';
 import { lineage, parentShuffles, stageFootprint } from './stage-planner.js';
-import type { SuccessOutcome } from './scheduler-event.js';
+import type { FetchFailure, SuccessOutcome } from './scheduler-event.js';
 import type { TaskScheduler } from './task-scheduler.js';
 
 const MAX_STAGE_ATTEMPTS = 4;
@@ -119,7 +119,7 @@ export class DAGScheduler {
       this.stageAttempts.set(stageId, attempt + 1);
       const handle = this.workHandle(stageId, attempt, work);
       this.env.events.post({ type: 'stageSubmitted', jobId, stageId, attempt, kind, rddId: work.rdd.id, numTasks: todo.length, name: stageName(work.rdd) });
-      let failures;
+      let failures: FetchFailure[];
       try {
         failures = await this.env.tasks.runTaskSet({
           stageId,

@@ -27,7 +27,7 @@ interface Bars {
   readonly logX: boolean;
 }
 
-const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeXml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** A short label for a tick value. */
 function tick(v: number): string {
@@ -50,7 +50,7 @@ function barChart(bars: Bars, o: PlotOptions): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
   ];
-  if (o.title !== undefined) out.push(`<text x="${width / 2}" y="20" text-anchor="middle" font-size="14">${escape(o.title)}</text>`);
+  if (o.title !== undefined) out.push(`<text x="${width / 2}" y="20" text-anchor="middle" font-size="14">${escapeXml(o.title)}</text>`);
   const bw = w / Math.max(1, n);
   for (let i = 0; i < n; i++) {
     const bh = (h * (ys[i] as number)) / top;
@@ -69,13 +69,13 @@ function barChart(bars: Bars, o: PlotOptions): string {
   for (let t = 0; t <= 4; t++) {
     const x = m.left + (w * t) / 4;
     const v = e0 + ((e1 - e0) * t) / 4;
-    out.push(`<text x="${x.toFixed(1)}" y="${m.top + h + 16}" text-anchor="middle">${escape(bars.logX ? tick(Math.round(10 ** v)) : tick(v))}</text>`);
+    out.push(`<text x="${x.toFixed(1)}" y="${m.top + h + 16}" text-anchor="middle">${escapeXml(bars.logX ? tick(Math.round(10 ** v)) : tick(v))}</text>`);
     const y = m.top + h - (h * t) / 4;
     const c = (top * t) / 4;
     const label = o.logY === true ? (c <= 0 ? '0' : tick(Math.round(10 ** (c - 1)))) : tick(Math.round(c * 100) / 100);
-    out.push(`<text x="${m.left - 6}" y="${(y + 4).toFixed(1)}" text-anchor="end">${escape(label)}</text>`);
+    out.push(`<text x="${m.left - 6}" y="${(y + 4).toFixed(1)}" text-anchor="end">${escapeXml(label)}</text>`);
   }
-  if (o.xLabel !== undefined) out.push(`<text x="${m.left + w / 2}" y="${height - 10}" text-anchor="middle">${escape(o.xLabel)}</text>`);
+  if (o.xLabel !== undefined) out.push(`<text x="${m.left + w / 2}" y="${height - 10}" text-anchor="middle">${escapeXml(o.xLabel)}</text>`);
   out.push('</svg>');
   return out.join('\n');
 }

@@ -5,7 +5,7 @@
  * with no worker says so and fails after executorWaitTimeout, or waits for a new one when it is 0.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Context, ExecutorWaitTimeoutError, type EventOf, type Volume } from '../../index.js';
+import { Context, ExecutorWaitTimeoutError, type Volume } from '../../index.js';
 import { killAll, secretFile, startMaster, startWorker, workerId, type Proc, type TestMaster, waitForEvent } from './cluster-harness.js';
 
 const SECRET = 'executor-loss-secret-5d1e';

@@ -4,7 +4,7 @@
  * small buffer until the server answers, as an attacker's script would.
  */
 import { connect } from 'node:http2';
-import * as grpc from '@grpc/grpc-js';
+import type * as grpc from '@grpc/grpc-js';
 
 /** How a call ended: its gRPC status code and details (code 0 when a stream call delivered data). */
 export interface CallEnd {

@@ -107,12 +107,12 @@ function targetOf(c: Case): Target {
   };
 }
 
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /** The call was refused as UNAUTHENTICATED for `reason`, and `log` says so with a peer address. */
 async function expectRefused(end: CallEnd, log: Proc, path: string, reason: RegExp, code: number = UNAUTHENTICATED): Promise<void> {
   expect({ code: end.code, details: end.details }).toEqual({ code, details: expect.stringMatching(reason) });
-  await log.waitFor(new RegExp(`refused ${escape(path)} from 127\\.0\\.0\\.1:\\d+: ${reason.source}`), 5_000);
+  await log.waitFor(new RegExp(`refused ${escapeRegExp(path)} from 127\\.0\\.0\\.1:\\d+: ${reason.source}`), 5_000);
 }
 
 /** Authentic credentials for a body of `length` bytes with this digest: the wire format of auth.ts, written out. */
@@ -152,8 +152,8 @@ describe('authenticated RPC under attack', () => {
         for (const swap of t.swaps) {
           const proof = swap.madeFor === t.identity ? captured : authMetadata(SECRET, { path: t.path, target: swap.madeFor, body });
           const end = await rawCall(client(swap.address), t.path, body, proof, t.streaming);
-          const who = swap.identity === MASTER_IDENTITY ? 'master' : `worker \\(${escape(swap.identity)}\\)`;
-          await expectRefused(end, swap.log, t.path, new RegExp(`credentials made for ${escape(swap.madeFor)}, not for this ${who}`));
+          const who = swap.identity === MASTER_IDENTITY ? 'master' : `worker \\(${escapeRegExp(swap.identity)}\\)`;
+          await expectRefused(end, swap.log, t.path, new RegExp(`credentials made for ${escapeRegExp(swap.madeFor)}, not for this ${who}`));
         }
       });
 
@@ -170,17 +170,17 @@ describe('authenticated RPC under attack', () => {
         const anonymous = await flood(t.address, t.path, limit + 1);
         expect(anonymous.status).toBe(String(UNAUTHENTICATED));
         expect(anonymous.sent).toBeLessThanOrEqual(Math.min(limit + 1, 1024 * 1024));
-        await t.log.waitFor(new RegExp(`refused ${escape(t.path)} from 127\\.0\\.0\\.1:\\d+: missing credentials`), 5_000);
+        await t.log.waitFor(new RegExp(`refused ${escapeRegExp(t.path)} from 127\\.0\\.0\\.1:\\d+: missing credentials`), 5_000);
         const headers = { [AUTH_HEADER]: String(forgedLengthProof(t.path, t.identity, limit + 1).get(AUTH_HEADER)[0]) };
         const declared = await flood(t.address, t.path, limit + 1, headers);
         expect(declared.status).toBe(String(grpc.status.RESOURCE_EXHAUSTED));
-        await t.log.waitFor(new RegExp(`refused ${escape(t.path)} from 127\\.0\\.0\\.1:\\d+: request of ${limit + 1} bytes exceeds the ${limit}-byte limit`), 5_000);
+        await t.log.waitFor(new RegExp(`refused ${escapeRegExp(t.path)} from 127\\.0\\.0\\.1:\\d+: request of ${limit + 1} bytes exceeds the ${limit}-byte limit`), 5_000);
       });
     });
   }
 
   it('acted on none of the refused calls: worker A is still registered', () => {
-    expect(master.proc.out).not.toMatch(new RegExp(`worker ${escape(idA)} (is draining|removed)`));
+    expect(master.proc.out).not.toMatch(new RegExp(`worker ${escapeRegExp(idA)} (is draining|removed)`));
     expect(master.proc.out).not.toMatch(/worker evil-\d+ registered/);
     expect(master.proc.out).not.toMatch(/driver 'evil' connected/);
   });

@@ -29,12 +29,6 @@ const freshDir = (): string => join(outRoot, `out-${outCount++}`);
 
 const nonEmpty = fc.array(fc.integer({ min: -20, max: 20 }), { minLength: 1, maxLength: 40 });
 
-
-
-function entries<K, V>(m: Map<K, V>): [K, V][] {
-  return [...m.entries()];
-}
-
 forMasters((ctx) => {
   // ---- retrieving ------------------------------------------------------------------------
 

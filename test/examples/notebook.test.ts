@@ -62,8 +62,8 @@ describe.skipIf(missing !== null)(skipName('quickstart notebook', missing), () =
     const all = nb.cells.flatMap((c) => c.outputs ?? []);
     expect(all.filter((o) => o.output_type === 'error' || o.name === 'stderr')).toEqual([]);
     expect(outputs('pipeline')[0]?.text?.join('')).toMatch(/^\d+ components/);
-    expect(String((outputs('table')[0]?.data ?? {})['text/html'])).toMatch(/<table>.*<td/);
-    for (const id of ['slice', 'mip']) expect(typeof (outputs(id)[0]?.data ?? {})['image/png']).toBe('string');
-    expect(outputs('plots').map((o) => String((o.data ?? {})['text/html']))).toEqual([expect.stringMatching(/^<svg/), expect.stringMatching(/components/)]);
+    expect(String(outputs('table')[0]?.data?.['text/html'])).toMatch(/<table>.*<td/);
+    for (const id of ['slice', 'mip']) expect(typeof outputs(id)[0]?.data?.['image/png']).toBe('string');
+    expect(outputs('plots').map((o) => String(o.data?.['text/html']))).toEqual([expect.stringMatching(/^<svg/), expect.stringMatching(/components/)]);
   }, 320_000);
 });

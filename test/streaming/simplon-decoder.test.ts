@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SimplonDecoder, lz4EncodeBlock, simplonEnd, simplonHeader, simplonImage, type FrameEvent, type StreamEvent } from '../../streaming/index.js';
+import { SimplonDecoder, simplonEnd, simplonHeader, simplonImage, type FrameEvent, type StreamEvent } from '../../streaming/index.js';
 
 const json = (v: unknown): Buffer => Buffer.from(JSON.stringify(v));
 const u16 = (values: number[]): Uint8Array => new Uint8Array(new Uint16Array(values).buffer);

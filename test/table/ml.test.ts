@@ -157,7 +157,7 @@ describe('pca', () => {
     const model = await t.pca({ k: 2, standardize: true });
     const projected = await model.project(t).take(3);
     projected.forEach((row, r) => {
-      const z = ['a', 'b', 'c', 'd'].map((c, j) => ((points[r]![j] as number) - model.mean[j]!) / model.scale[j]!);
+      const z = ['a', 'b', 'c', 'd'].map((_c, j) => ((points[r]![j] as number) - model.mean[j]!) / model.scale[j]!);
       expect(row['pc1']).toBeCloseTo(z.reduce((a, x, j) => a + x * model.components[0]![j]!, 0), 10);
       expect(row['pc2']).toBeCloseTo(z.reduce((a, x, j) => a + x * model.components[1]![j]!, 0), 10);
     });

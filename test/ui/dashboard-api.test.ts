@@ -38,7 +38,7 @@ describe('dashboard JSON API', () => {
     ctx = await Context.create({ master: 'local[2]', secret: SECRET, ui: { port: 0 } });
     await ctx.parallelize(['a b', 'b c', 'c d a'], 3).flatMap((l) => l.split(' ')).map((w) => [w, 1] as [string, number]).reduceByKey((a, b) => a + b, 2).collect();
     // A task error that quotes the secret: the dashboard must show the error but not the secret.
-    await expect(ctx.parallelize([1], 1).map((x, env) => {
+    await expect(ctx.parallelize([1], 1).map((_x, env) => {
       throw new Error(`cannot authenticate with ${env.s}`);
     }, { s: SECRET }).collect()).rejects.toThrow();
     failedJob = (await get<JobRow[]>(ctx, '/api/v1/jobs'))[0] as JobRow;

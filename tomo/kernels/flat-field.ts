@@ -38,7 +38,7 @@ export function flatField(
       const f = flatAfter === null ? flatBefore[p]! : (1 - w) * flatBefore[p]! + w * flatAfter[p]!;
       const denominator = f - d;
       // NaN (a NaN flat or dark) falls through to eps as well: `!(x > eps)` is true for NaN.
-      out[base + p] = (data[base + p]! - d) / (denominator > FLAT_EPSILON ? denominator : FLAT_EPSILON);
+      out[base + p] = (data[base + p]! - d) / (Math.max(denominator , FLAT_EPSILON));
     }
   }
 }

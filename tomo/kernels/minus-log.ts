@@ -21,6 +21,6 @@ export function minusLog(data: Float32Array, n: number, out: Float32Array = data
   const hi = 1 / MIN_TRANSMISSION;
   for (let i = 0; i < n; i++) {
     const t = data[i]!;
-    out[i] = -Math.log(t > lo ? (t < hi ? t : hi) : lo);
+    out[i] = -Math.log(t > lo ? (Math.min(t , hi)) : lo);
   }
 }

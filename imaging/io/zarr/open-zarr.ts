@@ -28,7 +28,7 @@ export function resolveArray(path: string, fail: Fail): { meta: ZarrArrayMeta; s
   }
   const zarray = readJson(path, '.zarray', fail);
   if (zarray !== null) return { meta: parseV2Array(zarray, '', fail), spacing: undefined };
-  if (readJson(path, '.zgroup', fail) !== null) return fromMultiscales(path, (readJson(path, '.zattrs', fail) ?? {}).multiscales, '.zattrs', fail);
+  if (readJson(path, '.zgroup', fail) !== null) return fromMultiscales(path, readJson(path, '.zattrs', fail)?.multiscales, '.zattrs', fail);
   return fail('not a Zarr store: it has no zarr.json, .zarray or .zgroup', 'give the folder of a Zarr array or OME-Zarr image');
 }
 

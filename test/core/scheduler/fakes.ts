@@ -172,7 +172,7 @@ export function harness(executors: readonly Executor[], options: Partial<Schedul
     run(partitions: readonly number[], spec: Partial<TaskSetSpec> = {}): Run {
       const succeeded: number[] = [];
       let state: 'running' | 'resolved' | 'rejected' = 'running';
-      let error: unknown = undefined;
+      let error: unknown;
       const promise = scheduler.runTaskSet({ stageId: 0, stageAttempt: 0, partitions, work, resolveInputs: () => noInputs, onSuccess: (p) => void succeeded.push(p), ...spec });
       promise.then(
         () => (state = 'resolved'),

@@ -81,7 +81,7 @@ describe('NRRD', () => {
 
   it('reads attached raw data, big endian, spacing from space directions', () => {
     const path = join(dir, 'a.nrrd');
-    writeFileSync(path, Buffer.concat([Buffer.from(header('raw') + '\n'), bytesOf(v.data, true, 'u')]));
+    writeFileSync(path, Buffer.concat([Buffer.from(`${header('raw')}\n`), bytesOf(v.data, true, 'u')]));
     const got = readImage(path);
     expect(got.data).toEqual(v.data);
     expect(got.spacing).toEqual([2, 0.25, 0.5]);
@@ -90,7 +90,7 @@ describe('NRRD', () => {
 
   it('reads attached gzip data', () => {
     const path = join(dir, 'b.nrrd');
-    writeFileSync(path, Buffer.concat([Buffer.from(header('gzip') + '\n'), gzipSync(bytesOf(v.data, true, 'u'))]));
+    writeFileSync(path, Buffer.concat([Buffer.from(`${header('gzip')}\n`), gzipSync(bytesOf(v.data, true, 'u'))]));
     expect(readImage(path).data).toEqual(v.data);
   });
 
@@ -114,9 +114,9 @@ describe('NRRD', () => {
 
   it('names unsupported encodings and types', () => {
     const path = join(dir, 'e.nrrd');
-    writeFileSync(path, header('bzip2') + '\n');
+    writeFileSync(path, `${header('bzip2')}\n`);
     expect(() => openImage(path)).toThrowError(/encoding 'bzip2' is not supported.*; save it with encoding raw or gzip/);
-    writeFileSync(path, header('raw').replace('unsigned short', 'signed char') + '\n');
+    writeFileSync(path, `${header('raw').replace('unsigned short', 'signed char')}\n`);
     expect(() => openImage(path)).toThrowError(/type 'signed char' is not supported/);
   });
 });

@@ -26,7 +26,7 @@ const DESCR = { u8: '|u1', u16: '<u2', i16: '<i2', u32: '<u4', i32: '<i4', f32: 
 export function encodeNpy(data: TypedArray, shape: readonly number[]): Buffer {
   const dtype = dtypeOf(data)!;
   let header = `{'descr': '${DESCR[dtype]}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
+  header += `${' '.repeat(63 - ((10 + header.length) % 64))}\n`;
   const prefix = Buffer.alloc(10);
   prefix.write('\x93NUMPY', 0, 'latin1');
   prefix[6] = 1;

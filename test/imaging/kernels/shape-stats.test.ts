@@ -51,8 +51,8 @@ describe('shapeFromPartials', () => {
 
   it('averages the intensity, and reports null without one', () => {
     const intensity = new Float32Array([1, 2, 3, 10]);
-    expect(shapeOf([1, 1, 4], (z, y, x) => x < 3, intensity).meanIntensity).toBe(2);
-    expect(shapeOf([1, 1, 4], (z, y, x) => x < 3).meanIntensity).toBeNull();
+    expect(shapeOf([1, 1, 4], (_z, _y, x) => x < 3, intensity).meanIntensity).toBe(2);
+    expect(shapeOf([1, 1, 4], (_z, _y, x) => x < 3).meanIntensity).toBeNull();
   });
 
   it('gives a single voxel zero extents', () => {
