@@ -1,6 +1,14 @@
+import { isVoxelflowError, VoxelflowError } from '../core/index.js';
+
+declare module '../core/errors.js' {
+  interface VoxelflowErrorTags {
+    BatchProjectError: BatchProjectError;
+  }
+}
+
 /** A bad batch project: batch.json or manifest.csv, or a refused run. One line naming the file, row and field. */
-export class BatchProjectError extends Error {
-  readonly _tag = 'BatchProjectError';
+export class BatchProjectError extends VoxelflowError {
+  override readonly _tag = 'BatchProjectError';
   constructor(
     /** The file at fault (batch.json, manifest.csv, the lock file), as the user names it. */
     readonly file: string,
@@ -12,5 +20,5 @@ export class BatchProjectError extends Error {
 
 /** True for a BatchProjectError, also across module copies. */
 export function isBatchProjectError(err: unknown): err is BatchProjectError {
-  return typeof err === 'object' && err !== null && (err as { _tag?: unknown })._tag === 'BatchProjectError';
+  return isVoxelflowError(err, 'BatchProjectError');
 }

@@ -5,12 +5,19 @@
  */
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
-import { ConfigError } from '../core/index.js';
+import { ConfigError, VoxelflowError } from '../core/index.js';
 import { authMetadata, MASTER_IDENTITY } from './auth.js';
 import { masterService } from './protocol.js';
 
+declare module '../core/errors.js' {
+  interface VoxelflowErrorTags {
+    RpcError: RpcError;
+  }
+}
+
 /** An error with a gRPC status, raised by handlers for the caller's mistakes. */
-export class RpcError extends Error {
+export class RpcError extends VoxelflowError {
+  override readonly _tag = 'RpcError';
   constructor(
     readonly code: grpc.status,
     message: string,

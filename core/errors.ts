@@ -1,16 +1,103 @@
 /**
  * Tagged error classes for the engine. Every error carries a `_tag` so callers can branch without
- * `instanceof` across realms (worker threads rebuild errors from plain data), structured fields, and
- * a message that says what failed, where, and how to fix it.
+ * `instanceof` across realms, structured fields, and a message that says what failed, where, and
+ * how to fix it. An error thrown in a task travels to the driver as data (`errorToData`) and is
+ * rebuilt there (`rebuildError`) as the same class with the same fields, so `TaskFailedError.cause`
+ * is the task's own typed error. Classes outside core join the tag -> class registry from their
+ * folder's index.ts (`registerErrorClasses`), next to the rest of what that folder adds.
+ *
+ * @example
+ *   try {
+ *     await ctx.readCsv('cells.csv').count();
+ *   } catch (err) {
+ *     if (isVoxelflowError(err, 'TableError')) console.error(err.where, err.problem);
+ *     else throw err;
+ *   }
  */
-import { inspect } from 'node:util';
+import type { RemoteErrorData } from './error-data.js';
+
+/**
+ * Tag -> class of every voxelflow error, for `isVoxelflowError`'s narrowing. Folders outside core
+ * add theirs by declaration merging (`declare module '../core/errors.js' { interface VoxelflowErrorTags { ... } }`).
+ */
+export interface VoxelflowErrorTags {
+  VoxelflowError: VoxelflowError;
+  ConfigError: ConfigError;
+  FreeVariableError: FreeVariableError;
+  SerializationError: SerializationError;
+  TaskFailedError: TaskFailedError;
+  JobAbortedError: JobAbortedError;
+  ExecutorWaitTimeoutError: ExecutorWaitTimeoutError;
+  FetchFailedError: FetchFailedError;
+  SpillDiskFullError: SpillDiskFullError;
+}
+
+/** The tag of a voxelflow error class (its class name). */
+export type VoxelflowErrorTag = keyof VoxelflowErrorTags;
 
 /** Base class of every error voxelflow raises on purpose. */
 export class VoxelflowError extends Error {
-  readonly _tag: string = 'VoxelflowError';
+  readonly _tag: VoxelflowErrorTag = 'VoxelflowError';
+  /**
+   * True for errors about the data a job reads (a CSV row that does not parse, a corrupt chunk):
+   * a job whose task fails with one rejects with that error itself rather than a TaskFailedError,
+   * because it is the user's input to fix, not the engine's failure (the `jobEnd` event still names the task).
+   */
+  static readonly inputError: boolean = false;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
+  }
+}
+
+/**
+ * True when `err` is a voxelflow error, with one of `tags` when any are given; narrows to their
+ * classes. Reads the tag, so it also holds for errors from another copy of the package.
+ */
+export function isVoxelflowError<K extends VoxelflowErrorTag = 'VoxelflowError'>(err: unknown, ...tags: K[]): err is VoxelflowErrorTags[K] {
+  if (!(err instanceof Error)) return false;
+  const tag = (err as { _tag?: unknown })._tag;
+  if (typeof tag !== 'string') return false;
+  return tags.length === 0 ? err instanceof VoxelflowError || errorClasses.has(tag) : (tags as readonly string[]).includes(tag);
+}
+
+/** A voxelflow error class, as the registry holds it. */
+export type ErrorClass<E extends VoxelflowError = VoxelflowError> = abstract new (...args: never[]) => E;
+
+/**
+ * Adds error classes to the tag -> class registry the driver rebuilds task errors with; each key is
+ * the class's tag (its name). Core's classes are in it from the start; a folder registers its own
+ * in its index.ts, e.g. `registerErrorClasses({ TableError })`.
+ */
+export function registerErrorClasses(classes: { readonly [K in VoxelflowErrorTag]?: ErrorClass<VoxelflowErrorTags[K]> }): void {
+  for (const [tag, cls] of Object.entries(classes) as [string, ErrorClass][]) {
+    if (cls.name !== tag) throw new ConfigError('classes', `registerErrorClasses: key '${tag}' names class ${cls.name}; use the class name as the key`);
+    errorClasses.set(tag, cls);
+  }
+}
+
+/** The registered class for `tag`, if any. */
+export function errorClass(tag: string): ErrorClass | undefined {
+  return errorClasses.get(tag);
+}
+
+/**
+ * An error about the data a job reads or writes (a file, a row, a column), raised by a folder's
+ * own class (ImageFormatError, TableError). Its message is one line, `<where>: <problem>; <fix>`, so a
+ * CLI prints it as it is; a job whose task fails with one rejects with it (see `inputError`).
+ */
+export abstract class InputError extends VoxelflowError {
+  static override readonly inputError: boolean = true;
+  constructor(
+    where: string,
+    /** What is wrong, in the input's own terms. */
+    readonly problem: string,
+    /** What the user can do about it. */
+    readonly fix: string,
+    options?: { cause?: unknown },
+  ) {
+    // Text quoted from a corrupt file may hold control characters; keep the message one line.
+    super(`${where}: ${problem}; ${fix}`.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`), options);
   }
 }
 
@@ -35,19 +122,10 @@ export class SerializationError extends VoxelflowError {
   override readonly _tag = 'SerializationError';
 }
 
-/** Remote error rebuilt on the driver: the original name, message and stack travel as data. */
-export interface RemoteErrorData {
-  readonly name: string;
-  readonly message: string;
-  readonly stack?: string | undefined;
-  readonly tag?: string | undefined;
-  /** Set when the task could not read a shuffle block: the parent stage must be recomputed. */
-  readonly fetchFailed?: { readonly shuffleId: number; readonly mapIndex: number; readonly executorId?: string | undefined } | undefined;
-  /** Set when the executor running the task was lost: the task runs again elsewhere without counting as a failure. */
-  readonly executorLost?: boolean | undefined;
-}
-
-/** A task failed all its attempts; the job fails with the task's own error as `cause`. */
+/**
+ * A task failed all its attempts; the job fails with the task's own error as `cause`, rebuilt from
+ * `remote` as its own class and fields (`rebuildError`).
+ */
 export class TaskFailedError extends VoxelflowError {
   override readonly _tag = 'TaskFailedError';
   constructor(
@@ -55,14 +133,22 @@ export class TaskFailedError extends VoxelflowError {
     readonly partition: number,
     readonly attempts: number,
     readonly remote: RemoteErrorData,
+    cause: Error,
   ) {
     super(
       `task for partition ${partition} of stage ${stageId} failed ${attempts} time(s); last error: ` +
         `${remote.name}: ${remote.message}` +
         (remote.stack ? `\n  remote stack:\n${indent(remote.stack)}` : ''),
-      { cause: rebuildError(remote) },
+      { cause },
     );
   }
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `    ${line}`)
+    .join('\n');
 }
 
 /** A job was cancelled or its context stopped before it finished. */
@@ -99,42 +185,6 @@ export class FetchFailedError extends VoxelflowError {
   }
 }
 
-/** Turns any thrown value into plain data that survives structured clone and msgpack. */
-export function errorToData(err: unknown): RemoteErrorData {
-  if (err instanceof FetchFailedError) {
-    return {
-      name: err.name,
-      message: err.message,
-      stack: err.stack,
-      tag: err._tag,
-      fetchFailed: { shuffleId: err.shuffleId, mapIndex: err.mapIndex, executorId: err.executorId },
-    };
-  }
-  if (err instanceof Error) {
-    const tag = (err as { _tag?: unknown })._tag;
-    return { name: err.name, message: err.message, stack: err.stack, tag: typeof tag === 'string' ? tag : undefined };
-  }
-  return {
-    name: 'Error',
-    message: `a non-Error value was thrown: ${inspect(err, { depth: 2, breakLength: Infinity })} (throw new Error(...) to get a stack trace)`,
-  };
-}
-
-/** Rebuilds an Error from remote data, keeping the remote stack. */
-export function rebuildError(data: RemoteErrorData): Error {
-  const err = new Error(data.message);
-  err.name = data.name;
-  if (data.stack !== undefined) err.stack = data.stack;
-  return err;
-}
-
-function indent(text: string): string {
-  return text
-    .split('\n')
-    .map((line) => `    ${line}`)
-    .join('\n');
-}
-
 /**
  * A block could not be spilled because the disk holding the spill folder is full (ENOSPC) or over
  * quota (EDQUOT). The partial file is removed before this is thrown; the folder goes at `stop()`.
@@ -169,9 +219,21 @@ export class SpillDiskFullError extends VoxelflowError {
 
 /** True for a `SpillDiskFullError`, also when it was rebuilt from another realm (a worker's tag). */
 export function isSpillDiskFullError(err: unknown): err is SpillDiskFullError {
-  return typeof err === 'object' && err !== null && (err as { _tag?: unknown })._tag === 'SpillDiskFullError';
+  return isVoxelflowError(err, 'SpillDiskFullError');
 }
 
 function bytes(n: number): string {
   return `${n.toLocaleString('en-US')} bytes`;
 }
+
+const errorClasses = new Map<string, ErrorClass>([
+  ['VoxelflowError', VoxelflowError],
+  ['ConfigError', ConfigError],
+  ['FreeVariableError', FreeVariableError],
+  ['SerializationError', SerializationError],
+  ['TaskFailedError', TaskFailedError],
+  ['JobAbortedError', JobAbortedError],
+  ['ExecutorWaitTimeoutError', ExecutorWaitTimeoutError],
+  ['FetchFailedError', FetchFailedError],
+  ['SpillDiskFullError', SpillDiskFullError],
+]);

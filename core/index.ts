@@ -32,6 +32,12 @@ export type { RddNode, Emit } from './rdd-node.js';
 export type { Dependency, NarrowDependency, ShuffleDependency, Aggregator } from './dependency.js';
 export {
   VoxelflowError,
+  InputError,
+  isVoxelflowError,
+  registerErrorClasses,
+  type VoxelflowErrorTags,
+  type VoxelflowErrorTag,
+  type ErrorClass,
   ConfigError,
   FreeVariableError,
   SerializationError,

@@ -10,9 +10,10 @@
  *   console.log(await labels.componentCount(), (await labels.shapeStats())[0]);
  *   await ctx.stop();
  */
-import { defineContextMembers } from '../core/index.js';
+import { defineContextMembers, registerErrorClasses } from '../core/index.js';
 import { setLabelImplementation } from './image-rdd.js';
 import { Images } from './images.js';
+import { ImageFormatError } from './io/image-format-error.js';
 import { labelComponents } from './labeling/label-components.js';
 // The lineage node kinds of images, registered with their module URL: worker threads import that
 // module (nodes/register.ts) when a plan names one of them, and it registers them there too.
@@ -36,6 +37,8 @@ defineContextMembers({
 // ImageRDD.labelComponents: labeling builds on ImageRDD (LabeledImage extends it), so image-rdd.ts
 // cannot import it without a cycle; this entry hands it over.
 setLabelImplementation(labelComponents);
+// Tasks that read or write files raise ImageFormatError: the driver rebuilds it as that class.
+registerErrorClasses({ ImageFormatError });
 
 export { ImageRDD, type Voxel } from './image-rdd.js';
 export { LabeledImage, type LabelOptions } from './labeling/label-components.js';

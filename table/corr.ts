@@ -6,7 +6,7 @@
 import { numericIndex } from './batch.js';
 import { mergeComomentsFn, partitionComoments } from './comoments.js';
 import type { Table } from './table.js';
-import { TableError, rethrowTableError } from './table-error.js';
+import { TableError } from './table-error.js';
 
 /** A square matrix over named columns. */
 export interface ColumnMatrix {
@@ -23,13 +23,13 @@ export async function comoments(table: Table, columns: readonly string[], what: 
   const d = indices.length;
   // Typed as the plain (any-buffer) Float64Array the merge function takes and returns.
   const zero: Float64Array = new Float64Array(1 + d + d * d);
-  const acc = await rethrowTableError(table.rdd.mapPartitions(partitionComoments, { indices }).treeAggregate(
+  const acc = await table.rdd.mapPartitions(partitionComoments, { indices }).treeAggregate(
     zero,
     (a, b, e) => e.merge(a, b),
     (a, b, e) => e.merge(a, b),
     2,
     { merge: mergeComomentsFn },
-  ));
+  );
   return { n: acc[0] as number, mean: acc.slice(1, 1 + d), c: acc.slice(1 + d) };
 }
 

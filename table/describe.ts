@@ -7,7 +7,6 @@ import { numericIndex } from './batch.js';
 import { mergeMomentsFn, momentsOf, partitionMoments } from './moments.js';
 import { exactQuantiles } from './quantiles.js';
 import type { Table } from './table.js';
-import { rethrowTableError } from './table-error.js';
 
 /** The summary of one column. */
 export interface ColumnSummary {
@@ -26,16 +25,12 @@ export interface ColumnSummary {
 export async function describe(table: Table, columns: readonly string[] = table.numericColumns): Promise<ColumnSummary[]> {
   if (columns.length === 0) return [];
   const indices = columns.map((c) => numericIndex(table.fields, c, 'describe'));
-  return rethrowTableError(
-    (async () => {
-      const m = await table.rdd.mapPartitions(partitionMoments, { indices }).reduce(mergeMomentsFn);
-      const stats = columns.map((_, j) => momentsOf(m, j));
-      const q = await exactQuantiles(table.rdd, indices, stats, [0.25, 0.5, 0.75]);
-      return columns.map((column, j) => {
-        const s = stats[j]!;
-        const [q25, median, q75] = q[j] as [number, number, number];
-        return { column, count: s.count, mean: s.mean, std: s.std, min: s.min, q25, median, q75, max: s.max };
-      });
-    })(),
-  );
+  const m = await table.rdd.mapPartitions(partitionMoments, { indices }).reduce(mergeMomentsFn);
+  const stats = columns.map((_, j) => momentsOf(m, j));
+  const q = await exactQuantiles(table.rdd, indices, stats, [0.25, 0.5, 0.75]);
+  return columns.map((column, j) => {
+    const s = stats[j]!;
+    const [q25, median, q75] = q[j] as [number, number, number];
+    return { column, count: s.count, mean: s.mean, std: s.std, min: s.min, q25, median, q75, max: s.max };
+  });
 }

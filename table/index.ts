@@ -15,10 +15,11 @@
  *   const m = await cells.meanApprox('volume', { timeoutMs: 5000, confidence: 0.95 });
  *   await ctx.stop();
  */
-import { defineContextMembers, type Context } from '../core/index.js';
+import { defineContextMembers, registerErrorClasses, type Context } from '../core/index.js';
 import { readArrow, tableFromColumns, tableFromShapeStats, type ColumnValues, type ShapeStatsRow } from './sources.js';
 import { readCsv, type ReadCsvOptions } from './read-csv.js';
 import type { Table } from './table.js';
+import { TableError } from './table-error.js';
 
 declare module '../core/context.js' {
   interface Context {
@@ -56,6 +57,8 @@ defineContextMembers({
     },
   },
 });
+// Tasks that parse rows raise TableError: the driver rebuilds it as that class, and the job rejects with it.
+registerErrorClasses({ TableError });
 
 export { Table, type Row, type RowFn } from './table.js';
 export { GroupedTable, type AggName, type AggSpec } from './group-by.js';

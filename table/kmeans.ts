@@ -12,7 +12,7 @@ import { numericIndex } from './batch.js';
 import { assignClusters, candidateWeights, costPartials, lloydPartials, pickRows, pointCounts, sampleCandidates } from './kmeans-steps.js';
 import { addArrays, seededRandom, squaredDistance, toPoints, type Points } from './points.js';
 import type { Table } from './table.js';
-import { TableError, rethrowTableError } from './table-error.js';
+import { TableError } from './table-error.js';
 
 /** Options of `table.kmeans`. */
 export interface KMeansOptions {
@@ -54,32 +54,28 @@ export async function kmeans(table: Table, options: KMeansOptions): Promise<KMea
   const d = indices.length;
   const points = table.rdd.mapPartitions(toPoints, { indices }).cache();
   try {
-    return await rethrowTableError(
-      (async () => {
-        const counts = await points.mapPartitions(pointCounts).collect();
-        const count = counts.reduce((a, b) => a + b, 0);
-        if (count < o.k) throw new TableError('kmeans', `k = ${o.k} but only ${count} complete rows`, 'choose a smaller k, or columns with fewer missing values');
-        const rand = seededRandom(o.seed);
-        const initial = o.init === 'random' ? await pick(points, counts, distinctIndices(count, o.k, rand), d) : await kMeansParallel(points, counts, o, d, rand);
-        const { centers, costs, converged, iterationMs } = await lloyd(points, initial, o, d);
-        const model: KMeansModel = {
-          columns: o.columns,
-          k: o.k,
-          centers: toRows(centers, d),
-          initialCenters: toRows(initial, d),
-          costs,
-          iterationMs,
-          iterations: costs.length,
-          converged,
-          count,
-          assign: (t: Table, name = 'cluster') => {
-            const idx = o.columns.map((c) => numericIndex(t.fields, c, 'assign'));
-            return t.withBatches(t.rdd.mapPartitions(assignClusters, { centers, k: o.k, d, indices: idx, name }, true), { name, type: 'f64' });
-          },
-        };
-        return model;
-      })(),
-    );
+    const counts = await points.mapPartitions(pointCounts).collect();
+    const count = counts.reduce((a, b) => a + b, 0);
+    if (count < o.k) throw new TableError('kmeans', `k = ${o.k} but only ${count} complete rows`, 'choose a smaller k, or columns with fewer missing values');
+    const rand = seededRandom(o.seed);
+    const initial = o.init === 'random' ? await pick(points, counts, distinctIndices(count, o.k, rand), d) : await kMeansParallel(points, counts, o, d, rand);
+    const { centers, costs, converged, iterationMs } = await lloyd(points, initial, o, d);
+    const model: KMeansModel = {
+      columns: o.columns,
+      k: o.k,
+      centers: toRows(centers, d),
+      initialCenters: toRows(initial, d),
+      costs,
+      iterationMs,
+      iterations: costs.length,
+      converged,
+      count,
+      assign: (t: Table, name = 'cluster') => {
+        const idx = o.columns.map((c) => numericIndex(t.fields, c, 'assign'));
+        return t.withBatches(t.rdd.mapPartitions(assignClusters, { centers, k: o.k, d, indices: idx, name }, true), { name, type: 'f64' });
+      },
+    };
+    return model;
   } finally {
     points.unpersist();
   }

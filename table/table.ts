@@ -18,7 +18,7 @@ import { writeTable } from './write-table.js';
 import { withinBetween, type WithinBetween } from './within-between.js';
 import { partitionMoments, mergeMomentsFn, momentsOf } from './moments.js';
 import { applyMask, attachValues, batchLengths, filterByExpr, selectColumns, withColumnExpr } from './table-fns.js';
-import { TableError, rethrowTableError } from './table-error.js';
+import { TableError } from './table-error.js';
 
 /** A row as user functions see it: column name → number, string, or null (missing string). */
 export type Row = Record<string, number | string | null>;
@@ -171,12 +171,12 @@ export class Table {
 
   /** Number of rows. */
   async count(): Promise<number> {
-    return (await rethrowTableError(this.rdd.mapPartitions(batchLengths).collect())).reduce((a, b) => a + b, 0);
+    return (await this.rdd.mapPartitions(batchLengths).collect()).reduce((a, b) => a + b, 0);
   }
 
   /** Every batch, in partition order (the rows come to the driver: for small tables and results). */
   async collectBatches(): Promise<Batch[]> {
-    return rethrowTableError(this.rdd.collect());
+    return this.rdd.collect();
   }
 
   /** The whole table as one batch on the driver. */
@@ -194,7 +194,7 @@ export class Table {
   async take(n: number): Promise<Row[]> {
     const { batchRows } = await import('./rows.js');
     const rows: Row[] = [];
-    for (const b of await rethrowTableError(this.rdd.take(Math.max(1, n)))) {
+    for (const b of await this.rdd.take(Math.max(1, n))) {
       rows.push(...batchRows(b, n - rows.length));
       if (rows.length >= n) break;
     }
@@ -204,7 +204,7 @@ export class Table {
   /** Count, mean, std (sample), min, max and sum of numeric column `name` in one pass. */
   async stats(name: string): Promise<{ count: number; mean: number; std: number; variance: number; min: number; max: number; sum: number }> {
     const i = numericIndex(this.fields, name, 'stats');
-    const m = await rethrowTableError(this.rdd.mapPartitions(partitionMoments, { indices: [i] }).reduce(mergeMomentsFn));
+    const m = await this.rdd.mapPartitions(partitionMoments, { indices: [i] }).reduce(mergeMomentsFn);
     return momentsOf(m, 0);
   }
 

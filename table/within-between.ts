@@ -9,7 +9,7 @@
 import { fieldIndex, numericIndex } from './batch.js';
 import { groupMoments, mergeMomentsFn, momentsOf } from './moments.js';
 import type { Table } from './table.js';
-import { TableError, rethrowTableError } from './table-error.js';
+import { TableError } from './table-error.js';
 
 /** One column's comparison. */
 export interface WithinBetween {
@@ -27,9 +27,7 @@ export async function withinBetween(table: Table, by: string, columns?: readonly
   const cols = (columns ?? table.numericColumns).filter((c) => c !== by);
   if (cols.length === 0) throw new TableError('withinBetween', 'no numeric columns besides the sample column', 'name the columns to compare');
   const indices = cols.map((c) => numericIndex(table.fields, c, 'withinBetween'));
-  const groups = await rethrowTableError(
-    table.rdd.mapPartitions(groupMoments, { by: byIndex, indices }).reduceByKey(mergeMomentsFn).collect(),
-  );
+  const groups = await table.rdd.mapPartitions(groupMoments, { by: byIndex, indices }).reduceByKey(mergeMomentsFn).collect();
   const present = groups.filter(([k]) => k !== null);
   return cols.map((column, j) => {
     let n = 0;

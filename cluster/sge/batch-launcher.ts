@@ -3,6 +3,7 @@
  * them, cancel them, and say why one waits. SGE implements it (sge-launcher.ts); Slurm would be one more
  * file of the same shape (`sbatch --array`, `squeue`, `scancel`, `--signal` for draining).
  */
+import { VoxelflowError } from '../../core/index.js';
 import type { JobOptions } from './job-options.js';
 import type { JobTarget } from './job-script.js';
 
@@ -36,10 +37,13 @@ export interface BatchLauncher {
   pendingReasons(id: string): Promise<string>;
 }
 
-/** A batch command failed; the message quotes the scheduler. */
-export class BatchError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BatchError';
+declare module '../../core/errors.js' {
+  interface VoxelflowErrorTags {
+    BatchError: BatchError;
   }
+}
+
+/** A batch command failed; the message quotes the scheduler. */
+export class BatchError extends VoxelflowError {
+  override readonly _tag = 'BatchError';
 }

@@ -4,7 +4,7 @@
  * back to the driver; a remote executor keeps them and reports where they are (a BlockLocation).
  */
 import type { Aggregator } from '../dependency.js';
-import type { RemoteErrorData } from '../errors.js';
+import type { RemoteErrorData } from '../error-data.js';
 import type { Partitioner } from '../partitioner.js';
 import type { RDD } from '../rdd.js';
 import type { ResultOp } from '../result-ops.js';

@@ -15,4 +15,4 @@ export { registerMasterScheme, type ExecutorHost, type MasterSchemeFactory, type
 export { BlockManager } from '../storage/block-manager.js';
 export { readBlock, toShared, type BlockLocation, type BlockRef } from '../storage/block-ref.js';
 export { encode, decode } from '../codec.js';
-export { errorToData, type RemoteErrorData } from '../errors.js';
+export { errorToData, type RemoteErrorData } from '../error-data.js';

@@ -3,7 +3,7 @@
  * closures work and a debugger stops inside user functions. Other masters ship functions as source.
  */
 import { hostname } from 'node:os';
-import { errorToData } from '../errors.js';
+import { errorToData } from '../error-data.js';
 import type { Executor, TaskDescription, TaskOutcome } from './executor.js';
 import { executeTask } from './run-task.js';
 

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { decode } from '../codec.js';
-import { errorToData } from '../errors.js';
+import { errorToData } from '../error-data.js';
 import { registeredModules } from '../registry.js';
 import type { Executor, TaskDescription, TaskInputs, TaskOutcome } from './executor.js';
 

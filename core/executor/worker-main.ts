@@ -4,7 +4,7 @@
  */
 import { setBroadcastResolver } from '../broadcast.js';
 import { decode, encodeShared } from '../codec.js';
-import { errorToData } from '../errors.js';
+import { errorToData } from '../error-data.js';
 import { partitionerFromSpec, type PartitionerSpec } from '../partitioner.js';
 import { revivePlan, workerRddContext, type Plan } from '../plan.js';
 import type { ResultOp } from '../result-ops.js';

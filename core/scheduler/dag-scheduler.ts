@@ -6,6 +6,7 @@
 import type { Accumulator } from '../accumulator.js';
 import { encodeSharedWithModules } from '../codec.js';
 import type { ShuffleDependency } from '../dependency.js';
+import { jobFailure } from '../error-data.js';
 import { VoxelflowError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { StageWork, StageWorkHandle, TaskInputs } from '../executor/executor.js';
@@ -64,7 +65,7 @@ export class DAGScheduler {
       return results;
     } catch (err) {
       events.post({ type: 'jobEnd', jobId, result: 'failed', error: (err as Error).message });
-      throw err;
+      throw jobFailure(err);
     }
   }
 

@@ -15,7 +15,8 @@
  * wait and no executor is left, the scheduler says so (`executorsWaiting`) and fails the jobs after
  * `executorWaitTimeoutMs` (0: wait forever).
  */
-import { ExecutorWaitTimeoutError, TaskFailedError, type RemoteErrorData } from '../errors.js';
+import { rebuildError, type RemoteErrorData } from '../error-data.js';
+import { ExecutorWaitTimeoutError, TaskFailedError } from '../errors.js';
 import type { EventBus, EventOf } from '../events.js';
 import type { Executor, TaskInputs, TaskOutcome } from '../executor/executor.js';
 import { systemClock, type Clock } from './clock.js';
@@ -289,7 +290,7 @@ export class TaskScheduler {
     set.failures.set(rt.partition, failures);
     this.events.post({ ...base, status: 'failed', error: `${error.name}: ${error.message}` });
     if (failures >= this.options.maxFailures) {
-      this.finish(set, new TaskFailedError(set.spec.stageId, rt.partition, failures, error));
+      this.finish(set, new TaskFailedError(set.spec.stageId, rt.partition, failures, error, rebuildError(error)));
       return;
     }
     const copyRunning = [...set.running.values()].some((r) => r.partition === rt.partition);

@@ -3,26 +3,31 @@
  * a header that contradicts the file, or a feature this layer does not read. The message is one line,
  * `<file>: <what is wrong>; <how to fix>`, so a CLI can print it as is.
  */
-import { VoxelflowError } from '../../core/index.js';
+import { InputError, isVoxelflowError } from '../../core/index.js';
+
+declare module '../../core/errors.js' {
+  interface VoxelflowErrorTags {
+    ImageFormatError: ImageFormatError;
+  }
+}
 
 /** A file could not be read or written as an image; `problem` and `fix` are the message's two halves. */
-export class ImageFormatError extends VoxelflowError {
+export class ImageFormatError extends InputError {
   override readonly _tag = 'ImageFormatError';
   constructor(
     readonly file: string,
     readonly format: string,
-    readonly problem: string,
-    readonly fix: string,
+    problem: string,
+    fix: string,
     options?: { cause?: unknown },
   ) {
-    // Header text quoted from a corrupt file may hold control characters; keep the message one line.
-    super(`${file}: ${problem}; ${fix}`.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`), options);
+    super(file, problem, fix, options);
   }
 }
 
 /** True for an `ImageFormatError`, also across realms (worker threads rebuild errors as data). */
 export function isImageFormatError(err: unknown): err is ImageFormatError {
-  return typeof err === 'object' && err !== null && (err as { _tag?: unknown })._tag === 'ImageFormatError';
+  return isVoxelflowError(err, 'ImageFormatError');
 }
 
 /** Binds a file and format so a reader can raise errors with just `problem` and `fix`. */

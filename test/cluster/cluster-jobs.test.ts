@@ -2,11 +2,12 @@
  * A master and two workers as separate processes on loopback: jobs give the same results as
  * local[2], tasks run on both workers, and a worker started while a job runs takes tasks.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Context, writeImage, type EventOf, type VoxelflowEvent } from '../../index.js';
+import { ConfigError, Context, SpillDiskFullError, TableError, writeImage, type EventOf, type VoxelflowEvent } from '../../index.js';
+import { failWithConfigError, failWithDiskFull } from '../helpers/typed-error-fns.mjs';
 import { killAll, secretFile, spawnVoxelflow, startMaster, startupOf, startWorker, workerId, type Proc, type TestMaster } from './cluster-harness.js';
 
 const SECRET = 'jobs-secret-7f3a';
@@ -87,6 +88,34 @@ describe('cluster jobs (master + 2 worker processes)', () => {
     });
     expect(cluster.count).toBeGreaterThan(3);
     expect(cluster).toEqual(local);
+  });
+
+  it('rebuilds typed task errors on the driver as their class with their fields, as local[2] does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'voxelflow-cluster-errors-'));
+    try {
+      const csv = join(dir, 'short.csv');
+      writeFileSync(csv, 'a,b\n1,2\n3\n');
+      const { local, cluster } = await onBoth(async (ctx) => {
+        const config = (await ctx.parallelize([7], 1).map(failWithConfigError).collect().catch((e: unknown) => e)) as Error;
+        const disk = (await ctx.parallelize([1], 1).map(failWithDiskFull).collect().catch((e: unknown) => e)) as Error;
+        const table = await ctx.readCsv(csv).count().catch((e: unknown) => e);
+        const c = config.cause;
+        const d = disk.cause;
+        return {
+          config: c instanceof ConfigError ? [c.option, c.message] : c,
+          disk: d instanceof SpillDiskFullError ? [d.directory, d.bytesNeeded, d.freeBytes, (d.cause as NodeJS.ErrnoException).code] : d,
+          table: table instanceof TableError ? [table.where, table.problem, table.fix] : table,
+        };
+      });
+      expect(cluster).toEqual(local);
+      expect(cluster).toEqual({
+        config: ['threshold', 'threshold: 7 is not a number; pass a number'],
+        disk: ['/spill/here', 5096, null, 'ENOSPC'],
+        table: [`${csv}:3`, 'row has 1 column, the header has 2', 'fix the row, or check the delimiter (--delimiter)'],
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('runs tasks that read cached partitions on the worker holding them', async () => {

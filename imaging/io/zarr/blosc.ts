@@ -12,10 +12,18 @@
  */
 import { inflateSync } from 'node:zlib';
 import { decompress as zstdDecompress } from 'fzstd';
+import { VoxelflowError } from '../../../core/index.js';
 import { lz4DecodeBlock } from '../lz4-block.js';
 
+declare module '../../../core/errors.js' {
+  interface VoxelflowErrorTags {
+    UnsupportedBloscError: UnsupportedBloscError;
+  }
+}
+
 /** A valid Blosc buffer that uses a part of Blosc we do not decode (not a corrupt one). */
-export class UnsupportedBloscError extends Error {
+export class UnsupportedBloscError extends VoxelflowError {
+  override readonly _tag = 'UnsupportedBloscError';
   constructor(
     readonly what: string,
     readonly fix: string,
