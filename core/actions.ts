@@ -4,6 +4,7 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ConfigError } from './errors.js';
 import { approxCount, approxMean, approxSum, settleAtTimeout } from './approx.js';
 import { KeyMap } from './key-map.js';
 import { orderingOf, type PartitionStats, type ResultOp } from './result-ops.js';
@@ -27,7 +28,7 @@ export async function count(rdd: RDD<unknown>): Promise<number> {
 
 /** Spark's take: scan one partition, then grow the number scanned by up to 4x until n records. */
 export async function take<T>(rdd: RDD<T>, n: number): Promise<T[]> {
-  if (!Number.isInteger(n) || n < 0) throw new TypeError(`take: n must be a non-negative integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError('n', `take: n must be a non-negative integer, got ${n}`);
   const out: T[] = [];
   const total = rdd.getNumPartitions();
   let scanned = 0;
@@ -90,7 +91,7 @@ export async function aggregate<T, U>(rdd: RDD<T>, zero: U, seqOp: UserFn, combO
  * driver merges the last few, so the driver never receives thousands of large aggregates at once.
  */
 export async function treeAggregate<T, U>(rdd: RDD<T>, zero: U, seqOp: UserFn, combOp: UserFn, depth: number): Promise<U> {
-  if (!Number.isInteger(depth) || depth < 1) throw new TypeError(`treeAggregate: depth must be >= 1, got ${depth}`);
+  if (!Number.isInteger(depth) || depth < 1) throw new ConfigError('depth', `treeAggregate: depth must be >= 1, got ${depth}`);
   let n = rdd.getNumPartitions();
   if (n === 0) return structuredClone(zero);
   type Env = { zero: unknown; seq: AnyFn; env: unknown };
@@ -170,16 +171,16 @@ export async function sum(rdd: RDD<number>): Promise<number> {
 export async function histogram(rdd: RDD<number>, buckets: number | readonly number[]): Promise<[number[], number[]]> {
   let edges: number[];
   if (typeof buckets === 'number') {
-    if (!Number.isInteger(buckets) || buckets < 1) throw new TypeError(`histogram: bucket count must be >= 1, got ${buckets}`);
+    if (!Number.isInteger(buckets) || buckets < 1) throw new ConfigError('buckets', `histogram: bucket count must be >= 1, got ${buckets}`);
     const s = await stats(rdd);
     if (s.count === 0) throw new Error('histogram: the RDD is empty, so bucket edges cannot be derived');
     if (!Number.isFinite(s.min) || !Number.isFinite(s.max)) throw new Error('histogram: values must be finite to derive bucket edges');
     edges = s.min === s.max ? [s.min, s.max] : Array.from({ length: buckets + 1 }, (_, i) => (i === buckets ? s.max : s.min + ((s.max - s.min) * i) / buckets));
   } else {
     edges = buckets.slice();
-    if (edges.length < 2) throw new TypeError('histogram: need at least two bucket edges');
+    if (edges.length < 2) throw new ConfigError('buckets', 'histogram: need at least two bucket edges');
     for (let i = 1; i < edges.length; i++) {
-      if (!((edges[i] as number) > (edges[i - 1] as number))) throw new TypeError('histogram: bucket edges must be sorted and distinct');
+      if (!((edges[i] as number) > (edges[i - 1] as number))) throw new ConfigError('buckets', 'histogram: bucket edges must be sorted and distinct');
     }
   }
   const parts = await rdd.context.runJob<number[]>(rdd as RDD<unknown>, { op: 'histogram', buckets: edges });
@@ -189,7 +190,7 @@ export async function histogram(rdd: RDD<number>, buckets: number | readonly num
 }
 
 export async function takeSample<T>(rdd: RDD<T>, withReplacement: boolean, num: number, seed: number): Promise<T[]> {
-  if (!Number.isInteger(num) || num < 0) throw new TypeError(`takeSample: num must be a non-negative integer, got ${num}`);
+  if (!Number.isInteger(num) || num < 0) throw new ConfigError('num', `takeSample: num must be a non-negative integer, got ${num}`);
   if (num === 0) return [];
   const total = await count(rdd as RDD<unknown>);
   if (total === 0) return [];
@@ -263,8 +264,8 @@ function approx<N extends 'count' | 'sum' | 'mean', R>(
   onResult: (r: R) => void,
   evaluate: (finished: number, total: number) => Bounds,
 ): Promise<ApproxResult<N>> {
-  if (!(confidence > 0 && confidence < 1)) return Promise.reject(new TypeError(`confidence must be in (0, 1), got ${confidence}`));
-  if (!(timeoutMs >= 0)) return Promise.reject(new TypeError(`timeoutMs must be >= 0, got ${timeoutMs}`));
+  if (!(confidence > 0 && confidence < 1)) return Promise.reject(new ConfigError('confidence', `confidence must be in (0, 1), got ${confidence}`));
+  if (!(timeoutMs >= 0)) return Promise.reject(new ConfigError('timeoutMs', `timeoutMs must be >= 0, got ${timeoutMs}`));
   const total = rdd.getNumPartitions();
   let finished = 0;
   const shape = (isFinal: boolean) => {

@@ -9,6 +9,7 @@
  *     start: async (ctx, value) => { const d = await Dashboard.start(ctx, value); return () => d.close(); },
  *   });
  */
+import { ConfigError } from './errors.js';
 import type { Context, ContextOptions } from './context.js';
 
 /** An optional service bound to one context's lifetime. */
@@ -26,7 +27,7 @@ const extensions = new Map<string, ContextExtension>();
 
 /** Makes `Context.create({ [option]: value })` start `extension`. A later registration replaces an earlier one. */
 export function registerContextExtension(option: string, extension: ContextExtension): void {
-  if (!/^[A-Za-z][A-Za-z0-9]*$/.test(option)) throw new TypeError(`registerContextExtension: option must be an identifier, got '${option}'`);
+  if (!/^[A-Za-z][A-Za-z0-9]*$/.test(option)) throw new ConfigError('option', `registerContextExtension: option must be an identifier, got '${option}'`);
   extensions.set(option, extension);
 }
 

@@ -173,7 +173,7 @@ export class Context implements RddContext {
 
   range(start: number, end?: number, step = 1, numSlices: number = this.defaultParallelism): RDD<number> {
     if (end === undefined) return this.range(0, start, step, numSlices);
-    if (step === 0 || !Number.isFinite(step)) throw new TypeError(`range: step must be a non-zero finite number, got ${step}`);
+    if (step === 0 || !Number.isFinite(step)) throw new ConfigError('step', `range: step must be a non-zero finite number, got ${step}`);
     checkSlices(numSlices);
     return new RDD<number>(this, new RangeNode({ start, end, step, numSlices }));
   }
@@ -360,5 +360,5 @@ function executorAdded(e: Executor): Extract<EventInput, { type: 'executorAdded'
 }
 
 function checkSlices(n: number): void {
-  if (!Number.isInteger(n) || n < 1) throw new TypeError(`numSlices must be a positive integer, got ${String(n)}`);
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError('numSlices', `numSlices must be a positive integer, got ${String(n)}`);
 }

@@ -2,6 +2,7 @@
  * Partitioners decide which reduce partition a key goes to. They are data (a spec) so that the
  * worker that writes a shuffle uses exactly the driver's decision.
  */
+import { ConfigError } from './errors.js';
 import { compareKeys, hashKey, keysEqual } from './keys.js';
 
 /** Serializable description of a partitioner. */
@@ -21,7 +22,7 @@ export class HashPartitioner implements Partitioner {
   readonly spec: PartitionerSpec;
   constructor(readonly numPartitions: number) {
     if (!Number.isInteger(numPartitions) || numPartitions < 1) {
-      throw new TypeError(`numPartitions must be a positive integer, got ${numPartitions}`);
+      throw new ConfigError('numPartitions', `numPartitions must be a positive integer, got ${numPartitions}`);
     }
     this.spec = { kind: 'hash', numPartitions };
   }
@@ -41,7 +42,7 @@ export class RangePartitioner implements Partitioner {
     readonly bounds: readonly unknown[],
     readonly ascending: boolean,
   ) {
-    if (bounds.length > numPartitions - 1) throw new TypeError(`a range partitioner over ${numPartitions} partitions takes at most ${numPartitions - 1} bounds`);
+    if (bounds.length > numPartitions - 1) throw new ConfigError('bounds', `a range partitioner over ${numPartitions} partitions takes at most ${numPartitions - 1} bounds`);
     this.spec = { kind: 'range', numPartitions, bounds, ascending };
   }
   getPartition(key: unknown): number {

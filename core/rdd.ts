@@ -10,6 +10,7 @@
  *     .reduceByKey((a, b) => a + b)
  *     .collect(); // [['a', 2], ['b', 1]] in some order
  */
+import { ConfigError } from './errors.js';
 import * as actions from './actions.js';
 import { CartesianNode } from './nodes/cartesian.js';
 import { CheckpointNode } from './nodes/checkpoint.js';
@@ -199,7 +200,8 @@ export class RDD<T> {
   }
   zip<U>(other: RDD<U>): RDD<[T, U]> {
     if (other.getNumPartitions() !== this.getNumPartitions()) {
-      throw new TypeError(
+      throw new ConfigError(
+        'other',
         `zip needs the same number of partitions on both sides, got ${this.getNumPartitions()} and ${other.getNumPartitions()}`,
       );
     }
@@ -208,7 +210,7 @@ export class RDD<T> {
   }
   sample(withReplacement: boolean, fraction: number, seed: number = Math.floor(Math.random() * 2 ** 31)): RDD<T> {
     if (!(fraction >= 0) || (!withReplacement && fraction > 1)) {
-      throw new TypeError(`sample: fraction must be in [0, 1] without replacement and >= 0 with it, got ${fraction}`);
+      throw new ConfigError('fraction', `sample: fraction must be in [0, 1] without replacement and >= 0 with it, got ${fraction}`);
     }
     return new RDD<T>(this.context, new SampleNode(this as RDD<unknown>, { withReplacement, fraction, seed }) as RddNode<T>);
   }
@@ -332,7 +334,7 @@ export class RDD<T> {
 
   persist(level: StorageLevel = 'MEMORY_ONLY'): this {
     if (this.storageLevel !== 'NONE' && this.storageLevel !== level) {
-      throw new TypeError(`RDD ${this.id} is already persisted as ${this.storageLevel}; unpersist() it before choosing ${level}`);
+      throw new ConfigError('level', `RDD ${this.id} is already persisted as ${this.storageLevel}; unpersist() it before choosing ${level}`);
     }
     this.storageLevel = level;
     return this;
@@ -348,7 +350,7 @@ export class RDD<T> {
   /** Marks for checkpointing: the next job that computes it writes it to the checkpoint directory. */
   checkpoint(): this {
     if (this.context.checkpointDir === null) {
-      throw new TypeError('checkpoint() needs a checkpoint directory: Context.create({ ..., checkpointDir: "/path" })');
+      throw new ConfigError('checkpointDir', 'checkpoint() needs a checkpoint directory: Context.create({ ..., checkpointDir: "/path" })');
     }
     if (this.checkpointState === 'none') this.checkpointState = 'marked';
     return this;

@@ -3,6 +3,7 @@
  * everything they need from the driver travels in `env`. Every call passes `env` and the task's
  * TaskContext after the operation's own arguments: `map((x, env, tc) => ...)`.
  */
+import { ConfigError } from './errors.js';
 import { checkShippable } from './closure.js';
 import { namedFunctionInfo } from './registry.js';
 
@@ -23,7 +24,7 @@ export function userFn<F extends (...args: never[]) => unknown>(
   serializes: boolean,
 ): UserFn<F> {
   if (typeof fn !== 'function') {
-    throw new TypeError(`${operation} expects a function, got ${typeof fn}`);
+    throw new ConfigError('fn', `${operation} expects a function, got ${typeof fn}`);
   }
   if (serializes && namedFunctionInfo(fn) === undefined) {
     checkShippable(fn, operation);

@@ -69,9 +69,9 @@ export class ImageRDD {
   threshold(options: { above?: number; below?: number }): ImageRDD {
     const above = options.above ?? null;
     const below = options.below ?? null;
-    if (above === null && below === null) throw new TypeError('threshold needs { above } or { below } (or both)');
+    if (above === null && below === null) throw new ConfigError('above', 'threshold needs { above } or { below } (or both)');
     for (const [name, v] of [['above', above], ['below', below]] as const) {
-      if (v !== null && !Number.isFinite(v)) throw new TypeError(`threshold: ${name} must be a finite number, got ${v}`);
+      if (v !== null && !Number.isFinite(v)) throw new ConfigError(name, `threshold: ${name} must be a finite number, got ${v}`);
     }
     const meta: ImageMeta = { ...this.meta, dtype: 'u8' };
     return this.derive(new ThresholdNode(this.blocks, { meta, input: this.meta, above, below }), meta);
@@ -84,7 +84,8 @@ export class ImageRDD {
     for (let i = 0; i < 3; i++) {
       const lo = min[i] as number, hi = max[i] as number;
       if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 0 || hi > (ext[i] as number) || hi <= lo) {
-        throw new TypeError(
+        throw new ConfigError(
+          'max',
           `roi: ${'xyz'[i]} range [${lo}, ${hi}) must be integers with 0 <= min < max <= ${ext[i]} (the image is ${sx}x${sy}x${sz} as x,y,z)`,
         );
       }
@@ -96,10 +97,10 @@ export class ImageRDD {
 
   /** f32 mean over the (2r+1)^d window; `mode` as scipy.ndimage ('constant' zero, 'nearest', 'reflect'). */
   boxFilter(radius: number, options: { mode?: BoxFilterMode } = {}): ImageRDD {
-    if (!Number.isInteger(radius) || radius < 0) throw new TypeError(`boxFilter: radius must be a non-negative integer, got ${radius}`);
+    if (!Number.isInteger(radius) || radius < 0) throw new ConfigError('radius', `boxFilter: radius must be a non-negative integer, got ${radius}`);
     const mode = options.mode ?? 'constant';
     if (!['constant', 'nearest', 'reflect'].includes(mode)) {
-      throw new TypeError(`boxFilter: mode must be 'constant', 'nearest' or 'reflect', got '${String(mode)}'`);
+      throw new ConfigError('mode', `boxFilter: mode must be 'constant', 'nearest' or 'reflect', got '${String(mode)}'`);
     }
     const meta: ImageMeta = { ...this.meta, dtype: 'f32' };
     return this.derive(new BoxFilterNode(this.blocks, { meta, input: this.meta, radius, mode }), meta);
@@ -151,7 +152,7 @@ export class ImageRDD {
   /** Builds an image from key-value voxels; positions never mentioned are 0. */
   static fromVoxels(rdd: RDD<Voxel>, shape: Vec3, dtype: DType, options: { blockShape?: Vec3; spacing?: Vec3 } = {}): ImageRDD {
     checkVec3(shape, 'fromVoxels: shape');
-    if (!DTYPES.includes(dtype)) throw new TypeError(`fromVoxels: dtype must be one of ${DTYPES.join(', ')}, got '${String(dtype)}'`);
+    if (!DTYPES.includes(dtype)) throw new ConfigError('dtype', `fromVoxels: dtype must be one of ${DTYPES.join(', ')}, got '${String(dtype)}'`);
     if (options.blockShape !== undefined) checkVec3(options.blockShape, 'fromVoxels: blockShape');
     const blockShape = clampBlock(options.blockShape ?? [64, 64, 64], shape);
     const meta: ImageMeta = { shape, dtype, spacing: options.spacing ?? [1, 1, 1], blockShape };
@@ -275,7 +276,7 @@ function contiguousFormat(path: string, options: WriteOptions): 'npy' | 'raw' | 
 
 function checkVec3(v: readonly number[], what: string): void {
   if (!Array.isArray(v) || v.length !== 3 || v.some((s) => !Number.isInteger(s) || s < 1)) {
-    throw new TypeError(`${what} must be [z, y, x] with positive integers, got [${Array.isArray(v) ? v.join(', ') : String(v)}]`);
+    throw new ConfigError(what, `${what} must be [z, y, x] with positive integers, got [${Array.isArray(v) ? v.join(', ') : String(v)}]`);
   }
 }
 

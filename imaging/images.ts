@@ -1,7 +1,7 @@
 /**
  * `ctx.images`: where images come from — files, arrays in memory, and seeded phantoms.
  */
-import { RDD, type Context } from '../core/index.js';
+import { ConfigError, RDD, type Context } from '../core/index.js';
 import { autoBlockShape } from './block-grid.js';
 import type { Block, ImageMeta } from './block.js';
 import type { Vec3 } from './box.js';
@@ -47,10 +47,10 @@ export class Images {
   /** An image from a typed array in C order `[z][y][x]` (2D: z = 1). */
   fromArray(data: TypedArray, shape: Vec3, options: BlockOptions = {}): ImageRDD {
     const dtype = dtypeOf(data);
-    if (dtype === null) throw new TypeError('fromArray: data must be a typed array (Uint8Array, Uint16Array, Int16Array, Uint32Array, Int32Array, Float32Array or Float64Array)');
+    if (dtype === null) throw new ConfigError('data', 'fromArray: data must be a typed array (Uint8Array, Uint16Array, Int16Array, Uint32Array, Int32Array, Float32Array or Float64Array)');
     checkShape(shape, 'fromArray');
     if (shape[0] * shape[1] * shape[2] !== data.length) {
-      throw new TypeError(`fromArray: shape ${shape.join('x')} has ${shape[0] * shape[1] * shape[2]} voxels but the array has ${data.length}`);
+      throw new ConfigError('shape', `fromArray: shape ${shape.join('x')} has ${shape[0] * shape[1] * shape[2]} voxels but the array has ${data.length}`);
     }
     const meta = makeMeta(shape, dtype, options.blockShape, options.spacing);
     return this.image(new ArraySourceNode({ meta, data: this.ctx.broadcast(data) }), meta);
@@ -62,7 +62,7 @@ export class Images {
    */
   synthetic(options: SyntheticOptions): ImageRDD {
     checkShape(options.shape, 'synthetic');
-    if (!PHANTOM_KINDS.includes(options.kind)) throw new TypeError(`synthetic: kind must be one of ${PHANTOM_KINDS.map((k) => `'${k}'`).join(', ')}, got '${String(options.kind)}'`);
+    if (!PHANTOM_KINDS.includes(options.kind)) throw new ConfigError('kind', `synthetic: kind must be one of ${PHANTOM_KINDS.map((k) => `'${k}'`).join(', ')}, got '${String(options.kind)}'`);
     const meta = makeMeta(options.shape, options.dtype ?? 'u16', options.blockShape, options.spacing);
     return this.image(new SyntheticNode({ meta, kind: options.kind, seed: options.seed ?? 1 }), meta);
   }
@@ -85,6 +85,6 @@ function makeMeta(shape: Vec3, dtype: DType, blockShape: Vec3 | undefined, spaci
 
 function checkShape(shape: readonly number[], what: string): void {
   if (shape.length !== 3 || shape.some((s) => !Number.isInteger(s) || s < 1)) {
-    throw new TypeError(`${what}: shape must be [z, y, x] with positive integers (2D images have z = 1), got [${shape.join(', ')}]`);
+    throw new ConfigError('shape', `${what}: shape must be [z, y, x] with positive integers (2D images have z = 1), got [${shape.join(', ')}]`);
   }
 }

@@ -4,6 +4,7 @@
  * while the next is received. When `maxPendingScans` sealed scans wait, decoding pauses, the queue
  * fills, and the source either pushes back on the sender (PULL) or drops the oldest frames (SUB).
  */
+import { ConfigError } from '../core/index.js';
 import { Array1Decoder } from './array1-decoder.js';
 import { PushInputDStream, type DStream } from './dstream.js';
 import type { AssembledScan } from './open-scan.js';
@@ -70,7 +71,7 @@ export class BeamlineStream {
     private readonly options: BeamlineStreamOptions,
   ) {
     const protocol = options.protocol ?? 'simplon-v1';
-    if (!PROTOCOLS.includes(protocol)) throw new TypeError(`protocol must be one of ${PROTOCOLS.join(', ')}, got '${String(protocol)}'`);
+    if (!PROTOCOLS.includes(protocol)) throw new ConfigError('protocol', `protocol must be one of ${PROTOCOLS.join(', ')}, got '${String(protocol)}'`);
     this.decoder = protocol === 'simplon-v1' ? new SimplonDecoder() : new Array1Decoder();
     this.source = new ZmqSource(options, this.decoder);
     this.log = options.log ?? ((line) => process.stderr.write(`voxelflow stream: ${line}\n`));

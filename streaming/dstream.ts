@@ -4,7 +4,7 @@
  * registers an output operation that the StreamingContext runs every `slideMs`.
  * Times are milliseconds since the context started, multiples of the batch interval.
  */
-import type { Fn1, Fn2, RDD } from '../core/index.js';
+import { ConfigError, type Fn1, type Fn2, type RDD } from '../core/index.js';
 import type { StreamingContext } from './streaming-context.js';
 
 export abstract class DStream<T> {
@@ -95,7 +95,7 @@ class WindowedDStream<T> extends DStream<T> {
     super(parent.ssc, slideMs);
     const b = parent.ssc.batchIntervalMs;
     for (const [name, v] of [['lengthMs', lengthMs], ['slideMs', slideMs]] as const) {
-      if (!Number.isInteger(v / b) || v <= 0) throw new TypeError(`window: ${name} must be a positive multiple of the batch interval (${b} ms), got ${v}`);
+      if (!Number.isInteger(v / b) || v <= 0) throw new ConfigError(name, `window: ${name} must be a positive multiple of the batch interval (${b} ms), got ${v}`);
     }
     parent.ssc.remember(lengthMs);
   }

@@ -8,6 +8,7 @@
  *     right scan. Control messages (headers, series ends) are tiny and never dropped: losing one
  *     would lose a whole scan's bookkeeping.
  */
+import { ConfigError } from '../core/index.js';
 
 /** What the receive loop learns about a message before queueing it (cheap: no pixel decoding). */
 export interface MessagePeek {
@@ -42,7 +43,7 @@ export class MessageQueue {
     readonly maxBytes: number,
     readonly policy: QueuePolicy,
   ) {
-    if (!(maxBytes > 0)) throw new TypeError(`MessageQueue: maxBytes must be > 0, got ${maxBytes}`);
+    if (!(maxBytes > 0)) throw new ConfigError('maxBytes', `MessageQueue: maxBytes must be > 0, got ${maxBytes}`);
   }
 
   get bytes(): number {

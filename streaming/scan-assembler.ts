@@ -9,6 +9,7 @@
  * next header, and the stream goes on. Frames that wait for the layout vote (see frame-layout.ts)
  * are counted when it is decided, so `handle` may return 'pending'.
  */
+import { ConfigError } from '../core/index.js';
 import { OpenScan, type AssembledScan, type FrameFate, type SettledFrame } from './open-scan.js';
 import { emptyTotals, type AbortReason, type StreamTotals } from './scan-report.js';
 import { defaultMaxScanBytes } from './scan-bound.js';
@@ -41,7 +42,7 @@ export class ScanAssembler {
 
   constructor(private readonly options: ScanAssemblerOptions) {
     this.maxScanBytes = options.maxScanBytes ?? defaultMaxScanBytes(DEFAULT_QUEUE_BYTES);
-    if (!(this.maxScanBytes > 0)) throw new TypeError(`ScanAssembler: maxScanBytes must be > 0, got ${String(options.maxScanBytes)}`);
+    if (!(this.maxScanBytes > 0)) throw new ConfigError('maxScanBytes', `ScanAssembler: maxScanBytes must be > 0, got ${String(options.maxScanBytes)}`);
   }
 
   /** The series being received, if any. */

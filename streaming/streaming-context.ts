@@ -3,7 +3,7 @@
  * `batchIntervalMs`, output operations run batch by batch (a slow batch delays the next, never
  * overlaps it), and detector streams (`zmqStream`) whose scans run the user's pipeline.
  */
-import type { Context } from '../core/index.js';
+import { ConfigError, type Context } from '../core/index.js';
 import { BeamlineStream, type BeamlineStreamOptions } from './beamline-stream.js';
 import { PushInputDStream, type DStream } from './dstream.js';
 
@@ -37,7 +37,7 @@ export class StreamingContext {
     options: StreamingContextOptions,
   ) {
     if (!Number.isInteger(options?.batchIntervalMs) || options.batchIntervalMs <= 0) {
-      throw new TypeError(`StreamingContext: batchIntervalMs must be a positive integer, got ${String(options?.batchIntervalMs)}`);
+      throw new ConfigError('batchIntervalMs', `StreamingContext: batchIntervalMs must be a positive integer, got ${String(options?.batchIntervalMs)}`);
     }
     this.batchIntervalMs = options.batchIntervalMs;
     this.manual = options.clock === 'manual';

@@ -5,6 +5,7 @@
  * and lets the queue drop the oldest frames (counted).
  */
 import type { Pull, Subscriber } from 'zeromq';
+import { ConfigError } from '../core/index.js';
 import { MessageQueue } from './message-queue.js';
 import type { ProtocolDecoder } from './protocol-decoder.js';
 
@@ -34,8 +35,8 @@ export class ZmqSource {
     private readonly decoder: ProtocolDecoder,
   ) {
     this.socketKind = options.socket ?? 'pull';
-    if (this.socketKind !== 'pull' && this.socketKind !== 'sub') throw new TypeError(`socket must be 'pull' or 'sub', got '${String(options.socket)}'`);
-    if (!/^(tcp|ipc|inproc):\/\/.+/.test(options.connect)) throw new TypeError(`connect must be a ZeroMQ endpoint like tcp://host:port, got '${options.connect}'`);
+    if (this.socketKind !== 'pull' && this.socketKind !== 'sub') throw new ConfigError('socket', `socket must be 'pull' or 'sub', got '${String(options.socket)}'`);
+    if (!/^(tcp|ipc|inproc):\/\/.+/.test(options.connect)) throw new ConfigError('connect', `connect must be a ZeroMQ endpoint like tcp://host:port, got '${options.connect}'`);
     this.queue = new MessageQueue(options.maxQueueBytes ?? 256 * 1024 * 1024, this.socketKind === 'pull' ? 'block' : 'drop-oldest');
   }
 

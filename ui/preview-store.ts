@@ -3,6 +3,7 @@
  * plots (histogramSvg, sizeDistributionSvg), by name. Showing a name again replaces its picture and
  * bumps its version; the oldest names go first beyond the bound.
  */
+import { ConfigError } from '../core/index.js';
 import { Preview } from '../imaging/index.js';
 import type { PreviewRow } from './api-types.js';
 
@@ -24,7 +25,7 @@ export class PreviewStore {
 
   /** Stores (or replaces) the picture called `name`; returns its row. Throws a TypeError for bad input. */
   show(name: string, source: PreviewSource): PreviewRow {
-    if (typeof name !== 'string' || name.trim() === '') throw new TypeError('showPreview: name must be a non-empty string, e.g. "labels z=32"');
+    if (typeof name !== 'string' || name.trim() === '') throw new ConfigError('name', 'showPreview: name must be a non-empty string, e.g. "labels z=32"');
     const { type, bytes, width, height } = encode(source);
     const id = slug(name);
     this.byId.delete(id);
@@ -50,7 +51,7 @@ function encode(source: PreviewSource): { type: 'png' | 'svg'; bytes: Buffer; wi
   if (source instanceof Uint8Array) {
     const bytes = Buffer.from(source.buffer, source.byteOffset, source.byteLength);
     if (bytes.length < 24 || !bytes.subarray(0, 8).equals(PNG_SIGNATURE)) {
-      throw new TypeError('showPreview: bytes are not a PNG (no PNG signature); pass preview.png() or a Preview');
+      throw new ConfigError('picture', 'showPreview: bytes are not a PNG (no PNG signature); pass preview.png() or a Preview');
     }
     // Width and height sit in the IHDR chunk, right after the signature and the chunk header.
     return { type: 'png', bytes: Buffer.from(bytes), width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
@@ -58,7 +59,7 @@ function encode(source: PreviewSource): { type: 'png' | 'svg'; bytes: Buffer; wi
   if (typeof source === 'string' && /^\s*(<\?xml[^>]*>\s*)?<svg[\s>]/.test(source)) {
     return { type: 'svg', bytes: Buffer.from(source, 'utf8'), width: null, height: null };
   }
-  throw new TypeError('showPreview: expected a Preview (img.slice(z), img.mip(axis)), PNG bytes or an SVG string (histogramSvg(...))');
+  throw new ConfigError('picture', 'showPreview: expected a Preview (img.slice(z), img.mip(axis)), PNG bytes or an SVG string (histogramSvg(...))');
 }
 
 /** A URL-safe id for a name: lowercase words joined by '-', made unique by a short hash. */

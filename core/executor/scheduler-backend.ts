@@ -6,6 +6,7 @@
  * @example
  *   registerMasterScheme('voxelflow', async ({ url, options }) => connectToMaster(url, options.secret));
  */
+import { ConfigError } from '../errors.js';
 import type { ContextOptions } from '../context.js';
 import type { EventInput } from '../events.js';
 import type { Executor } from './executor.js';
@@ -43,7 +44,7 @@ const schemes = new Map<string, MasterSchemeFactory>();
 
 /** Makes `Context.create({ master: 'SCHEME://...' })` use `factory`. A later registration replaces an earlier one. */
 export function registerMasterScheme(scheme: string, factory: MasterSchemeFactory): void {
-  if (!/^[a-z][a-z0-9+.-]*$/.test(scheme)) throw new TypeError(`registerMasterScheme: scheme must be lowercase letters, digits, '+', '.' or '-', got '${scheme}'`);
+  if (!/^[a-z][a-z0-9+.-]*$/.test(scheme)) throw new ConfigError('scheme', `registerMasterScheme: scheme must be lowercase letters, digits, '+', '.' or '-', got '${scheme}'`);
   schemes.set(scheme, factory);
 }
 

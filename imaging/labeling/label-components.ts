@@ -20,7 +20,7 @@
  * so building the pipeline stays lazy. Statistics stay on the executors, merged by final label in
  * one more exchange when shapeStats asks for them (no second scan of the image).
  */
-import { RangePartitioner, RDD, type Dependency, type TaskContext } from '../../core/index.js';
+import { ConfigError, RangePartitioner, RDD, type Dependency, type TaskContext } from '../../core/index.js';
 import { blockBox, blockIndex } from '../block-grid.js';
 import type { Block, ImageMeta } from '../block.js';
 import { gridOf, numBlocks, readRegion } from '../image-node.js';
@@ -111,7 +111,7 @@ export class LabeledImage extends ImageRDD {
  */
 function intensitySums(labels: ImageRDD, intensity: ImageRDD): Promise<Map<number, number>> {
   if (intensity.shape.join() !== labels.shape.join()) {
-    return Promise.reject(new TypeError(`shapeStats: intensity image ${intensity.shape.join('x')} differs from labels ${labels.shape.join('x')}`));
+    return Promise.reject(new ConfigError('intensity', `shapeStats: intensity image ${intensity.shape.join('x')} differs from labels ${labels.shape.join('x')}`));
   }
   const aligned =
     intensity.blockShape.join() === labels.blockShape.join()
@@ -259,17 +259,17 @@ function thresholdedFrom(img: ImageRDD): ImageRDD | null {
 export function labelComponents(img: ImageRDD, options: LabelOptions = {}): LabeledImage {
   const requested = options.connectivity ?? (img.ndim === 2 ? 8 : 26);
   if (![4, 6, 8, 18, 26].includes(requested)) {
-    throw new TypeError(`labelComponents: connectivity must be 6, 18 or 26 (3D) or 4 or 8 (2D), got ${String(requested)}`);
+    throw new ConfigError('connectivity', `labelComponents: connectivity must be 6, 18 or 26 (3D) or 4 or 8 (2D), got ${String(requested)}`);
   }
   const connectivity = normalizeConnectivity(img.shape, requested);
   const intensity = options.intensity ?? thresholdedFrom(img);
   if (intensity !== null && intensity.shape.join() !== img.shape.join()) {
-    throw new TypeError(`labelComponents: intensity image ${intensity.shape.join('x')} must have the labeled image's shape ${img.shape.join('x')}`);
+    throw new ConfigError('intensity', `labelComponents: intensity image ${intensity.shape.join('x')} must have the labeled image's shape ${img.shape.join('x')}`);
   }
   const meta: ImageMeta = { ...img.meta, dtype: 'u32' };
   if ((options.method ?? 'blocks') === 'propagate') return labelByPropagation(img, connectivity, intensity, options);
   if (options.method !== undefined && options.method !== 'blocks') {
-    throw new TypeError(`labelComponents: method must be 'blocks' or 'propagate', got '${String(options.method)}'`);
+    throw new ConfigError('method', `labelComponents: method must be 'blocks' or 'propagate', got '${String(options.method)}'`);
   }
   const ctx = img.context;
   const keep = keepsLabels(ctx, img.meta);

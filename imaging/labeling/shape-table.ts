@@ -4,6 +4,7 @@
  * components are 1.4 GB of float64 rows here; as ShapeRow objects (five arrays each) they did not fit
  * a 4 GB JavaScript heap. Rows become ShapeRow objects only one at a time, as they are read.
  */
+import { ConfigError } from '../../core/index.js';
 import { F, ROW, shapeRow, type ShapeRow } from './partials.js';
 
 /** Merged partial rows of labels lo..lo + rows.length / ROW - 1 (partials.ts F, row-major). */
@@ -42,7 +43,7 @@ export class ShapeTable implements Iterable<ShapeRow> {
       const i = label - b.lo;
       if (i >= 0 && i * ROW < b.rows.length) return b.rows.subarray(i * ROW, (i + 1) * ROW);
     }
-    throw new RangeError(`no label ${label} in a table of ${this.length} components`);
+    throw new ConfigError('label', `no label ${label} in a table of ${this.length} components`);
   }
 
   row(label: number): ShapeRow {

@@ -8,7 +8,7 @@
  *   const h = await img.histogram({ bins: 64 });
  *   h.counts.reduce((a, b) => a + b); // voxels in range
  */
-import { namedFunction, type RDD } from '../../core/index.js';
+import { ConfigError, namedFunction, type RDD } from '../../core/index.js';
 import type { Block } from '../block.js';
 
 export interface HistogramOptions {
@@ -86,12 +86,12 @@ export const blockHistogram = namedFunction(
 /** The histogram of the image whose blocks are `blocks`. */
 export async function histogram(blocks: RDD<Block>, options: HistogramOptions = {}): Promise<Histogram> {
   const bins = options.bins ?? 256;
-  if (!Number.isInteger(bins) || bins < 1) throw new RangeError(`histogram: bins must be a whole number >= 1, got ${bins}`);
+  if (!Number.isInteger(bins) || bins < 1) throw new ConfigError('bins', `histogram: bins must be a whole number >= 1, got ${bins}`);
   let lo: number;
   let hi: number;
   if (options.range !== undefined) {
     [lo, hi] = options.range;
-    if (!Number.isFinite(lo) || !Number.isFinite(hi) || hi < lo) throw new RangeError(`histogram: range must be [low, high] with finite low <= high, got [${lo}, ${hi}]`);
+    if (!Number.isFinite(lo) || !Number.isFinite(hi) || hi < lo) throw new ConfigError('range', `histogram: range must be [low, high] with finite low <= high, got [${lo}, ${hi}]`);
   } else {
     const extents = await blocks.mapPartitions(blockExtent).collect();
     lo = Math.min(...extents.map((e) => e.min));

@@ -7,7 +7,7 @@
  * Plane orientation: across z, rows are y and columns x (as one looks at a stack slice); across y,
  * rows are z and columns x; across x, rows are z and columns y.
  */
-import { namedFunction, type RDD } from '../../core/index.js';
+import { ConfigError, namedFunction, type RDD } from '../../core/index.js';
 import { blockBox, blockCount, makeGrid } from '../block-grid.js';
 import type { Block, ImageMeta } from '../block.js';
 import { allocate, dtypeOf, type TypedArray } from '../dtype.js';
@@ -83,7 +83,7 @@ export const blockPlanes = namedFunction(
 /** Checks an axis name; throws naming the option otherwise. */
 export function axisIndex(axis: Axis): 0 | 1 | 2 {
   const a = AXES[axis];
-  if (a === undefined) throw new TypeError(`axis must be 'z', 'y' or 'x', got ${JSON.stringify(axis)}`);
+  if (a === undefined) throw new ConfigError('axis', `axis must be 'z', 'y' or 'x', got ${JSON.stringify(axis)}`);
   return a;
 }
 
@@ -92,7 +92,7 @@ export async function plane(blocks: RDD<Block>, meta: ImageMeta, axis: Axis, ind
   const a = axisIndex(axis);
   const extent = meta.shape[a];
   if (index !== null && (!Number.isInteger(index) || index < 0 || index >= extent)) {
-    throw new RangeError(`slice index ${index} is outside the image: ${axis} runs from 0 to ${extent - 1}`);
+    throw new ConfigError('index', `slice index ${index} is outside the image: ${axis} runs from 0 to ${extent - 1}`);
   }
   const [ra, ca] = inPlane(a);
   const rows = meta.shape[ra];

@@ -8,6 +8,7 @@
  *   writeFileSync('hist.svg', histogramSvg(await img.histogram({ bins: 64 }), { title: 'intensity', logY: true }));
  *   writeFileSync('sizes.svg', sizeDistributionSvg((await labels.shapeStats()).map((r) => r.voxels)));
  */
+import { ConfigError } from '../../core/index.js';
 import type { Histogram } from './histogram.js';
 
 export interface PlotOptions {
@@ -87,7 +88,7 @@ export function histogramSvg(h: Histogram, options: PlotOptions = {}): string {
 
 /** Component sizes in `bins` logarithmic bins from 1 voxel to the largest: edges are log10 of voxel counts. */
 export function sizeDistribution(sizes: readonly number[], bins = 20): { readonly log10Edges: Float64Array; readonly counts: Float64Array } {
-  if (!Number.isInteger(bins) || bins < 1) throw new RangeError(`bins must be a whole number >= 1, got ${bins}`);
+  if (!Number.isInteger(bins) || bins < 1) throw new ConfigError('bins', `bins must be a whole number >= 1, got ${bins}`);
   const largest = sizes.reduce((a, b) => Math.max(a, b), 1);
   const top = largest > 1 ? Math.log10(largest) : 1; // the last bin includes the largest
   const log10Edges = new Float64Array(bins + 1);

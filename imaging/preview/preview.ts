@@ -11,6 +11,7 @@
  */
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import pngjs from 'pngjs';
+import { ConfigError } from '../../core/index.js';
 import type { TypedArray } from '../dtype.js';
 
 /** How values map to gray: `min` → black, `max` → white (or `level ± window / 2`). */
@@ -31,7 +32,7 @@ export function windowRange(values: TypedArray, window: DisplayWindow): [number,
   if (window !== 'auto') {
     const [lo, hi] = 'min' in window ? [window.min, window.max] : [window.level - window.window / 2, window.level + window.window / 2];
     if (!Number.isFinite(lo) || !Number.isFinite(hi) || hi < lo) {
-      throw new RangeError(`display window must have finite bounds with min <= max (window >= 0), got [${lo}, ${hi}]`);
+      throw new ConfigError('window', `display window must have finite bounds with min <= max (window >= 0), got [${lo}, ${hi}]`);
     }
     return [lo, hi];
   }
@@ -54,21 +55,21 @@ export class Preview {
     readonly alpha = 0.5,
   ) {
     if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
-      throw new RangeError(`a preview needs a width and height >= 1, got ${width} x ${height}`);
+      throw new ConfigError('width', `a preview needs a width and height >= 1, got ${width} x ${height}`);
     }
     if (data.length < width * height || (labels !== null && labels.length < width * height)) {
-      throw new RangeError(`preview arrays must hold ${width} x ${height} values`);
+      throw new ConfigError('values', `preview arrays must hold ${width} x ${height} values`);
     }
-    if (!(alpha >= 0 && alpha <= 1)) throw new RangeError(`label alpha must be in [0, 1], got ${alpha}`);
+    if (!(alpha >= 0 && alpha <= 1)) throw new ConfigError('alpha', `label alpha must be in [0, 1], got ${alpha}`);
   }
 
   /** The same picture with `labels` (a preview of a labeled image, or its plane) painted over it. */
   withLabels(labels: Preview | Uint32Array, alpha = this.alpha): Preview {
     const plane = labels instanceof Preview ? labels.data : labels;
     if (labels instanceof Preview && (labels.width !== this.width || labels.height !== this.height)) {
-      throw new RangeError(`labels are ${labels.width} x ${labels.height}, the image ${this.width} x ${this.height}: take both planes the same way`);
+      throw new ConfigError('labels', `labels are ${labels.width} x ${labels.height}, the image ${this.width} x ${this.height}: take both planes the same way`);
     }
-    if (!(plane instanceof Uint32Array)) throw new TypeError('labels must be a u32 plane (a slice of a labeled image)');
+    if (!(plane instanceof Uint32Array)) throw new ConfigError('labels', 'labels must be a u32 plane (a slice of a labeled image)');
     return new Preview(this.data, this.width, this.height, this.window, plane, alpha);
   }
 

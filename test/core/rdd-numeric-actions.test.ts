@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 
+import { ConfigError } from '../../core/index.js';
 import { check, forMasters, ints, parts, sumModel } from '../helpers/model.js';
 
 const nonEmpty = fc.array(fc.integer({ min: -20, max: 20 }), { minLength: 1, maxLength: 40 });
@@ -119,7 +120,7 @@ forMasters((ctx) => {
     ));
 
   it('histogram rejects unsorted edges and empty RDDs', async () => {
-    await expect(ctx().parallelize([1, 2], 1).histogram([3, 1])).rejects.toThrow(TypeError);
+    await expect(ctx().parallelize([1, 2], 1).histogram([3, 1])).rejects.toThrow(ConfigError);
     await expect(ctx().parallelize([] as number[], 1).histogram(3)).rejects.toThrow(/empty/);
   });
 
@@ -189,6 +190,6 @@ forMasters((ctx) => {
   });
 
   it('approximate actions reject a confidence outside (0, 1)', async () => {
-    await expect(ctx().parallelize([1], 1).countApprox(10, 1)).rejects.toThrow(TypeError);
+    await expect(ctx().parallelize([1], 1).countApprox(10, 1)).rejects.toThrow(ConfigError);
   });
 });

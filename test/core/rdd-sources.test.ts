@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 
+import { ConfigError } from '../../core/index.js';
 import { check, forMasters, ints, parts, slicesModel } from '../helpers/model.js';
 
 const root = mkdtempSync(join(tmpdir(), 'voxelflow-sources-'));
@@ -95,7 +96,7 @@ forMasters((ctx) => {
     ));
 
   it('range rejects a zero step', () => {
-    expect(() => ctx().range(0, 10, 0)).toThrow(TypeError);
+    expect(() => ctx().range(0, 10, 0)).toThrow(ConfigError);
   });
 
   // ---- textFile --------------------------------------------------------------------------

@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 
+import { ConfigError } from '../../core/index.js';
 import {
   check,
   distinctModel,
@@ -252,7 +253,7 @@ forMasters(
       ));
 
     it('sample rejects a fraction above 1 without replacement', () => {
-      expect(() => ctx().parallelize([1, 2], 1).sample(false, 1.5, 1)).toThrow(TypeError);
+      expect(() => ctx().parallelize([1, 2], 1).sample(false, 1.5, 1)).toThrow(ConfigError);
     });
 
     // ---- zips ------------------------------------------------------------------------------
@@ -281,7 +282,7 @@ forMasters(
 
     it('zip throws for different partition counts', () => {
       const c = ctx();
-      expect(() => c.parallelize([1, 2], 2).zip(c.parallelize([1, 2], 1))).toThrow(TypeError);
+      expect(() => c.parallelize([1, 2], 2).zip(c.parallelize([1, 2], 1))).toThrow(ConfigError);
     });
 
     it('zipWithIndex numbers elements 0..n-1 in order', () =>

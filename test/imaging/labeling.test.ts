@@ -155,7 +155,7 @@ forMasters((ctx) => {
       }
     });
 
-    it('rejects a bad connectivity, method or intensity shape with a TypeError', () => {
+    it('rejects a bad connectivity, method or intensity shape with a ConfigError', () => {
       const img = ctx().images.fromArray(new Uint8Array(8), [2, 2, 2]);
       expect(() => img.labelComponents({ connectivity: 5 as 6 })).toThrow(/connectivity must be/);
       expect(() => img.labelComponents({ method: 'magic' as 'blocks' })).toThrow(/method must be/);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Context } from '../../index.js';
+import { ConfigError, Context } from '../../index.js';
 import { StreamingContext, type PushInputDStream } from '../../streaming/index.js';
 
 let ctx: Context;
@@ -49,7 +49,7 @@ describe('DStream', () => {
   it('rejects windows that are not multiples of the batch interval', () => {
     const ssc = new StreamingContext(ctx, { batchIntervalMs: 100 });
     expect(() => ssc.pushStream<number>().window(150)).toThrow(/multiple of the batch interval/);
-    expect(() => new StreamingContext(ctx, { batchIntervalMs: 0 })).toThrow(TypeError);
+    expect(() => new StreamingContext(ctx, { batchIntervalMs: 0 })).toThrow(ConfigError);
   });
 
   it('runs batches on the system clock and stops gracefully with a last batch', async () => {
