@@ -97,6 +97,7 @@ export abstract class InputError extends VoxelflowError {
     options?: { cause?: unknown },
   ) {
     // Text quoted from a corrupt file may hold control characters; keep the message one line.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what this escapes.
     super(`${where}: ${problem}; ${fix}`.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`), options);
   }
 }
