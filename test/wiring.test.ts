@@ -78,4 +78,16 @@ describe('package wiring', () => {
     }
     expect(writers).toEqual(['core/context-members.ts']);
   });
+
+  it('core imports nothing outside core/ (other folders build on it, never the other way)', () => {
+    const outside: string[] = [];
+    for (const file of sourceFiles(join(ROOT, 'core'))) {
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/(?:from|import)\s*\(?\s*'(\.[^']+)'/g)) {
+        const target = relative(join(ROOT, 'core'), join(dirname(file), m[1] as string));
+        if (target.startsWith('..')) outside.push(`${relative(ROOT, file)} -> ${m[1]}`);
+      }
+    }
+    expect(outside).toEqual([]);
+  });
 });
