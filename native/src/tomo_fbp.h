@@ -2,15 +2,17 @@
 //
 // FilterLines filters two real lines per complex FFT (one as the real part, one as the imaginary): the
 // filter is real and even, so the two results come back separated in the real and imaginary parts.
+// Where GCC vector extensions exist, the transforms run in float, one per SIMD lane
+// (tomo_filter_lanes.h); elsewhere one at a time in double.
 //
-// BackProject accumulates a tile of rows in float, angle by angle, so that the tile and the few hundred
-// values of each filtered line it reads stay in L1. The column a pixel reads is linear along a row,
-// `pos = base + x cos(theta)`, and within the reconstruction circle it stays inside the filtered line
-// (its margin covers the whole circle for centres within ~0.4 N of the middle), so the inner loop has no
-// bounds checks: with AVX-512 it reads sixteen pixels' neighbours with two loads and two permutes, with
-// AVX2 eight with two gathers, and one FMA either way. Rows whose
-// span leaves the line take a checked scalar loop with numpy interp's rule (zero outside, the last
-// value at the last position).
+// BackProject takes several slices (detector rows) at once. With AVX-512 it goes four slices at a time,
+// sharing each position's arithmetic (tomo_bp_slices.h). Without, it accumulates a tile of rows of one
+// slice in float, angle by angle, so that the tile and the few hundred values of each filtered line it
+// reads stay in L1. The column a pixel reads is linear along a row, `pos = base + x cos(theta)`, and
+// within the reconstruction circle it stays inside the filtered line (its margin covers the whole circle
+// for centres within ~0.4 N of the middle), so the inner loop has no bounds checks: with AVX2 it reads
+// eight pixels' neighbours with two gathers and one FMA. Rows whose span leaves the line take a checked
+// scalar loop with numpy interp's rule (zero outside, the last value at the last position).
 #pragma once
 #include <algorithm>
 #include <cmath>
@@ -22,12 +24,14 @@
 #define VOXELFLOW_FBP_AVX2 1
 #endif
 
+#include "tomo_bp_slices.h"
 #include "tomo_fft.h"
+#include "tomo_filter_lanes.h"
 
 namespace voxelflow {
 
-/** Filters `count` lines of `columns` floats with `filter` (length P) into lines of P - columns floats. */
-inline void FilterLines(const float* lines, int64_t count, int64_t columns, const double* filter, int64_t size, float* out) {
+/** FilterLines without GCC vector extensions: one line pair per double-precision FFT. */
+inline void FilterLinesScalar(const float* lines, int64_t count, int64_t columns, const double* filter, int64_t size, float* out) {
   const FftPlan plan(static_cast<size_t>(size));
   const int64_t margin = size / 2 - columns;
   const int64_t width = size - columns;
@@ -52,6 +56,15 @@ inline void FilterLines(const float* lines, int64_t count, int64_t columns, cons
   }
 }
 
+/** Filters `count` lines of `columns` floats with `filter` (length P) into lines of P - columns floats. */
+inline void FilterLines(const float* lines, int64_t count, int64_t columns, const double* filter, int64_t size, float* out) {
+#if defined(__GNUC__)
+  FilterLinesLanes(lines, count, columns, filter, size, out);
+#else
+  FilterLinesScalar(lines, count, columns, filter, size, out);
+#endif
+}
+
 /** What BackProject needs besides the arrays; see tomo/kernels/back-project.ts. */
 struct FbpGeometry {
   int64_t size, width, margin;
@@ -61,14 +74,7 @@ struct FbpGeometry {
 
 namespace fbp_detail {
 
-/** numpy interp's value at pos on a line of `width` values: zero outside [0, width - 1]. */
-inline float Checked(const float* q, int64_t width, double pos) {
-  if (!(pos >= 0.0 && pos <= static_cast<double>(width - 1))) return 0.0f;
-  const int64_t k = static_cast<int64_t>(pos);
-  if (k == width - 1) return q[k];
-  const float w = static_cast<float>(pos - static_cast<double>(k));
-  return q[k] + w * (q[k + 1] - q[k]);
-}
+using bp_slices::Checked;
 
 inline void SpanScalar(const float* q, float base, float step, float* acc, int64_t n) {
   for (int64_t x = 0; x < n; x++) {
@@ -96,40 +102,6 @@ __attribute__((target("avx2,fma"))) inline void SpanAvx2(const float* q, float b
   SpanScalar(q, base + static_cast<float>(x) * step, step, acc + x, n - x);
 }
 
-// With AVX-512 there are no gathers: along a run of 16 pixels the column moves by at most 16 (|cos| <= 1),
-// so the 32 values from the run's first column hold every neighbour the run reads, and two
-// two-register permutes pick them. Masked loads keep the last line's reads inside the array.
-__attribute__((target("avx512f,fma"))) inline void SpanAvx512(const float* q, int64_t width, float base, float step, float* acc, int64_t n) {
-  const __m512 lane = _mm512_setr_ps(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-  const __m512 vstep = _mm512_set1_ps(step);
-  const __m512 vbase = _mm512_set1_ps(base);
-  const __m512i one = _mm512_set1_epi32(1);
-  int64_t x = 0;
-  for (; x + 16 <= n; x += 16) {
-    const float fx = static_cast<float>(x);
-    const __m512 pos = _mm512_fmadd_ps(_mm512_add_ps(_mm512_set1_ps(fx), lane), vstep, vbase);
-    const __m512i k = _mm512_cvttps_epi32(pos);
-    // Lanes 0 and 15 computed as the vector computes them; positions are monotone along the run.
-    const int32_t k0 = static_cast<int32_t>(std::min(std::fma(fx, step, base), std::fma(fx + 15.0f, step, base)));
-    const int64_t avail = width - k0;
-    const __mmask16 mlo = avail >= 16 ? 0xFFFF : static_cast<__mmask16>((1u << avail) - 1);
-    const __mmask16 mhi = avail >= 32 ? 0xFFFF : avail > 16 ? static_cast<__mmask16>((1u << (avail - 16)) - 1) : 0;
-    const __m512 lo = _mm512_maskz_loadu_ps(mlo, q + k0);
-    const __m512 hi = _mm512_maskz_loadu_ps(mhi, q + k0 + 16);
-    const __m512i idx = _mm512_sub_epi32(k, _mm512_set1_epi32(k0));
-    const __m512 a = _mm512_permutex2var_ps(lo, idx, hi);
-    const __m512 b = _mm512_permutex2var_ps(lo, _mm512_add_epi32(idx, one), hi);
-    const __m512 w = _mm512_sub_ps(pos, _mm512_cvtepi32_ps(k));
-    _mm512_storeu_ps(acc + x, _mm512_add_ps(_mm512_loadu_ps(acc + x), _mm512_fmadd_ps(w, _mm512_sub_ps(b, a), a)));
-  }
-  SpanScalar(q, base + static_cast<float>(x) * step, step, acc + x, n - x);
-}
-
-inline bool HasAvx512() {
-  static const bool has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma");
-  return has;
-}
-
 inline bool HasAvx2() {
   static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   return has;
@@ -138,16 +110,9 @@ inline bool HasAvx2() {
 
 }  // namespace fbp_detail
 
-/**
- * Writes the `rows x cols` box of the slice back-projected from `angles` filtered lines of `width`
- * floats. `cosines`/`sines` are per angle.
- */
-inline void BackProject(const float* lines, int64_t angles, const double* cosines, const double* sines, const FbpGeometry& g, float* out) {
-  using namespace fbp_detail;
+/** The columns inside the reconstruction circle of each row of the box, [lo, hi) in box coordinates. */
+inline void CircleSpans(const FbpGeometry& g, int64_t* lo, int64_t* hi) {
   const int64_t r = g.size / 2;
-  const float scale = static_cast<float>(M_PI / (2.0 * static_cast<double>(angles)));
-  // Per row of the box: the columns inside the circle, [lo, hi) in box coordinates.
-  std::vector<int64_t> lo(g.rows), hi(g.rows);
   for (int64_t y = 0; y < g.rows; y++) {
     const int64_t i = g.row0 + y - r;
     int64_t h = -1;
@@ -159,10 +124,15 @@ inline void BackProject(const float* lines, int64_t angles, const double* cosine
     lo[y] = std::max<int64_t>(0, r - h - g.col0);
     hi[y] = std::max(lo[y], std::min<int64_t>(g.cols, r + h + 1 - g.col0));
   }
-  std::fill(out, out + g.rows * g.cols, 0.0f);
+}
+
+namespace fbp_detail {
+
+/** One slice, accumulated into `out` (unscaled), without AVX-512: tiles of rows, angle by angle. */
+inline void OneSlice(const float* lines, int64_t angles, const double* cosines, const double* sines, const FbpGeometry& g, const int64_t* lo, const int64_t* hi, float* out) {
+  const int64_t r = g.size / 2;
 #ifdef VOXELFLOW_FBP_AVX2
   const bool avx2 = HasAvx2();
-  const bool avx512 = HasAvx512();
 #endif
   const double last = static_cast<double>(g.width - 1);
   constexpr int64_t kTile = 8;
@@ -182,10 +152,6 @@ inline void BackProject(const float* lines, int64_t angles, const double* cosine
         // Both ends at least one position inside the line: every position is (it is linear in x).
         if (std::min(base, end) >= 0.0 && std::max(base, end) < last - 1e-3) {
 #ifdef VOXELFLOW_FBP_AVX2
-          if (avx512) {
-            SpanAvx512(q, g.width, static_cast<float>(base), static_cast<float>(c), acc, n);
-            continue;
-          }
           if (avx2) {
             SpanAvx2(q, static_cast<float>(base), static_cast<float>(c), acc, n);
             continue;
@@ -198,8 +164,47 @@ inline void BackProject(const float* lines, int64_t angles, const double* cosine
       }
     }
   }
-  for (int64_t y = 0; y < g.rows; y++) {
-    for (int64_t x = lo[y]; x < hi[y]; x++) out[y * g.cols + x] *= scale;
+}
+
+}  // namespace fbp_detail
+
+/**
+ * Writes the `rows x cols` box of `slices` slices, each back-projected from its `angles` filtered lines
+ * of `width` floats (`lines`: `[slice][angle][width]`, `out`: `[slice][row][col]`). `cosines`/`sines`
+ * are per angle. With AVX-512 the slices go four at a time (tomo_bp_slices.h).
+ */
+inline void BackProject(const float* lines, int64_t slices, int64_t angles, const double* cosines, const double* sines, const FbpGeometry& g, float* out) {
+  const int64_t r = g.size / 2;
+  const int64_t plane = g.rows * g.cols;
+  const int64_t stride = angles * g.width;
+  std::vector<int64_t> lo(g.rows), hi(g.rows);
+  CircleSpans(g, lo.data(), hi.data());
+  std::fill(out, out + slices * plane, 0.0f);
+#if defined(__GNUC__) && defined(__x86_64__)
+  if (bp_slices::Available()) {
+    const double shift = g.center + static_cast<double>(g.margin);
+    for (int64_t s0 = 0; s0 < slices; s0 += bp_slices::kSlices) {
+      const float* in = lines + s0 * stride;
+      float* o = out + s0 * plane;
+      const int64_t i0 = g.row0 - r, j0 = g.col0 - r;
+      switch (std::min<int64_t>(bp_slices::kSlices, slices - s0)) {
+        case 4: bp_slices::Slices<4>(in, stride, angles, cosines, sines, g.width, shift, i0, j0, g.rows, g.cols, lo.data(), hi.data(), o, plane); break;
+        case 3: bp_slices::Slices<3>(in, stride, angles, cosines, sines, g.width, shift, i0, j0, g.rows, g.cols, lo.data(), hi.data(), o, plane); break;
+        case 2: bp_slices::Slices<2>(in, stride, angles, cosines, sines, g.width, shift, i0, j0, g.rows, g.cols, lo.data(), hi.data(), o, plane); break;
+        default: bp_slices::Slices<1>(in, stride, angles, cosines, sines, g.width, shift, i0, j0, g.rows, g.cols, lo.data(), hi.data(), o, plane); break;
+      }
+    }
+  } else
+#endif
+  {
+    for (int64_t s = 0; s < slices; s++) fbp_detail::OneSlice(lines + s * stride, angles, cosines, sines, g, lo.data(), hi.data(), out + s * plane);
+  }
+  const float scale = static_cast<float>(M_PI / (2.0 * static_cast<double>(angles)));
+  for (int64_t s = 0; s < slices; s++) {
+    for (int64_t y = 0; y < g.rows; y++) {
+      float* row = out + s * plane + y * g.cols;
+      for (int64_t x = lo[y]; x < hi[y]; x++) row[x] *= scale;
+    }
   }
 }
 

@@ -109,30 +109,31 @@ inline Napi::Value FilterLinesCall(const Napi::CallbackInfo& info) {
 }
 
 // tomoBackProject(lines, cos, sin, geometry, out); geometry: Float64Array of size, width, margin,
-// center, row0, col0, rows, cols.
+// center, row0, col0, rows, cols, slices.
 inline Napi::Value BackProjectCall(const Napi::CallbackInfo& info) {
   const auto no = Napi::Boolean::New(info.Env(), false);
-  const double* g = Data<double>(info[3], kF64, 8);
+  const double* g = Data<double>(info[3], kF64, 9);
   if (g == nullptr || !info[1].IsTypedArray()) return no;
-  int64_t v[8];
-  for (int i = 0; i < 8; i++) {
+  int64_t v[9];
+  for (int i = 0; i < 9; i++) {
     if (i == 3) continue;
     if (!(g[i] >= 0 && g[i] <= 1073741824.0) || g[i] != std::floor(g[i])) return no;
     v[i] = static_cast<int64_t>(g[i]);
   }
   const FbpGeometry geo{v[0], v[1], v[2], g[3], v[4], v[5], v[6], v[7]};
+  const int64_t slices = v[8];
   const int64_t angles = static_cast<int64_t>(info[1].As<Napi::TypedArray>().ElementLength());
   // Positions are computed in float: keep them well inside float's exact integers.
   if (!std::isfinite(geo.center) || std::fabs(geo.center) > 1e6 || geo.size < 1 || geo.width < 2 || geo.width > (1 << 24) || angles < 1 ||
-      geo.row0 + geo.rows > geo.size || geo.col0 + geo.cols > geo.size) {
+      geo.row0 + geo.rows > geo.size || geo.col0 + geo.cols > geo.size || slices < 1) {
     return no;
   }
-  const float* lines = Data<float>(info[0], kF32, static_cast<uint64_t>(angles) * geo.width);
+  const float* lines = Data<float>(info[0], kF32, static_cast<uint64_t>(slices) * angles * geo.width);
   const double* cosines = Data<double>(info[1], kF64, angles);
   const double* sines = Data<double>(info[2], kF64, angles);
-  float* out = Data<float>(info[4], kF32, static_cast<uint64_t>(geo.rows) * geo.cols);
+  float* out = Data<float>(info[4], kF32, static_cast<uint64_t>(slices) * geo.rows * geo.cols);
   if (lines == nullptr || cosines == nullptr || sines == nullptr || out == nullptr) return no;
-  BackProject(lines, angles, cosines, sines, geo, out);
+  BackProject(lines, slices, angles, cosines, sines, geo, out);
   return Napi::Boolean::New(info.Env(), true);
 }
 

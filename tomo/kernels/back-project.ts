@@ -20,7 +20,10 @@ export interface BackProjectGeometry {
 
 /**
  * Writes into `out` (`rows x cols`, C order) the box at `(row0, col0)` of the slice back-projected
- * from `angles` filtered lines (`lines`, `angles * width` values; `cos`/`sin` of each angle).
+ * from `angles` filtered lines (`lines`, `angles * width` values; `cos`/`sin` of each angle). With
+ * `slices` > 1, lines hold that many slices' lines one after the other (`[slice][angle][width]`), all
+ * of the same geometry, and out their boxes (`[slice][row][col]`): the native twin shares each
+ * position's arithmetic between them.
  *
  * @example
  *   // one slice, one angle: the line smeared along rows
@@ -36,9 +39,19 @@ export function backProject(
   rows: number,
   cols: number,
   out: Float32Array,
+  slices = 1,
 ): void {
   const angles = cos.length;
-  checkBackProject(lines, angles, sin.length, g, row0, col0, rows, cols, out.length);
+  checkBackProject(lines, angles, sin.length, g, row0, col0, rows, cols, out.length, slices);
+  for (let s = 0; s < slices; s++) {
+    const from = s * angles * g.width;
+    const to = s * rows * cols;
+    sliceBox(lines.subarray(from, from + angles * g.width), cos, sin, g, row0, col0, rows, cols, out.subarray(to, to + rows * cols));
+  }
+}
+
+function sliceBox(lines: Float32Array, cos: Float64Array, sin: Float64Array, g: BackProjectGeometry, row0: number, col0: number, rows: number, cols: number, out: Float32Array): void {
+  const angles = cos.length;
   const r = Math.floor(g.size / 2);
   const last = g.width - 1;
   const scale = Math.PI / (2 * angles);
@@ -64,12 +77,12 @@ export function backProject(
 }
 
 /** The checks both backends share: a box inside the slice, arrays long enough. */
-export function checkBackProject(lines: Float32Array, angles: number, sinLength: number, g: BackProjectGeometry, row0: number, col0: number, rows: number, cols: number, outLength: number): void {
+export function checkBackProject(lines: Float32Array, angles: number, sinLength: number, g: BackProjectGeometry, row0: number, col0: number, rows: number, cols: number, outLength: number, slices = 1): void {
   const ints = [g.size, g.width, g.margin, row0, col0, rows, cols];
-  if (ints.some((v) => !Number.isInteger(v) || v < 0) || g.size < 1 || g.width < 1 || !Number.isFinite(g.center)) {
-    throw new RangeError(`backProject: size, width, margin and the box must be non-negative integers and center finite, got ${JSON.stringify({ ...g, row0, col0, rows, cols })}`);
+  if (ints.some((v) => !Number.isInteger(v) || v < 0) || g.size < 1 || g.width < 1 || !Number.isFinite(g.center) || !Number.isInteger(slices) || slices < 1) {
+    throw new RangeError(`backProject: size, width, margin, the box and slices (>= 1) must be non-negative integers and center finite, got ${JSON.stringify({ ...g, row0, col0, rows, cols, slices })}`);
   }
-  if (angles < 1 || sinLength !== angles || lines.length < angles * g.width || row0 + rows > g.size || col0 + cols > g.size || outLength < rows * cols) {
-    throw new RangeError(`backProject: ${angles} angles of ${g.width} values and a ${rows}x${cols} box at (${row0}, ${col0}) of a ${g.size}^2 slice do not fit the arrays given`);
+  if (angles < 1 || sinLength !== angles || lines.length < slices * angles * g.width || row0 + rows > g.size || col0 + cols > g.size || outLength < slices * rows * cols) {
+    throw new RangeError(`backProject: ${slices} slice(s) of ${angles} angles of ${g.width} values and a ${rows}x${cols} box at (${row0}, ${col0}) of a ${g.size}^2 slice do not fit the arrays given`);
   }
 }
