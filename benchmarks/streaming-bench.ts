@@ -20,7 +20,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Context } from '../core/index.js';
 import { writeImage, type ImageRDD } from '../imaging/index.js';
-import { ScanAssembler, SimplonDecoder, StreamingContext, simplonEnd, simplonHeader, simplonImage, type Scan, type ScanReport } from '../streaming/index.js';
+import { ScanAssembler, SimplonDecoder, StreamingContext, simplonEnd, simplonHeader, simplonImage, type BeamlineStream, type Scan, type ScanReport } from '../streaming/index.js';
 import { median, type BenchRow } from './harness.js';
 
 const RUNS = 3;
@@ -43,10 +43,11 @@ function simulator(port: number, args: readonly string[]): ChildProcess {
 }
 
 /** One streamed run: the reports and, per scan, when its result was ready (performance.now()). Also used by the tomo suite. */
-export async function streamRun(ctx: Context, simArgs: readonly string[], scans: number, pipeline: (scan: Scan) => Promise<unknown>): Promise<{ reports: ScanReport[]; done: number[] }> {
+export async function streamRun(ctx: Context, simArgs: readonly string[], scans: number, pipeline: (scan: Scan) => Promise<unknown>, setup?: (beam: BeamlineStream) => void): Promise<{ reports: ScanReport[]; done: number[] }> {
   const port = await freePort();
   const ssc = new StreamingContext(ctx, { batchIntervalMs: 1000 });
   const beam = ssc.zmqStream({ connect: `tcp://127.0.0.1:${port}`, maxPendingScans: 1 });
+  setup?.(beam);
   const reports: ScanReport[] = [];
   const done: number[] = [];
   let finished: () => void = () => {};

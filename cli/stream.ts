@@ -18,7 +18,7 @@ import { usage, UsageError } from './usage-error.js';
 import type { ImageRDD } from '../imaging/index.js';
 import { isImageFormatError } from '../imaging/io/index.js';
 import { FILTER_NAMES, type FilterName } from '../tomo/index.js';
-import { reconstructScan, type StreamReconstruct } from './stream-reconstruct.js';
+import { reconstructScan, StreamReconstructor, type StreamReconstruct } from './stream-reconstruct.js';
 
 const mibDefault = (): string => `${defaultMaxScanBytes(256 * 1024 * 1024) / 1048576} MiB with the default queue`;
 
@@ -52,7 +52,10 @@ runs box filter → threshold → label → statistics on it, one line per scan.
   --reconstruct            tomography: reconstruct each scan from its dark, flat and projection
                            frames (appendix { frameType, angle }) and analyze the volume; the line adds
                            center and missing_projections (projections without an angle, left out)
-  --center C|auto          with --reconstruct: the rotation axis in columns (default auto, found at the end of the scan)
+  --center C|auto          with --reconstruct: the rotation axis in columns. Projections are back-projected
+                           as they come; with auto (the default) around the previous scan's centre (the
+                           middle column for the first), and the scan is recomputed when the centre found
+                           at its end is more than 0.25 px away (the line says which happened)
   --filter NAME            with --reconstruct: ${FILTER_NAMES.join(', ')} (default ramp)
   --no-flat                with --reconstruct: the projections are transmission already (no flats)
   --volumes DIR            with --reconstruct: write each reconstructed volume as DIR/<series>.npy`;
@@ -89,9 +92,12 @@ export async function runStream(argv: string[]): Promise<number> {
   if (ctx.ui !== null) process.stderr.write(`voxelflow stream: dashboard at ${ctx.ui.url}\n`);
   const ssc = new StreamingContext(ctx, { batchIntervalMs: 1000 });
   const beam = ssc.zmqStream({ connect: a.connect, protocol: a.protocol, socket: a.socket, maxQueueBytes: a.queueBytes, idleTimeoutMs: a.idleMs, graceMs: a.graceMs, ...(a.maxScanBytes !== null ? { maxScanBytes: a.maxScanBytes } : {}) });
+  // --reconstruct: projections are back-projected as they arrive, in the decoding loop.
+  const reconstructor = a.reconstruct === null ? null : new StreamReconstructor(a.reconstruct);
+  if (reconstructor !== null) beam.onFrame((e) => reconstructor.frame(e));
   let done = 0;
   beam.scans().foreach(async (scan) => {
-    const line = await analyzeScan(ctx, scan, a, ctx.ui);
+    const line = await analyzeScan(ctx, scan, a, ctx.ui, reconstructor);
     console.log(a.json ? JSON.stringify(line) : textLine(line));
     if (a.scans !== null && ++done >= a.scans) void ssc.stop({ graceful: false });
   });
@@ -145,16 +151,26 @@ interface ScanLine {
   components: number | null;
   voxels_foreground: number | null;
   latency_ms: number;
-  /** --reconstruct: the rotation axis used (found or given), and the projections left out for lack of an angle. */
+  /**
+   * --reconstruct: the rotation axis the volume was made with (found or given), the one found at the
+   * end (auto), the provisional one projections were back-projected with as they came, whether the
+   * volume was recomputed at the end and why, and the projections left out for lack of an angle.
+   */
   center?: number | null;
+  center_found?: number | null;
+  center_provisional?: number | null;
+  recomputed?: boolean | null;
+  recompute_why?: string | null;
   missing_projections?: number | null;
 }
 
-async function analyzeScan(ctx: Context, scan: Scan, a: Flags, ui: Dashboard | null): Promise<ScanLine> {
+async function analyzeScan(ctx: Context, scan: Scan, a: Flags, ui: Dashboard | null, reconstructor: StreamReconstructor | null): Promise<ScanLine> {
   const r = scan.report;
   let components: number | null = null;
   let foreground: number | null = null;
-  let tomo: { center: number | null; missing_projections: number | null } | null = a.reconstruct === null ? null : { center: null, missing_projections: null };
+  const arriving = reconstructor?.take(r.series) ?? null;
+  let tomo: Pick<ScanLine, 'center' | 'center_found' | 'center_provisional' | 'recomputed' | 'recompute_why' | 'missing_projections'> | null =
+    a.reconstruct === null ? null : { center: null, center_found: null, center_provisional: null, recomputed: null, recompute_why: null, missing_projections: null };
   let problem: string | null = null;
   let shape: readonly number[] | null = r.shape;
   let release = (): void => {};
@@ -165,11 +181,15 @@ async function analyzeScan(ctx: Context, scan: Scan, a: Flags, ui: Dashboard | n
       img = scan.volume;
     } else {
       try {
-        const rec = await reconstructScan(ctx, scan, a.reconstruct);
+        const rec = await reconstructScan(ctx, scan, a.reconstruct, arriving, reconstructor);
         img = rec.image;
         shape = img.shape;
         release = rec.release;
-        tomo = { center: Math.round(rec.center * 1000) / 1000, missing_projections: rec.missingProjections };
+        const round = (c: number | null): number | null => (c === null ? null : Math.round(c * 1000) / 1000);
+        tomo = {
+          center: round(rec.center), center_found: round(rec.centerFound), center_provisional: round(rec.centerProvisional),
+          recomputed: rec.recomputed !== null, recompute_why: rec.recomputed, missing_projections: rec.missingProjections,
+        };
         if (a.reconstruct.volumes !== null) await img.write(join(a.reconstruct.volumes, `${safeName(r.series)}.npy`));
       } catch (err) {
         // A scan that cannot be reconstructed is reported in its line, and the stream goes on.
@@ -222,9 +242,15 @@ async function analyzeScan(ctx: Context, scan: Scan, a: Flags, ui: Dashboard | n
 
 function textLine(l: ScanLine): string {
   const shape = l.shape === null ? 'no frames' : `${l.shape[2]} x ${l.shape[1]} x ${l.shape[0]}`;
-  const result = (l.center !== undefined && l.center !== null ? `, centre ${l.center} (${l.missing_projections} projections missing)` : '') + (l.components === null ? '' : `, ${l.components} components, ${l.voxels_foreground} foreground voxels`);
+  const result = (l.center !== undefined && l.center !== null ? `, centre ${l.center} (${centreHow(l)}; ${l.missing_projections} projections missing)` : '') + (l.components === null ? '' : `, ${l.components} components, ${l.voxels_foreground} foreground voxels`);
   const why = l.why === null ? '' : ` (${l.why})`;
   return `scan ${l.series} ${l.status}${why}: ${shape}, ${l.frames} frames (${l.missing_count} missing, ${l.duplicates} duplicate, ${l.malformed} malformed, ${l.dropped} dropped)${result}, latency ${l.latency_ms} ms`;
+}
+
+/** How the line's volume was made: back-projected as the projections came, or recomputed at the end. */
+function centreHow(l: ScanLine): string {
+  const found = l.center_found === null || l.center_found === undefined ? '' : `found ${l.center_found}, `;
+  return l.recomputed === true ? `${found}recomputed: ${l.recompute_why}` : `${found}back-projected as the projections came`;
 }
 
 function safeName(series: string): string {

@@ -47,7 +47,7 @@ export const typescriptTomoKernels: TomoKernels = Object.freeze({
 const METHODS: ReadonlyMap<unknown, number> = new Map([['mean', 0], ['median', 1]]);
 
 // backProject's geometry as the addon takes it, one array per thread, filled per call.
-const fbpGeometry = new Float64Array(9);
+const fbpGeometry = new Float64Array(10);
 
 /** The kernels run by `native`, each falling back to its twin for calls the addon does not take. */
 export function nativeTomoKernels(native: TomoAddon): TomoKernels {
@@ -73,7 +73,7 @@ export function nativeTomoKernels(native: TomoAddon): TomoKernels {
       if (native.tomoFilterLines(lines, count, columns, filter, out)) return;
       ts.filterLines(lines, count, columns, filter, out);
     },
-    backProject: (lines, cos, sin, g, row0, col0, rows, cols, out, slices = 1) => {
+    backProject: (lines, cos, sin, g, row0, col0, rows, cols, out, slices = 1, accumulate = false) => {
       ts.checkBackProject(lines, cos.length, sin.length, g, row0, col0, rows, cols, out.length, slices);
       const geometry = fbpGeometry;
       geometry[0] = g.size;
@@ -85,8 +85,9 @@ export function nativeTomoKernels(native: TomoAddon): TomoKernels {
       geometry[6] = rows;
       geometry[7] = cols;
       geometry[8] = slices;
+      geometry[9] = accumulate ? 1 : 0;
       if (native.tomoBackProject(lines, cos, sin, geometry, out)) return;
-      ts.backProject(lines, cos, sin, g, row0, col0, rows, cols, out, slices);
+      ts.backProject(lines, cos, sin, g, row0, col0, rows, cols, out, slices, accumulate);
     },
     removeStripes: (sinogram, angles, cols, size, out) => {
       if (native.tomoRemoveStripes(sinogram, angles, cols, size, out)) return;

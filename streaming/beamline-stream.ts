@@ -53,6 +53,7 @@ export class BeamlineStream {
   private readonly handlers: ScanHandler[] = [];
   private readonly pending: AssembledScan[] = [];
   private frameInput: PushInputDStream<FrameInfo> | null = null;
+  private readonly frameListeners: ((frame: FrameEvent) => void)[] = [];
   private wakeDecoder: (() => void) | null = null;
   private wakePipeline: (() => void) | null = null;
   private finishing: 'no' | 'graceful' | 'now' = 'no';
@@ -88,6 +89,15 @@ export class BeamlineStream {
   frames(): DStream<FrameInfo> {
     this.frameInput ??= new PushInputDStream<FrameInfo>(this.ssc);
     return this.frameInput;
+  }
+
+  /**
+   * Calls `listener` with each frame kept for its scan, pixels included, as it is filed: in the
+   * decoding loop, before its scan is sealed (the stream's incremental reconstruction). A listener
+   * that throws stops the decoding: it must handle its own errors.
+   */
+  onFrame(listener: (frame: FrameEvent) => void): void {
+    this.frameListeners.push(listener);
   }
 
   /** The scans, each sealed when its series ends (or is aborted). */
@@ -147,8 +157,9 @@ export class BeamlineStream {
     this.wakePipeline?.();
   }
 
-  /** A frame kept for its scan goes to the frames DStream. */
+  /** A frame kept for its scan goes to the frame listeners and the frames DStream. */
   private framePushed(e: FrameEvent): void {
+    for (const listener of this.frameListeners) listener(e);
     this.frameInput?.push({ series: e.series, frame: e.frame, frameType: e.frameType, angle: e.angle, bytes: e.bytes.length });
   }
 

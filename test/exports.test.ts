@@ -47,6 +47,7 @@ describe('public API', () => {
         "ImageFormatError",
         "ImageRDD",
         "Images",
+        "IncrementalFbp",
         "InputError",
         "JobAbortedError",
         "KNOWN_BACKGROUND",

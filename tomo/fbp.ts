@@ -69,7 +69,12 @@ export function reconstructSlices(sinograms: Float32Array, rows: number, anglesD
   const plane = box.rows * box.cols;
   for (let r = 0; r < rows; r += group) {
     const n = Math.min(group, rows - r);
-    kernels.filterLines(sinograms.subarray(r * angles * cols, (r + n) * angles * cols), n * angles, cols, filter, filtered);
+    // Row by row: each row's lines are filtered in pairs (angles 2k, 2k + 1), as the stream filters
+    // them a few angles at a time (IncrementalFbp), so that both give the same floats.
+    for (let k = 0; k < n; k++) {
+      const from = (r + k) * angles * cols;
+      kernels.filterLines(sinograms.subarray(from, from + angles * cols), angles, cols, filter, filtered.subarray(k * angles * width));
+    }
     kernels.backProject(filtered, cos, sin, geometry, box.y0, box.x0, box.rows, box.cols, out.subarray(r * plane, (r + n) * plane), n);
   }
   return out;

@@ -42,6 +42,7 @@ export { evenAngles, readAngles } from './io/angles.js';
 export { findCenter, type CenterEstimate } from './find-center.js';
 export { correctedRows, type PreprocessOptions } from './preprocess.js';
 export { reconstructSlices, type FbpOptions, type SliceBox } from './fbp.js';
+export { IncrementalFbp, type IncrementalFbpOptions } from './incremental-fbp.js';
 export { simulateScan, type SimulateScanOptions, type SimulatedScan } from './simulate-scan.js';
 export { writeDxchange, type DxchangeScan } from './io/write-dxchange.js';
 export { projectPhantom, rasterizePhantom, samplePhantom, type Ellipsoid } from './phantom.js';

@@ -172,14 +172,18 @@ inline void OneSlice(const float* lines, int64_t angles, const double* cosines, 
  * Writes the `rows x cols` box of `slices` slices, each back-projected from its `angles` filtered lines
  * of `width` floats (`lines`: `[slice][angle][width]`, `out`: `[slice][row][col]`). `cosines`/`sines`
  * are per angle. With AVX-512 the slices go four at a time (tomo_bp_slices.h).
+ *
+ * With `accumulate`, the unscaled sums are added to `out` instead. Each pixel's angles are summed one
+ * after the other into float, starting from what `out` holds, so calls over consecutive runs of angles
+ * accumulate exactly the sums of one call over all of them, before its scaling.
  */
-inline void BackProject(const float* lines, int64_t slices, int64_t angles, const double* cosines, const double* sines, const FbpGeometry& g, float* out) {
+inline void BackProject(const float* lines, int64_t slices, int64_t angles, const double* cosines, const double* sines, const FbpGeometry& g, bool accumulate, float* out) {
   const int64_t r = g.size / 2;
   const int64_t plane = g.rows * g.cols;
   const int64_t stride = angles * g.width;
   std::vector<int64_t> lo(g.rows), hi(g.rows);
   CircleSpans(g, lo.data(), hi.data());
-  std::fill(out, out + slices * plane, 0.0f);
+  if (!accumulate) std::fill(out, out + slices * plane, 0.0f);
 #if defined(__GNUC__) && defined(__x86_64__)
   if (bp_slices::Available()) {
     const double shift = g.center + static_cast<double>(g.margin);
@@ -199,6 +203,7 @@ inline void BackProject(const float* lines, int64_t slices, int64_t angles, cons
   {
     for (int64_t s = 0; s < slices; s++) fbp_detail::OneSlice(lines + s * stride, angles, cosines, sines, g, lo.data(), hi.data(), out + s * plane);
   }
+  if (accumulate) return;
   const float scale = static_cast<float>(M_PI / (2.0 * static_cast<double>(angles)));
   for (int64_t s = 0; s < slices; s++) {
     for (int64_t y = 0; y < g.rows; y++) {

@@ -109,11 +109,11 @@ inline Napi::Value FilterLinesCall(const Napi::CallbackInfo& info) {
 }
 
 // tomoBackProject(lines, cos, sin, geometry, out); geometry: Float64Array of size, width, margin,
-// center, row0, col0, rows, cols, slices.
+// center, row0, col0, rows, cols, slices, accumulate (0 or 1).
 inline Napi::Value BackProjectCall(const Napi::CallbackInfo& info) {
   const auto no = Napi::Boolean::New(info.Env(), false);
-  const double* g = Data<double>(info[3], kF64, 9);
-  if (g == nullptr || !info[1].IsTypedArray()) return no;
+  const double* g = Data<double>(info[3], kF64, 10);
+  if (g == nullptr || !info[1].IsTypedArray() || (g[9] != 0.0 && g[9] != 1.0)) return no;
   int64_t v[9];
   for (int i = 0; i < 9; i++) {
     if (i == 3) continue;
@@ -133,7 +133,7 @@ inline Napi::Value BackProjectCall(const Napi::CallbackInfo& info) {
   const double* sines = Data<double>(info[2], kF64, angles);
   float* out = Data<float>(info[4], kF32, static_cast<uint64_t>(slices) * geo.rows * geo.cols);
   if (lines == nullptr || cosines == nullptr || sines == nullptr || out == nullptr) return no;
-  BackProject(lines, slices, angles, cosines, sines, geo, out);
+  BackProject(lines, slices, angles, cosines, sines, geo, g[9] == 1.0, out);
   return Napi::Boolean::New(info.Env(), true);
 }
 

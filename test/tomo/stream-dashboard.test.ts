@@ -23,7 +23,7 @@ describe('dashboard of stream --reconstruct', () => {
     const [scan] = await r.waitForScans(1);
     expect(await sim.exited).toBe(0);
     await r.ssc.stop({ graceful: false });
-    const rec = await reconstructScan(ctx, scan!, { center: 'auto', filter: 'ramp', noFlat: false, volumes: null });
+    const rec = await reconstructScan(ctx, scan!, { center: 'auto', filter: 'ramp', noFlat: false, volumes: null }, null);
     expect(rec.image.shape).toEqual([6, 48, 48]);
     rec.release();
     const previews = (await (await fetch(`${ctx.ui?.url}api/v1/previews`)).json()) as { name: string; type: string; width: number; height: number; url: string }[];

@@ -23,7 +23,10 @@ export interface BackProjectGeometry {
  * from `angles` filtered lines (`lines`, `angles * width` values; `cos`/`sin` of each angle). With
  * `slices` > 1, lines hold that many slices' lines one after the other (`[slice][angle][width]`), all
  * of the same geometry, and out their boxes (`[slice][row][col]`): the native twin shares each
- * position's arithmetic between them.
+ * position's arithmetic between them. With `accumulate`, the unscaled sums are added to `out` (a
+ * volume built a few angles at a time, scaled by `backProjectScale` of the whole count at the end; the
+ * native kernel sums each pixel's angles in order into float, so that its accumulating calls give the
+ * sums of one call over all their angles).
  *
  * @example
  *   // one slice, one angle: the line smeared along rows
@@ -40,17 +43,23 @@ export function backProject(
   cols: number,
   out: Float32Array,
   slices = 1,
+  accumulate = false,
 ): void {
   const angles = cos.length;
   checkBackProject(lines, angles, sin.length, g, row0, col0, rows, cols, out.length, slices);
   for (let s = 0; s < slices; s++) {
     const from = s * angles * g.width;
     const to = s * rows * cols;
-    sliceBox(lines.subarray(from, from + angles * g.width), cos, sin, g, row0, col0, rows, cols, out.subarray(to, to + rows * cols));
+    sliceBox(lines.subarray(from, from + angles * g.width), cos, sin, g, row0, col0, rows, cols, out.subarray(to, to + rows * cols), accumulate);
   }
 }
 
-function sliceBox(lines: Float32Array, cos: Float64Array, sin: Float64Array, g: BackProjectGeometry, row0: number, col0: number, rows: number, cols: number, out: Float32Array): void {
+/** The factor back-projection sums are scaled by for `angles` angles, as float32 (as the kernels scale). */
+export function backProjectScale(angles: number): number {
+  return Math.fround(Math.PI / (2 * angles));
+}
+
+function sliceBox(lines: Float32Array, cos: Float64Array, sin: Float64Array, g: BackProjectGeometry, row0: number, col0: number, rows: number, cols: number, out: Float32Array, accumulate: boolean): void {
   const angles = cos.length;
   const r = Math.floor(g.size / 2);
   const last = g.width - 1;
@@ -60,7 +69,7 @@ function sliceBox(lines: Float32Array, cos: Float64Array, sin: Float64Array, g: 
     for (let x = 0; x < cols; x++) {
       const j = col0 + x - r;
       if (i * i + j * j > r * r) {
-        out[y * cols + x] = 0;
+        if (!accumulate) out[y * cols + x] = 0;
         continue;
       }
       let sum = 0;
@@ -71,7 +80,7 @@ function sliceBox(lines: Float32Array, cos: Float64Array, sin: Float64Array, g: 
         const line = a * g.width;
         sum += k === last ? lines[line + k]! : lines[line + k]! + (pos - k) * (lines[line + k + 1]! - lines[line + k]!);
       }
-      out[y * cols + x] = sum * scale;
+      out[y * cols + x] = accumulate ? out[y * cols + x]! + sum : sum * scale;
     }
   }
 }

@@ -20,6 +20,6 @@ export { dezinger } from './dezinger.js';
 export { fft, fft2, isPowerOfTwo, nextPowerOfTwo } from './fft.js';
 export { fourierFilter, paddedLength, FILTER_NAMES, type FilterName } from './fourier-filter.js';
 export { filterLines, filterMargin } from './filter-lines.js';
-export { backProject, checkBackProject, type BackProjectGeometry } from './back-project.js';
+export { backProject, backProjectScale, checkBackProject, type BackProjectGeometry } from './back-project.js';
 export { removeStripes } from './remove-stripes.js';
 export { paganin, paganinCoefficient, checkPaganin, HC_KEV_M, type PaganinParams } from './paganin.js';
