@@ -73,11 +73,16 @@ const MASTER = /^local(?:\[(\*|\d+)\])?$/;
 const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//;
 
 export class Context implements RddContext {
+  /** The event bus: jobs, stages, tasks, executors, storage (see `on`). */
   readonly events = new EventBus();
+  /** The master URL the context runs on ('local[2]', 'voxelflow://HOST:PORT', 'sge'). */
   readonly master: string;
+  /** The application name (shown by the master and the dashboard). */
   readonly appName: string;
+  /** Partitions for sources that are not told (total executor cores, at least 2). */
   readonly defaultParallelism: number;
   readonly serializesFunctions: boolean;
+  /** Where `rdd.checkpoint()` writes, or null when the option was not given. */
   readonly checkpointDir: string | null;
   private readonly blocks: BlockManager;
   private readonly scheduler: DAGScheduler;
@@ -165,12 +170,14 @@ export class Context implements RddContext {
 
   // ---- sources -------------------------------------------------------------------------------
 
+  /** An RDD of the elements of `data`, split into `numSlices` partitions of consecutive elements. */
   parallelize<T>(data: Iterable<T>, numSlices: number = this.defaultParallelism): RDD<T> {
     const arr = Array.from(data);
     checkSlices(numSlices);
     return new RDD<T>(this, new ParallelizeNode<T>({ slices: sliceArray(arr, numSlices) }));
   }
 
+  /** The numbers `start, start + step, ...` below `end` (or `0 ... start - 1` with one argument), in `numSlices` partitions. */
   range(start: number, end?: number, step = 1, numSlices: number = this.defaultParallelism): RDD<number> {
     if (end === undefined) return this.range(0, start, step, numSlices);
     if (step === 0 || !Number.isFinite(step)) throw new ConfigError('step', `range: step must be a non-zero finite number, got ${step}`);
@@ -178,16 +185,19 @@ export class Context implements RddContext {
     return new RDD<number>(this, new RangeNode({ start, end, step, numSlices }));
   }
 
+  /** The lines of a text file, a folder of them, or a glob; at least `minPartitions` partitions. */
   textFile(pathOrGlob: string, minPartitions: number = Math.min(2, this.defaultParallelism)): RDD<string> {
     checkSlices(minPartitions);
     const splits = planSplits(listInputFiles(pathOrGlob), minPartitions);
     return new RDD<string>(this, new TextFileNode({ splits }));
   }
 
+  /** An RDD with no partition. */
   emptyRDD<T>(): RDD<T> {
     return new RDD<T>(this, new ParallelizeNode<T>({ slices: [] }));
   }
 
+  /** The elements of all `rdds`, partitions concatenated. */
   union<T>(...rdds: RDD<T>[]): RDD<T> {
     if (rdds.length === 0) return this.emptyRDD();
     return (rdds[0] as RDD<T>).union(...rdds.slice(1));
@@ -195,12 +205,14 @@ export class Context implements RddContext {
 
   // ---- shared variables ----------------------------------------------------------------------
 
+  /** Ships `value` once per executor; tasks read it as `.value` (cheaper than capturing it in every task). */
   broadcast<T>(value: T): Broadcast<T> {
     const b = new Broadcast<T>(this.nextVarId++, value);
     this.broadcasts.set(b.id, { value: b as Broadcast, bytes: this.serializesFunctions ? encodeShared(value) : null });
     return b;
   }
 
+  /** A value tasks add to (numbers add, arrays concatenate) and the driver reads; only successful task attempts count. */
   accumulator(initial: number): Accumulator<number>;
   accumulator<T>(initial: T[]): Accumulator<T[]>;
   accumulator(initial: number | unknown[]): Accumulator<number | unknown[]> {
@@ -212,9 +224,11 @@ export class Context implements RddContext {
 
   // ---- events and state ----------------------------------------------------------------------
 
+  /** Calls `handler` for each event of `type` ('*' for all); returns a function that removes it. */
   on<K extends EventType | '*'>(type: K, handler: (event: K extends EventType ? EventOf<K> : VoxelflowEvent) => void): () => void {
     return this.events.on(type, handler);
   }
+  /** Removes a handler added with `on`. */
   off<K extends EventType | '*'>(type: K, handler: (event: K extends EventType ? EventOf<K> : VoxelflowEvent) => void): void {
     this.events.off(type, handler);
   }
@@ -226,16 +240,20 @@ export class Context implements RddContext {
 
   // ---- RddContext ----------------------------------------------------------------------------
 
+  /** The next RDD id (internal: RDDs take one when they are made). */
   newRddId(): number {
     return this.nextRddId++;
   }
+  /** The next shuffle id (internal). */
   newShuffleId(): number {
     return this.nextShuffleId++;
   }
+  /** Drops the kept partitions of RDD `rddId` (internal: `rdd.unpersist()` calls it). */
   unpersist(rddId: number): void {
     this.blocks.removeRdd(rddId);
   }
 
+  /** Runs `op` on the partitions of `rdd` and returns one result per partition (internal: actions call it). */
   async runJob<R>(rdd: RDD<unknown>, op: ResultOp, options?: RunJobOptions<R>): Promise<R[]> {
     if (this.stopped) throw new JobAbortedError('the context was stopped; create a new one with Context.create()');
     const results = await this.scheduler.runJob<R>(rdd, op, options);
