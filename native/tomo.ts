@@ -11,7 +11,7 @@ export interface TomoAddon {
   tomoFlatField(data: Float32Array, count: number, size: number, first: number, total: number, dark: Float32Array, before: Float32Array, after: Float32Array | null, eps: number, out: Float32Array): boolean;
   tomoMinusLog(data: Float32Array, n: number, lo: number, out: Float32Array): boolean;
   tomoDezinger(data: Float32Array, frames: number, rows: number, cols: number, threshold: number, out: Float32Array): boolean;
-  tomoFilterLines(lines: Float32Array, count: number, columns: number, filter: Float64Array, out: Float32Array): boolean;
+  tomoFilterLines(lines: Float32Array, count: number, columns: number, filter: Float64Array, out: Float32Array, stride: number): boolean;
   tomoBackProject(lines: Float32Array, cos: Float64Array, sin: Float64Array, geometry: Float64Array, out: Float32Array): boolean;
   tomoRemoveStripes(sinogram: Float32Array, angles: number, cols: number, size: number, out: Float32Array): boolean;
   tomoPaganin(data: Float32Array, frames: number, rows: number, cols: number, coefficient: number, pixel: number, out: Float32Array): boolean;
@@ -69,9 +69,9 @@ export function nativeTomoKernels(native: TomoAddon): TomoKernels {
       if (native.tomoDezinger(data, frames, rows, cols, threshold, out)) return;
       ts.dezinger(data, frames, rows, cols, threshold, out);
     },
-    filterLines: (lines, count, columns, filter, out) => {
-      if (native.tomoFilterLines(lines, count, columns, filter, out)) return;
-      ts.filterLines(lines, count, columns, filter, out);
+    filterLines: (lines, count, columns, filter, out, stride = columns) => {
+      if (native.tomoFilterLines(lines, count, columns, filter, out, stride)) return;
+      ts.filterLines(lines, count, columns, filter, out, stride);
     },
     backProject: (lines, cos, sin, g, row0, col0, rows, cols, out, slices = 1, accumulate = false) => {
       ts.checkBackProject(lines, cos.length, sin.length, g, row0, col0, rows, cols, out.length, slices);

@@ -55,12 +55,27 @@ export function trig(anglesDeg: readonly number[]): { cos: Float64Array; sin: Fl
  * columns) into a new `[row][y][x]` float32 array.
  */
 export function reconstructSlices(sinograms: Float32Array, rows: number, anglesDeg: readonly number[], cols: number, options: FbpOptions, box: SliceBox): Float32Array {
+  return reconstruct(sinograms, rows, anglesDeg, cols, options, box, 'sinograms');
+}
+
+/**
+ * As reconstructSlices, from corrected projections `[angle][row][column]` as they are read: each row's
+ * lines are filtered in place (a frame apart), with no transpose to sinograms.
+ */
+export function reconstructProjections(projections: Float32Array, rows: number, anglesDeg: readonly number[], cols: number, options: FbpOptions, box: SliceBox): Float32Array {
+  return reconstruct(projections, rows, anglesDeg, cols, options, box, 'projections');
+}
+
+function reconstruct(data: Float32Array, rows: number, anglesDeg: readonly number[], cols: number, options: FbpOptions, box: SliceBox, layout: 'sinograms' | 'projections'): Float32Array {
   const angles = anglesDeg.length;
   const size = paddedLength(cols);
   const width = size - cols;
   const filter = filterOf(size, options.filter);
   const { cos, sin } = trig(anglesDeg);
   const geometry = { size: cols, width, margin: filterMargin(cols, size), center: options.center };
+  // Where row r's line of angle 0 starts, and how far apart its angles are.
+  const first = layout === 'sinograms' ? angles * cols : cols;
+  const stride = layout === 'sinograms' ? cols : rows * cols;
   // A few rows at a time: the back-projection shares each position's arithmetic between slices, and
   // a few rows' filtered lines stay in cache between the filter and the back-projection.
   const group = Math.min(rows, SLICES_PER_PASS);
@@ -72,8 +87,7 @@ export function reconstructSlices(sinograms: Float32Array, rows: number, anglesD
     // Row by row: each row's lines are filtered in pairs (angles 2k, 2k + 1), as the stream filters
     // them a few angles at a time (IncrementalFbp), so that both give the same floats.
     for (let k = 0; k < n; k++) {
-      const from = (r + k) * angles * cols;
-      kernels.filterLines(sinograms.subarray(from, from + angles * cols), angles, cols, filter, filtered.subarray(k * angles * width));
+      kernels.filterLines(data.subarray((r + k) * first), angles, cols, filter, filtered.subarray(k * angles * width), stride);
     }
     kernels.backProject(filtered, cos, sin, geometry, box.y0, box.x0, box.rows, box.cols, out.subarray(r * plane, (r + n) * plane), n);
   }

@@ -31,7 +31,7 @@
 namespace voxelflow {
 
 /** FilterLines without GCC vector extensions: one line pair per double-precision FFT. */
-inline void FilterLinesScalar(const float* lines, int64_t count, int64_t columns, const double* filter, int64_t size, float* out) {
+inline void FilterLinesScalar(const float* lines, int64_t count, int64_t columns, int64_t stride, const double* filter, int64_t size, float* out) {
   const FftPlan plan(static_cast<size_t>(size));
   const int64_t margin = size / 2 - columns;
   const int64_t width = size - columns;
@@ -40,8 +40,8 @@ inline void FilterLinesScalar(const float* lines, int64_t count, int64_t columns
     const bool pair = l + 1 < count;
     std::fill(re.begin(), re.end(), 0.0);
     std::fill(im.begin(), im.end(), 0.0);
-    for (int64_t c = 0; c < columns; c++) re[c] = lines[l * columns + c];
-    if (pair) for (int64_t c = 0; c < columns; c++) im[c] = lines[(l + 1) * columns + c];
+    for (int64_t c = 0; c < columns; c++) re[c] = lines[l * stride + c];
+    if (pair) for (int64_t c = 0; c < columns; c++) im[c] = lines[(l + 1) * stride + c];
     plan.Run(re.data(), im.data(), false);
     for (int64_t k = 0; k < size; k++) {
       re[k] *= filter[k];
@@ -56,12 +56,15 @@ inline void FilterLinesScalar(const float* lines, int64_t count, int64_t columns
   }
 }
 
-/** Filters `count` lines of `columns` floats with `filter` (length P) into lines of P - columns floats. */
-inline void FilterLines(const float* lines, int64_t count, int64_t columns, const double* filter, int64_t size, float* out) {
+/**
+ * Filters `count` lines of `columns` floats, line l at `lines + l * stride`, with `filter` (length P)
+ * into packed lines of P - columns floats.
+ */
+inline void FilterLines(const float* lines, int64_t count, int64_t columns, int64_t stride, const double* filter, int64_t size, float* out) {
 #if defined(__GNUC__)
-  FilterLinesLanes(lines, count, columns, filter, size, out);
+  FilterLinesLanes(lines, count, columns, stride, filter, size, out);
 #else
-  FilterLinesScalar(lines, count, columns, filter, size, out);
+  FilterLinesScalar(lines, count, columns, stride, filter, size, out);
 #endif
 }
 

@@ -46,7 +46,7 @@ struct Plan {
  * scratch of `size` vectors each. V is a GCC vector of L floats.
  */
 template <typename V, int L>
-__attribute__((always_inline)) inline void Batch(const Plan& p, const float* lines, int64_t count, int64_t columns, int64_t first, float* out, V* re, V* im) {
+__attribute__((always_inline)) inline void Batch(const Plan& p, const float* lines, int64_t count, int64_t columns, int64_t stride, int64_t first, float* out, V* re, V* im) {
   const int64_t n = p.size;
   const int64_t width = n - columns;
   const int64_t margin = n / 2 - columns;
@@ -58,8 +58,8 @@ __attribute__((always_inline)) inline void Batch(const Plan& p, const float* lin
     if (c < columns) {
       for (int l = 0; l < L; l++) {
         const int64_t line = first + 2 * l;
-        a[l] = line < count ? lines[line * columns + c] : 0.0f;
-        b[l] = line + 1 < count ? lines[(line + 1) * columns + c] : 0.0f;
+        a[l] = line < count ? lines[line * stride + c] : 0.0f;
+        b[l] = line + 1 < count ? lines[(line + 1) * stride + c] : 0.0f;
       }
     }
     const float wr = p.wr[c], wi = p.wi[c];
@@ -125,7 +125,7 @@ __attribute__((always_inline)) inline void Batch(const Plan& p, const float* lin
 }
 
 template <typename V, int L>
-__attribute__((always_inline)) inline void Run(const float* lines, int64_t count, int64_t columns, const double* filter, int64_t size, float* out) {
+__attribute__((always_inline)) inline void Run(const float* lines, int64_t count, int64_t columns, int64_t stride, const double* filter, int64_t size, float* out) {
   const Plan plan(size, filter);
   // std::vector<V> does not promise V's 64-byte alignment where V is wider than the compile's default
   // vectors, so the scratch is aligned by hand.
@@ -133,35 +133,35 @@ __attribute__((always_inline)) inline void Run(const float* lines, int64_t count
   const uintptr_t at = reinterpret_cast<uintptr_t>(scratch.data());
   V* re = reinterpret_cast<V*>(at + (sizeof(V) - at % sizeof(V)) % sizeof(V));
   V* im = re + size;
-  for (int64_t first = 0; first < count; first += 2 * L) Batch<V, L>(plan, lines, count, columns, first, out, re, im);
+  for (int64_t first = 0; first < count; first += 2 * L) Batch<V, L>(plan, lines, count, columns, stride, first, out, re, im);
 }
 
 typedef float V4 __attribute__((vector_size(16)));
 typedef float V8 __attribute__((vector_size(32)));
 typedef float V16 __attribute__((vector_size(64)));
 
-inline void Run4(const float* lines, int64_t count, int64_t columns, const double* filter, int64_t size, float* out) {
-  Run<V4, 4>(lines, count, columns, filter, size, out);
+inline void Run4(const float* lines, int64_t count, int64_t columns, int64_t stride, const double* filter, int64_t size, float* out) {
+  Run<V4, 4>(lines, count, columns, stride, filter, size, out);
 }
 
 #if defined(__x86_64__)
-__attribute__((target("avx2"))) inline void Run8(const float* lines, int64_t count, int64_t columns, const double* filter, int64_t size, float* out) {
-  Run<V8, 8>(lines, count, columns, filter, size, out);
+__attribute__((target("avx2"))) inline void Run8(const float* lines, int64_t count, int64_t columns, int64_t stride, const double* filter, int64_t size, float* out) {
+  Run<V8, 8>(lines, count, columns, stride, filter, size, out);
 }
-__attribute__((target("avx512f"))) inline void Run16(const float* lines, int64_t count, int64_t columns, const double* filter, int64_t size, float* out) {
-  Run<V16, 16>(lines, count, columns, filter, size, out);
+__attribute__((target("avx512f"))) inline void Run16(const float* lines, int64_t count, int64_t columns, int64_t stride, const double* filter, int64_t size, float* out) {
+  Run<V16, 16>(lines, count, columns, stride, filter, size, out);
 }
 #endif
 
 }  // namespace filter_lanes
 
 /** FilterLines' batched form: 32, 16 or 8 lines per batch as the CPU allows (tomo_fbp.h's contract). */
-inline void FilterLinesLanes(const float* lines, int64_t count, int64_t columns, const double* filter, int64_t size, float* out) {
+inline void FilterLinesLanes(const float* lines, int64_t count, int64_t columns, int64_t stride, const double* filter, int64_t size, float* out) {
 #if defined(__x86_64__)
-  if (__builtin_cpu_supports("avx512f")) return filter_lanes::Run16(lines, count, columns, filter, size, out);
-  if (__builtin_cpu_supports("avx2")) return filter_lanes::Run8(lines, count, columns, filter, size, out);
+  if (__builtin_cpu_supports("avx512f")) return filter_lanes::Run16(lines, count, columns, stride, filter, size, out);
+  if (__builtin_cpu_supports("avx2")) return filter_lanes::Run8(lines, count, columns, stride, filter, size, out);
 #endif
-  filter_lanes::Run4(lines, count, columns, filter, size, out);
+  filter_lanes::Run4(lines, count, columns, stride, filter, size, out);
 }
 
 }  // namespace voxelflow

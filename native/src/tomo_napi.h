@@ -93,18 +93,18 @@ inline Napi::Value DezingerCall(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), true);
 }
 
-// tomoFilterLines(lines, count, columns, filter, out).
+// tomoFilterLines(lines, count, columns, filter, out, stride); line l starts at l * stride.
 inline Napi::Value FilterLinesCall(const Napi::CallbackInfo& info) {
-  const int64_t count = Count(info[1]), columns = Count(info[2]);
+  const int64_t count = Count(info[1]), columns = Count(info[2]), stride = Count(info[5]);
   const auto no = Napi::Boolean::New(info.Env(), false);
-  if (count < 0 || columns < 1 || !info[3].IsTypedArray()) return no;
+  if (count < 0 || columns < 1 || stride < columns || !info[3].IsTypedArray()) return no;
   const int64_t size = static_cast<int64_t>(info[3].As<Napi::TypedArray>().ElementLength());
   if (size < 2 || (size & (size - 1)) != 0 || size / 2 < columns || size > (1 << 26)) return no;
-  const float* lines = Data<float>(info[0], kF32, static_cast<uint64_t>(count) * columns);
+  const float* lines = Data<float>(info[0], kF32, count == 0 ? 0 : static_cast<uint64_t>(count - 1) * stride + columns);
   const double* filter = Data<double>(info[3], kF64, size);
   float* out = Data<float>(info[4], kF32, static_cast<uint64_t>(count) * (size - columns));
   if (lines == nullptr || filter == nullptr || out == nullptr) return no;
-  FilterLines(lines, count, columns, filter, size, out);
+  FilterLines(lines, count, columns, stride, filter, size, out);
   return Napi::Boolean::New(info.Env(), true);
 }
 

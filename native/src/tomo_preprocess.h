@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "tomo_minus_log.h"
+
 namespace voxelflow {
 
 namespace preprocess_detail {
@@ -52,6 +54,7 @@ inline void FlatField(const float* data, int64_t count, int64_t size, int64_t fi
 
 /** -log of transmission clamped to [lo, 1/lo]; NaN becomes lo. */
 inline void MinusLog(const float* data, int64_t n, double lo, float* out) {
+  if (lo >= 1e-300 && lo <= 1.0) return MinusLogLanes(data, n, lo, out);
   const double hi = 1.0 / lo;
   for (int64_t i = 0; i < n; i++) {
     const double t = data[i];

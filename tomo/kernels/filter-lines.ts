@@ -15,25 +15,28 @@ export function filterMargin(columns: number, size: number): number {
 /**
  * Filters `count` lines of `columns` values from `lines` with `filter` (length P, from fourierFilter)
  * into `out`: `count` lines of `P - columns` values, out column `k` being detector column `k - m`.
+ * Line `l` starts at `l * stride` of `lines` (default: packed), so that one detector row of corrected
+ * projections `[angle][row][column]` is read in place with a stride of a frame.
  *
  * @example
  *   const P = paddedLength(8), m = filterMargin(8, P);
  *   const out = new Float32Array(P - 8);
  *   filterLines(new Float32Array(8).fill(1), 1, 8, fourierFilter(P, 'ramp'), out); // out[m .. m+8) ~ the ramp-filtered box
  */
-export function filterLines(lines: Float32Array, count: number, columns: number, filter: Float64Array, out: Float32Array): void {
+export function filterLines(lines: Float32Array, count: number, columns: number, filter: Float64Array, out: Float32Array, stride = columns): void {
   const size = filter.length;
   const m = filterMargin(columns, size);
   const width = size - columns;
-  if (m < 0 || lines.length < count * columns || out.length < count * width) {
-    throw new RangeError(`filterLines: ${count} lines of ${columns} columns with a filter of ${size} need lines of ${count * columns} and out of ${count * width} values`);
+  const need = count === 0 ? 0 : (count - 1) * stride + columns;
+  if (m < 0 || !Number.isInteger(stride) || stride < columns || lines.length < need || out.length < count * width) {
+    throw new RangeError(`filterLines: ${count} lines of ${columns} columns, ${stride} apart, with a filter of ${size} need lines of ${need} and out of ${count * width} values`);
   }
   const re = new Float64Array(size);
   const im = new Float64Array(size);
   for (let l = 0; l < count; l++) {
     re.fill(0);
     im.fill(0);
-    for (let c = 0; c < columns; c++) re[c] = lines[l * columns + c]!;
+    for (let c = 0; c < columns; c++) re[c] = lines[l * stride + c]!;
     fft(re, im);
     for (let k = 0; k < size; k++) {
       re[k] = re[k]! * filter[k]!;

@@ -11,7 +11,7 @@ import type { Box } from '../../imaging/box.js';
 import type { TypedArray } from '../../imaging/dtype.js';
 import { SourceRegionNode } from '../../imaging/nodes/region-node.js';
 import { kernels } from '../../native/index.js';
-import { reconstructSlices, type FbpOptions } from '../fbp.js';
+import { reconstructProjections, reconstructSlices, type FbpOptions } from '../fbp.js';
 import { correctedRows, toSinograms, type PreprocessOptions } from '../preprocess.js';
 import type { TomoScan } from '../scan.js';
 
@@ -43,9 +43,14 @@ export class ReconstructNode extends SourceRegionNode<ReconstructParams> {
     const [angles, , cols] = scan.shape;
     const rows = box.shape[0];
     const corrected = correctedRows(scan, preprocess, firstRow + box.origin[0], rows, null);
-    const sinograms = toSinograms(corrected, angles, rows, cols);
+    const slices = { y0: box.origin[1], x0: box.origin[2], rows: box.shape[1], cols: box.shape[2] };
     const rings = this.params.rings ?? null;
-    if (rings !== null) {
+    let out: Float32Array;
+    if (rings === null) {
+      out = reconstructProjections(corrected, rows, scan.angles, cols, fbp, slices);
+    } else {
+      // Ring removal works on whole sinograms.
+      const sinograms = toSinograms(corrected, angles, rows, cols);
       const sinogram = angles * cols;
       const cleaned = new Float32Array(sinogram);
       for (let r = 0; r < rows; r++) {
@@ -53,8 +58,8 @@ export class ReconstructNode extends SourceRegionNode<ReconstructParams> {
         kernels.removeStripes(row, angles, cols, rings, cleaned);
         row.set(cleaned);
       }
+      out = reconstructSlices(sinograms, rows, scan.angles, cols, fbp, slices);
     }
-    const out = reconstructSlices(sinograms, rows, scan.angles, cols, fbp, { y0: box.origin[1], x0: box.origin[2], rows: box.shape[1], cols: box.shape[2] });
     tc.count(`voxels:${this.op}`, out.length);
     return out;
   }
