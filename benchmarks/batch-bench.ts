@@ -98,7 +98,7 @@ async function throughputRow(work: string, count: number, n: number): Promise<Be
   await makeProject(dir, count, n);
   const out = join(work, 'loop-out');
   mkdirSync(out);
-  const flags = `--above ${PIPELINE.above} --box ${PIPELINE.box} --connectivity ${PIPELINE.connectivity} --quiet`;
+  const flags = `--above ${PIPELINE.above} --box ${PIPELINE.box} --connectivity ${PIPELINE.connectivity} --overwrite --quiet`;
   const loop = (jobs: number, master: string): number => {
     const script = `ls ${dir}/input/*.npy | xargs -P ${jobs} -I{} sh -c '${process.execPath} ${BIN} analyze {} ${flags} --master "${master}" --stats ${out}/$(basename {}).csv > /dev/null'`;
     const t = performance.now();

@@ -76,7 +76,7 @@ async function ensureRaw(file: string, shape: [number, number, number], log: (l:
   const ctx = await Context.create({ master: 'local[2]' });
   try {
     const t = performance.now();
-    await ctx.images.synthetic({ kind: 'known', shape }).write(file);
+    await ctx.images.synthetic({ kind: 'known', shape }).write(file, { overwrite: true }); // one of another size may be there
     return performance.now() - t;
   } finally {
     await ctx.stop();
@@ -172,9 +172,9 @@ async function ioRows(dir: string, log: (l: string) => void): Promise<BenchRow[]
     log('read and write of a 1 GiB .npy, local[2] ...');
     const cached = ctx.images.synthetic({ kind: 'known', shape }).cache();
     await cached.blocks.count();
-    await cached.write(file);
+    await cached.write(file, { overwrite: true });
     const read = await median(() => ctx.images.read(file).blocks.count(), 3, 1);
-    const write = await median(() => cached.write(file), 3, 1);
+    const write = await median(() => cached.write(file, { overwrite: true }), 3, 1);
     cached.unpersist();
     const row = (name: string, ms: number): BenchRow => ({
       suite: 'scale', name, ms, baselineMs: null, baseline: 'absolute', value: { amount: bytes / (ms / 1000) / 1e6, unit: 'MB/s' },

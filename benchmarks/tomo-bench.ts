@@ -192,7 +192,7 @@ export async function tomoBenchmarks(log: (line: string) => void): Promise<Bench
     });
     log('voxelflow reconstruct as a fresh process (centre auto, label, statistics) ...');
     const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'voxelflow.js');
-    const args = [bin, 'reconstruct', 'proj.npy', '--flats', 'flats.npy', '--darks', 'darks.npy', '--angles', '0:180', '--above', '0.03', '--stats', 'stats.csv', '--master', 'local[2]', '--json', '--quiet'];
+    const args = [bin, 'reconstruct', 'proj.npy', '--flats', 'flats.npy', '--darks', 'darks.npy', '--angles', '0:180', '--above', '0.03', '--stats', 'stats.csv', '--overwrite', '--master', 'local[2]', '--json', '--quiet'];
     let summary = '';
     const cli = await median(() => {
       const p = spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8' });

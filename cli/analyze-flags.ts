@@ -24,7 +24,7 @@ thresholds, labels connected components and measures them.
   --filtered FILE          write the f32 box-filtered image (.npy, .tif or .zarr; needs --box); with
                            the same X.zarr as --labels, the labels go into it at X.zarr/labels/labels
   --pyramid N              .zarr outputs: N more levels, each half the size (mean; labels: mode)
-  --overwrite              replace existing .zarr outputs (refused otherwise)
+  --overwrite              replace existing outputs (refused otherwise, before any work)
   --stats FILE             write one CSV row per label
   --preview FILE.png       write the middle z slice (filtered when --box) with the labels painted over it
   --master M               local, local[N], local[*] (default), a cluster (voxelflow://HOST:PORT) or sge

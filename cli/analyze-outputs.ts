@@ -1,28 +1,22 @@
 /**
- * The outputs of `voxelflow analyze`: checked before any work (folders, symlinks, special files, two
- * outputs naming one file), written under temporary names, and moved into place only when all succeeded.
+ * The outputs of `voxelflow analyze` (and reconstruct, and batch items): checked before any work
+ * (folders, symlinks, special files, two outputs naming one file, an existing file or store without
+ * --overwrite), written under temporary names, and moved into place only when all succeeded.
  */
-import { accessSync, constants, existsSync, lstatSync, realpathSync, renameSync, rmSync, type Stats } from 'node:fs';
+import { accessSync, constants, lstatSync, realpathSync, type Stats } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
+import { renameIntoPlace } from '../imaging/io/output-path.js';
 import { isZarr, type Flags } from './analyze-flags.js';
 import { UsageError } from './usage-error.js';
 
-/** Renames a finished output into place; a .zarr store in the way was checked against --overwrite. */
-export function moveIntoPlace(tmp: string, final: string): void {
-  if (isZarr(final) && existsSync(final)) {
-    const old = join(dirname(final), `.${basename(final)}.old-${process.pid}`);
-    renameSync(final, old);
-    renameSync(tmp, final);
-    rmSync(old, { recursive: true, force: true });
-    return;
-  }
-  renameSync(tmp, final);
+/**
+ * Renames a finished output into place. Without --overwrite it does not replace a file or store that
+ * appeared at the path since checkOutputs (an ImageFormatError naming it; the temporary one is removed by the caller).
+ */
+export function moveIntoPlace(tmp: string, final: string, overwrite: boolean): void {
+  renameIntoPlace(tmp, final, extname(final).slice(1).toLowerCase(), overwrite);
 }
 
-/**
- * Refuses an output whose folder does not exist or cannot be written, and an existing .zarr store
- * without --overwrite, before any work is done.
- */
 /**
  * Checks every output before any work, and points each at the file it will replace: an output that
  * is a symlink to a regular file is written through (its target replaced, the link kept); one that is
@@ -50,7 +44,9 @@ export function checkOutputs(a: Flags): void {
       throw new UsageError(`--${other} and --${flag} name the same file ${given}; give each output its own file`);
     }
     seen.set(path, flag);
-    checkOutputFolder(path, a.overwrite);
+    // Before the folder check: an existing output says so, whatever its folder's permissions.
+    if (st !== null && !a.overwrite) throw new UsageError(`--${flag} ${path} already exists; pass --overwrite to replace it, or write elsewhere`);
+    checkOutputFolder(path);
     a[flag] = path;
   }
 }
@@ -71,8 +67,7 @@ function realpathOrSelf(path: string): string {
   }
 }
 
-function checkOutputFolder(path: string, overwrite: boolean): void {
-  if (isZarr(path) && !overwrite && existsSync(path)) throw new UsageError(`${path} already exists; pass --overwrite to replace it, or write elsewhere`);
+function checkOutputFolder(path: string): void {
   const dir = dirname(resolve(path));
   try {
     accessSync(dir, constants.W_OK);

@@ -3,7 +3,7 @@
  * optional outputs. The chain runs fused, one task per block, with nothing cached; labels are written
  * by the tasks of the relabel pass (.npy, .zarr). Outputs are written to temporary names and renamed
  * only when everything succeeded, so a failed run leaves no partial file behind; their folders are
- * checked before any work starts, and an existing .zarr store is replaced only with --overwrite.
+ * checked before any work starts, and an existing output (file or .zarr store) is replaced only with --overwrite.
  * `--labels X.zarr --filtered X.zarr` writes one OME-Zarr image with its labels at X.zarr/labels/labels.
  */
 import { rmSync, writeFileSync } from 'node:fs';
@@ -128,7 +128,7 @@ export async function analyzeOnContext(ctx: Context, a: Flags, progress: Progres
         const picture = await (filtered ?? img).slice(Math.floor(img.shape[0] / 2));
         temps.push(await writeTemp(a.preview, async (tmp) => writeFileSync(tmp, picture.png())));
       }
-      for (const [tmp, final] of temps.splice(0)) moveIntoPlace(tmp, final);
+      for (const [tmp, final] of temps.splice(0)) moveIntoPlace(tmp, final, a.overwrite);
       timings.write = performance.now() - t;
       return { image: img, components: null, foreground: 0, table: new ShapeTable([]), timings };
     }
@@ -163,7 +163,7 @@ export async function analyzeOnContext(ctx: Context, a: Flags, progress: Progres
       const picture = (await (filtered ?? img).slice(z)).withLabels(await labels.slice(z));
       temps.push(await writeTemp(a.preview, async (tmp) => writeFileSync(tmp, picture.png())));
     }
-    for (const [tmp, final] of temps.splice(0)) moveIntoPlace(tmp, final);
+    for (const [tmp, final] of temps.splice(0)) moveIntoPlace(tmp, final, a.overwrite);
     timings.write = performance.now() - t;
     return { image: img, components, foreground: table.voxels(), table, timings };
   } finally {

@@ -190,7 +190,7 @@ async function analyzeScan(ctx: Context, scan: Scan, a: Flags, ui: Dashboard | n
           center: round(rec.center), center_found: round(rec.centerFound), center_provisional: round(rec.centerProvisional),
           recomputed: rec.recomputed !== null, recompute_why: rec.recomputed, missing_projections: rec.missingProjections,
         };
-        if (a.reconstruct.volumes !== null) await img.write(join(a.reconstruct.volumes, `${safeName(r.series)}.npy`));
+        if (a.reconstruct.volumes !== null) await img.write(join(a.reconstruct.volumes, `${safeName(r.series)}.npy`), { overwrite: true }); // --volumes DIR: a series seen again replaces its volume, as --stats-dir does
       } catch (err) {
         // A scan that cannot be reconstructed is reported in its line, and the stream goes on.
         if (!isImageFormatError(err)) throw err;

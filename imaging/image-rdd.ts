@@ -20,6 +20,7 @@ import { voxelsToBlock } from './voxel-blocks.js';
 import { writeImage, type WriteOptions, type ZarrWriteOptions } from './io/index.js';
 import { createZarrOutput, writeZarrChunks } from './io/zarr/index.js';
 import { createContiguousOutput, writeBlocksAt } from './io/block-writer.js';
+import { refuseExisting } from './io/output-path.js';
 import { BoxFilterNode } from './nodes/box-filter.js';
 import { RoiNode } from './nodes/roi.js';
 import { ThresholdNode } from './nodes/threshold.js';
@@ -212,7 +213,8 @@ export class ImageRDD {
    * are written by the tasks that compute the blocks, each at its own offsets, into a temporary file
    * the driver renames into place when all succeeded; `.zarr` (OME-Zarr 0.5, see io/zarr) likewise,
    * one chunk file per block, and `label: true` writes a label image (also at `IMAGE.zarr/labels/NAME`);
-   * other formats go through the driver.
+   * other formats go through the driver. An existing file or store is refused before anything is
+   * computed, unless `overwrite: true`.
    */
   async write(path: string, options: WriteOptions & ZarrWriteOptions = {}): Promise<void> {
     if ((options.format === undefined && extname(path).toLowerCase() === '.zarr') || options.label === true) {
@@ -229,10 +231,11 @@ export class ImageRDD {
     }
     const format = contiguousFormat(path, options);
     if (format === null) {
+      refuseExisting(path, options.format ?? extname(path).slice(1).toLowerCase(), options.overwrite);
       writeImage(path, await this.toArray(), options);
       return;
     }
-    const output = createContiguousOutput(path, format, this.meta.shape, this.meta.dtype, this.meta.spacing);
+    const output = createContiguousOutput(path, format, this.meta.shape, this.meta.dtype, { spacing: this.meta.spacing, overwrite: options.overwrite });
     try {
       // A row of blocks along x per task: each z plane of the row is one contiguous write.
       const [cz, cy, cx] = gridOf(this.meta).counts;

@@ -4,9 +4,10 @@
  * their offsets (positional writes, one per contiguous run); the driver renames the file into place
  * once every task succeeded. So the driver never holds the voxels, the bytes are written by as many
  * threads (or workers, on a shared file system) as compute them, and a failed run leaves no file
- * under the final name.
+ * under the final name. An existing file is refused before the temporary one is made, unless
+ * `overwrite`; without it the final rename does not replace one that appeared meanwhile either.
  */
-import { closeSync, fsyncSync, ftruncateSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, ftruncateSync, openSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { namedFunction } from '../../core/index.js';
@@ -16,6 +17,7 @@ import type { Shape3 } from '../volume.js';
 import { littleEndianBytes } from './byte-order.js';
 import { ImageFormatError } from './image-format-error.js';
 import { npyHeader } from './npy.js';
+import { refuseExisting, renameIntoPlace } from './output-path.js';
 import { contiguousTiffHeader } from './tiff-write.js';
 
 /** Where the voxels of an output go: a C-order little-endian array at `dataOffset` of `file`. */
@@ -35,13 +37,24 @@ export interface PendingOutput {
   abandon(): void;
 }
 
+/** Options of `createContiguousOutput`. */
+export interface ContiguousOutputOptions {
+  /** TIFF: the voxel size written into its tags. */
+  readonly spacing?: readonly [number, number, number] | undefined;
+  /** Replace an existing file (default: refuse). */
+  readonly overwrite?: boolean | undefined;
+}
+
 /**
  * Creates `path`'s temporary twin with the format's header and its final size (holes until written).
- * Fails at once, naming the path, when the folder is missing or not writable.
+ * Fails at once, naming the path, when the file exists (without `overwrite`) or the folder is missing
+ * or not writable.
  */
-export function createContiguousOutput(output: string, format: 'npy' | 'raw' | 'tiff', shape: Shape3, dtype: DType, spacing?: readonly [number, number, number]): PendingOutput {
+export function createContiguousOutput(output: string, format: 'npy' | 'raw' | 'tiff', shape: Shape3, dtype: DType, options: ContiguousOutputOptions = {}): PendingOutput {
   // Absolute: on a cluster the tasks run in other processes, in other working directories.
   const path = resolve(output);
+  const { spacing, overwrite } = options;
+  refuseExisting(path, format, overwrite);
   // An uncompressed TIFF is laid out as headers and IFDs, then the voxels in C order (tiff-write.ts).
   const header = format === 'npy' ? npyHeader(shape, dtype) : format === 'tiff' ? contiguousTiffHeader({ shape, dtype, ...(spacing !== undefined ? { spacing } : {}) }, path).header : Buffer.alloc(0);
   const file = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.partial`);
@@ -69,9 +82,10 @@ export function createContiguousOutput(output: string, format: 'npy' | 'raw' | '
         } finally {
           closeSync(out);
         }
-        renameSync(file, path);
+        renameIntoPlace(file, path, format, overwrite);
       } catch (err) {
         rmSync(file, { force: true });
+        if (err instanceof ImageFormatError) throw err;
         throw writeError(path, format, err);
       }
     },

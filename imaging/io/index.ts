@@ -9,12 +9,12 @@
  * @example
  *   import { openImage, readImage, writeImage } from './imaging/io/index.js';
  *   const data = new Uint16Array(4 * 64 * 64).map((_, i) => i % 4096);
- *   writeImage('/tmp/stack.tif', { data, shape: [4, 64, 64], dtype: 'u16' }, { compression: 'lzw' });
+ *   writeImage('/tmp/stack.tif', { data, shape: [4, 64, 64], dtype: 'u16' }, { compression: 'lzw', overwrite: true });
  *   const src = openImage('/tmp/stack.tif');            // header only
  *   console.log(src.shape, src.dtype);                  // [ 4, 64, 64 ] u16
  *   const block = src.readRegion([1, 0, 32], [2, 16, 32]); // pages 1-2, rows 0-15, columns 32-63
  *   const all = readImage('/tmp/stack.tif');            // the whole Volume
- *   writeImage('/tmp/stack.npy', all);
+ *   writeImage('/tmp/stack.npy', all, { overwrite: true }); // an existing file is refused without it
  */
 export { ImageFormatError, isImageFormatError } from './image-format-error.js';
 export type { ImageFormat, ImageSource, OpenOptions, Triple } from './image-source.js';

@@ -1,9 +1,10 @@
 /**
  * `writeImage`: pick the writer by option or extension, and write atomically: everything goes to a
  * temporary file in the target's directory, which is renamed over the target only when complete.
- * On any error the temporary file is removed, so no partial image is ever left behind.
+ * On any error the temporary file is removed, so no partial image is ever left behind. An existing
+ * file is replaced only with `overwrite: true` (as for Zarr stores).
  */
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, unlinkSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 
 import { ConfigError } from '../../core/index.js';
@@ -11,6 +12,7 @@ import { dtypeOf } from '../dtype.js';
 import type { Volume } from '../volume.js';
 import { ImageFormatError, isImageFormatError } from './image-format-error.js';
 import { writeNpy } from './npy.js';
+import { refuseExisting, renameIntoPlace } from './output-path.js';
 import { writePng } from './png.js';
 import { writeRaw } from './raw.js';
 import { writeTiff, type TiffCompression } from './tiff-write.js';
@@ -24,6 +26,8 @@ export interface WriteOptions {
   readonly format?: WriteFormat;
   /** TIFF only: strip compression (default none). */
   readonly compression?: TiffCompression;
+  /** Replace an existing file at the path (default: refuse, before anything is computed or written). */
+  readonly overwrite?: boolean;
 }
 
 const EXTENSIONS: Readonly<Record<string, WriteFormat>> = {
@@ -52,7 +56,8 @@ export function writeImage(path: string, volume: Volume, options: WriteOptions =
   if ((format === 'tiff' || format === 'png') && volume.shape.some((n) => n === 0)) {
     throw new ImageFormatError(path, format, `cannot write an empty volume (shape ${volume.shape.join('x')}) as ${format}`, 'write .npy for empty arrays');
   }
-  atomicWrite(path, format, (fd) => {
+  refuseExisting(path, format, options.overwrite);
+  atomicWrite(path, format, options.overwrite, (fd) => {
     if (format === 'npy') writeNpy(fd, volume);
     else if (format === 'raw') writeRaw(fd, volume);
     else if (format === 'png') writePng(fd, volume, path);
@@ -70,7 +75,7 @@ function checkVolume(volume: Volume): void {
 }
 
 /** Runs `write` on a temporary file next to `path` and renames it into place once it is complete. */
-function atomicWrite(path: string, format: string, write: (fd: number) => void): void {
+function atomicWrite(path: string, format: string, overwrite: boolean | undefined, write: (fd: number) => void): void {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${++counter}.tmp`);
   let fd: number | null = null;
   try {
@@ -79,7 +84,7 @@ function atomicWrite(path: string, format: string, write: (fd: number) => void):
     fsyncSync(fd);
     closeSync(fd);
     fd = null;
-    renameSync(temp, path);
+    renameIntoPlace(temp, path, format, overwrite);
   } catch (err) {
     if (fd !== null) closeSync(fd);
     try {

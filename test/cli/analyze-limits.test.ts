@@ -97,14 +97,16 @@ describe('analyze outputs', () => {
 describe('analyze outputs that are not plain new files', () => {
   const input = (): string => {
     const file = join(dir, 'small.npy');
-    writeImage(file, { data: new Uint16Array(16 * 16 * 16).map((_, i) => (i % 7) * 100), shape: [16, 16, 16], dtype: 'u16' });
+    writeImage(file, { data: new Uint16Array(16 * 16 * 16).map((_, i) => (i % 7) * 100), shape: [16, 16, 16], dtype: 'u16' }, { overwrite: true });
     return file;
   };
 
-  it('writes through a symlink to a file, keeping the link', () => {
+  it('writes through a symlink to a file with --overwrite, keeping the link', () => {
     writeFileSync(join(dir, 'real.csv'), 'old');
     symlinkSync(join(dir, 'real.csv'), join(dir, 'link.csv'));
-    const r = voxelflow('analyze', input(), '--above', '350', '--stats', join(dir, 'link.csv'));
+    expectOneLineFailure(voxelflow('analyze', input(), '--above', '350', '--stats', join(dir, 'link.csv')), /--stats .*real\.csv already exists; pass --overwrite/);
+    expect(readFileSync(join(dir, 'real.csv'), 'utf8')).toBe('old');
+    const r = voxelflow('analyze', input(), '--above', '350', '--stats', join(dir, 'link.csv'), '--overwrite');
     expect(r.code).toBe(0);
     expect(lstatSync(join(dir, 'link.csv')).isSymbolicLink()).toBe(true);
     expect(readFileSync(join(dir, 'real.csv'), 'utf8')).toMatch(/^label,voxels,/);

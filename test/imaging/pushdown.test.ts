@@ -136,7 +136,7 @@ forMasters((ctx, master) => {
       writeImage(path, volume);
       expectVolumeEqual(await ctx().images.read(path, { blockShape: [3, 5, 4] }).toArray(), volume.data, volume.shape, 'first version');
       const second = { data: randomVolume('u16', [5, 6, 8], 10), shape: [5, 6, 8] as Vec3, dtype: 'u16' as const };
-      writeImage(path, second);
+      writeImage(path, second, { overwrite: true });
       expectVolumeEqual(await ctx().images.read(path, { blockShape: [3, 5, 4] }).toArray(), second.data, second.shape, 'second version');
     });
 
@@ -144,7 +144,7 @@ forMasters((ctx, master) => {
       const path = join(folder, `${master}-changed.npy`);
       writeImage(path, volume);
       const img = ctx().images.read(path, { blockShape: [3, 5, 4] });
-      writeImage(path, { data: new Uint16Array(8), shape: [2, 2, 2], dtype: 'u16' });
+      writeImage(path, { data: new Uint16Array(8), shape: [2, 2, 2], dtype: 'u16' }, { overwrite: true });
       await expect(img.toArray()).rejects.toThrow(/changed since it was opened: it now holds 2x2x2 u16, the image was opened as 7x13x17 u16; open it again/);
     });
   });

@@ -12,6 +12,7 @@ import { ConfigError } from '../../../core/index.js';
 import type { ImageMeta } from '../../block.js';
 import type { Shape3 } from '../../volume.js';
 import { ImageFormatError } from '../image-format-error.js';
+import { refuseExisting, renameIntoPlace } from '../output-path.js';
 import type { WriteCodec } from './chunk-codecs.js';
 import type { DownsampleMethod } from './downsample.js';
 import { arrayJson, imageGroupJson, labelsGroupJson } from './ome-metadata.js';
@@ -53,7 +54,7 @@ export function createZarrOutput(path: string, meta: ImageMeta, options: ZarrWri
   const fail = (problem: string, fix: string, cause?: unknown): never => {
     throw new ImageFormatError(path, 'zarr', problem, fix, cause === undefined ? undefined : { cause });
   };
-  if (existsSync(path) && options.overwrite !== true) fail('already exists', 'pass --overwrite (overwrite: true) to replace it, or write elsewhere');
+  refuseExisting(path, 'zarr', options.overwrite);
   const labelsOf = labelsGroupOf(path);
   const downsampleZ = meta.shape[0] > 1;
   checkPyramidBlocks(meta, levels);
@@ -91,7 +92,7 @@ export function createZarrOutput(path: string, meta: ImageMeta, options: ZarrWri
       try {
         const name = basename(path).replace(/\.zarr$/i, '');
         writeFileSync(join(root, 'zarr.json'), JSON.stringify(imageGroupJson(name, meta.spacing, factors, label && labelsOf !== null), null, 2));
-        replace(root, path);
+        renameIntoPlace(root, path, 'zarr', options.overwrite);
         if (labelsOf !== null) addToLabelsGroup(dirname(path), basename(path));
       } catch (err) {
         rmSync(root, { recursive: true, force: true });
@@ -132,22 +133,6 @@ function labelsGroupOf(path: string): string | null {
   if (basename(labels) !== 'labels') return null;
   const image = dirname(labels);
   return existsSync(join(image, 'zarr.json')) || existsSync(join(image, '.zgroup')) ? image : null;
-}
-
-/** Renames `from` to `to`; an existing `to` is moved aside first and removed after. */
-function replace(from: string, to: string): void {
-  let old: string | null = null;
-  if (existsSync(to)) {
-    old = join(dirname(to), `.${basename(to)}.old-${process.pid}-${randomBytes(4).toString('hex')}`);
-    renameSync(to, old);
-  }
-  try {
-    renameSync(from, to);
-  } catch (err) {
-    if (old !== null) renameSync(old, to);
-    throw err;
-  }
-  if (old !== null) rmSync(old, { recursive: true, force: true });
 }
 
 /** Adds `name` to the `labels` group's list, creating the group when it is new. */

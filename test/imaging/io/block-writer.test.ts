@@ -2,7 +2,7 @@
  * Task-side writes of .npy and .raw: each task writes its own blocks at their offsets into a
  * temporary file that is renamed into place only when every task succeeded.
  */
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,8 +47,9 @@ describe('ImageRDD.write to .npy and .raw, by the tasks', () => {
     writeFileSync(out, 'previous');
     // A voxel outside the image fails its block's task.
     const bad = ImageRDD.fromVoxels(ctx.parallelize([[[1, 1, 1], 5], [[99, 0, 0], 1]] as [[number, number, number], number][], 2), [4, 4, 4], 'u8', { blockShape: [2, 4, 4] });
-    await expect(bad.write(out)).rejects.toThrow(/outside the image/);
+    await expect(bad.write(out, { overwrite: true })).rejects.toThrow(/outside the image/);
     expect(readdirSync(dir).filter((f) => f.includes('failed'))).toEqual(['failed.npy']);
+    expect(readFileSync(out, 'utf8')).toBe('previous');
   });
 
   it('names the missing folder before any task runs', async () => {
