@@ -1,13 +1,14 @@
 /** The flags of `voxelflow analyze`: its help text, and parsing them once into checked values (usage errors name the flag). */
 import { extname, resolve } from 'node:path';
 import { totalmem } from 'node:os';
-import { parseArgs } from 'node:util';
-import { parseSize } from '../core/index.js';
 import type { SgeOptions } from '../cluster/sge/index.js';
-import { parseDType, PHANTOM_KINDS, type OpenOptions, type SyntheticOptions, type Vec3 } from '../imaging/index.js';
+import { parseDType, PHANTOM_KINDS, type DType, type OpenOptions, type SyntheticOptions, type Vec3 } from '../imaging/index.js';
 import type { PhantomKind } from '../imaging/nodes/synthetic.js';
+import { enumFlag, integerFlag, integerListFlag, numberFlag, onePositional, parseCommandLine, sizeFlag, UsageError } from './flags.js';
 import { uiPortFlag } from './ui-flag.js';
-import { usage, UsageError } from './usage-error.js';
+
+/** The voxel types of --dtype (raw input), as the help lists them. */
+const DTYPES: readonly DType[] = ['u8', 'u16', 'i16', 'u32', 'i32', 'f32', 'f64'];
 
 export const HELP = `usage: voxelflow analyze <input> [options]
 
@@ -90,104 +91,68 @@ export const CONTEXT_OPTIONS = {
  * --below it reconstructs and writes without labeling.
  */
 export function parseFlags(argv: string[], { thresholdOptional = false, command = 'analyze' } = {}): Flags | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        above: { type: 'string' },
-        below: { type: 'string' },
-        box: { type: 'string' },
-        roi: { type: 'string' },
-        connectivity: { type: 'string' },
-        labels: { type: 'string' },
-        filtered: { type: 'string' },
-        stats: { type: 'string' },
-        preview: { type: 'string' },
-        ...CONTEXT_OPTIONS,
-        'allow-outside-data': { type: 'boolean', default: false },
-        block: { type: 'string' },
-        pyramid: { type: 'string' },
-        overwrite: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        quiet: { type: 'boolean', default: false },
-        'ui-port': { type: 'string' },
-        'ui-wait': { type: 'boolean', default: false },
-        shape: { type: 'string' },
-        dtype: { type: 'string' },
-        endian: { type: 'string' },
-        'header-bytes': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (err) {
-    throw usage(err, command);
-  }
+  const parsed = parseCommandLine(command, argv, {
+    above: { type: 'string' },
+    below: { type: 'string' },
+    box: { type: 'string' },
+    roi: { type: 'string' },
+    connectivity: { type: 'string' },
+    labels: { type: 'string' },
+    filtered: { type: 'string' },
+    stats: { type: 'string' },
+    preview: { type: 'string' },
+    ...CONTEXT_OPTIONS,
+    'allow-outside-data': { type: 'boolean', default: false },
+    block: { type: 'string' },
+    pyramid: { type: 'string' },
+    overwrite: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    quiet: { type: 'boolean', default: false },
+    'ui-port': { type: 'string' },
+    'ui-wait': { type: 'boolean', default: false },
+    shape: { type: 'string' },
+    dtype: { type: 'string' },
+    endian: { type: 'string' },
+    'header-bytes': { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
   const v = parsed.values;
   if (v.help) return 'help';
-  if (parsed.positionals.length !== 1) throw new UsageError(`expected one input path, got ${parsed.positionals.length}; run 'voxelflow ${command} --help'`);
-  const num = (name: string, s: string | undefined): number | null => {
-    if (s === undefined) return null;
-    const n = Number(s);
-    if (s.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got '${s}'`);
-    return n;
-  };
-  const ints = (name: string, s: string | undefined, count: number, sep: RegExp): number[] | null => {
-    if (s === undefined) return null;
-    const parts = s.split(sep).map((p) => Number(p));
-    if (parts.length !== count || parts.some((p) => !Number.isInteger(p) || p < 0)) {
-      throw new UsageError(`--${name} needs ${count} non-negative integers separated by '${sep.source.replace(/\\/g, '')}', got '${s}'`);
-    }
-    return parts;
-  };
-  const above = num('above', v.above);
-  const below = num('below', v.below);
+  const input = onePositional(command, parsed.positionals, 'input path');
+  const opt = <T>(text: string | undefined, parse: (text: string) => T): T | null => (text === undefined ? null : parse(text));
+  const above = opt(v.above, (t) => numberFlag('above', t));
+  const below = opt(v.below, (t) => numberFlag('below', t));
   if (above === null && below === null && !thresholdOptional) throw new UsageError('give --above T and/or --below T to choose the foreground');
-  if (above !== null && below !== null && above >= below) throw new UsageError(`--above ${above} --below ${below} selects nothing (foreground is above < v < below); did you mean --below ${above} --above ${below}?`);
-  const box = num('box', v.box);
-  if (box !== null && (!Number.isInteger(box) || box < 0 || box > 64)) throw new UsageError(`--box must be an integer radius in 0..64, got '${v.box}'`);
-  const conn = num('connectivity', v.connectivity);
-  if (conn !== null && ![4, 6, 8, 18, 26].includes(conn)) throw new UsageError(`--connectivity must be 6, 18 or 26 (3D) or 4 or 8 (2D), got '${v.connectivity}'`);
-  const block = ints('block', v.block, 3, /x/);
-  if (block !== null && block.some((b) => b < 1)) throw new UsageError(`--block sizes must be >= 1, got '${v.block}'`);
+  if (above !== null && below !== null && above >= below) throw new UsageError(`--above ${above} --below ${below} selects nothing (foreground is above < v < below); did you mean --below ${above} --above ${below}?`, '--above');
+  const box = opt(v.box, (t) => integerFlag('box', t, { min: 0, max: 64, want: 'an integer radius in 0..64' }));
+  const connectivity = opt(v.connectivity, (t) => Number(enumFlag('connectivity', t, ['4', '6', '8', '18', '26'], '6, 18 or 26 (3D) or 4 or 8 (2D)')) as 4 | 6 | 8 | 18 | 26);
+  const block = opt(v.block, (t) => integerListFlag('block', t, 3, 'x', { min: 1 }) as Vec3);
   const open: { -readonly [K in keyof OpenOptions]: OpenOptions[K] } = {};
-  const shape = ints('shape', v.shape, 3, /,/);
-  if (shape !== null) open.shape = shape as [number, number, number];
-  if (v.dtype !== undefined) {
-    const d = parseDType(v.dtype);
-    if (d === null) throw new UsageError(`--dtype must be one of u8, u16, i16, u32, i32, f32, f64, got '${v.dtype}'`);
-    open.dtype = d;
-  }
-  if (v.endian !== undefined) {
-    if (v.endian !== 'little' && v.endian !== 'big') throw new UsageError(`--endian must be 'little' or 'big', got '${v.endian}'`);
-    open.endian = v.endian;
-  }
-  const hb = ints('header-bytes', v['header-bytes'], 1, /,/);
-  if (hb !== null) open.headerBytes = hb[0] as number;
+  if (v.shape !== undefined) open.shape = integerListFlag('shape', v.shape, 3, ',') as [number, number, number];
+  if (v.dtype !== undefined) open.dtype = parseDType(v.dtype) ?? enumFlag('dtype', v.dtype, DTYPES);
+  if (v.endian !== undefined) open.endian = enumFlag('endian', v.endian, ['little', 'big'], "'little' or 'big'");
+  if (v['header-bytes'] !== undefined) open.headerBytes = integerFlag('header-bytes', v['header-bytes'], { min: 0 });
   if (v['allow-outside-data'] === true) open.allowOutsideData = true;
   for (const [flag, file] of [['labels', v.labels], ['filtered', v.filtered]] as const) {
     if (file !== undefined && !['.npy', '.tif', '.tiff', '.raw', '.zarr'].includes(extname(file).toLowerCase())) {
-      throw new UsageError(`--${flag} must end in .npy, .tif or .tiff (or .raw, little-endian C order, or .zarr for OME-Zarr), got '${file}'`);
+      throw new UsageError(`--${flag} must end in .npy, .tif or .tiff (or .raw, little-endian C order, or .zarr for OME-Zarr), got '${file}'`, `--${flag}`);
     }
   }
-  if (v.labels !== undefined && v.labels === v.filtered && !isZarr(v.labels)) throw new UsageError(`--labels and --filtered name the same file '${v.labels}'; only a .zarr store holds both`);
-  const pyramid = ints('pyramid', v.pyramid, 1, /,/)?.[0] ?? 0;
-  if (pyramid > 16) throw new UsageError(`--pyramid must be an integer in 0..16, got '${v.pyramid}'`);
-  if (pyramid > 0 && ![v.labels, v.filtered].some((f) => f !== undefined && isZarr(f))) throw new UsageError('--pyramid needs a .zarr output (--labels or --filtered)');
-  if (v.preview !== undefined && extname(v.preview).toLowerCase() !== '.png') throw new UsageError(`--preview must end in .png, got '${v.preview}'`);
-  if (v.filtered !== undefined && box === null) throw new UsageError('--filtered needs --box R (there is no filtered image otherwise)');
+  if (v.labels !== undefined && v.labels === v.filtered && !isZarr(v.labels)) throw new UsageError(`--labels and --filtered name the same file '${v.labels}'; only a .zarr store holds both`, '--labels');
+  const pyramid = opt(v.pyramid, (t) => integerFlag('pyramid', t, { min: 0, max: 16 })) ?? 0;
+  if (pyramid > 0 && ![v.labels, v.filtered].some((f) => f !== undefined && isZarr(f))) throw new UsageError('--pyramid needs a .zarr output (--labels or --filtered)', '--pyramid');
+  if (v.preview !== undefined && extname(v.preview).toLowerCase() !== '.png') throw new UsageError(`--preview must end in .png, got '${v.preview}'`, '--preview');
+  if (v.filtered !== undefined && box === null) throw new UsageError('--filtered needs --box R (there is no filtered image otherwise)', '--filtered');
   return {
     // Absolute, so that cluster workers started elsewhere read the same file.
-    input: resolve(parsed.positionals[0] as string),
-    synthetic: syntheticInput(parsed.positionals[0] as string),
+    input: resolve(input),
+    synthetic: syntheticInput(input),
     open,
     above,
     below,
     box,
-    roi: ints('roi', v.roi, 6, /,/) as Flags['roi'],
-    connectivity: conn as Flags['connectivity'],
+    roi: opt(v.roi, (t) => integerListFlag('roi', t, 6, ',') as NonNullable<Flags['roi']>),
+    connectivity,
     labels: v.labels ?? null,
     filtered: v.filtered ?? null,
     stats: v.stats ?? null,
@@ -199,7 +164,7 @@ export function parseFlags(argv: string[], { thresholdOptional = false, command 
     memory: memoryFlag(v.memory),
     spillDir: v['spill-dir'] === undefined ? null : resolve(v['spill-dir']),
     sge: sgeFlags(v.master ?? 'local[*]', { workers: v.workers, cores: v['worker-cores'], queue: v.queue, walltime: v.walltime }),
-    block: block === null ? null : (block as Vec3),
+    block,
     pyramid,
     overwrite: v.overwrite ?? false,
     json: v.json ?? false,
@@ -221,30 +186,21 @@ function syntheticInput(text: string): SyntheticOptions | null {
   return { kind, shape: [Number(m[4]), Number(m[3]), Number(m[2])], ...(m[5] !== undefined ? { seed: Number(m[5]) } : {}) };
 }
 
+/** `--memory SIZE`; without it, half of this machine's memory. */
 export function memoryFlag(text: string | undefined): number {
-  if (text === undefined) return Math.floor(totalmem() / 2);
-  try {
-    return parseSize(text, 'memory');
-  } catch {
-    throw new UsageError(`--memory must be a size such as 8g or 512m, got '${text}'`);
-  }
+  return text === undefined ? Math.floor(totalmem() / 2) : sizeFlag('memory', text);
 }
 
 /** The Grid Engine options of `--master sge`; the flags are refused with any other master. */
 export function sgeFlags(master: string, f: { workers: string | undefined; cores: string | undefined; queue: string | undefined; walltime: string | undefined }): SgeOptions | null {
   const given = Object.entries(f).filter(([, v]) => v !== undefined).map(([k]) => (k === 'cores' ? '--worker-cores' : `--${k}`));
   if (master !== 'sge') {
-    if (given.length > 0) throw new UsageError(`${given[0]} needs --master sge`);
+    if (given.length > 0) throw new UsageError(`${given[0]} needs --master sge`, given[0]);
     return null;
   }
-  const whole = (flag: string, s: string | undefined): number | undefined => {
-    if (s === undefined) return undefined;
-    const n = Number(s);
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number >= 1, got '${s}'`);
-    return n;
-  };
-  const workers = whole('--workers', f.workers);
-  const cores = whole('--worker-cores', f.cores);
+  const whole = (flag: string, s: string | undefined): number | undefined => (s === undefined ? undefined : integerFlag(flag, s, { min: 1, want: 'a whole number >= 1' }));
+  const workers = whole('workers', f.workers);
+  const cores = whole('worker-cores', f.cores);
   return { ...(workers !== undefined ? { workers } : {}), ...(cores !== undefined ? { cores } : {}), ...(f.queue !== undefined ? { queue: f.queue } : {}), ...(f.walltime !== undefined ? { walltime: f.walltime } : {}) };
 }
 

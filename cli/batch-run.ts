@@ -7,7 +7,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
-import { parseArgs } from 'node:util';
 import { collate, itemStatuses, runBatch, summarize, type Collation, type Project, type RunReport } from '../batch/index.js';
 import type { BatchRow, Dashboard } from '../ui/index.js';
 import { readSecretFile } from '../cluster/secret.js';
@@ -18,7 +17,7 @@ import { itemFlags, itemRunner, STATS_COLUMNS } from './batch-item.js';
 import { asUsage, openProject } from './batch-project.js';
 import { BatchProgress } from './batch-progress.js';
 import { uiPortFlag } from './ui-flag.js';
-import { usage, UsageError } from './usage-error.js';
+import { integerFlag, onePositional, parseCommandLine } from './flags.js';
 
 export const RUN_HELP = `usage: voxelflow batch run PROJECT [options]
        voxelflow batch retry-failed PROJECT [options]
@@ -47,29 +46,18 @@ interface RunFlags {
 }
 
 function parseRunFlags(argv: string[], command: string): RunFlags | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        parallel: { type: 'string' },
-        ...CONTEXT_OPTIONS,
-        json: { type: 'boolean', default: false },
-        quiet: { type: 'boolean', default: false },
-        'ui-port': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (err) {
-    throw usage(err, `batch ${command}`);
-  }
+  const parsed = parseCommandLine(`batch ${command}`, argv, {
+    parallel: { type: 'string' },
+    ...CONTEXT_OPTIONS,
+    json: { type: 'boolean', default: false },
+    quiet: { type: 'boolean', default: false },
+    'ui-port': { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
   const v = parsed.values;
   if (v.help === true) return 'help';
-  if (parsed.positionals.length !== 1) throw new UsageError(`expected one project folder, got ${parsed.positionals.length}; run 'voxelflow batch ${command} --help'`);
-  const parallel = v.parallel === undefined ? 2 : Number(v.parallel);
-  if (!Number.isInteger(parallel) || parallel < 1 || parallel > 1024) throw new UsageError(`--parallel must be a whole number in 1..1024, got '${v.parallel}'`);
+  const project = onePositional(`batch ${command}`, parsed.positionals, 'project folder');
+  const parallel = v.parallel === undefined ? 2 : integerFlag('parallel', v.parallel, { min: 1, max: 1024, want: 'a whole number in 1..1024' });
   const master = v.master ?? 'local[*]';
   const sge = sgeFlags(master, { workers: v.workers, cores: v['worker-cores'], queue: v.queue, walltime: v.walltime });
   const uiPort = uiPortFlag(v['ui-port']);
@@ -81,7 +69,7 @@ function parseRunFlags(argv: string[], command: string): RunFlags | 'help' {
     ...(sge !== null ? { sge } : {}),
     ...(uiPort !== null ? { ui: { port: uiPort } } : {}),
   };
-  return { project: parsed.positionals[0] as string, parallel, context, json: v.json === true, quiet: v.quiet === true };
+  return { project, parallel, context, json: v.json === true, quiet: v.quiet === true };
 }
 
 /** `batch run` (`resetFailed`: `batch retry-failed`). */

@@ -10,7 +10,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { attemptItem, doneRecord, histories, itemKey, itemStatuses, outputDir, readLedger, removeLeftovers, type ManifestItem, type Project } from '../batch/index.js';
 import { defaultBin, formatWalltime, parseWalltime, shellQuote } from '../cluster/sge/index.js';
 import type { Context } from '../core/index.js';
@@ -18,7 +17,7 @@ import { memoryFlag } from './analyze-flags.js';
 import { createContext } from './analyze.js';
 import { itemRunner } from './batch-item.js';
 import { asUsage, openProject } from './batch-project.js';
-import { usage, UsageError } from './usage-error.js';
+import { integerFlag, onePositional, parseCommandLine, UsageError } from './flags.js';
 
 /** The exit code that makes Grid Engine requeue a task (qsub(1): "exit 99: the job is rescheduled"). */
 export const REQUEUE_EXIT = 99;
@@ -51,53 +50,40 @@ interface SubmitFlags {
 }
 
 function whole(flag: string, s: string | undefined, fallback: number): number {
-  if (s === undefined) return fallback;
-  const n = Number(s);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number >= 1, got '${s}'`);
-  return n;
+  return s === undefined ? fallback : integerFlag(flag, s, { min: 1, want: 'a whole number >= 1' });
 }
 
 function parseSubmit(argv: string[]): SubmitFlags | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        sge: { type: 'boolean', default: false },
-        'tasks-per-job': { type: 'string' },
-        'max-running': { type: 'string' },
-        cores: { type: 'string' },
-        queue: { type: 'string' },
-        walltime: { type: 'string' },
-        'log-dir': { type: 'string' },
-        node: { type: 'string' },
-        script: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (err) {
-    throw usage(err, 'batch submit');
-  }
+  const parsed = parseCommandLine('batch submit', argv, {
+    sge: { type: 'boolean', default: false },
+    'tasks-per-job': { type: 'string' },
+    'max-running': { type: 'string' },
+    cores: { type: 'string' },
+    queue: { type: 'string' },
+    walltime: { type: 'string' },
+    'log-dir': { type: 'string' },
+    node: { type: 'string' },
+    script: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
   const v = parsed.values;
   if (v.help === true) return 'help';
-  if (parsed.positionals.length !== 1) throw new UsageError(`expected one project folder, got ${parsed.positionals.length}; run 'voxelflow batch submit --help'`);
+  const project = onePositional('batch submit', parsed.positionals, 'project folder');
   if (v.sge !== true) throw new UsageError("say where to submit: --sge (Grid Engine); 'voxelflow batch run' runs here");
   let walltime: number | null = null;
   if (v.walltime !== undefined) {
     try {
       walltime = parseWalltime(v.walltime);
     } catch (err) {
-      throw new UsageError(`--${(err as Error).message}`);
+      throw new UsageError(`--${(err as Error).message}`, '--walltime');
     }
   }
-  if (v.queue !== undefined && !/^[^\s/:@\\*?]+$/.test(v.queue)) throw new UsageError(`--queue '${v.queue}' is not a Grid Engine queue name`);
+  if (v.queue !== undefined && !/^[^\s/:@\\*?]+$/.test(v.queue)) throw new UsageError(`--queue '${v.queue}' is not a Grid Engine queue name`, '--queue');
   return {
-    project: parsed.positionals[0] as string,
-    perTask: whole('--tasks-per-job', v['tasks-per-job'], 1),
-    maxRunning: v['max-running'] === undefined ? null : whole('--max-running', v['max-running'], 1),
-    cores: whole('--cores', v.cores, 1),
+    project,
+    perTask: whole('tasks-per-job', v['tasks-per-job'], 1),
+    maxRunning: v['max-running'] === undefined ? null : whole('max-running', v['max-running'], 1),
+    cores: whole('cores', v.cores, 1),
     queue: v.queue ?? null,
     walltime,
     logDir: v['log-dir'] === undefined ? null : resolve(v['log-dir']),
@@ -176,17 +162,12 @@ export async function runSubmit(argv: string[]): Promise<number> {
 
 /** `batch run-item PROJECT --list FILE --index I`: one array task. Exit 0 done, 3 failed, 99 lost (requeue). */
 export async function runItemTask(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { list: { type: 'string' }, index: { type: 'string' }, 'tasks-per-job': { type: 'string' }, master: { type: 'string', default: 'local[*]' }, memory: { type: 'string' } } });
-  } catch (err) {
-    throw usage(err, 'batch run-item');
-  }
+  const parsed = parseCommandLine('batch run-item', argv, { list: { type: 'string' }, index: { type: 'string' }, 'tasks-per-job': { type: 'string' }, master: { type: 'string', default: 'local[*]' }, memory: { type: 'string' } });
   const v = parsed.values;
   if (parsed.positionals.length !== 1 || v.list === undefined || v.index === undefined) throw new UsageError('usage: voxelflow batch run-item PROJECT --list FILE --index I [--tasks-per-job N] (run by the array job of batch submit)');
   const project = openProject(parsed.positionals[0] as string);
-  const index = whole('--index', v.index, 1);
-  const perTask = whole('--tasks-per-job', v['tasks-per-job'], 1);
+  const index = whole('index', v.index, 1);
+  const perTask = whole('tasks-per-job', v['tasks-per-job'], 1);
   const ids = readFileSync(v.list, 'utf8').split('\n').filter((l) => l !== '').slice((index - 1) * perTask, index * perTask);
   const byId = new Map(project.items.map((i) => [i.item, i]));
   let ctx: Context | null = null;

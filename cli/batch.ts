@@ -6,13 +6,13 @@
  * array job (each task: `run-item`).
  */
 import { relative } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
 import { collate, initProject, itemStatuses, liveLock, summarize, type BatchSummary, type ItemStatus } from '../batch/index.js';
 import { STATS_COLUMNS } from './batch-item.js';
 import { asUsage, openProject } from './batch-project.js';
 import { runBatchCommand } from './batch-run.js';
 import { formatDuration } from './progress.js';
-import { usage, UsageError } from './usage-error.js';
+import { onePositional, parseCommandLine, UsageError } from './flags.js';
 
 const HELP = `usage: voxelflow batch <command> PROJECT [options]
 
@@ -63,16 +63,10 @@ export async function runBatchCli(argv: string[]): Promise<number> {
 
 /** parseArgs with one positional (the project), usage errors naming the subcommand. */
 function parse(argv: string[], command: string, options: NonNullable<ParseArgsConfig['options']>): { project: string; values: Record<string, string | boolean | undefined> } {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { ...options, help: { type: 'boolean', short: 'h' } } });
-  } catch (err) {
-    throw usage(err, `batch ${command}`);
-  }
+  const parsed = parseCommandLine(`batch ${command}`, argv, { ...options, help: { type: 'boolean', short: 'h' } });
   const values = parsed.values as Record<string, string | boolean | undefined>;
   if (values['help'] === true) return { project: '', values };
-  if (parsed.positionals.length !== 1) throw new UsageError(`expected one project folder, got ${parsed.positionals.length}; run 'voxelflow batch --help'`);
-  return { project: parsed.positionals[0] as string, values };
+  return { project: onePositional('batch', parsed.positionals, 'project folder'), values };
 }
 
 function runInit(argv: string[]): number {

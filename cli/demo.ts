@@ -7,14 +7,13 @@
  */
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { Context } from '../core/index.js';
 import type { ShapeRow } from '../imaging/index.js';
 import { overlayPng } from '../imaging/preview/index.js';
 import { statsCsv } from './stats-csv.js';
 import { writeDemoTable } from './demo-table.js';
 import { Progress } from './progress.js';
-import { usage, UsageError } from './usage-error.js';
+import { integerFlag, parseCommandLine } from './flags.js';
 
 const HELP = `usage: voxelflow demo [--size 256] [--master local[*]] [--out voxelflow-demo]
 
@@ -31,30 +30,25 @@ stats.csv and slice.png (the middle slice with labels painted over it) to --out.
              mean_intensity, mass, extent_1..3, centroid_x..z) for 'voxelflow table' and ctx.readCsv`;
 
 export async function runDemo(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        master: { type: 'string', default: 'local[*]' },
-        size: { type: 'string' },
-        table: { type: 'string' },
-        out: { type: 'string', default: 'voxelflow-demo' },
-        quiet: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-    }));
-  } catch (err) {
-    throw usage(err, 'demo');
-  }
+  const { values } = parseCommandLine(
+    'demo',
+    argv,
+    {
+      master: { type: 'string', default: 'local[*]' },
+      size: { type: 'string' },
+      table: { type: 'string' },
+      out: { type: 'string', default: 'voxelflow-demo' },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    { positionals: false },
+  );
   if (values.help) {
     console.log(HELP);
     return 0;
   }
   const sizeText = values.size ?? (values.table !== undefined ? '64' : '256');
-  const size = Number(sizeText);
-  if (!Number.isInteger(size) || size < 16 || size > 1024) throw new UsageError(`--size must be an integer in 16..1024, got '${sizeText}'`);
+  const size = integerFlag('size', sizeText, { min: 16, max: 1024 });
   if (values.table !== undefined) return runDemoTable(values.table, size, values.master ?? 'local[*]');
   const out = resolve(values.out ?? 'voxelflow-demo');
 

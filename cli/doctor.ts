@@ -8,9 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { backends, nativeStatus } from '../native/index.js';
-import { usage } from './usage-error.js';
+import { parseCommandLine } from './flags.js';
 
 const HELP = `usage: voxelflow doctor
 
@@ -87,12 +86,7 @@ function chromium(): string {
 
 /** Runs `voxelflow doctor`; returns the exit code (0: a report, whatever is absent). */
 export async function runDoctor(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h', default: false } }, strict: true }));
-  } catch (err) {
-    throw usage(err, 'doctor');
-  }
+  const { values } = parseCommandLine('doctor', argv, { help: { type: 'boolean', short: 'h', default: false } }, { positionals: false });
   if (values.help) {
     console.log(HELP);
     return 0;

@@ -2,12 +2,11 @@
  * `voxelflow master`: starts the cluster master and prints its URL; runs until SIGINT/SIGTERM.
  */
 import { hostname, networkInterfaces } from 'node:os';
-import { parseArgs } from 'node:util';
 import { Master } from '../cluster/index.js';
 import { resolveSecret } from '../cluster/auth.js';
 import { startMasterDashboard } from './master-dashboard.js';
 import { uiPortFlag } from './ui-flag.js';
-import { usage, UsageError } from './usage-error.js';
+import { integerFlag, numberFlag, parseCommandLine, type NumberRule } from './flags.js';
 
 const HELP = `usage: voxelflow master [options]
 
@@ -21,32 +20,28 @@ Starts a cluster master: workers register with it, drivers connect with --master
   --tls-cert F --tls-key F [--tls-ca F]   serve TLS (PEM files)`;
 
 export async function runMaster(argv: string[]): Promise<number> {
-  let v;
-  try {
-    v = parseArgs({
-      args: argv,
-      options: {
-        host: { type: 'string', default: '127.0.0.1' },
-        port: { type: 'string', default: '7077' },
-        'secret-file': { type: 'string' },
-        'worker-timeout': { type: 'string', default: '10' },
-        'ui-port': { type: 'string' },
-        'tls-cert': { type: 'string' },
-        'tls-key': { type: 'string' },
-        'tls-ca': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: false,
-    }).values;
-  } catch (err) {
-    throw usage(err, 'master');
-  }
+  const v = parseCommandLine(
+    'master',
+    argv,
+    {
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: '7077' },
+      'secret-file': { type: 'string' },
+      'worker-timeout': { type: 'string', default: '10' },
+      'ui-port': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'tls-ca': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    { positionals: false },
+  ).values;
   if (v.help) {
     console.log(HELP);
     return 0;
   }
-  const port = integerFlag(v.port, '--port', 0, 65535);
-  const timeout = numberFlag(v['worker-timeout'], '--worker-timeout', 0.1);
+  const port = integerFlag('port', v.port, between(0, 65535));
+  const timeout = numberFlag('worker-timeout', v['worker-timeout'], { min: 0.1 });
   const secret = resolveSecret({ secretFile: v['secret-file'] }, 'pass --secret-file FILE or set VOXELFLOW_SECRET');
   const uiPort = uiPortFlag(v['ui-port']);
   const ui = uiPort === null ? null : await startMasterDashboard(uiPort, secret);
@@ -92,16 +87,7 @@ function reachableAt(host: string, url: string): string {
   return `workers: --master ${[...addresses, `${hostname()}:${port}`].join(' or ')}`;
 }
 
-/** An integer flag within [min, max]. */
-export function integerFlag(text: string, flag: string, min: number, max: number): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n < min || n > max) throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got '${text}'`);
-  return n;
-}
-
-/** A number flag >= min. */
-export function numberFlag(text: string, flag: string, min: number): number {
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n) || n < min) throw new UsageError(`${flag} must be a number >= ${min}, got '${text}'`);
-  return n;
+/** The rule of an integer flag within [min, max], in the words master's and worker's messages use. */
+export function between(min: number, max: number): NumberRule {
+  return { min, max, want: `an integer from ${min} to ${max}` };
 }

@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UsageError } from './usage-error.js';
+import { badValue, parseCommandLine, UsageError } from './flags.js';
 
 const USAGE = `usage: voxelflow notebook setup [--jupyter COMMAND] [--name NAME]
 
@@ -80,19 +80,10 @@ function findTslab(): string | null {
 function parse(argv: string[]): { jupyter: string | undefined; name: string } {
   const [sub, ...rest] = argv;
   if (sub !== 'setup') throw new UsageError(sub === undefined ? "name a subcommand: 'voxelflow notebook setup'" : `unknown subcommand '${sub}' (setup)`);
-  let jupyter: string | undefined;
-  let name = 'tslab';
-  for (let i = 0; i < rest.length; i++) {
-    const flag = rest[i];
-    const value = rest[i + 1];
-    if ((flag === '--jupyter' || flag === '--name') && (value === undefined || value.startsWith('--'))) throw new UsageError(`${flag} needs a value`);
-    if (flag === '--jupyter') jupyter = value;
-    else if (flag === '--name') name = value as string;
-    else throw new UsageError(`unknown option '${flag}'; run 'voxelflow notebook --help'`);
-    i++;
-  }
-  if (!/^[\w.-]+$/.test(name)) throw new UsageError(`--name must be letters, digits, '.', '-' or '_', got '${name}'`);
-  return { jupyter, name };
+  const { values } = parseCommandLine('notebook', rest, { jupyter: { type: 'string' }, name: { type: 'string', default: 'tslab' } }, { positionals: false });
+  const name = values.name ?? 'tslab';
+  if (!/^[\w.-]+$/.test(name)) throw badValue('name', "letters, digits, '.', '-' or '_'", name);
+  return { jupyter: values.jupyter, name };
 }
 
 /** Runs `voxelflow notebook`; returns the exit code. */

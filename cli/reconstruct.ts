@@ -4,16 +4,16 @@
  * the same run: the reconstruction is the input image of `analyze`'s pipeline (cli/analyze.ts), whose
  * other flags all apply. The centre is always reported, found or given.
  */
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { ConfigError, type Context } from '../core/index.js';
 import { ImageFormatError, isImageFormatError } from '../imaging/io/index.js';
 import { parseAngleRange } from '../tomo/io/angles.js';
-import { FILTER_NAMES, FRAME_AVERAGES, openScan, type FilterName, type FrameAverage, type ReconstructOptions, type ScanOptions, type TomoScan } from '../tomo/index.js';
+import { FILTER_NAMES, FRAME_AVERAGES, openScan, type PaganinParams, type ReconstructOptions, type ScanOptions, type TomoScan } from '../tomo/index.js';
 import '../tomo/index.js';
 import { HELP as ANALYZE_HELP, parseFlags } from './analyze-flags.js';
 import { runAnalysis } from './analyze.js';
-import { usage, UsageError } from './usage-error.js';
+import { badValue, enumFlag, integerFlag, numberFlag, parseCommandLine, rangeFlag, UsageError } from './flags.js';
+import { centerFlag, filterFlag } from './tomo-flags.js';
 
 export const HELP = `usage: voxelflow reconstruct <input> [options]
 
@@ -74,16 +74,8 @@ interface TomoFlags {
 }
 
 function parseTomoFlags(own: string[]): TomoFlags {
-  let v;
-  try {
-    v = parseArgs({
-      args: own,
-      strict: true,
-      options: Object.fromEntries(Object.entries(TOMO_FLAGS).map(([k, takesValue]) => [k, { type: takesValue ? 'string' : 'boolean' }])) as Record<string, { type: 'string' | 'boolean' }>,
-    }).values as Record<string, string | boolean | undefined>;
-  } catch (err) {
-    throw usage(err, 'reconstruct');
-  }
+  const specs = Object.fromEntries(Object.entries(TOMO_FLAGS).map(([k, takesValue]) => [k, { type: takesValue ? 'string' : 'boolean' }])) as Record<string, { type: 'string' | 'boolean' }>;
+  const v = parseCommandLine('reconstruct', own, specs, { positionals: false }).values as Record<string, string | boolean | undefined>;
   const str = (k: string): string | undefined => v[k] as string | undefined;
   const scan: { -readonly [K in keyof ScanOptions]: ScanOptions[K] } = {};
   for (const [flag, key] of [['flats', 'flats'], ['flats-after', 'flatsAfter'], ['darks', 'darks'], ['theta', 'theta']] as const) {
@@ -103,55 +95,34 @@ function parseTomoFlags(own: string[]): TomoFlags {
     }
   }
   const reconstruct: { -readonly [K in keyof ReconstructOptions]: ReconstructOptions[K] } = {};
-  const center = str('center');
-  if (center !== undefined && center !== 'auto') {
-    const c = Number(center);
-    if (center.trim() === '' || !Number.isFinite(c)) throw new UsageError(`--center must be a column number or 'auto', got '${center}'`);
-    reconstruct.center = c;
-  }
-  const filter = str('filter');
-  if (filter !== undefined) {
-    if (!FILTER_NAMES.includes(filter as FilterName)) throw new UsageError(`--filter must be one of ${FILTER_NAMES.join(', ')}, got '${filter}'`);
-    reconstruct.filter = filter as FilterName;
-  }
-  const average = str('average');
-  if (average !== undefined) {
-    if (!FRAME_AVERAGES.includes(average as FrameAverage)) throw new UsageError(`--average must be mean or median, got '${average}'`);
-    reconstruct.average = average as FrameAverage;
-  }
-  const dezinger = str('dezinger');
-  if (dezinger !== undefined) {
-    const d = Number(dezinger);
-    if (!(d > 0) || !Number.isFinite(d)) throw new UsageError(`--dezinger must be a positive threshold (transmission), got '${dezinger}'`);
-    reconstruct.dezinger = d;
-  }
-  const paganin = str('paganin');
-  if (paganin !== undefined) {
-    const parts = paganin.split(',').map(Number);
-    if (parts.length !== 4 || parts.some((x) => !Number.isFinite(x) || x <= 0)) throw new UsageError(`--paganin must be energy_keV,distance_mm,pixel_um,delta_over_beta (four positive numbers, e.g. 20,100,1.3,250), got '${paganin}'`);
-    reconstruct.paganin = { energyKeV: parts[0]!, distanceMm: parts[1]!, pixelUm: parts[2]!, deltaOverBeta: parts[3]! };
-  }
-  const rings = str('rings');
-  if (rings !== undefined) {
-    const w = Number(rings);
-    if (!Number.isInteger(w) || w < 1 || w % 2 === 0) throw new UsageError(`--rings must be an odd window width in columns (e.g. 21), got '${rings}'`);
-    reconstruct.rings = w;
-  }
-  const rows = str('rows');
-  if (rows !== undefined) {
-    const m = /^(\d+):(\d+)$/.exec(rows);
-    if (m === null || Number(m[2]) <= Number(m[1])) throw new UsageError(`--rows must be R0:R1 with R0 < R1 (detector rows [R0, R1)), got '${rows}'`);
-    reconstruct.rows = [Number(m[1]), Number(m[2])];
-  }
-  const slab = str('slab-rows');
-  if (slab !== undefined) {
-    const n = Number(slab);
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`--slab-rows must be a whole number >= 1, got '${slab}'`);
-    reconstruct.rowsPerBlock = n;
-  }
+  const opt = <T>(flag: string, parse: (text: string) => T): T | undefined => (str(flag) === undefined ? undefined : parse(str(flag)!));
+  const center = opt('center', centerFlag);
+  if (center !== undefined && center !== 'auto') reconstruct.center = center;
+  const filter = opt('filter', filterFlag);
+  if (filter !== undefined) reconstruct.filter = filter;
+  const average = opt('average', (t) => enumFlag('average', t, FRAME_AVERAGES));
+  if (average !== undefined) reconstruct.average = average;
+  const dezinger = opt('dezinger', (t) => numberFlag('dezinger', t, { above: 0, want: 'a positive threshold (transmission)' }));
+  if (dezinger !== undefined) reconstruct.dezinger = dezinger;
+  const paganin = opt('paganin', paganinFlag);
+  if (paganin !== undefined) reconstruct.paganin = paganin;
+  const rings = opt('rings', (t) => integerFlag('rings', t, { min: 1, want: 'an odd window width in columns (e.g. 21)' }));
+  if (rings !== undefined && rings % 2 === 0) throw badValue('rings', 'an odd window width in columns (e.g. 21)', String(rings));
+  if (rings !== undefined) reconstruct.rings = rings;
+  const rows = opt('rows', (t) => rangeFlag('rows', t, 'R0:R1 with R0 < R1 (detector rows [R0, R1))', { integer: true }));
+  if (rows !== undefined) reconstruct.rows = rows;
+  const slab = opt('slab-rows', (t) => integerFlag('slab-rows', t, { min: 1, want: 'a whole number >= 1' }));
+  if (slab !== undefined) reconstruct.rowsPerBlock = slab;
   const out = str('out') ?? null;
-  if (out !== null && !/\.(npy|tiff?|zarr)$/i.test(out)) throw new UsageError(`--out must end in .npy, .tif or .zarr, got '${out}'`);
+  if (out !== null && !/\.(npy|tiff?|zarr)$/i.test(out)) throw new UsageError(`--out must end in .npy, .tif or .zarr, got '${out}'`, '--out');
   return { scan, reconstruct, out };
+}
+
+/** `--paganin E,Z,P,R`: four positive numbers. */
+function paganinFlag(text: string): PaganinParams {
+  const parts = text.split(',').map(Number);
+  if (parts.length !== 4 || parts.some((x) => !Number.isFinite(x) || x <= 0)) throw badValue('paganin', 'energy_keV,distance_mm,pixel_um,delta_over_beta (four positive numbers, e.g. 20,100,1.3,250)', text);
+  return { energyKeV: parts[0]!, distanceMm: parts[1]!, pixelUm: parts[2]!, deltaOverBeta: parts[3]! };
 }
 
 /** A file problem or a bad option as the one line of a usage error. */

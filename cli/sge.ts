@@ -3,10 +3,9 @@
  * exactly what `submit` hands to `qsub`; `status` and `stop` find a master's workers by their job name
  * (`voxelflow-<host>-<port>` unless `--name` says otherwise).
  */
-import { parseArgs } from 'node:util';
 import { ConfigError } from '../core/index.js';
 import { jobNameFor, jobOptions, SgeLauncher, type JobOptions, type JobTarget } from '../cluster/sge/index.js';
-import { usage, UsageError } from './usage-error.js';
+import { numberFlag, parseCommandLine, UsageError } from './flags.js';
 
 const HELP = `usage: voxelflow sge <script|submit|status|stop> [options]
 
@@ -46,34 +45,24 @@ function joinDashValues(argv: readonly string[]): string[] {
 }
 
 function parse(argv: string[]): Parsed | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: joinDashValues(argv),
-      allowPositionals: true,
-      strict: true,
-      options: {
-        master: { type: 'string' },
-        n: { type: 'string', short: 'n' },
-        cores: { type: 'string' },
-        memory: { type: 'string' },
-        walltime: { type: 'string' },
-        queue: { type: 'string' },
-        pe: { type: 'string' },
-        project: { type: 'string' },
-        resource: { type: 'string', multiple: true },
-        'log-dir': { type: 'string' },
-        directive: { type: 'string', multiple: true },
-        name: { type: 'string' },
-        'secret-file': { type: 'string' },
-        'death-timeout': { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (err) {
-    throw usage(err, 'sge');
-  }
+  const parsed = parseCommandLine('sge', joinDashValues(argv), {
+    master: { type: 'string' },
+    n: { type: 'string', short: 'n' },
+    cores: { type: 'string' },
+    memory: { type: 'string' },
+    walltime: { type: 'string' },
+    queue: { type: 'string' },
+    pe: { type: 'string' },
+    project: { type: 'string' },
+    resource: { type: 'string', multiple: true },
+    'log-dir': { type: 'string' },
+    directive: { type: 'string', multiple: true },
+    name: { type: 'string' },
+    'secret-file': { type: 'string' },
+    'death-timeout': { type: 'string' },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
   if (parsed.values.help === true) return 'help';
   const [sub, ...extra] = parsed.positionals;
   if (sub === undefined) throw new UsageError("which one: script, submit, status or stop? run 'voxelflow sge --help'");
@@ -83,10 +72,7 @@ function parse(argv: string[]): Parsed | 'help' {
 }
 
 function number(v: string | string[] | boolean | undefined, flag: string): number | undefined {
-  if (typeof v !== 'string') return undefined;
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${flag} must be a number, got '${v}'`);
-  return n;
+  return typeof v === 'string' ? numberFlag(flag, v) : undefined;
 }
 
 const str = (v: string | string[] | boolean | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -118,7 +104,7 @@ function options(values: Parsed['values']): JobOptions {
       directives: (values['directive'] as string[] | undefined) ?? [],
     });
   } catch (err) {
-    if (err instanceof ConfigError) throw new UsageError(`--${flagOf(err.option)}${err.message.slice(err.option.length)}`);
+    if (err instanceof ConfigError) throw new UsageError(`--${flagOf(err.option)}${err.message.slice(err.option.length)}`, `--${flagOf(err.option)}`);
     throw err;
   }
 }

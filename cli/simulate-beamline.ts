@@ -3,12 +3,11 @@
  * (or a given volume) as scans over ZeroMQ, in SIMPLON v1 or array-1.0, for demos, tests and
  * benchmarks; `--fault` injects the faults a real beamline has.
  */
-import { parseArgs } from 'node:util';
 import { Context } from '../core/index.js';
 import { ImageFormatError, readImage, type Volume } from '../imaging/index.js';
 import { BeamlineSimulator, FAULT_KINDS, PROTOCOLS, type Fault, type FaultKind, type ProtocolName, type TomoFrames } from '../streaming/index.js';
 import { tomoScanVolume } from './tomo-scan-volume.js';
-import { usage, UsageError } from './usage-error.js';
+import { badValue, enumFlag, integerFlag, integerListFlag, numberFlag, parseCommandLine, UsageError, type NumberRule } from './flags.js';
 
 const HELP = `usage: voxelflow simulate-beamline --bind ENDPOINT [options]
 
@@ -125,72 +124,56 @@ function sleep(ms: number): Promise<void> {
 }
 
 function parseFlags(argv: string[]): Flags | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        bind: { type: 'string' },
-        protocol: { type: 'string', default: 'simplon-v1' },
-        socket: { type: 'string', default: 'push' },
-        scans: { type: 'string', default: '3' },
-        shape: { type: 'string' },
-        input: { type: 'string' },
-        dtype: { type: 'string', default: 'uint16' },
-        seed: { type: 'string', default: '1' },
-        distinct: { type: 'string' },
-        rate: { type: 'string', default: '0' },
-        encoding: { type: 'string', default: 'none' },
-        'first-series': { type: 'string', default: '1' },
-        'interval-ms': { type: 'string', default: '0' },
-        'wait-ms': { type: 'string' },
-        fault: { type: 'string', multiple: true },
-        tomo: { type: 'boolean', default: false },
-        'axis-shift': { type: 'string' },
-        noise: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (err) {
-    throw usage(err, 'simulate-beamline');
-  }
+  const parsed = parseCommandLine(
+    'simulate-beamline',
+    argv,
+    {
+      bind: { type: 'string' },
+      protocol: { type: 'string', default: 'simplon-v1' },
+      socket: { type: 'string', default: 'push' },
+      scans: { type: 'string', default: '3' },
+      shape: { type: 'string' },
+      input: { type: 'string' },
+      dtype: { type: 'string', default: 'uint16' },
+      seed: { type: 'string', default: '1' },
+      distinct: { type: 'string' },
+      rate: { type: 'string', default: '0' },
+      encoding: { type: 'string', default: 'none' },
+      'first-series': { type: 'string', default: '1' },
+      'interval-ms': { type: 'string', default: '0' },
+      'wait-ms': { type: 'string' },
+      fault: { type: 'string', multiple: true },
+      tomo: { type: 'boolean', default: false },
+      'axis-shift': { type: 'string' },
+      noise: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    { positionals: false },
+  );
   const v = parsed.values;
   if (v.help) return 'help';
   if (v.bind === undefined) throw new UsageError("--bind ENDPOINT is required (e.g. --bind tcp://*:9999); run 'voxelflow simulate-beamline --help'");
-  if (!/^(tcp:\/\/[^:/]+:(\d+|\*)|ipc:\/\/.+)$/.test(v.bind)) throw new UsageError(`--bind must look like tcp://HOST:PORT, tcp://HOST:* or ipc://PATH, got '${v.bind}'`);
-  if (!PROTOCOLS.includes(v.protocol as ProtocolName)) throw new UsageError(`--protocol must be ${PROTOCOLS.join(' or ')}, got '${v.protocol}'`);
-  if (v.socket !== 'push' && v.socket !== 'pub') throw new UsageError(`--socket must be push or pub, got '${v.socket}'`);
-  if (v.shape !== undefined && v.input !== undefined) throw new UsageError('give --shape or --input, not both');
-  const int = (name: string, s: string | undefined, min: number): number => {
-    const n = Number(s);
-    if (s === undefined || s.trim() === '' || !Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got '${s}'`);
-    return n;
-  };
-  if (v.tomo === true && v.input !== undefined) throw new UsageError('give --tomo or --input, not both');
-  if (v.tomo !== true && (v['axis-shift'] !== undefined || v.noise !== undefined)) throw new UsageError('--axis-shift and --noise need --tomo');
-  const real = (name: string, s: string | undefined, fallback: number, ok: (n: number) => boolean, want: string): number => {
-    if (s === undefined) return fallback;
-    const n = Number(s);
-    if (s.trim() === '' || !Number.isFinite(n) || !ok(n)) throw new UsageError(`--${name} must be ${want}, got '${s}'`);
-    return n;
-  };
-  const tomo = v.tomo === true ? { shift: real('axis-shift', v['axis-shift'], 3.4, (n) => Math.abs(n) < 1e6, 'a number of columns'), noise: real('noise', v.noise, 0.01, (n) => n >= 0 && n < 1, 'a fraction in [0, 1)') } : null;
-  const shape = (v.shape ?? (tomo !== null ? '128,32,180' : '64,64,64')).split(',').map(Number);
-  if (tomo !== null && (shape[0]! < 8 || shape[1]! < 2 || shape[2]! < 8)) throw new UsageError(`--tomo needs --shape X,Y,Z with at least 8 columns, 2 rows and 8 projections, got '${v.shape}'`);
-  if (shape.length !== 3 || shape.some((n) => !Number.isInteger(n) || n < 1 || n > 4096)) throw new UsageError(`--shape must be X,Y,Z with integers in 1..4096, got '${v.shape}'`);
-  const dtypes: Record<string, Flags['dtype']> = { uint8: 'u8', uint16: 'u16', uint32: 'u32', float32: 'f32' };
-  const dtype = dtypes[v.dtype ?? ''];
-  if (dtype === undefined) throw new UsageError(`--dtype must be uint8, uint16, uint32 or float32, got '${v.dtype}'`);
-  if (v.encoding !== 'none' && v.encoding !== 'lz4') throw new UsageError(`--encoding must be none or lz4, got '${v.encoding}'`);
-  if (v.encoding === 'lz4' && v.protocol !== 'simplon-v1') throw new UsageError('--encoding lz4 needs --protocol simplon-v1 (array-1.0 sends raw data)');
-  const rate = Number(v.rate);
-  if (!Number.isFinite(rate) || rate < 0) throw new UsageError(`--rate must be a number of frames per second >= 0, got '${v.rate}'`);
+  if (!/^(tcp:\/\/[^:/]+:(\d+|\*)|ipc:\/\/.+)$/.test(v.bind)) throw new UsageError(`--bind must look like tcp://HOST:PORT, tcp://HOST:* or ipc://PATH, got '${v.bind}'`, '--bind');
+  const protocol = enumFlag('protocol', v.protocol, PROTOCOLS);
+  const socket = enumFlag('socket', v.socket, ['push', 'pub']);
+  if (v.shape !== undefined && v.input !== undefined) throw new UsageError('give --shape or --input, not both', '--shape');
+  const int = (name: string, s: string, min: number): number => integerFlag(name, s, { min });
+  if (v.tomo === true && v.input !== undefined) throw new UsageError('give --tomo or --input, not both', '--tomo');
+  if (v.tomo !== true && (v['axis-shift'] !== undefined || v.noise !== undefined)) throw new UsageError('--axis-shift and --noise need --tomo', v.noise !== undefined ? '--noise' : '--axis-shift');
+  const real = (name: string, s: string | undefined, fallback: number, rule: NumberRule): number => (s === undefined ? fallback : numberFlag(name, s, rule));
+  const tomo = v.tomo === true ? { shift: real('axis-shift', v['axis-shift'], 3.4, { above: -1e6, below: 1e6, want: 'a number of columns' }), noise: real('noise', v.noise, 0.01, { min: 0, below: 1, want: 'a fraction in [0, 1)' }) } : null;
+  const shape = integerListFlag('shape', v.shape ?? (tomo !== null ? '128,32,180' : '64,64,64'), 3, ',', { min: 1, max: 4096, want: 'X,Y,Z with integers in 1..4096' });
+  if (tomo !== null && (shape[0]! < 8 || shape[1]! < 2 || shape[2]! < 8)) throw new UsageError(`--tomo needs --shape X,Y,Z with at least 8 columns, 2 rows and 8 projections, got '${v.shape}'`, '--shape');
+  const dtypes = { uint8: 'u8', uint16: 'u16', uint32: 'u32', float32: 'f32' } as const;
+  const dtype = dtypes[enumFlag('dtype', v.dtype, Object.keys(dtypes) as (keyof typeof dtypes)[], 'uint8, uint16, uint32 or float32')];
+  const encoding = enumFlag('encoding', v.encoding, ['none', 'lz4']);
+  if (encoding === 'lz4' && protocol !== 'simplon-v1') throw new UsageError('--encoding lz4 needs --protocol simplon-v1 (array-1.0 sends raw data)', '--encoding');
+  const rate = numberFlag('rate', v.rate, { min: 0, want: 'a number of frames per second >= 0' });
   const scans = int('scans', v.scans, 1);
   return {
     bind: v.bind,
-    protocol: v.protocol as ProtocolName,
-    socket: v.socket,
+    protocol,
+    socket,
     scans,
     shape: shape as [number, number, number],
     input: v.input ?? null,
@@ -198,7 +181,7 @@ function parseFlags(argv: string[]): Flags | 'help' {
     seed: int('seed', v.seed, 0),
     distinct: v.distinct === undefined ? scans : int('distinct', v.distinct, 1),
     rate,
-    encoding: v.encoding,
+    encoding,
     firstSeries: int('first-series', v['first-series'], 0),
     intervalMs: int('interval-ms', v['interval-ms'], 0),
     waitMs: v['wait-ms'] === undefined ? (v.socket === 'pub' ? 1000 : 0) : int('wait-ms', v['wait-ms'], 0),
@@ -211,7 +194,7 @@ function parseFault(s: string): Fault {
   const [scan, kind, frame, ...rest] = s.split(':');
   const sn = Number(scan), fn = Number(frame);
   if (rest.length > 0 || !Number.isInteger(sn) || sn < 0 || !Number.isInteger(fn) || fn < 0 || !FAULT_KINDS.includes(kind as FaultKind)) {
-    throw new UsageError(`--fault must be SCAN:KIND:FRAME with KIND one of ${FAULT_KINDS.join(', ')}, got '${s}'`);
+    throw badValue('fault', `SCAN:KIND:FRAME with KIND one of ${FAULT_KINDS.join(', ')}`, s);
   }
   return { scan: sn, kind: kind as FaultKind, frame: fn };
 }

@@ -7,17 +7,17 @@
  */
 import { renameSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { Context } from '../core/index.js';
 import { PROTOCOLS, StreamingContext, defaultMaxScanBytes, type ProtocolName, type Scan, type SocketKind, type StreamTotals } from '../streaming/index.js';
 import { statsCsv } from './stats-csv.js';
 import { showAnalysis } from './dashboard-previews.js';
 import { uiPortFlag } from './ui-flag.js';
 import type { Dashboard } from '../ui/index.js';
-import { usage, UsageError } from './usage-error.js';
+import { enumFlag, integerFlag, numberFlag, parseCommandLine, UsageError, type NumberRule } from './flags.js';
+import { centerFlag, filterFlag } from './tomo-flags.js';
+import { FILTER_NAMES } from '../tomo/index.js';
 import type { ImageRDD } from '../imaging/index.js';
 import { isImageFormatError } from '../imaging/io/index.js';
-import { FILTER_NAMES, type FilterName } from '../tomo/index.js';
 import { reconstructScan, StreamReconstructor, type StreamReconstruct } from './stream-reconstruct.js';
 
 const mibDefault = (): string => `${defaultMaxScanBytes(256 * 1024 * 1024) / 1048576} MiB with the default queue`;
@@ -258,12 +258,10 @@ function safeName(series: string): string {
 }
 
 function parseFlags(argv: string[]): Flags | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
+  const parsed = parseCommandLine(
+    'stream',
+    argv,
+    {
         connect: { type: 'string' },
         protocol: { type: 'string', default: 'simplon-v1' },
         socket: { type: 'string', default: 'pull' },
@@ -287,43 +285,36 @@ function parseFlags(argv: string[]): Flags | 'help' {
         'no-flat': { type: 'boolean', default: false },
         volumes: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (err) {
-    throw usage(err, 'stream');
-  }
+    },
+    { positionals: false },
+  );
   const v = parsed.values;
   if (v.help) return 'help';
   if (v.connect === undefined) throw new UsageError("--connect ENDPOINT is required (e.g. --connect tcp://127.0.0.1:9999); run 'voxelflow stream --help'");
-  if (!/^(tcp:\/\/[^:/]+:\d+|ipc:\/\/.+)$/.test(v.connect)) throw new UsageError(`--connect must look like tcp://HOST:PORT or ipc://PATH, got '${v.connect}'`);
-  if (!PROTOCOLS.includes(v.protocol as ProtocolName)) throw new UsageError(`--protocol must be ${PROTOCOLS.join(' or ')}, got '${v.protocol}'`);
-  if (v.socket !== 'pull' && v.socket !== 'sub') throw new UsageError(`--socket must be pull or sub, got '${v.socket}'`);
-  const num = (name: string, s: string | undefined, check: (n: number) => boolean, want: string): number | null => {
-    if (s === undefined) return null;
-    const n = Number(s);
-    if (s.trim() === '' || !Number.isFinite(n) || !check(n)) throw new UsageError(`--${name} must be ${want}, got '${s}'`);
-    return n;
-  };
-  const above = num('above', v.above, () => true, 'a number');
-  const below = num('below', v.below, () => true, 'a number');
+  if (!/^(tcp:\/\/[^:/]+:\d+|ipc:\/\/.+)$/.test(v.connect)) throw new UsageError(`--connect must look like tcp://HOST:PORT or ipc://PATH, got '${v.connect}'`, '--connect');
+  const protocol = enumFlag('protocol', v.protocol, PROTOCOLS);
+  const socket = enumFlag('socket', v.socket, ['pull', 'sub']);
+  const num = (name: string, s: string | undefined, rule: NumberRule): number | null => (s === undefined ? null : numberFlag(name, s, rule));
+  const int = (name: string, s: string | undefined, rule: NumberRule): number | null => (s === undefined ? null : integerFlag(name, s, rule));
+  const above = num('above', v.above, {});
+  const below = num('below', v.below, {});
   if (above === null && below === null) throw new UsageError('give --above T and/or --below T to choose the foreground');
-  const maxScanMb = num('max-scan-mb', v['max-scan-mb'], (n) => n >= 1 && n <= 1048576, 'a size in MiB (1 <= M <= 1048576)');
-  const conn = num('connectivity', v.connectivity, (n) => [6, 18, 26].includes(n), '6, 18 or 26');
+  const maxScanMb = num('max-scan-mb', v['max-scan-mb'], { min: 1, max: 1048576, want: 'a size in MiB (1 <= M <= 1048576)' });
   return {
     connect: v.connect,
-    protocol: v.protocol as ProtocolName,
-    socket: v.socket,
+    protocol,
+    socket,
     above,
     below,
-    box: num('box', v.box, (n) => Number.isInteger(n) && n >= 0 && n <= 64, 'an integer radius in 0..64'),
-    connectivity: conn as 6 | 18 | 26,
+    box: int('box', v.box, { min: 0, max: 64, want: 'an integer radius in 0..64' }),
+    connectivity: Number(enumFlag('connectivity', v.connectivity, ['6', '18', '26'], '6, 18 or 26')) as 6 | 18 | 26,
     statsDir: v['stats-dir'] ?? null,
     preview: previewFlag(v.preview),
-    scans: num('scans', v.scans, (n) => Number.isInteger(n) && n >= 1, 'a positive integer'),
-    queueBytes: (num('queue-mb', v['queue-mb'], (n) => n > 0 && n <= 65536, 'a size in MiB (0 < M <= 65536)') as number) * 1024 * 1024,
+    scans: int('scans', v.scans, { min: 1, want: 'a positive integer' }),
+    queueBytes: numberFlag('queue-mb', v['queue-mb'], { above: 0, max: 65536, want: 'a size in MiB (0 < M <= 65536)' }) * 1024 * 1024,
     maxScanBytes: maxScanMb === null ? null : maxScanMb * 1024 * 1024,
-    graceMs: (num('grace-s', v['grace-s'], (n) => n >= 0 && n <= 86400, 'a number of seconds in 0..86400') as number) * 1000,
-    idleMs: num('idle-ms', v['idle-ms'], (n) => Number.isInteger(n) && n >= 10, 'an integer >= 10') as number,
+    graceMs: numberFlag('grace-s', v['grace-s'], { min: 0, max: 86400, want: 'a number of seconds in 0..86400' }) * 1000,
+    idleMs: integerFlag('idle-ms', v['idle-ms'], { min: 10 }),
     master: v.master ?? 'local[*]',
     json: v.json ?? false,
     uiPort: uiPortFlag(v['ui-port']),
@@ -335,22 +326,17 @@ function parseFlags(argv: string[]): Flags | 'help' {
 function reconstructFlags(v: { reconstruct?: boolean; center?: string; filter?: string; 'no-flat'?: boolean; volumes?: string }): StreamReconstruct | null {
   if (v.reconstruct !== true) {
     const given = (['center', 'filter', 'no-flat', 'volumes'] as const).find((k) => v[k] !== undefined && v[k] !== false);
-    if (given !== undefined) throw new UsageError(`--${given} needs --reconstruct`);
+    if (given !== undefined) throw new UsageError(`--${given} needs --reconstruct`, `--${given}`);
     return null;
   }
-  let center: number | 'auto' = 'auto';
-  if (v.center !== undefined && v.center !== 'auto') {
-    center = Number(v.center);
-    if (v.center.trim() === '' || !Number.isFinite(center)) throw new UsageError(`--center must be a column number or 'auto', got '${v.center}'`);
-  }
-  const filter = (v.filter ?? 'ramp') as FilterName;
-  if (!FILTER_NAMES.includes(filter)) throw new UsageError(`--filter must be one of ${FILTER_NAMES.join(', ')}, got '${v.filter}'`);
+  const center = v.center === undefined ? 'auto' : centerFlag(v.center);
+  const filter = filterFlag(v.filter ?? 'ramp');
   if (v.volumes !== undefined) mkdirSync(v.volumes, { recursive: true });
   return { center, filter, noFlat: v['no-flat'] === true, volumes: v.volumes ?? null };
 }
 
 function previewFlag(file: string | undefined): string | null {
   if (file === undefined) return null;
-  if (!file.toLowerCase().endsWith('.png')) throw new UsageError(`--preview must end in .png, got '${file}'`);
+  if (!file.toLowerCase().endsWith('.png')) throw new UsageError(`--preview must end in .png, got '${file}'`, '--preview');
   return file;
 }

@@ -3,10 +3,9 @@
  * comparison with --by) or k-means clusters of CSV measurement tables, printed as readable tables
  * or as JSON. Bad input (a missing file, a header mismatch, a bad row) is one line and exit 1.
  */
-import { parseArgs } from 'node:util';
 import { Context } from '../core/index.js';
 import type { ColumnSummary, KMeansModel, WithinBetween } from '../table/index.js';
-import { usage, UsageError } from './usage-error.js';
+import { enumFlag, integerFlag, parseCommandLine, UsageError } from './flags.js';
 
 const HELP = `usage: voxelflow table <describe|kmeans> <csv-glob> [options]
 
@@ -69,27 +68,18 @@ export async function runTable(argv: string[]): Promise<number> {
 }
 
 function parseFlags(argv: string[]): Flags | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        by: { type: 'string' },
-        k: { type: 'string' },
-        'max-iter': { type: 'string' },
-        seed: { type: 'string' },
-        init: { type: 'string' },
-        columns: { type: 'string' },
-        delimiter: { type: 'string' },
-        master: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw usage(err, 'table');
-  }
+  const parsed = parseCommandLine('table', argv, {
+    by: { type: 'string' },
+    k: { type: 'string' },
+    'max-iter': { type: 'string' },
+    seed: { type: 'string' },
+    init: { type: 'string' },
+    columns: { type: 'string' },
+    delimiter: { type: 'string' },
+    master: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
   const v = parsed.values;
   if (v.help) return 'help';
   const [verb, input, ...extra] = parsed.positionals;
@@ -97,19 +87,14 @@ function parseFlags(argv: string[]): Flags | 'help' {
   if (verb !== 'describe' && verb !== 'kmeans') throw new UsageError(`unknown verb '${verb}': use describe or kmeans`);
   if (input === undefined) throw new UsageError(`missing the CSV files: voxelflow table ${verb} <csv-glob>`);
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}' (quote globs: 'cells/*.csv')`);
-  const int = (name: string, text: string | undefined, fallback: number | null, min: number): number | null => {
-    if (text === undefined) return fallback;
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got '${text}'`);
-    return n;
-  };
+  const int = (name: string, text: string | undefined, fallback: number | null, min: number): number | null => (text === undefined ? fallback : integerFlag(name, text, { min }));
   const k = int('k', v.k, null, 1);
   if (verb === 'kmeans' && k === null) throw new UsageError('kmeans needs --k, the number of clusters');
-  if (verb === 'describe' && (v.k !== undefined || v.init !== undefined)) throw new UsageError('--k and --init belong to kmeans');
-  if (verb === 'kmeans' && v.by !== undefined) throw new UsageError('--by belongs to describe');
-  if (v.init !== undefined && v.init !== 'random' && v.init !== 'k-means||') throw new UsageError(`--init must be random or k-means||, got '${v.init}'`);
+  if (verb === 'describe' && (v.k !== undefined || v.init !== undefined)) throw new UsageError('--k and --init belong to kmeans', v.k !== undefined ? '--k' : '--init');
+  if (verb === 'kmeans' && v.by !== undefined) throw new UsageError('--by belongs to describe', '--by');
+  const init = v.init === undefined ? 'k-means||' : enumFlag('init', v.init, ['random', 'k-means||']);
   const columns = v.columns === undefined ? null : v.columns.split(',').map((c) => c.trim()).filter((c) => c !== '');
-  if (columns !== null && columns.length === 0) throw new UsageError('--columns names no column');
+  if (columns !== null && columns.length === 0) throw new UsageError('--columns names no column', '--columns');
   return {
     verb,
     input,
@@ -117,7 +102,7 @@ function parseFlags(argv: string[]): Flags | 'help' {
     k,
     maxIter: int('max-iter', v['max-iter'], 20, 1) as number,
     seed: int('seed', v.seed, 1, 0) as number,
-    init: (v.init ?? 'k-means||') as 'k-means||' | 'random',
+    init,
     columns,
     delimiter: v.delimiter === '\\t' ? '\t' : (v.delimiter ?? ','),
     master: v.master ?? 'local[*]',

@@ -1,6 +1,13 @@
-/** A bad command line: printed as one line, exit code 2. */
-export class UsageError extends Error {
-  readonly _tag = 'UsageError';
+import { ConfigError } from '../core/errors.js';
+
+/**
+ * A bad command line: printed as one line, exit code 2. A `ConfigError` (the library's error for bad
+ * options) whose `option` is the flag it is about, when one is (`--box`), else ''.
+ */
+export class UsageError extends ConfigError {
+  constructor(message: string, flag = '') {
+    super(flag, message);
+  }
 }
 
 /** Wraps node:util parseArgs errors (unknown flag, missing value) as UsageError with a hint. */

@@ -4,13 +4,11 @@
  */
 import { createSocket } from 'node:dgram';
 import { availableParallelism } from 'node:os';
-import { parseArgs } from 'node:util';
-import { parseSize } from '../core/index.js';
 import { Worker } from '../cluster/index.js';
 import { resolveSecret } from '../cluster/auth.js';
 import { parseMasterAddress } from '../cluster/master-address.js';
-import { integerFlag, numberFlag } from './master.js';
-import { usage } from './usage-error.js';
+import { integerFlag, numberFlag, parseCommandLine, sizeFlag, UsageError } from './flags.js';
+import { between } from './master.js';
 
 const HELP = `usage: voxelflow worker --master HOST:PORT [options]
 
@@ -38,46 +36,42 @@ SIGTERM, SIGUSR1, SIGUSR2 and SIGINT make the worker leave cleanly: no new tasks
 the master is told, exit 0.`;
 
 export async function runWorker(argv: string[]): Promise<number> {
-  let v;
-  try {
-    v = parseArgs({
-      args: argv,
-      options: {
-        master: { type: 'string' },
-        cores: { type: 'string' },
-        memory: { type: 'string', default: '4g' },
-        name: { type: 'string' },
-        'secret-file': { type: 'string' },
-        'death-timeout': { type: 'string', default: '60' },
-        'work-dir': { type: 'string' },
-        host: { type: 'string' },
-        'advertise-host': { type: 'string' },
-        port: { type: 'string', default: '0' },
-        'drain-timeout': { type: 'string', default: '30' },
-        lifetime: { type: 'string' },
-        'lifetime-stagger': { type: 'string', default: '0' },
-        'tls-cert': { type: 'string' },
-        'tls-key': { type: 'string' },
-        'tls-ca': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: false,
-    }).values;
-  } catch (err) {
-    throw usage(err, 'worker');
-  }
+  const v = parseCommandLine(
+    'worker',
+    argv,
+    {
+      master: { type: 'string' },
+      cores: { type: 'string' },
+      memory: { type: 'string', default: '4g' },
+      name: { type: 'string' },
+      'secret-file': { type: 'string' },
+      'death-timeout': { type: 'string', default: '60' },
+      'work-dir': { type: 'string' },
+      host: { type: 'string' },
+      'advertise-host': { type: 'string' },
+      port: { type: 'string', default: '0' },
+      'drain-timeout': { type: 'string', default: '30' },
+      lifetime: { type: 'string' },
+      'lifetime-stagger': { type: 'string', default: '0' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'tls-ca': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    { positionals: false },
+  ).values;
   if (v.help) {
     console.log(HELP);
     return 0;
   }
-  if (v.master === undefined) throw usage(new Error('--master HOST:PORT is required (the address `voxelflow master` printed)'), 'worker');
+  if (v.master === undefined) throw new UsageError("--master HOST:PORT is required (the address `voxelflow master` printed); run 'voxelflow worker --help'", '--master');
   const master = parseMasterAddress(v.master, '--master');
-  const cores = v.cores === undefined ? availableParallelism() : integerFlag(v.cores, '--cores', 1, 4096);
-  const memory = parseSize(v.memory, '--memory');
-  const deathTimeout = numberFlag(v['death-timeout'], '--death-timeout', 0.1);
-  const drainTimeout = numberFlag(v['drain-timeout'], '--drain-timeout', 0);
-  const lifetime = v.lifetime === undefined ? undefined : numberFlag(v.lifetime, '--lifetime', 0);
-  const stagger = numberFlag(v['lifetime-stagger'], '--lifetime-stagger', 0);
+  const cores = v.cores === undefined ? availableParallelism() : integerFlag('cores', v.cores, between(1, 4096));
+  const memory = sizeFlag('memory', v.memory);
+  const deathTimeout = numberFlag('death-timeout', v['death-timeout'], { min: 0.1 });
+  const drainTimeout = numberFlag('drain-timeout', v['drain-timeout'], { min: 0 });
+  const lifetime = v.lifetime === undefined ? undefined : numberFlag('lifetime', v.lifetime, { min: 0 });
+  const stagger = numberFlag('lifetime-stagger', v['lifetime-stagger'], { min: 0 });
   const secret = resolveSecret({ secretFile: v['secret-file'] }, 'pass --secret-file FILE or set VOXELFLOW_SECRET');
   const host = v.host ?? (isLoopback(hostOf(master)) ? '127.0.0.1' : '0.0.0.0');
   const advertiseHost = v['advertise-host'] ?? (isWildcard(host) ? await addressTowards(master) : undefined);
@@ -86,7 +80,7 @@ export async function runWorker(argv: string[]): Promise<number> {
     secret,
     host,
     ...(advertiseHost !== undefined ? { advertiseHost } : {}),
-    port: integerFlag(v.port, '--port', 0, 65535),
+    port: integerFlag('port', v.port, between(0, 65535)),
     cores,
     memory,
     ...(v.name !== undefined ? { name: v.name } : {}),

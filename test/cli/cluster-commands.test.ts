@@ -38,7 +38,7 @@ describe('voxelflow master and worker command lines', () => {
     expectOneLine(voxelflow(env, 'worker', '--master', 'nohost'), 1, "voxelflow worker: --master: expected voxelflow://HOST:PORT or HOST:PORT, got 'nohost'");
     expectOneLine(voxelflow(env, 'worker', '--master', 'h:1', '--cores', 'many'), 2, "voxelflow worker: --cores must be an integer from 1 to 4096, got 'many'");
     expectOneLine(voxelflow(env, 'worker', '--master', 'h:1', '--death-timeout', 'soon'), 2, "voxelflow worker: --death-timeout must be a number >= 0.1, got 'soon'");
-    expectOneLine(voxelflow(env, 'worker', '--master', 'h:1', '--memory', 'lots'), 1, "voxelflow worker: --memory: expected a size like '512m' or '2g', got 'lots'");
+    expectOneLine(voxelflow(env, 'worker', '--master', 'h:1', '--memory', 'lots'), 2, "voxelflow worker: --memory must be a size such as 8g or 512m, got 'lots'");
     expectOneLine(voxelflow(env, 'master', '--port', '70000'), 2, "voxelflow master: --port must be an integer from 0 to 65535, got '70000'");
     expectOneLine(voxelflow(env, 'master', '--bogus'), 2, /voxelflow master: Unknown option '--bogus'; run 'voxelflow master --help'/);
     expectOneLine(voxelflow({}, 'master', '--port', '0'), 1, 'voxelflow master: no cluster secret: pass --secret-file FILE or set VOXELFLOW_SECRET (every RPC is authenticated with it)');
