@@ -15,15 +15,15 @@ export interface WrittenScan {
   readonly lineIntegrals: Float32Array;
 }
 
-/** Writes proj.npy, flats.npy, flats-after.npy and darks.npy (float32) of a simulated scan into `dir`. */
+/** Writes proj.npy, flats.npy, flats-after.npy and darks.npy (float32) of a simulated scan into `dir`, replacing those of an earlier call. */
 export function writeScan(dir: string, options: SimulateScanOptions): WrittenScan {
   const scan = simulateScan(options);
   const [count, rows, size] = scan.shape;
   const paths = { projections: join(dir, 'proj.npy'), flats: join(dir, 'flats.npy'), flatsAfter: join(dir, 'flats-after.npy'), darks: join(dir, 'darks.npy') };
-  writeImage(paths.projections, { data: scan.projections, shape: [count, rows, size], dtype: 'f32' });
-  writeImage(paths.flats, { data: scan.flats, shape: [scan.flatCount, rows, size], dtype: 'f32' });
-  writeImage(paths.flatsAfter, { data: scan.flatsAfter, shape: [scan.flatCount, rows, size], dtype: 'f32' });
-  writeImage(paths.darks, { data: scan.darks, shape: [scan.darkCount, rows, size], dtype: 'f32' });
+  writeImage(paths.projections, { data: scan.projections, shape: [count, rows, size], dtype: 'f32' }, { overwrite: true });
+  writeImage(paths.flats, { data: scan.flats, shape: [scan.flatCount, rows, size], dtype: 'f32' }, { overwrite: true });
+  writeImage(paths.flatsAfter, { data: scan.flatsAfter, shape: [scan.flatCount, rows, size], dtype: 'f32' }, { overwrite: true });
+  writeImage(paths.darks, { data: scan.darks, shape: [scan.darkCount, rows, size], dtype: 'f32' }, { overwrite: true });
   return { ...paths, phantom: scan.phantom, angles: scan.angles, center: scan.center, lineIntegrals: scan.lineIntegrals };
 }
 

@@ -72,7 +72,7 @@ describe('ring removal in a reconstruction', () => {
     const proj = readImage(scan.projections);
     const data = proj.data as Float32Array;
     for (let i = 40; i < data.length; i += size) data[i] = data[i]! * 1.1;
-    writeImage(scan.projections, proj);
+    writeImage(scan.projections, proj, { overwrite: true });
     const truth = rasterizePhantom(scan.phantom, rows, size);
     // RMS error against the phantom on the ring's annulus (radius 8 +- 1.5 around the axis).
     const ringError = async (rings: number | null): Promise<number> => {
