@@ -114,7 +114,6 @@ export function parseFlags(argv: string[], { thresholdOptional = false, command 
     dtype: { type: 'string' },
     endian: { type: 'string' },
     'header-bytes': { type: 'string' },
-    help: { type: 'boolean', short: 'h', default: false },
   });
   const v = parsed.values;
   if (v.help) return 'help';

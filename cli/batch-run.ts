@@ -52,7 +52,6 @@ function parseRunFlags(argv: string[], command: string): RunFlags | 'help' {
     json: { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
     'ui-port': { type: 'string' },
-    help: { type: 'boolean', short: 'h', default: false },
   });
   const v = parsed.values;
   if (v.help === true) return 'help';

@@ -64,7 +64,6 @@ function parseSubmit(argv: string[]): SubmitFlags | 'help' {
     'log-dir': { type: 'string' },
     node: { type: 'string' },
     script: { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
   });
   const v = parsed.values;
   if (v.help === true) return 'help';

@@ -63,7 +63,7 @@ export async function runBatchCli(argv: string[]): Promise<number> {
 
 /** parseArgs with one positional (the project), usage errors naming the subcommand. */
 function parse(argv: string[], command: string, options: NonNullable<ParseArgsConfig['options']>): { project: string; values: Record<string, string | boolean | undefined> } {
-  const parsed = parseCommandLine(`batch ${command}`, argv, { ...options, help: { type: 'boolean', short: 'h' } });
+  const parsed = parseCommandLine(`batch ${command}`, argv, options);
   const values = parsed.values as Record<string, string | boolean | undefined>;
   if (values['help'] === true) return { project: '', values };
   return { project: onePositional('batch', parsed.positionals, 'project folder'), values };

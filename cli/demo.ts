@@ -39,7 +39,6 @@ export async function runDemo(argv: string[]): Promise<number> {
       table: { type: 'string' },
       out: { type: 'string', default: 'voxelflow-demo' },
       quiet: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
     },
     { positionals: false },
   );

@@ -86,7 +86,7 @@ function chromium(): string {
 
 /** Runs `voxelflow doctor`; returns the exit code (0: a report, whatever is absent). */
 export async function runDoctor(argv: string[]): Promise<number> {
-  const { values } = parseCommandLine('doctor', argv, { help: { type: 'boolean', short: 'h', default: false } }, { positionals: false });
+  const { values } = parseCommandLine('doctor', argv, {}, { positionals: false });
   if (values.help) {
     console.log(HELP);
     return 0;

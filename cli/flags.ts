@@ -18,17 +18,20 @@ export { UsageError } from './usage-error.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-/** What `parseCommandLine` returns for `options`: `values` typed by the specs, and the positionals. */
-export type ParsedCommandLine<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>>;
+/** `--help` / `-h`, which every command takes. */
+const HELP_FLAG = { help: { type: 'boolean', short: 'h', default: false } } as const;
+
+/** What `parseCommandLine` returns for `options`: `values` typed by the specs (and `help`), and the positionals. */
+export type ParsedCommandLine<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: typeof HELP_FLAG & O; allowPositionals: true; strict: true }>>;
 
 /**
- * Parses `args` against `options` (strict: an unknown flag, a missing value or, with `positionals:
- * false`, an argument that is not a flag is a UsageError naming it and the command's --help).
- * `command` is how the help hint names the command, e.g. 'analyze' or 'batch run'.
+ * Parses `args` against `options` and `--help`/`-h` (strict: an unknown flag, a missing value or,
+ * with `positionals: false`, an argument that is not a flag is a UsageError naming it and the
+ * command's --help). `command` is how the help hint names the command, e.g. 'analyze' or 'batch run'.
  */
 export function parseCommandLine<const O extends Options>(command: string, args: string[], options: O, { positionals = true } = {}): ParsedCommandLine<O> {
   try {
-    return parseArgs({ args, options, allowPositionals: positionals, strict: true }) as ParsedCommandLine<O>;
+    return parseArgs({ args, options: { ...HELP_FLAG, ...options }, allowPositionals: positionals, strict: true }) as ParsedCommandLine<O>;
   } catch (err) {
     throw usage(err, command);
   }

@@ -29,10 +29,7 @@ export async function runMaster(argv: string[]): Promise<number> {
       'secret-file': { type: 'string' },
       'worker-timeout': { type: 'string', default: '10' },
       'ui-port': { type: 'string' },
-      'tls-cert': { type: 'string' },
-      'tls-key': { type: 'string' },
-      'tls-ca': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
+      ...TLS_OPTIONS,
     },
     { positionals: false },
   ).values;
@@ -86,6 +83,9 @@ function reachableAt(host: string, url: string): string {
     .map((a) => (a.family === 'IPv6' ? `[${a.address}]:${port}` : `${a.address}:${port}`));
   return `workers: --master ${[...addresses, `${hostname()}:${port}`].join(' or ')}`;
 }
+
+/** The TLS flags of master and worker (PEM files). */
+export const TLS_OPTIONS = { 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'tls-ca': { type: 'string' } } as const;
 
 /** The rule of an integer flag within [min, max], in the words master's and worker's messages use. */
 export function between(min: number, max: number): NumberRule {

@@ -61,7 +61,6 @@ function parse(argv: string[]): Parsed | 'help' {
     'secret-file': { type: 'string' },
     'death-timeout': { type: 'string' },
     json: { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
   });
   if (parsed.values.help === true) return 'help';
   const [sub, ...extra] = parsed.positionals;

@@ -146,7 +146,6 @@ function parseFlags(argv: string[]): Flags | 'help' {
       tomo: { type: 'boolean', default: false },
       'axis-shift': { type: 'string' },
       noise: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
     },
     { positionals: false },
   );

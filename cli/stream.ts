@@ -284,7 +284,6 @@ function parseFlags(argv: string[]): Flags | 'help' {
         filter: { type: 'string' },
         'no-flat': { type: 'boolean', default: false },
         volumes: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
     },
     { positionals: false },
   );

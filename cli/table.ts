@@ -78,7 +78,6 @@ function parseFlags(argv: string[]): Flags | 'help' {
     delimiter: { type: 'string' },
     master: { type: 'string' },
     json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
   });
   const v = parsed.values;
   if (v.help) return 'help';

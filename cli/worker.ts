@@ -8,7 +8,7 @@ import { Worker } from '../cluster/index.js';
 import { resolveSecret } from '../cluster/auth.js';
 import { parseMasterAddress } from '../cluster/master-address.js';
 import { integerFlag, numberFlag, parseCommandLine, sizeFlag, UsageError } from './flags.js';
-import { between } from './master.js';
+import { between, TLS_OPTIONS } from './master.js';
 
 const HELP = `usage: voxelflow worker --master HOST:PORT [options]
 
@@ -53,10 +53,7 @@ export async function runWorker(argv: string[]): Promise<number> {
       'drain-timeout': { type: 'string', default: '30' },
       lifetime: { type: 'string' },
       'lifetime-stagger': { type: 'string', default: '0' },
-      'tls-cert': { type: 'string' },
-      'tls-key': { type: 'string' },
-      'tls-ca': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
+      ...TLS_OPTIONS,
     },
     { positionals: false },
   ).values;
