@@ -18,10 +18,11 @@ function refusal(fn: () => unknown): { message: string; option: string } {
 describe('parseCommandLine', () => {
   const options = { box: { type: 'string' }, json: { type: 'boolean', default: false } } as const;
 
-  it('types the values by their specs and keeps the positionals', () => {
+  it('types the values by their specs, adds --help/-h, and keeps the positionals', () => {
     const r = parseCommandLine('analyze', ['in.npy', '--box', '2', '--json'], options);
-    expect(r.values).toEqual({ box: '2', json: true });
+    expect(r.values).toEqual({ box: '2', json: true, help: false });
     expect(r.positionals).toEqual(['in.npy']);
+    expect(parseCommandLine('analyze', ['-h'], options).values.help).toBe(true);
   });
 
   it('refuses an unknown flag, a missing value and, without positionals, a stray argument, naming the help', () => {
