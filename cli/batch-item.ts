@@ -63,7 +63,7 @@ export function itemFlags(project: Project, item: ManifestItem, staging: string)
   const file = join(project.dir, 'batch.json');
   const args = [item.input, ...pipelineArgs(project.config.pipeline, file)];
   for (const o of project.config.outputs) args.push(`--${o}`, join(staging, OUTPUT_FILES[o]));
-  let a;
+  let a: Flags | 'help';
   try {
     a = parseFlags(args);
   } catch (err) {
