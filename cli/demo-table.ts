@@ -6,6 +6,7 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Context } from '../core/index.js';
+import '../imaging/index.js'; // adds ctx.images (a type-only import would be erased)
 import type { ShapeRow } from '../imaging/index.js';
 
 /** The samples written: name and phantom seed. */

@@ -8,6 +8,7 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Context } from '../core/index.js';
+import '../imaging/index.js'; // adds ctx.images (a type-only import would be erased: the demo's phantom needs it)
 import type { ShapeRow } from '../imaging/index.js';
 import { overlayPng } from '../imaging/preview/index.js';
 import { statsCsv } from './stats-csv.js';

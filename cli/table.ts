@@ -4,6 +4,7 @@
  * or as JSON. Bad input (a missing file, a header mismatch, a bad row) is one line and exit 1.
  */
 import { Context } from '../core/index.js';
+import '../table/index.js'; // adds ctx.readCsv and ctx.readArrow (a type-only import would be erased)
 import type { ColumnSummary, KMeansModel, WithinBetween } from '../table/index.js';
 import { enumFlag, integerFlag, parseCommandLine, UsageError } from './flags.js';
 
