@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
-import { globRegExp } from '../table/input-files.js';
+import { globRegExp, hasGlob } from '../core/index.js';
 import { BatchProjectError } from './batch-error.js';
 import { csvField } from './manifest.js';
 import { DEFAULT_CONFIG } from './project.js';
@@ -56,8 +56,8 @@ export function initProject(dir: string, glob: string, sampleRegex: string | nul
  * files and `.zarr` folders (a Zarr image is a folder), hidden ones left out, sorted.
  */
 function listImages(glob: string): string[] {
-  const wild = /[*?[]/.test(basename(glob));
-  if (/[*?[]/.test(dirname(glob))) throw new BatchProjectError(`--input ${glob}`, "wildcards are only allowed in the file name; give a glob such as 'input/*.tif'");
+  const wild = hasGlob(basename(glob));
+  if (hasGlob(dirname(glob))) throw new BatchProjectError(`--input ${glob}`, "wildcards are only allowed in the file name; give a glob such as 'input/*.tif'");
   const isImage = (p: string): boolean => {
     const st = statSync(p, { throwIfNoEntry: false });
     return st !== undefined && (st.isFile() || (st.isDirectory() && extname(p).toLowerCase() === '.zarr'));

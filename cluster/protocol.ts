@@ -6,7 +6,7 @@
 import type { ServiceDefinition } from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
 import { join } from 'node:path';
-import { packageRoot } from './package-info.js';
+import { packageRoot } from '../core/index.js';
 
 /** The proto file; shipped with the package next to dist/. */
 export const PROTO_FILE = join(packageRoot(), 'cluster', 'protocol', 'voxelflow.proto');

@@ -27,6 +27,7 @@ import type { ResultOp } from './result-ops.js';
 import type { StorageLevel, TaskContext } from './task-context.js';
 import { userFn, type UserFn } from './user-fn.js';
 import { debugString } from './debug-string.js';
+import { dealRoundRobin } from './round-robin.js';
 import * as pairs from './pair-rdd-functions.js';
 import { checkPartitions, shuffleOpts } from './shuffle-options.js';
 
@@ -247,16 +248,7 @@ export class RDD<T> {
   /** Exactly `numPartitions` partitions of about equal size, by a shuffle. */
   repartition(numPartitions: number): RDD<T> {
     checkPartitions(numPartitions, 'repartition');
-    const spread = this.mapPartitionsWithIndex(
-      function* (index, it, env) {
-        let target = (index * 7919) % env.n;
-        for (const x of it) {
-          yield [target, x] as [number, T];
-          target = target + 1 === env.n ? 0 : target + 1;
-        }
-      },
-      { n: numPartitions },
-    );
+    const spread = this.mapPartitionsWithIndex<[number, T], { n: number }>(dealRoundRobin, { n: numPartitions });
     return spread.partitionBy(numPartitions).values();
   }
 

@@ -5,9 +5,9 @@
  * rebuilding a stage, as DESIGN.md puts it: "functions that need imports live in a module that
  * workers load by path".
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { packageRoot } from './package-root.js';
 import type { RddNode } from './rdd-node.js';
 import type { RDD } from './rdd.js';
 
@@ -74,13 +74,9 @@ export async function loadModules(urls: readonly string[]): Promise<void> {
 export function workerModuleUrl(url: string): string {
   if (!url.startsWith('file:') || !url.endsWith('.ts')) return url;
   const file = fileURLToPath(url);
-  let dir = dirname(file);
-  for (let i = 0; i < 8; i++) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'voxelflow') {
-      return pathToFileURL(join(dir, 'dist', relative(dir, file).replace(/\.ts$/, '.js'))).href;
-    }
-    dir = dirname(dir);
-  }
-  return url;
+  const root = packageRoot();
+  const inside = relative(root, file);
+  // A TypeScript module outside the package (the caller's own) has no compiled twin here.
+  if (inside.startsWith('..') || isAbsolute(inside)) return url;
+  return pathToFileURL(join(root, 'dist', inside.replace(/\.ts$/, '.js'))).href;
 }

@@ -4,6 +4,8 @@
  */
 import { readdirSync, type Stats, statSync } from 'node:fs';
 import { isAbsolute, join, resolve, sep } from 'node:path';
+import { ConfigError } from './errors.js';
+import { globRegExp, hasGlob } from './glob.js';
 import type { FileSplit } from './nodes/text-file.js';
 
 const MAX_SPLIT = 32 * 1024 * 1024;
@@ -14,7 +16,7 @@ export function listInputFiles(pattern: string): string[] {
   for (const part of pattern.split(',').map((s) => s.trim()).filter(Boolean)) {
     const matched = expand(part);
     if (matched.length === 0) {
-      throw new Error(`textFile: no file matches '${part}' (check the path; globs use * ? and [abc])`);
+      throw new ConfigError('path', `textFile: no file matches '${part}' (check the path; globs use * ? and [abc])`);
     }
     files.push(...matched);
   }
@@ -47,7 +49,7 @@ export function planSplits(files: readonly string[], minPartitions: number): Fil
 
 function expand(pattern: string): string[] {
   const abs = isAbsolute(pattern) ? pattern : resolve(pattern);
-  if (!/[*?[]/.test(abs)) {
+  if (!hasGlob(abs)) {
     let st: Stats;
     try {
       st = statSync(abs);
@@ -61,7 +63,7 @@ function expand(pattern: string): string[] {
   for (const seg of segments.slice(1)) {
     const next: string[] = [];
     for (const base of paths) {
-      if (!/[*?[]/.test(seg)) {
+      if (!hasGlob(seg)) {
         next.push(join(base, seg));
         continue;
       }
@@ -71,7 +73,7 @@ function expand(pattern: string): string[] {
       } catch {
         continue;
       }
-      const re = globToRegExp(seg);
+      const re = globRegExp(seg);
       for (const n of names.sort()) if (re.test(n) && !isHidden(n)) next.push(join(base, n));
     }
     paths = next;
@@ -99,22 +101,4 @@ function visibleFiles(dir: string): string[] {
     .sort()
     .map((n) => join(dir, n))
     .filter((f) => statSync(f).isFile());
-}
-
-function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i] as string;
-    if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else if (c === '[') {
-      const end = glob.indexOf(']', i + 1);
-      if (end < 0) re += '\\[';
-      else {
-        re += `[${glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
-        i = end;
-      }
-    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
 }

@@ -113,13 +113,10 @@ function nativeThreshold(native: Addon): typeof ts.threshold {
   };
 }
 
-// Normalized connectivity → the most axes a neighbour step may change (label_block.h's `steps`).
-const STEPS: Readonly<Record<number, number>> = { 4: 1, 6: 1, 8: 2, 18: 2, 26: 3 };
-
 /** `labelBlock` of imaging/kernels, run natively. */
 function nativeLabelBlock(native: Addon): typeof ts.labelBlock {
   return (mask: Uint8Array, shape: Shape3, connectivity: Connectivity, out: Uint32Array, scratch?: Uint32Array) => {
-    const valid = shape.every((v) => Number.isInteger(v) && v >= 1) && STEPS[connectivity] !== undefined;
+    const valid = shape.every((v) => Number.isInteger(v) && v >= 1) && ts.CONNECTIVITY_REACH[connectivity] !== undefined;
     const count = shape[0] * shape[1] * shape[2];
     const table = valid ? ts.labelScratchLength(shape) : 0;
     if (
@@ -133,7 +130,8 @@ function nativeLabelBlock(native: Addon): typeof ts.labelBlock {
     ) {
       return ts.labelBlock(mask, shape, connectivity, out, scratch);
     }
-    const steps = STEPS[ts.normalizeConnectivity(shape, connectivity)]!;
+    // label_block.h's `steps`: the reach of the connectivity normalized to the block's rank.
+    const steps = ts.CONNECTIVITY_REACH[ts.normalizeConnectivity(shape, connectivity)];
     return native.labelBlock(mask, shape[0], shape[1], shape[2], steps, out, scratch);
   };
 }

@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { globRegExp, hasGlob } from '../core/index.js';
 import { TableError } from './table-error.js';
 
 /** The files `pattern` names; a TableError when one part matches nothing. */
@@ -20,7 +21,7 @@ export function listTableFiles(pattern: string, extension: string, what: string)
 }
 
 function resolvePart(part: string, extension: string): string[] {
-  if (!/[*?[]/.test(part)) {
+  if (!hasGlob(part)) {
     if (!existsSync(part)) return [];
     if (!statSync(part).isDirectory()) return [part];
     return readdirSync(part)
@@ -30,7 +31,7 @@ function resolvePart(part: string, extension: string): string[] {
       .filter((f) => statSync(f).isFile());
   }
   const dir = dirname(part);
-  if (/[*?[]/.test(dir)) throw new TableError(part, 'wildcards are only allowed in the file name', 'put the files in one directory, or list the directories with commas');
+  if (hasGlob(dir)) throw new TableError(part, 'wildcards are only allowed in the file name', 'put the files in one directory, or list the directories with commas');
   if (!existsSync(dir)) return [];
   const re = globRegExp(basename(part));
   return readdirSync(dir)
@@ -38,23 +39,4 @@ function resolvePart(part: string, extension: string): string[] {
     .sort()
     .map((f) => join(dir, f))
     .filter((f) => statSync(f).isFile());
-}
-
-/** A file-name glob (`*`, `?`, `[abc]`, `[!abc]`) as an anchored RegExp. */
-export function globRegExp(glob: string): RegExp {
-  let src = '';
-  for (let i = 0; i < glob.length; i++) {
-    const ch = glob[i] as string;
-    if (ch === '*') src += '[^/]*';
-    else if (ch === '?') src += '[^/]';
-    else if (ch === '[') {
-      const close = glob.indexOf(']', i + 1);
-      if (close < 0) src += '\\[';
-      else {
-        src += `[${glob.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
-        i = close;
-      }
-    } else src += ch.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^${src}$`);
 }

@@ -3,9 +3,9 @@
  * each is one pass over cached points returning a small partial per partition, combined with
  * treeAggregate. Centers travel in the task's env as one Float64Array (k × d).
  */
-import { namedFunction } from '../core/index.js';
+import { makeRng, namedFunction } from '../core/index.js';
 import { columnAt, withColumnBatch, type Batch, type NumericColumn } from './batch.js';
-import { mixSeed, nearest, seededRandom, squaredDistance, type Points } from './points.js';
+import { mixSeed, nearest, squaredDistance, type Points } from './points.js';
 
 interface CentersEnv {
   readonly centers: Float64Array;
@@ -56,7 +56,7 @@ export const costPartials = namedFunction(
 export const sampleCandidates = namedFunction(
   'table.kmeansSample',
   (index: number, it: IterableIterator<Points>, env: CentersEnv & { readonly l: number; readonly total: number; readonly seed: number; readonly round: number }): Float64Array[] => {
-    const rand = seededRandom(mixSeed(env.seed, env.round, index));
+    const rand = makeRng(mixSeed(env.seed, env.round, index));
     const dist = new Float64Array(1);
     const picked: number[] = [];
     for (const p of it) {

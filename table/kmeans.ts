@@ -7,10 +7,10 @@
  * rows). Seeded: the same seed and partitioning give the same centers on any master.
  * Rows with a missing value in a chosen column are left out.
  */
-import type { RDD } from '../core/index.js';
+import { makeRng, type RDD } from '../core/index.js';
 import { numericIndex } from './batch.js';
 import { assignClusters, candidateWeights, costPartials, lloydPartials, pickRows, pointCounts, sampleCandidates } from './kmeans-steps.js';
-import { addArrays, seededRandom, squaredDistance, toPoints, type Points } from './points.js';
+import { addArrays, squaredDistance, toPoints, type Points } from './points.js';
 import type { Table } from './table.js';
 import { TableError } from './table-error.js';
 
@@ -57,7 +57,7 @@ export async function kmeans(table: Table, options: KMeansOptions): Promise<KMea
     const counts = await points.mapPartitions(pointCounts).collect();
     const count = counts.reduce((a, b) => a + b, 0);
     if (count < o.k) throw new TableError('kmeans', `k = ${o.k} but only ${count} complete rows`, 'choose a smaller k, or columns with fewer missing values');
-    const rand = seededRandom(o.seed);
+    const rand = makeRng(o.seed);
     const initial = o.init === 'random' ? await pick(points, counts, distinctIndices(count, o.k, rand), d) : await kMeansParallel(points, counts, o, d, rand);
     const { centers, costs, converged, iterationMs } = await lloyd(points, initial, o, d);
     const model: KMeansModel = {

@@ -63,18 +63,6 @@ export function nearest(x: Float64Array, r: number, centers: Float64Array, k: nu
   return best;
 }
 
-/** mulberry32: a small, fast seeded generator of uniform numbers in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A seed mixed from several integers (splitmix-style), so partition p of step s gets its own stream. */
 export function mixSeed(...parts: number[]): number {
   let h = 0x9e3779b9;

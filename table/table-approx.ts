@@ -13,10 +13,10 @@
  * sample whose partitions have not finished does not shift the others; samples not seen yet are
  * not listed.
  */
-import { StatCounter, approxCount, approxMean, inverseStudentTCdf, namedFunction, settleAtTimeout, type RDD } from '../core/index.js';
+import { StatCounter, approxCount, approxMean, inverseStudentTCdf, makeRng, namedFunction, settleAtTimeout, type RDD } from '../core/index.js';
 import { columnAt, fieldIndex, isStringColumn, numericIndex, stringAt, type Batch, type NumericColumn } from './batch.js';
 import type { GroupKey } from './moments.js';
-import { mixSeed, seededRandom } from './points.js';
+import { mixSeed } from './points.js';
 import type { Table } from './table.js';
 import { TableError } from './table-error.js';
 
@@ -190,7 +190,7 @@ function run(table: Table, env: { col: number; by: number }, options: ApproxOpti
  * are a simple random sample of them even when the table's partitions are sorted by sample.
  */
 export function partitionOrder(n: number, seed: number): number[] {
-  const rand = seededRandom(mixSeed(seed, n));
+  const rand = makeRng(mixSeed(seed, n));
   const a = Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));

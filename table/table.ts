@@ -17,7 +17,7 @@ import { countApprox, meanApprox, type ApproxOptions, type TableApprox } from '.
 import { writeTable } from './write-table.js';
 import { withinBetween, type WithinBetween } from './within-between.js';
 import { partitionMoments, mergeMomentsFn, momentsOf } from './moments.js';
-import { applyMask, attachValues, batchLengths, filterByExpr, selectColumns, withColumnExpr } from './table-fns.js';
+import { applyMask, attachValues, batchLengths, filterByExpr, rowMask, rowValues, selectColumns, withColumnExpr } from './table-fns.js';
 import { TableError } from './table-error.js';
 
 /** A row as user functions see it: column name → number, string, or null (missing string). */
@@ -75,14 +75,7 @@ export class Table {
       checkColumns(predicate.node, this.fields, 'filter');
       return new Table(this.rdd.mapPartitions(filterByExpr, { expr: predicate.node }, true), this.fields);
     }
-    const masks = this.rdd.map(
-      (b: Batch, e: { fn: RowFn<unknown, E>; env: E; rows: typeof visitRows }) => {
-        const mask = new Uint8Array(b.length);
-        e.rows(b, (row, r) => (mask[r] = e.fn(row, e.env) ? 1 : 0));
-        return { batch: b, mask };
-      },
-      { fn: predicate, env: env as E, rows: visitRows },
-    );
+    const masks = this.rdd.map(rowMask, { fn: predicate as RowFn<unknown, unknown>, env });
     return new Table(masks.mapPartitions(applyMask, undefined, true), this.fields);
   }
 
@@ -98,17 +91,7 @@ export class Table {
       checkColumns(value.node, this.fields, 'withColumn');
       return new Table(this.rdd.mapPartitions(withColumnExpr, { name, expr: value.node }, true), fields);
     }
-    const computed = this.rdd.map(
-      (b: Batch, e: { fn: RowFn<number, E>; env: E; rows: typeof visitRows }) => {
-        const values = new Float64Array(b.length);
-        e.rows(b, (row, r) => {
-          const out = e.fn(row, e.env);
-          values[r] = typeof out === 'number' ? out : Number.NaN;
-        });
-        return { batch: b, values };
-      },
-      { fn: value, env: env as E, rows: visitRows },
-    );
+    const computed = this.rdd.map(rowValues, { fn: value as RowFn<number, unknown>, env });
     return new Table(computed.mapPartitions(attachValues, { field }, true), fields);
   }
 
@@ -211,26 +194,6 @@ export class Table {
   /** Mean of numeric column `name` (missing values skipped); NaN for no values. */
   async mean(name: string): Promise<number> {
     return (await this.stats(name)).mean;
-  }
-}
-
-/**
- * Calls `visit` with each row of a batch as an object (one object, refilled per row). Shipped as
- * source inside the env of row-function verbs, so it is self-contained: it reads the batch's `c{i}`
- * and `d{i}` properties directly instead of importing the batch helpers.
- */
-function visitRows(b: Batch, visit: (row: Row, r: number) => void): void {
-  const names = b.fields.map((f) => f.name);
-  const cols = names.map((_, i) => (b as unknown as Record<string, ArrayLike<number>>)[`c${i}`] as ArrayLike<number>);
-  const dicts = names.map((_, i) => (b as unknown as Record<string, readonly string[] | undefined>)[`d${i}`]);
-  const row: Row = {};
-  for (let r = 0; r < b.length; r++) {
-    for (let j = 0; j < names.length; j++) {
-      const v = (cols[j] as ArrayLike<number>)[r] as number;
-      const d = dicts[j];
-      row[names[j] as string] = d === undefined ? v : v < 0 ? null : (d[v] as string);
-    }
-    visit(row, r);
   }
 }
 

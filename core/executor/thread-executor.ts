@@ -2,13 +2,13 @@
  * The `local[N]` master's executor: a piscina pool of N worker threads. Each task carries the stage's
  * encoded work (a SharedArrayBuffer, so posting it costs nothing) and refs to the blocks it reads.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import { decode } from '../codec.js';
 import { errorToData } from '../error-data.js';
+import { packageRoot } from '../package-root.js';
 import { registeredModules } from '../registry.js';
 import type { Executor, TaskDescription, TaskInputs, TaskOutcome } from './executor.js';
 
@@ -100,15 +100,8 @@ export function decodeReply(reply: WorkerTaskReply): TaskOutcome {
 
 /** The compiled worker entry. Sources run under vitest still use the built file. */
 function workerScript(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'voxelflow') {
-      const script = join(dir, 'dist', 'core', 'executor', 'worker-entry.cjs');
-      if (!existsSync(script)) throw new Error(`worker script ${script} is missing; run 'npm run build' in ${dir}`);
-      return script;
-    }
-    dir = dirname(dir);
-  }
-  throw new Error('cannot find the voxelflow package root to start worker threads; reinstall voxelflow');
+  const root = packageRoot();
+  const script = join(root, 'dist', 'core', 'executor', 'worker-entry.cjs');
+  if (!existsSync(script)) throw new Error(`worker script ${script} is missing; run 'npm run build' in ${root}`);
+  return script;
 }

@@ -22,7 +22,7 @@
 export { threshold } from './threshold.js';
 export { boxFilter, boxFilterScratchLength, BOX_FILTER_MODES, type BoxFilterMode } from './box-filter.js';
 export { haloBox, type Box3, type Index3 } from './geometry.js';
-export { labelBlock, labelScratchLength, normalizeConnectivity, type Connectivity } from './label-block.js';
+export { CONNECTIVITY_REACH, labelBlock, labelScratchLength, normalizeConnectivity, type Connectivity } from './label-block.js';
 export {
   labelStats,
   createPartials,

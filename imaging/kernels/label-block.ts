@@ -22,7 +22,12 @@ import { type Shape3, voxelCount } from '../volume.js';
 /** Voxel connectivity: 4 or 8 in 2D, 6 (faces), 18 (+ edges) or 26 (+ corners) in 3D. */
 export type Connectivity = 4 | 8 | 6 | 18 | 26;
 
-const STEPS: Readonly<Record<Connectivity, number>> = { 4: 1, 6: 1, 8: 2, 18: 2, 26: 3 };
+/**
+ * Connectivity -> the most axes one neighbour step may change (scipy's `generate_binary_structure(rank, c)`'s
+ * c): 4 and 6 -> 1 (faces), 8 and 18 -> 2 (+ edges), 26 -> 3 (+ corners). The one table of it: the
+ * TypeScript and native kernels, the boundary exchange and the propagate reference all read it.
+ */
+export const CONNECTIVITY_REACH: Readonly<Record<Connectivity, 1 | 2 | 3>> = { 4: 1, 6: 1, 8: 2, 18: 2, 26: 3 };
 
 /**
  * The connectivity to use for a block of `shape`: 2D when `shape[0] === 1`, else 3D. Like scipy's
@@ -31,7 +36,7 @@ const STEPS: Readonly<Record<Connectivity, number>> = { 4: 1, 6: 1, 8: 2, 18: 2,
  * 4 → 6 and 8 → 18.
  */
 export function normalizeConnectivity(shape: Shape3, connectivity: Connectivity): Connectivity {
-  const c = STEPS[connectivity];
+  const c = CONNECTIVITY_REACH[connectivity];
   if (c === undefined) {
     throw new ConfigError('connectivity', `connectivity must be 4 or 8 (2D), 6, 18 or 26 (3D), got ${String(connectivity)}`);
   }
@@ -98,7 +103,7 @@ function scan(mask: Uint8Array, shape: Shape3, connectivity: Connectivity, out: 
   const Z = shape[0];
   const Y = shape[1];
   const X = shape[2];
-  const steps = STEPS[connectivity];
+  const steps = CONNECTIVITY_REACH[connectivity];
   const prior = priorNeighbours(steps, Z === 1);
   // The neighbour adjacent to every other visited neighbour, if the connectivity has one.
   const central = steps === 3 ? [-1, 0, 0] : steps === 2 && Z === 1 ? [0, -1, 0] : null;

@@ -7,6 +7,7 @@
  * voxel; the pairs come back as one Uint32Array per block pair.
  */
 import type { Vec3 } from '../box.js';
+import { CONNECTIVITY_REACH, type Connectivity } from '../kernels/index.js';
 
 /** Directions d with first non-zero component positive, at most `k` non-zero components. */
 export function positiveDirections(k: number, planar: boolean): Vec3[] {
@@ -25,7 +26,7 @@ export function positiveDirections(k: number, planar: boolean): Vec3[] {
 
 /** Max number of coordinates in which two connected voxels may differ. */
 export function reach(connectivity: number): number {
-  return connectivity === 4 || connectivity === 6 ? 1 : connectivity === 8 || connectivity === 18 ? 2 : 3;
+  return CONNECTIVITY_REACH[connectivity as Connectivity] ?? 3;
 }
 
 /** Local labels of a layer, in the narrowest type that holds the block's label count. */

@@ -10,6 +10,7 @@ import { RDD } from '../../core/index.js';
 import type { Block, ImageMeta } from '../block.js';
 import { ImageRDD, type Voxel } from '../image-rdd.js';
 import { DeferredNode } from '../nodes/deferred.js';
+import { reach } from './boundary.js';
 import { mergeRowsFn } from './steps.js';
 import { ShapeTable } from './shape-table.js';
 import { LabeledImage, type LabelOptions, type LabelSummary } from './label-components.js';
@@ -18,7 +19,7 @@ type P = [number, number, number];
 
 export function labelByPropagation(img: ImageRDD, connectivity: number, intensity: ImageRDD | null, options: LabelOptions): LabeledImage {
   const [Z, Y, X] = img.shape;
-  const k = connectivity === 4 || connectivity === 6 ? 1 : connectivity === 8 || connectivity === 18 ? 2 : 3;
+  const k = reach(connectivity);
   const offsets: P[] = [];
   for (let dz = -1; dz <= 1; dz++)
     for (let dy = -1; dy <= 1; dy++)

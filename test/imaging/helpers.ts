@@ -14,21 +14,12 @@ import { expect } from 'vitest';
 
 // the root entry installs `ctx.images` on every Context (forMasters creates them from core)
 import '../../index.js';
-import type { DType, TypedArray, Vec3, Volume } from '../../index.js';
+import type { DType, TypedArray, Vec3 } from '../../index.js';
+import { rng } from '../helpers/volumes.js';
+
+export { expectSameVoxels, expectVolumeClose, expectVolumeEqual, positionOf, rng } from '../helpers/volumes.js';
 
 // ---- random volumes ----------------------------------------------------------------------------
-
-/** mulberry32: a tiny seeded generator of floats in [0, 1). */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CTORS = { u8: Uint8Array, u16: Uint16Array, i16: Int16Array, u32: Uint32Array, i32: Int32Array, f32: Float32Array, f64: Float64Array } as const;
 
@@ -89,47 +80,6 @@ export function withBlocks(shapes: fc.Arbitrary<Vec3>): fc.Arbitrary<{ shape: Ve
 export const seed = fc.integer({ min: 0, max: 2 ** 31 - 1 });
 
 // ---- comparisons -------------------------------------------------------------------------------
-
-/** `[x, y, z]` of linear index `i` in a `[z, y, x]` shape, for messages. */
-export function positionOf(i: number, shape: Vec3): string {
-  const x = i % shape[2];
-  const y = Math.floor(i / shape[2]) % shape[1];
-  const z = Math.floor(i / (shape[2] * shape[1]));
-  return `[x=${x}, y=${y}, z=${z}]`;
-}
-
-/** Fails on the first voxel whose bits differ (Object.is: -0, NaN and every float bit count), naming it. */
-export function expectSameVoxels(got: ArrayLike<number>, want: ArrayLike<number>, shape: readonly [number, number, number]): void {
-  expect(got.length).toBe(want.length);
-  for (let i = 0; i < want.length; i++) {
-    if (!Object.is(got[i], want[i])) {
-      expect.fail(`voxel ${positionOf(i, [...shape])} (index ${i}): got ${got[i]}, expected ${want[i]}`);
-    }
-  }
-}
-
-/** Asserts equal shapes and equal values, naming the first voxel that differs. */
-export function expectVolumeEqual(actual: Volume, expected: ArrayLike<number>, shape: Vec3, what = 'volume'): void {
-  expect([...actual.shape], `${what}: shape`).toEqual([...shape]);
-  expect(actual.data.length, `${what}: voxels`).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    if (actual.data[i] !== expected[i]) {
-      expect.fail(`${what}: voxel ${positionOf(i, shape)} is ${actual.data[i]}, expected ${expected[i]}`);
-    }
-  }
-}
-
-/** Asserts |a - e| <= atol + rtol |e| at every voxel, naming the first one that is not. */
-export function expectVolumeClose(actual: Volume, expected: ArrayLike<number>, shape: Vec3, rtol: number, atol: number, what = 'volume'): void {
-  expect([...actual.shape], `${what}: shape`).toEqual([...shape]);
-  expect(actual.data.length, `${what}: voxels`).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual.data[i] as number, e = expected[i] as number;
-    if (!(Math.abs(a - e) <= atol + rtol * Math.abs(e))) {
-      expect.fail(`${what}: voxel ${positionOf(i, shape)} is ${a}, expected ${e} (rtol ${rtol}, atol ${atol})`);
-    }
-  }
-}
 
 // ---- plain-array models ------------------------------------------------------------------------
 

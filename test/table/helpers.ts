@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
 
+export { rng } from '../helpers/volumes.js';
+
 /** A temporary directory removed after the file's tests; `write(name, text)` returns the path. */
 export function tempFiles(): { dir: string; write: (name: string, text: string) => string } {
   const dir = mkdtempSync(join(tmpdir(), 'voxelflow-table-'));
@@ -33,18 +35,6 @@ export function python(script: string, args: readonly string[]): unknown {
   const r = spawnSync('python3', ['-c', script, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`python3 failed: ${r.stderr}`);
   return JSON.parse(r.stdout);
-}
-
-/** A seeded generator in [0, 1) (mulberry32), for test data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A standard normal draw from a uniform generator (Box–Muller). */

@@ -14,6 +14,8 @@ import { allocate, type DType, type TypedArray } from '../../../imaging/dtype.js
 import type { Shape3, Volume } from '../../../imaging/volume.js';
 import { findPython, PYTHONS } from '../../helpers/python.js';
 
+export { expectVolumeEqual } from '../../helpers/volumes.js';
+
 export const ALL_DTYPES: readonly DType[] = ['u8', 'u16', 'i16', 'u32', 'i32', 'f32', 'f64'];
 
 /** A fresh temporary directory, removed after the test file. */
@@ -75,14 +77,6 @@ export function expectArrayEqual(actual: TypedArray, expected: TypedArray): void
   const a = Buffer.from(actual.buffer, actual.byteOffset, actual.byteLength);
   const b = Buffer.from(expected.buffer, expected.byteOffset, expected.byteLength);
   if (!a.equals(b)) expect(actual).toEqual(expected);
-}
-
-/** Asserts same shape, dtype and voxels (spacing too, when `expected` has one). */
-export function expectVolumeEqual(actual: Volume, expected: Volume): void {
-  expect(actual.dtype).toBe(expected.dtype);
-  expect([...actual.shape]).toEqual([...expected.shape]);
-  expectArrayEqual(actual.data, expected.data);
-  if (expected.spacing !== undefined) expect(actual.spacing).toEqual(expected.spacing);
 }
 
 /** The Python interpreter for interop tests: the first with numpy, tifffile and Pillow, else with numpy (test/helpers/python.ts). */

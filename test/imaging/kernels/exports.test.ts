@@ -8,6 +8,7 @@ describe('imaging/kernels public API', () => {
     expect(Object.keys(kernels).sort()).toMatchInlineSnapshot(`
       [
         "BOX_FILTER_MODES",
+        "CONNECTIVITY_REACH",
         "PARTIAL_FIELDS",
         "boxFilter",
         "boxFilterScratchLength",

@@ -13,18 +13,9 @@ import { expect } from 'vitest';
 import { allocate, type DType, type TypedArray } from '../../../imaging/dtype.js';
 import type { Index3 } from '../../../imaging/kernels/index.js';
 import { type Shape3, voxelCount } from '../../../imaging/volume.js';
+import { rng } from '../../helpers/volumes.js';
 
-/** mulberry32: a tiny seeded generator of floats in [0, 1). */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from '../../helpers/volumes.js';
 
 const RANGES: Readonly<Record<DType, readonly [number, number]>> = {
   u8: [0, 255],
