@@ -58,9 +58,9 @@ function toData(err: Error, depth: number): RemoteErrorData {
 
 function dataFields(err: Error): Record<string, ErrorField> | undefined {
   let out: Record<string, ErrorField> | undefined;
-  for (const key of Object.keys(err)) {
+  for (const [key, raw] of Object.entries(err)) {
     if (NOT_FIELDS.has(key)) continue;
-    const value = asField((err as unknown as Record<string, unknown>)[key], 0);
+    const value = asField(raw, 0);
     if (value === undefined) continue;
     (out ??= {})[key] = value;
   }

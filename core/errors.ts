@@ -89,7 +89,8 @@ export function errorClass(tag: string): ErrorClass | undefined {
 export abstract class InputError extends VoxelflowError {
   static override readonly inputError: boolean = true;
   constructor(
-    where: string,
+    /** Where the input is wrong: a file, `file:line`, a column or the verb given a bad argument. */
+    readonly where: string,
     /** What is wrong, in the input's own terms. */
     readonly problem: string,
     /** What the user can do about it. */

@@ -12,17 +12,9 @@ declare module '../core/errors.js' {
   }
 }
 
-/** A table input or argument is wrong; `where` names the file or column. */
+/** A table input or argument is wrong; `where` names the file (and line) or the column. */
 export class TableError extends InputError {
   override readonly _tag = 'TableError';
-  constructor(
-    readonly where: string,
-    problem: string,
-    fix: string,
-    options?: { cause?: unknown },
-  ) {
-    super(where, problem, fix, options);
-  }
 }
 
 /** True for a TableError, also one rebuilt from a worker. */

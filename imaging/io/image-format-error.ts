@@ -11,7 +11,7 @@ declare module '../../core/errors.js' {
   }
 }
 
-/** A file could not be read or written as an image; `problem` and `fix` are the message's two halves. */
+/** A file could not be read or written as an image; `problem` and `fix` are the message's two halves (`where` is `file`). */
 export class ImageFormatError extends InputError {
   override readonly _tag = 'ImageFormatError';
   constructor(
