@@ -16,7 +16,7 @@ import type { Vec3 } from './box.js';
 import { extname } from 'node:path';
 import { allocate, bytesPer, DTYPES, type DType, type TypedArray } from './dtype.js';
 import { gridOf, numBlocks } from './image-node.js';
-import { voxelsToBlock } from './voxel-blocks.js';
+import { keyVoxelByBlock, voxelsToBlock } from './voxel-blocks.js';
 import { writeImage, type WriteOptions, type ZarrWriteOptions } from './io/index.js';
 import { createZarrOutput, writeZarrChunks } from './io/zarr/index.js';
 import { createContiguousOutput, writeBlocksAt } from './io/block-writer.js';
@@ -157,16 +157,9 @@ export class ImageRDD {
     if (options.blockShape !== undefined) checkVec3(options.blockShape, 'fromVoxels: blockShape');
     const blockShape = clampBlock(options.blockShape ?? [64, 64, 64], shape);
     const meta: ImageMeta = { shape, dtype, spacing: options.spacing ?? [1, 1, 1], blockShape };
-    const grid = gridOf(meta);
     const n = numBlocks(meta);
     const byBlock = rdd
-      .map(
-        ([p, v], env) => {
-          const bz = Math.floor(p[2] / env.bs[0]), by = Math.floor(p[1] / env.bs[1]), bx = Math.floor(p[0] / env.bs[2]);
-          return [(bz * env.counts[1] + by) * env.counts[2] + bx, [p, v]] as [number, Voxel];
-        },
-        { bs: blockShape, counts: grid.counts },
-      )
+      .map(keyVoxelByBlock, { meta })
       .partitionBy(new RangePartitioner(n, Array.from({ length: n - 1 }, (_, i) => i), true));
     const blocks = byBlock.mapPartitionsWithIndex(voxelsToBlock, { meta });
     return new ImageRDD(blocks, meta);

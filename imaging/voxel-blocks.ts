@@ -1,15 +1,28 @@
 /**
- * The reduce side of `ImageRDD.fromVoxels`: the voxels shuffled to one block become that block.
- * Shipped by name (it needs the block grid and dtype helpers), see core's namedFunction.
+ * The two sides of `ImageRDD.fromVoxels`: each voxel keyed by the block that holds it, and the voxels
+ * shuffled to one block become that block. Shipped by name (they need the block grid and dtype
+ * helpers), see core's namedFunction.
  */
 import { namedFunction } from '../core/index.js';
-import { blockBox, blockIndex } from './block-grid.js';
+import { blockBox, blockIndex, blockNumber } from './block-grid.js';
 import type { Block, ImageMeta } from './block.js';
 import { boxVoxels } from './box.js';
 import { allocate } from './dtype.js';
 import { gridOf } from './image-node.js';
 
 type Voxel = [[number, number, number], number];
+
+/** A voxel keyed by the number of the block its position falls in (positions are `[x, y, z]`). */
+export const keyVoxelByBlock = namedFunction(
+  'imaging.keyVoxelByBlock',
+  (voxel: Voxel, env: { readonly meta: ImageMeta }): [number, Voxel] => {
+    const grid = gridOf(env.meta);
+    const [x, y, z] = voxel[0];
+    const bs = grid.blockShape;
+    return [blockNumber(grid, [Math.floor(z / bs[0]), Math.floor(y / bs[1]), Math.floor(x / bs[2])]), voxel];
+  },
+  import.meta.url,
+);
 
 /** Builds block `index` from its voxels; positions never mentioned stay 0. */
 export const voxelsToBlock = namedFunction(
