@@ -19,7 +19,7 @@
  */
 export { BatchProjectError, isBatchProjectError } from './batch-error.js';
 export { collate, collatedColumns, collatedDir, type Collation } from './collate.js';
-export { initProject, type InitResult } from './init.js';
+export { initProject, type InitOptions, type InitResult } from './init.js';
 export { doneRecord, itemDir, itemKey, removeLeftovers, workerName, ITEM_RECORD, type ItemRecord } from './item-record.js';
 export { appendLedger, histories, ledgerFile, readLedger, type ItemHistory, type LedgerEvent, type Outcome } from './ledger.js';
 export { acquireLock, liveLock, lockFile, type LockInfo } from './lock.js';

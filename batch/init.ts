@@ -1,9 +1,10 @@
 /**
  * `batch init`: a project folder from a set of images: batch.json with defaults to edit, and
  * manifest.csv with one item per file (the sample from a regex's first group of the file name, else
- * the file's folder). Existing files are not replaced.
+ * the file's folder). Existing files are replaced only with `overwrite` (the CLI's --overwrite), each
+ * written under a temporary name and renamed into place.
  */
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { globRegExp, hasGlob } from '../core/index.js';
 import { BatchProjectError } from './batch-error.js';
@@ -16,11 +17,19 @@ export interface InitResult {
   readonly files: readonly string[];
 }
 
+/** Options of `initProject`. */
+export interface InitOptions {
+  /** Replace an existing batch.json and manifest.csv (default: refuse, before anything is written). */
+  readonly overwrite?: boolean;
+}
+
 /** Writes PROJECT/batch.json and PROJECT/manifest.csv for the files `glob` names. */
-export function initProject(dir: string, glob: string, sampleRegex: string | null): InitResult {
+export function initProject(dir: string, glob: string, sampleRegex: string | null, options: InitOptions = {}): InitResult {
   const project = resolve(dir);
   const written = [join(dir, 'batch.json'), join(dir, 'manifest.csv')];
-  for (const f of written) if (existsSync(f)) throw new BatchProjectError(f, 'already exists; edit it, or remove it to start again');
+  if (options.overwrite !== true) {
+    for (const f of written) if (existsSync(f)) throw new BatchProjectError(f, 'already exists; edit it, pass --overwrite to write the defaults again, or remove it to start again');
+  }
   let re: RegExp | null = null;
   if (sampleRegex !== null) {
     try {
@@ -46,8 +55,8 @@ export function initProject(dir: string, glob: string, sampleRegex: string | nul
     return [item, input, sample].map(csvField).join(',');
   });
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'batch.json'), `${JSON.stringify(DEFAULT_CONFIG, null, 2)}\n`);
-  writeFileSync(join(dir, 'manifest.csv'), `item,input,sample\n${rows.join('\n')}\n`);
+  writeInPlace(join(dir, 'batch.json'), `${JSON.stringify(DEFAULT_CONFIG, null, 2)}\n`);
+  writeInPlace(join(dir, 'manifest.csv'), `item,input,sample\n${rows.join('\n')}\n`);
   return { items: rows.length, samples: new Set(rows.map((r) => r.split(',').pop())).size, files: written };
 }
 
@@ -72,4 +81,11 @@ function listImages(glob: string): string[] {
   else if (existsSync(glob) && statSync(glob).isDirectory()) files = list(glob, () => true);
   if (files.length === 0) throw new BatchProjectError(`--input ${glob}`, "no image matches; give the images as a folder or a glob such as 'input/*.tif' (* ? [abc] in the file name; .zarr folders count)");
   return files;
+}
+
+/** Writes `file` under a temporary name and renames it into place: a killed init leaves the old file or the new one. */
+function writeInPlace(file: string, text: string): void {
+  const temp = join(dirname(file), `.${basename(file)}.tmp-${process.pid}`);
+  writeFileSync(temp, text);
+  renameSync(temp, file);
 }

@@ -22,7 +22,8 @@ write (items/<item>/, status.csv, failed.jsonl, ledger.jsonl, collated/stats.csv
 
 commands:
   init PROJECT --input 'GLOB' [--sample REGEX]   write batch.json (defaults to edit) and manifest.csv
-                                                 (sample: REGEX's first group of the file name, else the folder)
+       [--overwrite]                             (sample: REGEX's first group of the file name, else the
+                                                 folder; --overwrite: replace the two if they exist)
   run PROJECT [--parallel K] [--master M] ...    analyze every item neither done nor failed, then collate
   status PROJECT [--json]                        done / running / pending / failed, slowest items, ETA
   retry-failed PROJECT [run's options]           put the failed items back and run them
@@ -70,11 +71,11 @@ function parse(argv: string[], command: string, options: NonNullable<ParseArgsCo
 }
 
 function runInit(argv: string[]): number {
-  const { project, values } = parse(argv, 'init', { input: { type: 'string' }, sample: { type: 'string' } });
+  const { project, values } = parse(argv, 'init', { input: { type: 'string' }, sample: { type: 'string' }, overwrite: { type: 'boolean' } });
   if (values['help'] === true) return console.log(HELP), 0;
   if (typeof values['input'] !== 'string') throw new UsageError("--input 'GLOB' is required: the images, e.g. --input 'input/*.tif' (quote it so the shell does not expand it)");
   try {
-    const r = initProject(project, values['input'], typeof values['sample'] === 'string' ? values['sample'] : null);
+    const r = initProject(project, values['input'], typeof values['sample'] === 'string' ? values['sample'] : null, { overwrite: values['overwrite'] === true });
     console.log(`batch init   ${r.items} items in ${r.samples} samples: wrote ${r.files.map((f) => relative(process.cwd(), f)).join(' and ')}; edit the pipeline in batch.json, then 'voxelflow batch run ${project}'`);
     return 0;
   } catch (err) {

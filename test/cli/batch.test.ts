@@ -60,9 +60,17 @@ describe('voxelflow batch', () => {
     const none = voxelflow('batch', 'init', join(dir, 'init-none'), '--input', join(mixed, 'images', '*.npy'));
     expect(none.code).toBe(2);
     expect(none.err).toMatch(/--input .*\*\.npy: no image matches; give the images as a folder or a glob/);
+    writeFileSync(join(p, 'batch.json'), '{ "pipeline": { "above": 7 } }\n');
     const again = voxelflow('batch', 'init', p, '--input', join(dir, 'init-src', 'input', '*.npy'));
     expect(again.code).toBe(2);
-    expect(again.err.trim().split('\n')).toEqual([`voxelflow batch: ${join(p, 'batch.json')}: already exists; edit it, or remove it to start again`]);
+    expect(again.err.trim().split('\n')).toEqual([`voxelflow batch: ${join(p, 'batch.json')}: already exists; edit it, pass --overwrite to write the defaults again, or remove it to start again`]);
+    expect(readFileSync(join(p, 'batch.json'), 'utf8')).toBe('{ "pipeline": { "above": 7 } }\n');
+    // --overwrite writes the defaults and the manifest again, through temporary names that do not stay.
+    const replaced = voxelflow('batch', 'init', p, '--input', join(dir, 'init-src', 'input', 'a*.npy'), '--overwrite');
+    expect(replaced.code, replaced.err).toBe(0);
+    expect(JSON.parse(readFileSync(join(p, 'batch.json'), 'utf8'))).toMatchObject({ outputs: ['stats'], retries: 2 });
+    expect(readFileSync(join(p, 'manifest.csv'), 'utf8').trim().split('\n').map((l) => l.split(',')[0])).toEqual(['item', 'a1', 'a2']);
+    expect(readdirSync(p).sort()).toEqual(['batch.json', 'manifest.csv']);
   });
 
   it("collates every item's analyze --stats rows, item and sample in front, as CSV and Arrow; a second run attempts nothing", async () => {
