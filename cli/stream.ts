@@ -5,7 +5,7 @@
  * aborts it), a second one exits at once. Each scan holds at most --max-scan-mb; one that would pass
  * it is aborted and reported, and the stream goes on.
  */
-import { renameSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Context } from '../core/index.js';
 import { PROTOCOLS, StreamingContext, defaultMaxScanBytes, type ProtocolName, type Scan, type SocketKind, type StreamTotals } from '../streaming/index.js';
@@ -18,6 +18,7 @@ import { centerFlag, filterFlag } from './tomo-flags.js';
 import { FILTER_NAMES } from '../tomo/index.js';
 import type { ImageRDD } from '../imaging/index.js';
 import { isImageFormatError } from '../imaging/io/index.js';
+import { renameIntoPlace } from '../imaging/io/output-path.js';
 import { reconstructScan, StreamReconstructor, type StreamReconstruct } from './stream-reconstruct.js';
 
 const mibDefault = (): string => `${defaultMaxScanBytes(256 * 1024 * 1024) / 1048576} MiB with the default queue`;
@@ -35,6 +36,9 @@ runs box filter → threshold → label → statistics on it, one line per scan.
   --connectivity C         6, 18 or 26 (default 26)
   --stats-dir DIR          write <series>.csv per scan (the analyze command's --stats columns)
   --preview FILE.png       after every scan, replace FILE.png with its middle slice and the labels over it
+  --overwrite              replace an existing --preview file, and <series>.csv / .npy files already in
+                           --stats-dir / --volumes (refused otherwise: the preview before anything starts,
+                           a scan's file in that scan's line)
   --scans N                stop after N scans (default: run until interrupted)
   --queue-mb M             receive queue bound in MiB (default 256)
   --max-scan-mb M          memory one scan may hold, MiB: a scan whose frames or volume would pass it
@@ -78,6 +82,8 @@ interface Flags {
   master: string;
   json: boolean;
   uiPort: number | null;
+  /** Replace existing outputs (the preview, a series' CSV or volume) instead of refusing them. */
+  overwrite: boolean;
   reconstruct: StreamReconstruct | null;
 }
 
@@ -190,7 +196,7 @@ async function analyzeScan(ctx: Context, scan: Scan, a: Flags, ui: Dashboard | n
           center: round(rec.center), center_found: round(rec.centerFound), center_provisional: round(rec.centerProvisional),
           recomputed: rec.recomputed !== null, recompute_why: rec.recomputed, missing_projections: rec.missingProjections,
         };
-        if (a.reconstruct.volumes !== null) await img.write(join(a.reconstruct.volumes, `${safeName(r.series)}.npy`), { overwrite: true }); // --volumes DIR: a series seen again replaces its volume, as --stats-dir does
+        if (a.reconstruct.volumes !== null) await img.write(join(a.reconstruct.volumes, `${safeName(r.series)}.npy`), { overwrite: a.overwrite });
       } catch (err) {
         // A scan that cannot be reconstructed is reported in its line, and the stream goes on.
         if (!isImageFormatError(err)) throw err;
@@ -233,8 +239,16 @@ async function analyzeScan(ctx: Context, scan: Scan, a: Flags, ui: Dashboard | n
     }
     if (a.statsDir !== null) {
       const file = join(a.statsDir, `${safeName(r.series)}.csv`);
-      writeFileSync(`${file}.tmp-${process.pid}`, statsCsv(rows));
-      renameSync(`${file}.tmp-${process.pid}`, file);
+      const temp = `${file}.tmp-${process.pid}`;
+      writeFileSync(temp, statsCsv(rows));
+      try {
+        renameIntoPlace(temp, file, 'csv', a.overwrite);
+      } catch (err) {
+        // A CSV of an earlier run (or an earlier scan of this series) is kept without --overwrite; the line says so.
+        rmSync(temp, { force: true });
+        if (!isImageFormatError(err)) throw err;
+        problem = `--stats-dir: ${err.message}`;
+      }
     }
     filtered?.unpersist();
   }
@@ -279,6 +293,7 @@ function parseFlags(argv: string[]): Flags | 'help' {
         master: { type: 'string', default: 'local[*]' },
         json: { type: 'boolean', default: false },
         'ui-port': { type: 'string' },
+        overwrite: { type: 'boolean', default: false },
         reconstruct: { type: 'boolean', default: false },
         center: { type: 'string' },
         filter: { type: 'string' },
@@ -308,7 +323,8 @@ function parseFlags(argv: string[]): Flags | 'help' {
     box: int('box', v.box, { min: 0, max: 64, want: 'an integer radius in 0..64' }),
     connectivity: Number(enumFlag('connectivity', v.connectivity, ['6', '18', '26'], '6, 18 or 26')) as 6 | 18 | 26,
     statsDir: v['stats-dir'] ?? null,
-    preview: previewFlag(v.preview),
+    preview: previewFlag(v.preview, v.overwrite),
+    overwrite: v.overwrite,
     scans: int('scans', v.scans, { min: 1, want: 'a positive integer' }),
     queueBytes: numberFlag('queue-mb', v['queue-mb'], { above: 0, max: 65536, want: 'a size in MiB (0 < M <= 65536)' }) * 1024 * 1024,
     maxScanBytes: maxScanMb === null ? null : maxScanMb * 1024 * 1024,
@@ -334,8 +350,9 @@ function reconstructFlags(v: { reconstruct?: boolean; center?: string; filter?: 
   return { center, filter, noFlat: v['no-flat'] === true, volumes: v.volumes ?? null };
 }
 
-function previewFlag(file: string | undefined): string | null {
+function previewFlag(file: string | undefined, overwrite: boolean): string | null {
   if (file === undefined) return null;
   if (!file.toLowerCase().endsWith('.png')) throw new UsageError(`--preview must end in .png, got '${file}'`, '--preview');
+  if (!overwrite && existsSync(file)) throw new UsageError(`--preview ${file} already exists; pass --overwrite to replace it, or write elsewhere`, '--preview');
   return file;
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pngjs from 'pngjs';
@@ -81,6 +81,28 @@ describe('voxelflow stream against a simulator process', () => {
       });
     }, 60_000);
   }
+});
+
+describe('voxelflow stream and outputs that exist', () => {
+  it('refuses an existing --preview before it connects, keeps a series CSV of an earlier run (saying so in its line), and replaces both with --overwrite', async () => {
+    const statsDir = join(dir, 'existing');
+    mkdirSync(statsDir);
+    const old = 'an earlier run\n';
+    writeFileSync(join(statsDir, '1.csv'), old);
+    const preview = join(dir, 'existing.png');
+    writeFileSync(preview, old);
+    const refused = spawnSync(process.execPath, [bin, 'stream', '--connect', 'tcp://127.0.0.1:9', '--above', '1', '--preview', preview], { encoding: 'utf8', timeout: 30_000 });
+    expect(refused.status).toBe(2);
+    expect(refused.stderr.trim().split('\n')).toEqual([`voxelflow stream: --preview ${preview} already exists; pass --overwrite to replace it, or write elsewhere`]);
+    const kept = await streamScans([], [], statsDir);
+    expect(kept.map((l) => (l as Line & { why: string | null }).why)).toEqual([`--stats-dir: ${join(statsDir, '1.csv')}: already exists; pass --overwrite (overwrite: true) to replace it, or write elsewhere`, null, null]);
+    expect(readFileSync(join(statsDir, '1.csv'), 'utf8')).toBe(old);
+    expect(readFileSync(join(statsDir, '2.csv'), 'utf8')).toBe(expected.get(2)!.csv);
+    expect(readdirSync(statsDir).sort()).toEqual(['1.csv', '2.csv', '3.csv']);
+    await streamScans([], ['--preview', preview, '--overwrite'], statsDir);
+    expect(readFileSync(join(statsDir, '1.csv'), 'utf8')).toBe(expected.get(1)!.csv);
+    expect(pngjs.PNG.sync.read(readFileSync(preview)).width).toBe(shape[0]);
+  }, 90_000);
 });
 
 describe('voxelflow stream interrupted', () => {
