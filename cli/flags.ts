@@ -88,11 +88,15 @@ export function integerListFlag(flag: string, text: string, count: number, sep: 
   return parts.map(Number);
 }
 
-/** `A0:A1` with A0 < A1 (integers with `integer`); `want` describes it in the error. */
-export function rangeFlag(flag: string, text: string, want: string, { integer = false } = {}): [number, number] {
+/**
+ * `A0:A1` with A0 < A1 (non-negative integers with `integer`; with `increasing: false` any A0 !== A1,
+ * e.g. angles swept backwards); `want` describes it in the error.
+ */
+export function rangeFlag(flag: string, text: string, want: string, { integer = false, increasing = true } = {}): [number, number] {
   const m = /^\s*([+-]?[\d.e+-]+)\s*:\s*([+-]?[\d.e+-]+)\s*$/i.exec(text);
   const a = Number(m?.[1]), b = Number(m?.[2]);
-  const ok = m !== null && Number.isFinite(a) && Number.isFinite(b) && a < b && (!integer || (Number.isInteger(a) && Number.isInteger(b) && a >= 0));
+  const ordered = increasing ? a < b : a !== b;
+  const ok = m !== null && Number.isFinite(a) && Number.isFinite(b) && ordered && (!integer || (Number.isInteger(a) && Number.isInteger(b) && a >= 0));
   if (!ok) throw badValue(flag, want, text);
   return [a, b];
 }

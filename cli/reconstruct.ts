@@ -7,7 +7,6 @@
 import { resolve } from 'node:path';
 import { ConfigError, type Context } from '../core/index.js';
 import { ImageFormatError, isImageFormatError } from '../imaging/io/index.js';
-import { parseAngleRange } from '../tomo/io/angles.js';
 import { FILTER_NAMES, FRAME_AVERAGES, openScan, type PaganinParams, type ReconstructOptions, type ScanOptions, type TomoScan } from '../tomo/index.js';
 import '../tomo/index.js';
 import { HELP as ANALYZE_HELP, parseFlags } from './analyze-flags.js';
@@ -87,13 +86,10 @@ function parseTomoFlags(own: string[]): TomoFlags {
     scan.noFlat = true;
   }
   if (str('angles') !== undefined) {
-    if (scan.theta !== undefined) throw new UsageError('give either --angles A0:A1 or --theta FILE, not both');
-    try {
-      scan.angles = parseAngleRange(str('angles')!);
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+    if (scan.theta !== undefined) throw new UsageError('give either --angles A0:A1 or --theta FILE, not both', '--angles');
+    scan.angles = rangeFlag('angles', str('angles')!, 'A0:A1 in degrees, e.g. 0:180 (projections evenly spaced over [A0, A1))', { increasing: false });
   }
+
   const reconstruct: { -readonly [K in keyof ReconstructOptions]: ReconstructOptions[K] } = {};
   const opt = <T>(flag: string, parse: (text: string) => T): T | undefined => (str(flag) === undefined ? undefined : parse(str(flag)!));
   const center = opt('center', centerFlag);

@@ -69,10 +69,12 @@ describe('value parsers', () => {
     expect(refusal(() => integerListFlag('shape', '4,4', 3, ',', { min: 1, max: 4096, want: 'X,Y,Z with integers in 1..4096' })).message).toBe("--shape must be X,Y,Z with integers in 1..4096, got '4,4'");
   });
 
-  it('rangeFlag: A0:A1 with A0 < A1, integers when asked', () => {
+  it('rangeFlag: A0:A1 with A0 < A1 (or only A0 !== A1), integers when asked', () => {
     expect(rangeFlag('angles', '-90:90.5', 'A0:A1')).toEqual([-90, 90.5]);
     expect(rangeFlag('rows', '8:24', 'R0:R1', { integer: true })).toEqual([8, 24]);
     for (const bad of ['24:8', '8:8', '8', '1.5:3', 'a:b', '-1:3']) expect(refusal(() => rangeFlag('rows', bad, 'R0:R1 with R0 < R1', { integer: true })).message).toBe(`--rows must be R0:R1 with R0 < R1, got '${bad}'`);
+    expect(rangeFlag('angles', '180:0', 'A0:A1', { increasing: false })).toEqual([180, 0]);
+    expect(refusal(() => rangeFlag('angles', '90:90', 'A0:A1 in degrees', { increasing: false })).message).toBe("--angles must be A0:A1 in degrees, got '90:90'");
   });
 
   it('sizeFlag: 8g, 512m, bytes', () => {

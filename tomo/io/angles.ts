@@ -22,14 +22,3 @@ export function readAngles(path: string): number[] {
   if (bad >= 0) throw new ImageFormatError(path, 'npy', `angle ${bad} is ${values[bad]}`, 'give finite angles in degrees');
   return values;
 }
-
-/** `A0:A1` → [A0, A1]; throws a TypeError naming the flag otherwise. */
-export function parseAngleRange(text: string): [number, number] {
-  const m = /^\s*(-?[\d.]+(?:e-?\d+)?)\s*:\s*(-?[\d.]+(?:e-?\d+)?)\s*$/i.exec(text);
-  const from = Number(m?.[1]);
-  const to = Number(m?.[2]);
-  if (m === null || !Number.isFinite(from) || !Number.isFinite(to) || to === from) {
-    throw new TypeError(`--angles must be A0:A1 in degrees, e.g. 0:180 (projections evenly spaced over [A0, A1)), got '${text}'`);
-  }
-  return [from, to];
-}
