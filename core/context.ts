@@ -14,7 +14,7 @@ import { Accumulator } from './accumulator.js';
 import { Broadcast } from './broadcast.js';
 import { encodeShared } from './codec.js';
 import { requestedExtensions } from './context-extension.js';
-import { ConfigError, JobAbortedError } from './errors.js';
+import { ConfigError, JobAbortedError, VoxelflowError } from './errors.js';
 import { EventBus, type EventInput, type EventOf, type EventType, type VoxelflowEvent } from './events.js';
 import type { Executor, TaskInputs } from './executor/executor.js';
 import { masterSchemeFactory, type ExecutorHost, type SchedulerBackend } from './executor/scheduler-backend.js';
@@ -71,6 +71,15 @@ let nextContextSerial = 0;
 const DEFAULT_EXECUTOR_WAIT_MS = 5 * 60 * 1000;
 const MASTER = /^local(?:\[(\*|\d+)\])?$/;
 const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//;
+
+/**
+ * The driver's Context behind an RDD's context. Steps that run on the driver between jobs (labeling's
+ * resolution, its memory check) call methods a worker's stand-in does not have.
+ */
+export function driverContext(ctx: RddContext): Context {
+  if (!(ctx instanceof Context)) throw new VoxelflowError('this step runs on the driver: it needs the Context, and a task has only its stand-in');
+  return ctx;
+}
 
 export class Context implements RddContext {
   /** The event bus: jobs, stages, tasks, executors, storage (see `on`). */

@@ -8,7 +8,7 @@
  *   const counts = await words.map((w) => [w, 1] as [string, number]).reduceByKey((a, b) => a + b).collectAsMap();
  *   await ctx.stop();
  */
-export { Context, type ContextOptions } from './context.js';
+export { Context, driverContext, type ContextOptions } from './context.js';
 export { RDD, type RddContext, type RunJobOptions, type ShuffleOptions, type Fn1, type Fn2 } from './rdd.js';
 export { TaskContext, type StorageLevel, type BlockSource } from './task-context.js';
 export { Accumulator, type AccumulatorKind } from './accumulator.js';

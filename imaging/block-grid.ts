@@ -74,3 +74,8 @@ export function autoBlockShape(imageShape: Vec3, dtype: DType): Vec3 {
   const edge = Math.max(16, Math.floor(Math.cbrt(voxels) / 16) * 16);
   return [Math.min(z, edge), Math.min(y, edge), Math.min(x, edge)];
 }
+
+/** A block shape no larger than the image. */
+export function clampBlock(block: Vec3, shape: Vec3): Vec3 {
+  return [Math.min(block[0], shape[0]), Math.min(block[1], shape[1]), Math.min(block[2], shape[2])];
+}

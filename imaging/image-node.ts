@@ -22,6 +22,11 @@ export interface RegionNode {
   region(box: Box, tc: TaskContext, into?: TypedArray): TypedArray;
 }
 
+/** Whether a lineage node can compute any box of its image (every image operator and source can). */
+export function isRegionNode<T>(node: T): node is T & RegionNode {
+  return typeof (node as Partial<RegionNode>).region === 'function';
+}
+
 export function gridOf(meta: ImageMeta): BlockGrid {
   return makeGrid(meta.shape, meta.blockShape);
 }
@@ -31,8 +36,8 @@ export function gridOf(meta: ImageMeta): BlockGrid {
  * persisted, otherwise by assembling the blocks that intersect the box (cache-aware).
  */
 export function readRegion(rdd: RDD<Block>, meta: ImageMeta, box: Box, tc: TaskContext, into?: TypedArray): TypedArray {
-  const node = rdd.node as unknown as Partial<RegionNode>;
-  if (rdd.storageLevel === 'NONE' && !rdd.isCheckpointed && typeof node.region === 'function') return node.region(box, tc, into);
+  const node = rdd.node;
+  if (rdd.storageLevel === 'NONE' && !rdd.isCheckpointed && isRegionNode(node)) return node.region(box, tc, into);
   const grid = gridOf(meta);
   const blocks = blocksIntersecting(grid, box);
   if (blocks.length === 1) {

@@ -11,7 +11,7 @@
  */
 import { ConfigError, formatBytes, RangePartitioner, RDD, type StorageLevel } from '../core/index.js';
 import type { Block, ImageMeta } from './block.js';
-import { blockNumber, makeGrid } from './block-grid.js';
+import { blockNumber, clampBlock, makeGrid } from './block-grid.js';
 import type { Vec3 } from './box.js';
 import { extname } from 'node:path';
 import { allocate, bytesPer, DTYPES, type DType, type TypedArray } from './dtype.js';
@@ -21,9 +21,10 @@ import { writeImage, type WriteOptions, type ZarrWriteOptions } from './io/index
 import { createZarrOutput, writeZarrChunks } from './io/zarr/index.js';
 import { createContiguousOutput, writeBlocksAt } from './io/block-writer.js';
 import { refuseExisting } from './io/output-path.js';
-import { BoxFilterNode } from './nodes/box-filter.js';
-import { RoiNode } from './nodes/roi.js';
-import { ThresholdNode } from './nodes/threshold.js';
+import { boxFilter } from './nodes/box-filter.js';
+import type { UnaryOperator, UnaryParams } from './nodes/operator.js';
+import { roi } from './nodes/roi.js';
+import { threshold, type ThresholdOptions } from './nodes/threshold.js';
 import type { LabelOptions, LabeledImage } from './labeling/label-components.js';
 import type { BoxFilterMode } from './kernels/index.js';
 import type { Volume } from './volume.js';
@@ -66,45 +67,25 @@ export class ImageRDD {
 
   // ---- operators -----------------------------------------------------------------------------
 
-  /** u8 mask: 1 where `v > above` and/or `v < below`. */
-  threshold(options: { above?: number; below?: number }): ImageRDD {
-    const above = options.above ?? null;
-    const below = options.below ?? null;
-    if (above === null && below === null) throw new ConfigError('above', 'threshold needs { above } or { below } (or both)');
-    for (const [name, v] of [['above', above], ['below', below]] as const) {
-      if (v !== null && !Number.isFinite(v)) throw new ConfigError(name, `threshold: ${name} must be a finite number, got ${v}`);
-    }
-    const meta: ImageMeta = { ...this.meta, dtype: 'u8' };
-    return this.derive(new ThresholdNode(this.blocks, { meta, input: this.meta, above, below }), meta);
+  /** u8 mask: 1 where `v > above` and/or `v < below` (both given: inside the open interval). */
+  threshold(options: ThresholdOptions): ImageRDD {
+    return this.apply(threshold, options);
   }
 
   /** Crop to `[min, max)`, corners given as `[x, y, z]`. Work outside the box is never done. */
   roi(min: readonly [number, number, number], max: readonly [number, number, number]): ImageRDD {
-    const [sz, sy, sx] = this.meta.shape;
-    const ext = [sx, sy, sz];
-    for (let i = 0; i < 3; i++) {
-      const lo = min[i] as number, hi = max[i] as number;
-      if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 0 || hi > (ext[i] as number) || hi <= lo) {
-        throw new ConfigError(
-          'max',
-          `roi: ${'xyz'[i]} range [${lo}, ${hi}) must be integers with 0 <= min < max <= ${ext[i]} (the image is ${sx}x${sy}x${sz} as x,y,z)`,
-        );
-      }
-    }
-    const shape: Vec3 = [max[2] - min[2], max[1] - min[1], max[0] - min[0]];
-    const meta: ImageMeta = { ...this.meta, shape, blockShape: clampBlock(this.meta.blockShape, shape) };
-    return this.derive(new RoiNode(this.blocks, { meta, input: this.meta, offset: [min[2], min[1], min[0]] }), meta);
+    return this.apply(roi, { min, max });
   }
 
   /** f32 mean over the (2r+1)^d window; `mode` as scipy.ndimage ('constant' zero, 'nearest', 'reflect'). */
   boxFilter(radius: number, options: { mode?: BoxFilterMode } = {}): ImageRDD {
-    if (!Number.isInteger(radius) || radius < 0) throw new ConfigError('radius', `boxFilter: radius must be a non-negative integer, got ${radius}`);
-    const mode = options.mode ?? 'constant';
-    if (!['constant', 'nearest', 'reflect'].includes(mode)) {
-      throw new ConfigError('mode', `boxFilter: mode must be 'constant', 'nearest' or 'reflect', got '${String(mode)}'`);
-    }
-    const meta: ImageMeta = { ...this.meta, dtype: 'f32' };
-    return this.derive(new BoxFilterNode(this.blocks, { meta, input: this.meta, radius, mode }), meta);
+    return this.apply(boxFilter, { radius, ...options });
+  }
+
+  /** Any unary operator (nodes/operator.ts): its options parsed once, its node over these blocks. */
+  apply<Options, Params extends UnaryParams>(operator: UnaryOperator<Options, Params>, options: Options): ImageRDD {
+    const params = operator.parse(options, this.meta);
+    return new ImageRDD(new RDD<Block>(this.blocks.context, operator.create(this.blocks, params)), params.meta);
   }
 
   /** u32 connected-component labels numbered in raster order of first voxel (scipy.ndimage.label's numbering). */
@@ -245,10 +226,6 @@ export class ImageRDD {
   toDebugString(): string {
     return this.blocks.toDebugString();
   }
-
-  private derive(node: unknown, meta: ImageMeta): ImageRDD {
-    return new ImageRDD(new RDD<Block>(this.blocks.context, node as RDD<Block>['node']), meta);
-  }
 }
 
 // Labeling builds on ImageRDD (LabeledImage extends it), so it is handed over instead of imported
@@ -276,10 +253,6 @@ function checkVec3(v: readonly number[], what: string): void {
   }
 }
 
-/** A block shape no larger than the image. */
-export function clampBlock(block: Vec3, shape: Vec3): Vec3 {
-  return [Math.min(block[0], shape[0]), Math.min(block[1], shape[1]), Math.min(block[2], shape[2])];
-}
 
 export function blockOf(meta: ImageMeta, zyx: Vec3): number {
   const g = makeGrid(meta.shape, meta.blockShape);
@@ -287,3 +260,4 @@ export function blockOf(meta: ImageMeta, zyx: Vec3): number {
 }
 
 export type { TypedArray };
+export { clampBlock };

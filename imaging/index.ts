@@ -41,6 +41,7 @@ setLabelImplementation(labelComponents);
 registerErrorClasses({ ImageFormatError });
 
 export { ImageRDD, type Voxel } from './image-rdd.js';
+export type { UnaryOperator, UnaryParams } from './nodes/operator.js';
 export { LabeledImage, type LabelOptions } from './labeling/label-components.js';
 export type { ShapeRow } from './labeling/partials.js';
 export { ShapeTable, type StatsRows } from './labeling/shape-table.js';

@@ -74,6 +74,7 @@ describe('public API', () => {
         "compareKeys",
         "correctedRows",
         "defineContextMembers",
+        "driverContext",
         "evenAngles",
         "findCenter",
         "formatBytes",

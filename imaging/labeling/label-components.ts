@@ -20,7 +20,7 @@
  * so building the pipeline stays lazy. Statistics stay on the executors, merged by final label in
  * one more exchange when shapeStats asks for them (no second scan of the image).
  */
-import { ConfigError, RangePartitioner, RDD, type Dependency, type TaskContext } from '../../core/index.js';
+import { ConfigError, driverContext, RangePartitioner, RDD, type Dependency, type RddNode, type TaskContext } from '../../core/index.js';
 import { blockBox, blockIndex } from '../block-grid.js';
 import type { Block, ImageMeta } from '../block.js';
 import { gridOf, numBlocks, readRegion } from '../image-node.js';
@@ -118,7 +118,7 @@ function intensitySums(labels: ImageRDD, intensity: ImageRDD): Promise<Map<numbe
       ? intensity.blocks
       : new RDD<Block>(
           labels.context,
-          new RoiNode(intensity.blocks, { meta: { ...intensity.meta, blockShape: labels.blockShape }, input: intensity.meta, offset: [0, 0, 0] }) as unknown as RDD<Block>['node'],
+          new RoiNode(intensity.blocks, { meta: { ...intensity.meta, blockShape: labels.blockShape }, input: intensity.meta, offset: [0, 0, 0] }),
         );
   return labels.blocks
     .zip(aligned)
@@ -139,14 +139,21 @@ function intensitySums(labels: ImageRDD, intensity: ImageRDD): Promise<Map<numbe
  * are the ones the block pass kept (`local`, when they fit the budget: local-labels.ts), else they are
  * recomputed from the mask (deterministic).
  */
-export class RelabelNode {
+/** The relabel node's parameters: the labels' meta, the mask's, and the connectivity. */
+export interface RelabelParams {
+  readonly meta: ImageMeta;
+  readonly mask: ImageMeta;
+  readonly connectivity: number;
+}
+
+export class RelabelNode implements RddNode<Block> {
   readonly op = 'image.relabel';
   readonly partitioner = null;
   tables: RDD<Uint32Array> | null;
   constructor(
     private readonly mask: RDD<Block>,
     tables: RDD<Uint32Array> | null,
-    readonly params: { readonly meta: ImageMeta; readonly mask: ImageMeta; readonly connectivity: number },
+    readonly params: RelabelParams,
     private readonly resolve: (() => Promise<Resolved>) | null,
     private readonly local: RDD<BlockLabels> | null = null,
   ) {
@@ -280,11 +287,11 @@ export function labelComponents(img: ImageRDD, options: LabelOptions = {}): Labe
     dirs: positiveDirections(reach(connectivity), img.ndim === 2),
     keep,
   });
-  const local = new RDD<BlockLabels>(ctx, localNode as unknown as RDD<BlockLabels>['node']).persist('MEMORY_AND_DISK');
+  const local = new RDD<BlockLabels>(ctx, localNode).persist('MEMORY_AND_DISK');
   let memo: Promise<Resolved> | null = null;
   const resolve = (): Promise<Resolved> => (memo ??= resolveAll(local, img.meta, connectivity, options));
   const node = new RelabelNode(img.blocks, null, { meta, mask: img.meta, connectivity }, resolve, keep ? local : null);
-  return new LabeledImage(new RDD<Block>(ctx, node as unknown as RDD<Block>['node']), meta, resolve, intensity);
+  return new LabeledImage(new RDD<Block>(ctx, node), meta, resolve, intensity);
 }
 
 /**
@@ -293,15 +300,14 @@ export function labelComponents(img: ImageRDD, options: LabelOptions = {}): Labe
  * that the relabel pass recomputes them, so a volume far larger than the budget never spills labels.
  */
 function keepsLabels(ctx: ImageRDD['context'], mask: ImageMeta): boolean {
-  const stats = (ctx as unknown as { storageStats?: () => { memoryBudget: number; memoryUsed: number } }).storageStats?.();
-  if (stats === undefined) return false;
+  const stats = driverContext(ctx).storageStats();
   const voxels = mask.shape[0] * mask.shape[1] * mask.shape[2];
   return 2 * voxels <= (stats.memoryBudget - stats.memoryUsed) / 2;
 }
 
 /** Steps 1-3: the block pass, the boundary exchange, the driver's resolution and numbering. */
 async function resolveAll(local: RDD<BlockLabels>, mask: ImageMeta, connectivity: number, options: ResolveOptions): Promise<Resolved> {
-  const ctx = local.context as unknown as { parallelize<T>(data: T[], n?: number): RDD<T>; readonly defaultParallelism: number };
+  const ctx = driverContext(local.context);
   const n = numBlocks(mask);
   const k = reach(connectivity);
   const dirs = positiveDirections(k, mask.shape[0] === 1);

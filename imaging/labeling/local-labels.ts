@@ -8,7 +8,7 @@
  * pipeline at 256^3-512^3; recomputing is what lets a volume far past the budget through without
  * spilling a label array to disk.
  */
-import type { Dependency, RDD, TaskContext } from '../../core/index.js';
+import type { Dependency, RDD, RddNode, TaskContext } from '../../core/index.js';
 import { blockBox, blockIndex } from '../block-grid.js';
 import type { Block, ImageMeta } from '../block.js';
 import type { Vec3 } from '../box.js';
@@ -47,7 +47,7 @@ export interface LocalLabelParams {
   readonly keep?: boolean;
 }
 
-export class LocalLabelNode {
+export class LocalLabelNode implements RddNode<BlockLabels> {
   readonly op = 'image.labelLocal';
   readonly parents: readonly RDD<unknown>[];
   readonly partitioner = null;

@@ -95,6 +95,6 @@ export function labelByPropagation(img: ImageRDD, connectivity: number, intensit
       return { blocks, summary: { count, table: () => (table ??= stats.collect().then((pairs) => ShapeTable.fromPairs(pairs))) } };
     })());
   const node = new DeferredNode({ meta, what: `label by propagation (connectivity ${connectivity})` }, null, async () => (await run()).blocks);
-  const blocks = new RDD<Block>(img.context, node as unknown as RDD<Block>['node']);
+  const blocks = new RDD<Block>(img.context, node);
   return new LabeledImage(blocks, meta, async () => (await run()).summary, intensity);
 }

@@ -105,7 +105,7 @@ async function propagateMin(edges: RDD<[number, number]>, count: number, options
   // Every shuffle names its partition count: unions would otherwise add partitions round after round.
   // The count follows the graph's size, not the block count of the image: a round runs seven
   // shuffles, and a small graph split 64 ways spends its time scheduling empty tasks.
-  const ctx = edges.context as unknown as { defaultParallelism: number };
+  const ctx = edges.context;
   const p = Math.min(64, Math.max(2 * ctx.defaultParallelism, Math.ceil(count / EDGES_PER_PARTITION)));
   const both = edges.flatMap(([a, b]) => [[a, b], [b, a]] as [number, number][]).persist('MEMORY_AND_DISK');
   let labels = both

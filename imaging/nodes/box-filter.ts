@@ -8,12 +8,13 @@
  * zeros, so the mean is the kernel's divided by 2r+1; in 'nearest' and 'reflect' every window position
  * maps back to the one voxel and the kernel's mean is already right.
  */
-import type { TaskContext } from '../../core/index.js';
+import { ConfigError, type TaskContext } from '../../core/index.js';
 import type { ImageMeta } from '../block.js';
 import { clip, grow, type Box } from '../box.js';
 import type { TypedArray } from '../dtype.js';
 import { boxFilterScratchLength, type BoxFilterMode } from '../kernels/index.js';
 import { backends, kernels } from '../../native/index.js';
+import type { UnaryOperator } from './operator.js';
 import { UnaryRegionNode } from './region-node.js';
 import { scratchOf } from '../thread-scratch.js';
 
@@ -24,8 +25,27 @@ export interface BoxFilterParams {
   readonly mode: BoxFilterMode;
 }
 
+/** `img.boxFilter(radius, { mode })`. */
+export interface BoxFilterOptions {
+  readonly radius: number;
+  /** As scipy.ndimage: 'constant' (zeros outside), 'nearest' or 'reflect'; default 'constant'. */
+  readonly mode?: BoxFilterMode;
+}
+
+const MODES: readonly BoxFilterMode[] = ['constant', 'nearest', 'reflect'];
+
+export const boxFilter: UnaryOperator<BoxFilterOptions, BoxFilterParams> = {
+  op: 'image.boxFilter',
+  parse({ radius, mode = 'constant' }, input) {
+    if (!Number.isInteger(radius) || radius < 0) throw new ConfigError('radius', `boxFilter: radius must be a non-negative integer, got ${radius}`);
+    if (!MODES.includes(mode)) throw new ConfigError('mode', `boxFilter: mode must be 'constant', 'nearest' or 'reflect', got '${String(mode)}'`);
+    return { meta: { ...input, dtype: 'f32' }, input, radius, mode };
+  },
+  create: (parent, params) => new BoxFilterNode(parent, params),
+};
+
 export class BoxFilterNode extends UnaryRegionNode<BoxFilterParams> {
-  readonly op = 'image.boxFilter';
+  readonly op = boxFilter.op;
   /** The input box a box of output needs: grown by the radius (the halo), clipped to the image. */
   need(box: Box): Box {
     const axes = this.meta.shape.map((s) => s > 1) as [boolean, boolean, boolean];

@@ -3,15 +3,21 @@
  * iterative algorithm with a data-dependent number of rounds). prepare() runs that computation the
  * first time a job needs the image; afterwards the node is a one-to-one view of the built RDD.
  */
-import type { Dependency, RDD, TaskContext } from '../../core/index.js';
+import type { Dependency, RDD, RddNode, TaskContext } from '../../core/index.js';
 import type { Block, ImageMeta } from '../block.js';
 import { numBlocks } from '../image-node.js';
 
-export class DeferredNode {
+/** The deferred node's parameters: the image's meta and what builds it (its name on progress lines). */
+export interface DeferredParams {
+  readonly meta: ImageMeta;
+  readonly what: string;
+}
+
+export class DeferredNode implements RddNode<Block> {
   readonly op = 'image.deferred';
   readonly partitioner = null;
   constructor(
-    readonly params: { readonly meta: ImageMeta; readonly what: string },
+    readonly params: DeferredParams,
     private target: RDD<Block> | null,
     private readonly build: (() => Promise<RDD<Block>>) | null,
   ) {}

@@ -3,15 +3,16 @@
  * kernel call: sources compute any box from scratch; unary operators compute a box from the box of
  * their input that `need` names.
  */
-import type { Dependency, RDD, TaskContext } from '../../core/index.js';
+import type { Dependency, RDD, RddNode, TaskContext } from '../../core/index.js';
 import type { Block, ImageMeta } from '../block.js';
 import type { Box } from '../box.js';
 import type { TypedArray } from '../dtype.js';
 import { emitBlock, numBlocks, readRegion, type RegionNode } from '../image-node.js';
+import type { UnaryParams } from './operator.js';
 import { regionDependency } from './region-dependency.js';
 
 /** A node with no parent that can produce any box of its image. */
-export abstract class SourceRegionNode<P extends { readonly meta: ImageMeta }> implements RegionNode {
+export abstract class SourceRegionNode<P extends { readonly meta: ImageMeta }> implements RegionNode, RddNode<Block> {
   abstract readonly op: string;
   readonly parents: readonly RDD<unknown>[] = [];
   readonly partitioner = null;
@@ -32,7 +33,7 @@ export abstract class SourceRegionNode<P extends { readonly meta: ImageMeta }> i
 }
 
 /** An operator over one input image; `need(box)` is its region rule. */
-export abstract class UnaryRegionNode<P extends { readonly meta: ImageMeta; readonly input: ImageMeta }> implements RegionNode {
+export abstract class UnaryRegionNode<P extends UnaryParams> implements RegionNode, RddNode<Block> {
   abstract readonly op: string;
   readonly parents: readonly RDD<unknown>[];
   readonly partitioner = null;

@@ -1,9 +1,10 @@
 /** `img.threshold({ above, below })`: u8 mask, pointwise, so a box needs the same box of the input. */
-import type { RDD, TaskContext } from '../../core/index.js';
+import { ConfigError, type RDD, type TaskContext } from '../../core/index.js';
 import type { Block, ImageMeta } from '../block.js';
 import type { Box } from '../box.js';
 import type { TypedArray } from '../dtype.js';
 import { kernels } from '../../native/index.js';
+import type { UnaryOperator } from './operator.js';
 import { UnaryRegionNode } from './region-node.js';
 
 export interface ThresholdParams {
@@ -13,8 +14,28 @@ export interface ThresholdParams {
   readonly below: number | null;
 }
 
+/** `img.threshold({ above, below })`: 1 where `v > above` and/or `v < below` (both: inside the open interval). */
+export interface ThresholdOptions {
+  readonly above?: number;
+  readonly below?: number;
+}
+
+export const threshold: UnaryOperator<ThresholdOptions, ThresholdParams> = {
+  op: 'image.threshold',
+  parse(options, input) {
+    const above = options.above ?? null;
+    const below = options.below ?? null;
+    if (above === null && below === null) throw new ConfigError('above', 'threshold needs { above } or { below } (or both)');
+    for (const [name, v] of [['above', above], ['below', below]] as const) {
+      if (v !== null && !Number.isFinite(v)) throw new ConfigError(name, `threshold: ${name} must be a finite number, got ${v}`);
+    }
+    return { meta: { ...input, dtype: 'u8' }, input, above, below };
+  },
+  create: (parent, params) => new ThresholdNode(parent, params),
+};
+
 export class ThresholdNode extends UnaryRegionNode<ThresholdParams> {
-  readonly op = 'image.threshold';
+  readonly op = threshold.op;
   need(box: Box): Box {
     return box;
   }

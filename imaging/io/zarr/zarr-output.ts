@@ -63,7 +63,7 @@ export function createZarrOutput(path: string, meta: ImageMeta, options: ZarrWri
   for (let k = 0; k <= levels; k++) {
     const f: Shape3 = [downsampleZ ? 2 ** k : 1, 2 ** k, 2 ** k];
     factors.push(f);
-    levelChunks.push([0, 1, 2].map((a) => Math.ceil(meta.blockShape[a]! / f[a]!)) as unknown as Shape3);
+    levelChunks.push(ceilDiv(meta.blockShape, f));
   }
   const codecs: WriteCodec[] = options.codec === 'none' ? [] : [{ name: 'gzip', level }];
   const root = join(dirname(path), `.${basename(path)}.partial-${process.pid}-${randomBytes(4).toString('hex')}`);
@@ -75,7 +75,7 @@ export function createZarrOutput(path: string, meta: ImageMeta, options: ZarrWri
   try {
     mkdirSync(root);
     for (let k = 0; k <= levels; k++) {
-      const shape = [0, 1, 2].map((a) => Math.ceil(meta.shape[a]! / factors[k]![a]!)) as unknown as Shape3;
+      const shape = ceilDiv(meta.shape, factors[k]!);
       mkdirSync(join(root, String(k)));
       writeFileSync(join(root, String(k), 'zarr.json'), JSON.stringify(arrayJson(shape, levelChunks[k]!, meta.dtype, codecs), null, 2));
     }
@@ -148,4 +148,9 @@ function addToLabelsGroup(labelsDir: string, name: string): void {
   const temp = `${file}.tmp-${process.pid}`;
   writeFileSync(temp, JSON.stringify(labelsGroupJson(names), null, 2));
   renameSync(temp, file);
+}
+
+/** `ceil(a / b)` per axis. */
+function ceilDiv(a: readonly [number, number, number], b: Shape3): Shape3 {
+  return [Math.ceil(a[0] / b[0]), Math.ceil(a[1] / b[1]), Math.ceil(a[2] / b[2])];
 }
