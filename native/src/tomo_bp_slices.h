@@ -16,6 +16,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include "tomo_isa.h"
+
 namespace voxelflow {
 namespace bp_slices {
 
@@ -130,10 +132,7 @@ __attribute__((target("avx512f,fma"))) void Slices(const float* lines, int64_t s
   }
 }
 
-inline bool Available() {
-  static const bool has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma");
-  return has;
-}
+inline bool Available() { return TomoIsaLevel() == TomoIsa::kAvx512; }
 
 }  // namespace bp_slices
 }  // namespace voxelflow

@@ -105,10 +105,7 @@ __attribute__((target("avx2,fma"))) inline void SpanAvx2(const float* q, float b
   SpanScalar(q, base + static_cast<float>(x) * step, step, acc + x, n - x);
 }
 
-inline bool HasAvx2() {
-  static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return has;
-}
+inline bool HasAvx2() { return TomoIsaLevel() >= TomoIsa::kAvx2; }
 #endif
 
 }  // namespace fbp_detail

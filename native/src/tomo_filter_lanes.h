@@ -15,6 +15,8 @@
 #include <cstring>
 #include <vector>
 
+#include "tomo_isa.h"
+
 namespace voxelflow {
 namespace filter_lanes {
 
@@ -158,8 +160,8 @@ __attribute__((target("avx512f"))) inline void Run16(const float* lines, int64_t
 /** FilterLines' batched form: 32, 16 or 8 lines per batch as the CPU allows (tomo_fbp.h's contract). */
 inline void FilterLinesLanes(const float* lines, int64_t count, int64_t columns, int64_t stride, const double* filter, int64_t size, float* out) {
 #if defined(__x86_64__)
-  if (__builtin_cpu_supports("avx512f")) return filter_lanes::Run16(lines, count, columns, stride, filter, size, out);
-  if (__builtin_cpu_supports("avx2")) return filter_lanes::Run8(lines, count, columns, stride, filter, size, out);
+  if (TomoIsaLevel() == TomoIsa::kAvx512) return filter_lanes::Run16(lines, count, columns, stride, filter, size, out);
+  if (TomoIsaLevel() == TomoIsa::kAvx2) return filter_lanes::Run8(lines, count, columns, stride, filter, size, out);
 #endif
   filter_lanes::Run4(lines, count, columns, stride, filter, size, out);
 }

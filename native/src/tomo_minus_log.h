@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "tomo_isa.h"
+
 namespace voxelflow {
 namespace minus_log {
 
@@ -69,8 +71,8 @@ __attribute__((target("avx512f,avx512dq"))) inline void RunAvx512(const float* d
 /** MinusLog for lo in [1e-300, 1]: [lo, 1/lo] is normal, as minus_log::Log needs. */
 inline void MinusLogLanes(const float* data, int64_t n, double lo, float* out) {
 #if defined(__GNUC__) && defined(__x86_64__)
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq")) return minus_log::RunAvx512(data, n, lo, out);
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return minus_log::RunAvx2(data, n, lo, out);
+  if (TomoIsaLevel() == TomoIsa::kAvx512) return minus_log::RunAvx512(data, n, lo, out);
+  if (TomoIsaLevel() == TomoIsa::kAvx2) return minus_log::RunAvx2(data, n, lo, out);
 #endif
   minus_log::RunDefault(data, n, lo, out);
 }
