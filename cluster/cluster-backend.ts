@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type * as grpc from '@grpc/grpc-js';
 import { status } from '@grpc/grpc-js';
 import { ConfigError, type ContextOptions } from '../core/index.js';
-import type { ExecutorHost, SchedulerBackend } from '../core/executor/index.js';
+import type { ExecutorHost, SchedulerBackend } from '../core/executor/spi.js';
 import { resolveSecret } from './auth.js';
 import { parseMasterAddress } from './master-address.js';
 import { VERSION } from './package-info.js';

@@ -7,7 +7,8 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import { status } from '@grpc/grpc-js';
-import { decode, decodeReply, encode, type Executor, type TaskDescription, type TaskOutcome, type WorkerTaskReply } from '../core/executor/index.js';
+import type { Executor, TaskDescription, TaskOutcome, WorkerTaskReply } from '../core/executor/spi.js';
+import { decode, decodeReply, encode } from '../core/executor/worker-kit.js';
 import { VERSION } from './package-info.js';
 import { executorService, TASK_MESSAGE_LIMIT, type RunTaskReply, type WorkerInfo } from './protocol.js';
 import { clientFor, describeRpcError, isUnreachable, unary } from './rpc.js';

@@ -5,20 +5,8 @@
  * per driver (app), freed when the driver ends.
  */
 import { join } from 'node:path';
-import {
-  BlockManager,
-  decode,
-  encode,
-  readBlock,
-  toShared,
-  type BlockLocation,
-  type BlockRef,
-  type CachePut,
-  type StageWorkHandle,
-  type TaskInputs,
-  type ThreadExecutor,
-  type WorkerTaskReply,
-} from '../core/executor/index.js';
+import type { BlockLocation, BlockRef, CachePut, StageWorkHandle, TaskInputs, WorkerTaskReply } from '../core/executor/spi.js';
+import { BlockManager, decode, encode, readBlock, toShared, type ThreadExecutor } from '../core/executor/worker-kit.js';
 import type { BlockFetcher } from './block-fetcher.js';
 import type { RunTaskReply, RunTaskRequest } from './protocol.js';
 import { PeerBlockCache } from './peer-block-cache.js';

@@ -2,7 +2,7 @@
  * What a RunTask call carries besides the stage's work, and how block names are written. Encoded
  * with core's msgpack codec; block refs inside `inputs` are plain data (remote refs name the worker).
  */
-import type { TaskDescription } from '../core/executor/index.js';
+import type { TaskDescription } from '../core/executor/spi.js';
 
 /**
  * The per-task part of a RunTask request: the task's description without its stage work (sent once per

@@ -19,7 +19,7 @@ import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, type ContextOptions } from '../../core/index.js';
-import type { ExecutorHost, SchedulerBackend } from '../../core/executor/index.js';
+import type { ExecutorHost, SchedulerBackend } from '../../core/executor/spi.js';
 import { ClusterBackend } from '../cluster-backend.js';
 import { Master } from '../master.js';
 import type { RemoteExecutor } from '../remote-executor.js';

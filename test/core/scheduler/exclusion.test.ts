@@ -4,7 +4,7 @@
  * without counting as failures. Executors here are fakes that answer from a table at once.
  */
 import { describe, expect, it } from 'vitest';
-import type { TaskDescription, TaskOutcome } from '../../../core/executor/index.js';
+import type { TaskDescription, TaskOutcome } from '../../../core/executor/spi.js';
 import { FakeExecutor, broken, executorLost, harness, ok, settle } from './fakes.js';
 
 /** Runs `partitions` tasks to the end; every partition must be handed on once. Returns the taskEnd events. */

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ExecutorWaitTimeoutError } from '../../../core/index.js';
-import type { BlockRef, TaskInputs } from '../../../core/executor/index.js';
+import type { BlockRef, TaskInputs } from '../../../core/executor/spi.js';
 import { FakeExecutor, executorLost, harness, noInputs, ok, settle } from './fakes.js';
 
 const remoteOnA = (blockId: string): BlockRef => ({ kind: 'remote', executorId: 'A', address: '127.0.0.1:1', blockId, length: 8 });

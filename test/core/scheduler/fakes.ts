@@ -11,7 +11,7 @@
  *   expect(await run.promise).toEqual([]);
  */
 import { EventBus, type EventOf } from '../../../core/index.js';
-import type { Executor, StageWorkHandle, TaskDescription, TaskInputs, TaskOutcome } from '../../../core/executor/index.js';
+import type { Executor, StageWorkHandle, TaskDescription, TaskInputs, TaskOutcome } from '../../../core/executor/spi.js';
 import type { Clock } from '../../../core/scheduler/clock.js';
 import { TaskScheduler, type FetchFailure, type SchedulerOptions, type TaskSetSpec } from '../../../core/scheduler/task-scheduler.js';
 
