@@ -46,6 +46,9 @@ namespace bp_slices {
 
 constexpr int kSlices = 4;
 constexpr int kAngleBlock = 8;
+// Rows of sums per tile: at most this many bytes, so that they stay in L2 while every angle goes by
+// (a 2048^2 slice is 16 MB; four of them went 1.5x faster tiled on a Zen 5 core, 256^2 ones the same).
+constexpr int64_t kTileBytes = 256 * 1024;
 
 /**
  * Adds to `acc[s][0, n)` the interpolated values of `nang` angles' lines `q[a * S + s]`, pixel x of
@@ -93,39 +96,43 @@ template <int S>
 __attribute__((target("avx512f,fma"))) void Slices(const float* lines, int64_t stride, int64_t angles, const double* cosines, const double* sines, int64_t width, double shift,
                                                    int64_t i0, int64_t j0, int64_t rows, int64_t cols, const int64_t* lo, const int64_t* hi, float* out, int64_t plane) {
   const double last = static_cast<double>(width - 1);
-  for (int64_t a0 = 0; a0 < angles; a0 += kAngleBlock) {
-    const int nang = static_cast<int>(std::min<int64_t>(kAngleBlock, angles - a0));
-    const float* q[kAngleBlock * S];
-    float step[kAngleBlock];
-    for (int a = 0; a < nang; a++) {
-      step[a] = static_cast<float>(cosines[a0 + a]);
-      for (int s = 0; s < S; s++) q[a * S + s] = lines + s * stride + (a0 + a) * width;
-    }
-    for (int64_t y = 0; y < rows; y++) {
-      const int64_t n = hi[y] - lo[y];
-      if (n <= 0) continue;
-      const double i = static_cast<double>(i0 + y);
-      const double j = static_cast<double>(j0 + lo[y]);
-      float base[kAngleBlock];
-      bool fast = true;
+  const int64_t tile = std::max<int64_t>(1, kTileBytes / (cols * S * static_cast<int64_t>(sizeof(float))));
+  for (int64_t y0 = 0; y0 < rows; y0 += tile) {
+    const int64_t y1 = std::min(rows, y0 + tile);
+    for (int64_t a0 = 0; a0 < angles; a0 += kAngleBlock) {
+      const int nang = static_cast<int>(std::min<int64_t>(kAngleBlock, angles - a0));
+      const float* q[kAngleBlock * S];
+      float step[kAngleBlock];
       for (int a = 0; a < nang; a++) {
-        const double c = cosines[a0 + a];
-        const double b = j * c - i * sines[a0 + a] + shift;
-        const double end = b + static_cast<double>(((n + 15) & ~int64_t{15}) - 1) * c;
-        base[a] = static_cast<float>(b);
-        fast = fast && std::min(b, end) >= 0.0 && std::max(b, end) + 34.0 < last;
+        step[a] = static_cast<float>(cosines[a0 + a]);
+        for (int s = 0; s < S; s++) q[a * S + s] = lines + s * stride + (a0 + a) * width;
       }
-      float* acc[S];
-      for (int s = 0; s < S; s++) acc[s] = out + s * plane + y * cols + lo[y];
-      if (fast) {
-        Row<S>(q, nang, base, step, acc, n);
-        continue;
-      }
-      for (int a = 0; a < nang; a++) {
-        const double c = cosines[a0 + a];
-        const double b = j * c - i * sines[a0 + a] + shift;
-        for (int s = 0; s < S; s++) {
-          for (int64_t x = 0; x < n; x++) acc[s][x] += Checked(q[a * S + s], width, b + static_cast<double>(x) * c);
+      for (int64_t y = y0; y < y1; y++) {
+        const int64_t n = hi[y] - lo[y];
+        if (n <= 0) continue;
+        const double i = static_cast<double>(i0 + y);
+        const double j = static_cast<double>(j0 + lo[y]);
+        float base[kAngleBlock];
+        bool fast = true;
+        for (int a = 0; a < nang; a++) {
+          const double c = cosines[a0 + a];
+          const double b = j * c - i * sines[a0 + a] + shift;
+          const double end = b + static_cast<double>(((n + 15) & ~int64_t{15}) - 1) * c;
+          base[a] = static_cast<float>(b);
+          fast = fast && std::min(b, end) >= 0.0 && std::max(b, end) + 34.0 < last;
+        }
+        float* acc[S];
+        for (int s = 0; s < S; s++) acc[s] = out + s * plane + y * cols + lo[y];
+        if (fast) {
+          Row<S>(q, nang, base, step, acc, n);
+          continue;
+        }
+        for (int a = 0; a < nang; a++) {
+          const double c = cosines[a0 + a];
+          const double b = j * c - i * sines[a0 + a] + shift;
+          for (int s = 0; s < S; s++) {
+            for (int64_t x = 0; x < n; x++) acc[s][x] += Checked(q[a * S + s], width, b + static_cast<double>(x) * c);
+          }
         }
       }
     }

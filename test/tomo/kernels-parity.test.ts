@@ -146,8 +146,9 @@ describe('native tomography kernels', () => {
     }
   });
 
-  itNative('backProject of several slices at once equals the twin slice by slice (groups of four and a rest)', () => {
-    const cols = 61;
+  itNative('backProject of several slices at once equals the twin slice by slice (groups of four and a rest, several tiles of rows)', () => {
+    // 200 columns: a group of four slices' sums take 3,200 bytes a row, so the 256 KiB tiles hold 81 rows
+    const cols = 200;
     const size = paddedLength(cols);
     const width = size - cols;
     const angles = 37;
@@ -156,8 +157,9 @@ describe('native tomography kernels', () => {
     const theta = Float64Array.from({ length: angles }, (_, k) => (k * Math.PI) / angles + 0.02);
     const cos = theta.map(Math.cos);
     const sin = theta.map(Math.sin);
-    // 12.2 is far enough off the middle that some rows leave the line's fast range
-    for (const center of [31.4, 12.2]) {
+    // An axis 360 columns left of the middle puts some positions before the filtered line (its margin
+    // is 312 columns): those rows take the checked path, which reads zero there.
+    for (const center of [101.4, -260]) {
       const g = { size: cols, width, margin: filterMargin(cols, size), center };
       for (const [row0, col0, rows, w] of [[0, 0, cols, cols], [3, 9, 41, 37]] as const) {
         const a = new Float32Array(slices * rows * w);
