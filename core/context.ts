@@ -25,7 +25,7 @@ import { ParallelizeNode, sliceArray } from './nodes/parallelize.js';
 import { RangeNode } from './nodes/range.js';
 import { TextFileNode } from './nodes/text-file.js';
 import { RDD, type RddContext, type RunJobOptions } from './rdd.js';
-import type { ResultOp } from './result-ops.js';
+import type { ResultOp } from './actions/index.js';
 import { DAGScheduler } from './scheduler/dag-scheduler.js';
 import { lineage } from './scheduler/stage-planner.js';
 import { TaskScheduler } from './scheduler/task-scheduler.js';

@@ -22,7 +22,7 @@ export { compareKeys, hashKey, keysEqual } from './keys.js';
 export { parseSize, formatBytes } from './sizes.js';
 export { globRegExp, hasGlob } from './glob.js';
 export { packageRoot } from './package-root.js';
-export type { ApproxResult } from './actions.js';
+export type { ApproxResult } from './actions/index.js';
 export { approxCount, approxMean, inverseNormalCdf, inverseStudentTCdf, settleAtTimeout, type Bounded } from './approx.js';
 export { registerContextExtension, type ContextExtension } from './context-extension.js';
 export { defineContextMembers, type ContextMember } from './context-members.js';

@@ -1,6 +1,6 @@
 /**
  * RDD: an immutable, partitioned, lazily computed collection. Transformations build new lineage nodes
- * in one line; actions (actions.ts) run jobs and return Promises. Pair operations apply to RDDs of
+ * in one line; actions (actions/, one file each) run jobs and return Promises. Pair operations apply to RDDs of
  * `[key, value]` arrays, with structural key equality.
  *
  * @example
@@ -11,7 +11,7 @@
  *     .collect(); // [['a', 2], ['b', 1]] in some order
  */
 import { ConfigError } from './errors.js';
-import * as actions from './actions.js';
+import * as actions from './actions/index.js';
 import { CartesianNode } from './nodes/cartesian.js';
 import { CheckpointNode } from './nodes/checkpoint.js';
 import { CoalesceNode, coalesceGroups } from './nodes/coalesce.js';
@@ -23,7 +23,7 @@ import { ZipNode } from './nodes/zip.js';
 import type { Partitioner } from './partitioner.js';
 import type { Dependency } from './dependency.js';
 import type { Emit, RddNode } from './rdd-node.js';
-import type { ResultOp } from './result-ops.js';
+import type { ResultOp } from './actions/index.js';
 import type { StorageLevel, TaskContext } from './task-context.js';
 import { userFn, type UserFn } from './user-fn.js';
 import { debugString } from './debug-string.js';
@@ -390,7 +390,7 @@ export class RDD<T> {
     return this.node instanceof CheckpointNode;
   }
 
-  // ---- actions (see actions.ts) --------------------------------------------------------------
+  // ---- actions (see actions/) ---------------------------------------------------------------------
 
   /** All elements on the driver, in partition order. */
   collect(): Promise<T[]> {

@@ -7,7 +7,7 @@ import type { Aggregator } from '../dependency.js';
 import type { RemoteErrorData } from '../error-data.js';
 import type { Partitioner } from '../partitioner.js';
 import type { RDD } from '../rdd.js';
-import type { ResultOp } from '../result-ops.js';
+import type { ResultOp } from '../actions/index.js';
 import type { StorageLevel } from '../task-context.js';
 import type { BlockLocation, BlockRef } from '../storage/block-ref.js';
 

@@ -3,7 +3,7 @@
  * the inline runner calls it on the driver's live RDDs, worker threads on RDDs rebuilt from a plan.
  */
 import { FetchFailedError } from '../errors.js';
-import { runResultOp } from '../result-ops.js';
+import { runResultOp } from '../actions/index.js';
 import { TaskContext, type BlockSource, type StorageLevel } from '../task-context.js';
 import { readBlock, type BlockRef } from '../storage/block-ref.js';
 import { decodeRecords, encodeRecords } from '../storage/record-codec.js';

@@ -7,7 +7,7 @@ import { decode, encodeShared } from '../codec.js';
 import { errorToData } from '../error-data.js';
 import { partitionerFromSpec, type PartitionerSpec } from '../partitioner.js';
 import { revivePlan, workerRddContext, type Plan } from '../plan.js';
-import type { ResultOp } from '../result-ops.js';
+import type { ResultOp } from '../actions/index.js';
 import type { Aggregator } from '../dependency.js';
 import type { StageWork } from './executor.js';
 import { executeTask } from './run-task.js';

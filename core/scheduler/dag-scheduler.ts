@@ -13,7 +13,7 @@ import type { StageWork, StageWorkHandle, TaskInputs } from '../executor/executo
 import type { EncodedStageWork } from '../executor/worker-main.js';
 import { planModules, toPlan } from '../plan.js';
 import type { RDD, RunJobOptions } from '../rdd.js';
-import type { ResultOp } from '../result-ops.js';
+import type { ResultOp } from '../actions/index.js';
 import type { BlockManager } from '../storage/block-manager.js';
 import type { BlockRef } from '../storage/block-ref.js';
 import { lineage, parentShuffles, stageFootprint } from './stage-planner.js';
