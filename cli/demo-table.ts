@@ -13,6 +13,11 @@ import type { ShapeRow } from '../imaging/index.js';
 const SAMPLES: readonly (readonly [string, number])[] = [['S1', 1], ['S2', 2], ['S3', 3]];
 const HEADER = 'sample,label,volume,mean_intensity,mass,extent_1,extent_2,extent_3,centroid_x,centroid_y,centroid_z';
 
+/** The files `writeDemoTable` writes into `dir`. */
+export function demoTableFiles(dir: string): string[] {
+  return SAMPLES.map(([sample]) => join(resolve(dir), `${sample}.csv`));
+}
+
 /** Writes DIR/S1.csv .. S3.csv from `size`^3 phantoms; returns the file paths. */
 export async function writeDemoTable(ctx: Context, dir: string, size: number): Promise<string[]> {
   const out = resolve(dir);

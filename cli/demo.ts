@@ -5,18 +5,18 @@
  * summary goes to stdout and labels.npy, stats.csv and a labeled middle slice (slice.png) to
  * voxelflow-demo/.
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Context } from '../core/index.js';
 import '../imaging/index.js'; // adds ctx.images (a type-only import would be erased: the demo's phantom needs it)
 import type { ShapeRow } from '../imaging/index.js';
 import { overlayPng } from '../imaging/preview/index.js';
 import { statsCsv } from './stats-csv.js';
-import { writeDemoTable } from './demo-table.js';
+import { demoTableFiles, writeDemoTable } from './demo-table.js';
 import { Progress } from './progress.js';
-import { integerFlag, parseCommandLine } from './flags.js';
+import { integerFlag, parseCommandLine, UsageError } from './flags.js';
 
-const HELP = `usage: voxelflow demo [--size 256] [--master local[*]] [--out voxelflow-demo]
+const HELP = `usage: voxelflow demo [--size 256] [--master local[*]] [--out voxelflow-demo] [--overwrite]
 
 Generates a size^3 porous-bone phantom, then box filter (r=1) -> threshold (pores: < 500)
 -> 26-connected labeling -> shape statistics. Prints a summary and writes labels.npy,
@@ -24,11 +24,13 @@ stats.csv and slice.png (the middle slice with labels painted over it) to --out.
 
   --size     edge length in voxels, 16..1024 (default 256)
   --master   'local' (inline), 'local[N]' or 'local[*]' (default local[*])
-  --out      output folder (default ./voxelflow-demo)
+  --out      output folder (default ./voxelflow-demo, replaced by each run); a folder --out names
+             that exists is refused unless --overwrite (which removes it and everything in it)
   --quiet    no progress on stderr
   --table D  instead: write a small measurement table to folder D (S1.csv, S2.csv, S3.csv: one row
              per component of a --size^3 blobs phantom, default 64; columns sample, label, volume,
-             mean_intensity, mass, extent_1..3, centroid_x..z) for 'voxelflow table' and ctx.readCsv`;
+             mean_intensity, mass, extent_1..3, centroid_x..z) for 'voxelflow table' and ctx.readCsv;
+             existing S1..S3.csv there are refused unless --overwrite`;
 
 export async function runDemo(argv: string[]): Promise<number> {
   const { values } = parseCommandLine(
@@ -38,8 +40,9 @@ export async function runDemo(argv: string[]): Promise<number> {
       master: { type: 'string', default: 'local[*]' },
       size: { type: 'string' },
       table: { type: 'string' },
-      out: { type: 'string', default: 'voxelflow-demo' },
+      out: { type: 'string' },
       quiet: { type: 'boolean', default: false },
+      overwrite: { type: 'boolean', default: false },
     },
     { positionals: false },
   );
@@ -49,7 +52,12 @@ export async function runDemo(argv: string[]): Promise<number> {
   }
   const sizeText = values.size ?? (values.table !== undefined ? '64' : '256');
   const size = integerFlag('size', sizeText, { min: 16, max: 1024 });
-  if (values.table !== undefined) return runDemoTable(values.table, size, values.master ?? 'local[*]');
+  if (values.table !== undefined) {
+    for (const file of demoTableFiles(values.table)) refuseExisting('table', file, values.overwrite);
+    return runDemoTable(values.table, size, values.master ?? 'local[*]');
+  }
+  // The default folder is the demo's own and replaced by each run; one the user names is not, without --overwrite.
+  if (values.out !== undefined) refuseExisting('out', resolve(values.out), values.overwrite);
   const out = resolve(values.out ?? 'voxelflow-demo');
 
   const ctx = await Context.create({ master: values.master ?? 'local[*]' });
@@ -129,4 +137,9 @@ function printSummary(size: number, ctx: Context, count: number, rows: readonly 
   }
   console.log(`  wrote        ${join(out, 'labels.npy')}, stats.csv, slice.png`);
   console.log(`  time         ${seconds.toFixed(1)} s`);
+}
+
+/** Refuses, before any work, an output of the demo that exists (without --overwrite). */
+function refuseExisting(flag: string, path: string, overwrite: boolean): void {
+  if (!overwrite && existsSync(path)) throw new UsageError(`--${flag}: ${path} already exists; pass --overwrite to replace it, or name another folder`, `--${flag}`);
 }

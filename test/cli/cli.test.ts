@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Context, readImage, writeImage } from '../../index.js';
@@ -56,6 +56,21 @@ describe('voxelflow demo', () => {
 
   it('a bad --size exits 2 and names the flag', () => {
     expectCleanFailure(voxelflow('demo', '--size', 'huge'), 2, /--size must be an integer in 16..1024, got 'huge'/);
+  });
+
+  it('refuses a folder --out names that exists (and a --table file), before any work; --overwrite replaces it', () => {
+    const mine = join(dir, 'mine');
+    mkdirSync(mine);
+    writeFileSync(join(mine, 'precious.txt'), 'keep');
+    expectCleanFailure(voxelflow('demo', '--size', '16', '--out', mine), 2, new RegExp(`^voxelflow demo: --out: ${mine} already exists; pass --overwrite to replace it, or name another folder\n$`));
+    expect(readdirSync(mine)).toEqual(['precious.txt']);
+    expect(voxelflow('demo', '--size', '16', '--master', 'local[1]', '--out', mine, '--overwrite').code).toBe(0);
+    expect(readdirSync(mine).sort()).toEqual(['labels.npy', 'slice.png', 'stats.csv']);
+    const cells = join(dir, 'cells');
+    mkdirSync(cells);
+    writeFileSync(join(cells, 'S2.csv'), 'keep');
+    expectCleanFailure(voxelflow('demo', '--table', cells), 2, /--table: .*cells\/S2\.csv already exists; pass --overwrite/);
+    expect(readdirSync(cells)).toEqual(['S2.csv']);
   });
 });
 
