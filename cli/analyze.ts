@@ -232,7 +232,11 @@ function readInput(ctx: Context, a: Flags): ImageRDD {
   if (a.pyramid === 0) return input;
   const f = 2 ** a.pyramid;
   if (a.block === null) {
-    const aligned = input.blockShape.map((b, i) => (b >= input.shape[i]! ? b : Math.max(f, Math.floor(b / f) * f))) as unknown as Vec3;
+    const align = (i: 0 | 1 | 2): number => {
+      const b = input.blockShape[i];
+      return b >= input.shape[i] ? b : Math.max(f, Math.floor(b / f) * f);
+    };
+    const aligned: Vec3 = [align(0), align(1), align(2)];
     if (aligned.some((b, i) => b !== input.blockShape[i])) input = make(aligned);
   }
   try {

@@ -129,7 +129,7 @@ function ship<F extends (...args: never[]) => unknown>(rdd: RDD<unknown>, f: F, 
 
 function shuffled<K, C>(rdd: RDD<unknown>, partitioner: Partitioner, aggregator: Aggregator | null, mapSideCombine: boolean, ordering: 'asc' | 'desc' | null): RDD<[K, C]> {
   const node = new ShuffledNode(rdd, partitioner, { shuffleId: rdd.context.newShuffleId(), aggregator, mapSideCombine, ordering });
-  return rdd.withNode(node as unknown as RddNode<[K, C]>);
+  return rdd.withNode(node as RddNode<[K, C]>);
 }
 
 /** Spark's defaultPartitioner: the given one, else a hash partitioner a parent already has, else the widest. */

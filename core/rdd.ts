@@ -144,7 +144,7 @@ export class RDD<T> {
   }
   private mapped<U>(kind: MapKind, f: UserFn | null, preservesPartitioning = false): RDD<U> {
     const node = new MapPartitionsNode(this as RDD<unknown>, { kind, f, preservesPartitioning });
-    return new RDD<U>(this.context, node as unknown as RddNode<U>);
+    return new RDD<U>(this.context, node as RddNode<U>);
   }
 
   /**
@@ -209,7 +209,7 @@ export class RDD<T> {
   /** Pairs each element with its index in the whole RDD (runs a job to count the partitions first). */
   zipWithIndex(): RDD<[T, number]> {
     const node = new ZipWithIndexNode(this as RDD<unknown>, { startIndices: null });
-    return new RDD<[T, number]>(this.context, node as unknown as RddNode<[T, number]>);
+    return new RDD<[T, number]>(this.context, node as RddNode<[T, number]>);
   }
   /** The elements of this RDD and of `others`, partitions concatenated (no shuffle, duplicates kept). */
   union(...others: RDD<T>[]): RDD<T> {
@@ -218,7 +218,7 @@ export class RDD<T> {
   /** Every pair `[a, b]` with `a` from this RDD and `b` from `other`. */
   cartesian<U>(other: RDD<U>): RDD<[T, U]> {
     const node = new CartesianNode(this as RDD<unknown>, other as RDD<unknown>);
-    return new RDD<[T, U]>(this.context, node as unknown as RddNode<[T, U]>);
+    return new RDD<[T, U]>(this.context, node as RddNode<[T, U]>);
   }
   /** Pairs the i-th elements of this RDD and `other`; both must have the same partitions and counts per partition. */
   zip<U>(other: RDD<U>): RDD<[T, U]> {
@@ -229,7 +229,7 @@ export class RDD<T> {
       );
     }
     const node = new ZipNode(this as RDD<unknown>, other as RDD<unknown>);
-    return new RDD<[T, U]>(this.context, node as unknown as RddNode<[T, U]>);
+    return new RDD<[T, U]>(this.context, node as RddNode<[T, U]>);
   }
   /** A random sample: each element kept with probability `fraction` (without replacement) or drawn a Poisson(fraction) number of times (with replacement); reproducible for a given seed. */
   sample(withReplacement: boolean, fraction: number, seed: number = Math.floor(Math.random() * 2 ** 31)): RDD<T> {

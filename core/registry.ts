@@ -39,7 +39,9 @@ export function namedFunction<F extends (...args: never[]) => unknown>(name: str
 
 /** The name and module of a named function, if it is one. */
 export function namedFunctionInfo(fn: unknown): { readonly name: string; readonly module: string } | undefined {
-  return typeof fn === 'function' ? ((fn as unknown as Record<symbol, { name: string; module: string } | undefined>)[NAMED] ?? undefined) : undefined;
+  if (typeof fn !== 'function') return undefined;
+  const info: unknown = Object.getOwnPropertyDescriptor(fn, NAMED)?.value;
+  return info === undefined ? undefined : (info as { readonly name: string; readonly module: string });
 }
 
 export function lookupNamedFunction(name: string): unknown {

@@ -25,7 +25,8 @@ export type QueuedMessage =
 export type QueuePolicy = 'block' | 'drop-oldest';
 
 export class MessageQueue {
-  private items: QueuedMessage[] = [];
+  /** Shifted entries are cleared to undefined (so they can be collected) until the array is compacted. */
+  private items: (QueuedMessage | undefined)[] = [];
   private head = 0;
   private queuedBytes = 0;
   private spaceWaiters: (() => void)[] = [];
@@ -81,7 +82,7 @@ export class MessageQueue {
     for (;;) {
       if (this.head < this.items.length) {
         const m = this.items[this.head] as QueuedMessage;
-        this.items[this.head++] = undefined as unknown as QueuedMessage;
+        this.items[this.head++] = undefined;
         if (this.head > 1024 && this.head * 2 > this.items.length) {
           this.items = this.items.slice(this.head);
           this.head = 0;

@@ -11,7 +11,9 @@ import { decode, encode } from '../codec.js';
 
 const MIN_RAW_BYTES = 4096;
 const TYPES = ['Uint8Array', 'Uint16Array', 'Int16Array', 'Uint32Array', 'Int32Array', 'Float32Array', 'Float64Array', 'Int8Array'] as const;
-type Ctor = new (buffer: ArrayBufferLike, offset: number, length: number) => ArrayBufferView & { length: number };
+type Ctor = (new (buffer: ArrayBufferLike, offset: number, length: number) => ArrayBufferView & { length: number }) & { readonly BYTES_PER_ELEMENT: number };
+/** The constructors of TYPES, in the same order (the index travels in the skeleton). */
+const CTORS: readonly Ctor[] = [Uint8Array, Uint16Array, Int16Array, Uint32Array, Int32Array, Float32Array, Float64Array, Int8Array];
 
 interface Slot {
   readonly __vfArray: number;
@@ -60,8 +62,9 @@ export function decodeRecords(bytes: Uint8Array): unknown[] {
   const dataStart = Math.ceil((4 + skeletonLength) / 8) * 8;
   const aligned = (bytes.byteOffset + dataStart) % 8 === 0;
   const made = arrays.map(([type, offset, length]) => {
-    const Ctor = globalThis[TYPES[type] as (typeof TYPES)[number]] as unknown as Ctor;
-    const per = (Ctor as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
+    const Ctor = CTORS[type];
+    if (Ctor === undefined) throw new Error(`record block names typed array kind ${type}; this voxelflow knows ${CTORS.length}`);
+    const per = Ctor.BYTES_PER_ELEMENT;
     const start = bytes.byteOffset + dataStart + offset;
     if (aligned) return new Ctor(bytes.buffer, start, length / per);
     const copy = new Uint8Array(length);
