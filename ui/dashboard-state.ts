@@ -8,18 +8,24 @@ import type { ExecutorRow, JobRow, ScanRow, StageRow, TaskCounts, TaskRow, Topic
 
 /** How much history the dashboard keeps. */
 export interface Retention {
+  /** Jobs kept (oldest dropped first). */
   readonly jobs: number;
+  /** Stage attempts kept. */
   readonly stages: number;
+  /** Task attempts kept. */
   readonly tasks: number;
+  /** Streaming scans kept. */
   readonly scans: number;
   /** Removed executors kept for their failure counts (active ones are always kept). */
   readonly removedExecutors: number;
 }
 
+/** 100 jobs, 500 stages, 2000 tasks, 100 scans and 100 removed executors. */
 export const DEFAULT_RETENTION: Retention = { jobs: 100, stages: 500, tasks: 2000, scans: 100, removedExecutors: 100 };
 
 const noTasks = (): TaskCounts => ({ active: 0, succeeded: 0, failed: 0, killed: 0 });
 
+/** The dashboard's picture of the application, folded from the event bus; `onChange` hears the topic each event changed. */
 export class DashboardState {
   private readonly jobs = new Map<number, JobRow>();
   /** Keyed `stageId.attempt`. */
@@ -99,10 +105,12 @@ export class DashboardState {
     }
   }
 
+  /** Jobs, newest first. */
   jobList(): JobRow[] {
     return [...this.jobs.values()].reverse();
   }
 
+  /** Stage attempts, newest first; only those of `jobId` when given. */
   stageList(jobId?: number): StageRow[] {
     const all = [...this.stages.values()].reverse();
     return jobId === undefined ? all : all.filter((s) => s.jobId === jobId);
@@ -119,10 +127,12 @@ export class DashboardState {
     return out;
   }
 
+  /** Executors in the order they registered, removed ones included (up to the retention). */
   executorList(): ExecutorRow[] {
     return [...this.executors.values()];
   }
 
+  /** Streaming scans, newest first. */
   scanList(): ScanRow[] {
     return [...this.scans.values()].reverse();
   }

@@ -32,10 +32,13 @@ export interface DashboardSource {
 const PAGE_CSP = "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'";
 const SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'";
 
+/** The web dashboard of a context (`ui` option): serves the JSON API and the page; start it with `Dashboard.start`. */
 export class Dashboard {
   // The page first: a missing file throws before any timer or subscription exists.
   private readonly files = loadStaticFiles();
+  /** What the dashboard knows (jobs, stages, tasks, executors, scans). */
   readonly state: DashboardState;
+  /** The pictures shown with `showPreview`. */
   readonly previews = new PreviewStore();
   private readonly stream = new EventStream();
   private readonly filter: SecretFilter;
@@ -80,6 +83,7 @@ export class Dashboard {
     return `http://${host.includes(':') ? `[${host}]` : host}:${port}/`;
   }
 
+  /** The port it listens on (the one chosen when `ui.port` was 0). */
   get port(): number {
     const address = this.server.address();
     return typeof address === 'object' && address !== null ? address.port : this.options.port;

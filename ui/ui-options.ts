@@ -4,6 +4,7 @@
  */
 import { ConfigError } from '../core/index.js';
 
+/** The `ui` option of `Context.create`: where the dashboard listens. */
 export interface UiOptions {
   /** TCP port, 0..65535 (Spark's UI uses 4040); 0 picks a free one. */
   readonly port: number;
