@@ -15,7 +15,9 @@ import { expectedFrames, frameMeta, scanMeta } from './tomo-metadata.js';
 
 const REORDER_WINDOW = 64;
 
+/** Decodes PSI `array-1.0` messages: a scan begins on a frame-number reset and ends on the next reset or an idle timeout. */
 export class Array1Decoder implements ProtocolDecoder {
+  /** 'array-1.0'. */
   readonly name = 'array-1.0' as const;
   private scans = 0;
   private open: string | null = null;

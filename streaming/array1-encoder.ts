@@ -5,14 +5,21 @@ import type { DType } from '../imaging/index.js';
 import { pixelTypeName } from './pixel-type.js';
 import type { FrameType, ScanMeta } from './stream-event.js';
 
+/** One frame to encode as an array-1.0 message. */
 export interface Array1Frame {
+  /** Frame number (a reset to 0 begins a new scan). */
   readonly frame: number;
   /** `[y, x]`. */
   readonly shape: readonly [number, number];
+  /** Pixel type. */
   readonly dtype: DType;
+  /** Little-endian pixel bytes. */
   readonly bytes: Uint8Array;
+  /** Tomography metadata (sent with a scan's first frame). */
   readonly scan?: ScanMeta;
+  /** What the frame is (dark, flat, projection, slice). */
   readonly frameType?: FrameType;
+  /** Rotation angle in degrees. */
   readonly angle?: number;
 }
 

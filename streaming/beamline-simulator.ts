@@ -22,10 +22,14 @@ import type { ScanMeta } from './stream-event.js';
  */
 export type FaultKind = 'duplicate' | 'skip' | 'swap' | 'bad-size' | 'bad-json' | 'unknown-htype' | 'unknown-series' | 'abort' | 'nimages' | 'frame-number' | 'wrong-shape' | 'endless';
 
+/** Every FaultKind, for validating option strings. */
 export const FAULT_KINDS: readonly FaultKind[] = ['duplicate', 'skip', 'swap', 'bad-size', 'bad-json', 'unknown-htype', 'unknown-series', 'abort', 'nimages', 'frame-number', 'wrong-shape', 'endless'];
 
+/** One fault to inject: what, in which scan, at which frame. */
 export interface Fault {
+  /** Index of the scan it acts in, 0 for the first sendScan. */
   readonly scan: number;
+  /** What goes wrong. */
   readonly kind: FaultKind;
   /** The frame it acts at, or its number (nimages, frame-number). */
   readonly frame: number;
@@ -34,10 +38,13 @@ export interface Fault {
 /** Extra pixels per side of a 'wrong-shape' frame. */
 const WRONG_SHAPE_EXTRA = 8;
 
+/** Options of `BeamlineSimulator.bind`. */
 export interface SimulatorOptions {
   /** Endpoint to bind, e.g. `tcp://*:9999` or `tcp://127.0.0.1:0` (port 0: any free port). */
   readonly bind: string;
+  /** Wire protocol (default 'simplon-v1'). */
   readonly protocol?: ProtocolName;
+  /** 'push' (default; a PULL receiver, nothing lost) or 'pub' (a SUB receiver, live mode). */
   readonly socket?: 'push' | 'pub';
   /** SIMPLON blob encoding (default 'none'). */
   readonly encoding?: 'none' | 'lz4';
@@ -45,18 +52,23 @@ export interface SimulatorOptions {
   readonly rateHz?: number;
   /** Series id of the first scan (default 1). */
   readonly firstSeries?: number;
+  /** Faults to inject (default none). */
   readonly faults?: readonly Fault[];
+  /** ZeroMQ send high-water mark in messages (default 64 for push, 100000 for pub). */
   readonly sendHighWaterMark?: number;
 }
 
 /** How the frames of a tomography scan are laid out in the volume `sendScan` sends. */
 export interface TomoFrames {
+  /** Dark frames first (beam off). */
   readonly darks: number;
+  /** Flat frames next (beam on, no sample). */
   readonly flats: number;
   /** Degrees, one per projection. */
   readonly angles: readonly number[];
 }
 
+/** A detector in software for tests and demos: binds a PUSH or PUB socket and sends volumes as scans (frame k = slice k), optionally paced and with faults. */
 export class BeamlineSimulator {
   private scansSent = 0;
   /** lz4 blocks of the volumes sent so far, by slice: a replayed volume is compressed once. */
@@ -68,6 +80,7 @@ export class BeamlineSimulator {
   private readonly stopSignal = new Promise<void>((resolve) => (this.wakeStop = resolve));
   /** Messages and bytes sent so far. */
   messages = 0;
+  /** Bytes sent so far. */
   bytes = 0;
 
   private constructor(
@@ -77,6 +90,7 @@ export class BeamlineSimulator {
     readonly endpoint: string,
   ) {}
 
+  /** Binds the socket (ZeroMQ loaded on first use) and returns a simulator ready to send. */
   static async bind(options: SimulatorOptions): Promise<BeamlineSimulator> {
     const zmq = await import('zeromq');
     const hwm = options.sendHighWaterMark ?? (options.socket === 'pub' ? 100_000 : 64);
@@ -170,6 +184,7 @@ export class BeamlineSimulator {
     return { lz4: (blocks[k] ??= lz4EncodeBlock(bytes)) };
   }
 
+  /** Closes the socket (messages already queued linger up to 2 s). */
   async close(): Promise<void> {
     this.sock.close();
   }

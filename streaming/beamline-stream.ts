@@ -18,6 +18,7 @@ import type { FrameEvent, FrameType } from './stream-event.js';
 import type { StreamingContext } from './streaming-context.js';
 import { ZmqSource, type ZmqSourceOptions } from './zmq-source.js';
 
+/** Options of `ssc.zmqStream`: the socket (ZmqSourceOptions) and how scans are decoded, bounded and stopped. */
 export interface BeamlineStreamOptions extends ZmqSourceOptions {
   /** Wire protocol (default 'simplon-v1'). */
   readonly protocol?: ProtocolName;
@@ -37,17 +38,26 @@ export interface BeamlineStreamOptions extends ZmqSourceOptions {
 
 /** What the frames DStream carries: one record per processed frame, without its pixels. */
 export interface FrameInfo {
+  /** The series (scan) the frame belongs to. */
   readonly series: string;
+  /** Frame number within the series, from 0. */
   readonly frame: number;
+  /** What the frame is, when its metadata says. */
   readonly frameType: FrameType | null;
+  /** Rotation angle in degrees, when its metadata says. */
   readonly angle: number | null;
+  /** Size of the frame's decoded pixels in bytes. */
   readonly bytes: number;
 }
 
+/** A scan pipeline: called once per sealed scan; a returned promise is awaited before the next scan, and a throw is logged and counted in `pipelineErrors`. */
 export type ScanHandler = (scan: Scan) => unknown;
 
+/** A detector stream made by `ssc.zmqStream`: receives frames over ZeroMQ, assembles them into scans and runs the `scans().foreach` pipeline on each, one at a time. */
 export class BeamlineStream {
+  /** The ZeroMQ receiver and its byte-bounded queue. */
   readonly source: ZmqSource;
+  /** Files decoded frames into scans and keeps the accounting. */
   readonly assembler: ScanAssembler;
   private readonly decoder: ProtocolDecoder;
   private readonly handlers: ScanHandler[] = [];
@@ -101,7 +111,10 @@ export class BeamlineStream {
   }
 
   /** The scans, each sealed when its series ends (or is aborted). */
-  scans(): { foreach: (fn: ScanHandler) => void } {
+  scans(): {
+    /** Registers the pipeline run on each sealed scan (several run in registration order). */
+    foreach: (fn: ScanHandler) => void;
+  } {
     return { foreach: (fn) => void this.handlers.push(fn) };
   }
 

@@ -7,10 +7,12 @@
 import { ConfigError, type Fn1, type Fn2, type RDD } from '../core/index.js';
 import type { StreamingContext } from './streaming-context.js';
 
+/** A stream of RDDs, one per batch interval (Spark Streaming's DStream); transformations apply to every batch, `foreachRDD` consumes them. */
 export abstract class DStream<T> {
   private readonly generated = new Map<number, Promise<RDD<T>>>();
 
   constructor(
+    /** The streaming context that drives this stream's batches. */
     readonly ssc: StreamingContext,
     /** How often this stream produces an RDD that output operations see. */
     readonly slideMs: number,
@@ -30,14 +32,17 @@ export abstract class DStream<T> {
     return rdd;
   }
 
+  /** Each element mapped by `f(x, env)` (a function shipped to workers, as in RDD.map). */
   map<U, E = undefined>(f: Fn1<T, U, E>, env?: E): DStream<U> {
     return new TransformedDStream(this, async (rdd) => rdd.map(f, env));
   }
 
+  /** The elements for which `f(x, env)` is truthy. */
   filter<E = undefined>(f: Fn1<T, unknown, E>, env?: E): DStream<T> {
     return new TransformedDStream(this, async (rdd) => rdd.filter(f, env));
   }
 
+  /** Each element replaced by the elements of `f(x, env)`. */
   flatMap<U, E = undefined>(f: Fn1<T, Iterable<U>, E>, env?: E): DStream<U> {
     return new TransformedDStream(this, async (rdd) => rdd.flatMap(f, env));
   }

@@ -12,18 +12,43 @@ import { ConfigError } from '../core/index.js';
 
 /** What the receive loop learns about a message before queueing it (cheap: no pixel decoding). */
 export interface MessagePeek {
+  /** Control messages (headers, series ends) are never dropped; data messages (frames) may be. */
   readonly kind: 'control' | 'data';
+  /** The series the message belongs to, when the peek can tell. */
   readonly series: string | null;
+  /** The frame number of a data message, when the peek can tell. */
   readonly frame: number | null;
 }
 
 /** A received multipart message, or the tombstone of one dropped in live mode. */
 export type QueuedMessage =
-  | { readonly state: 'message'; readonly parts: readonly Buffer[]; readonly peek: MessagePeek; readonly bytes: number; readonly receivedAt: number }
-  | { readonly state: 'dropped'; readonly peek: MessagePeek; readonly bytes: number; readonly receivedAt: number };
+  | {
+      /** The message is here. */
+      readonly state: 'message';
+      /** Its multipart frames, as received. */
+      readonly parts: readonly Buffer[];
+      /** What the receive loop learnt about it. */
+      readonly peek: MessagePeek;
+      /** Its size: the sum of its parts' lengths. */
+      readonly bytes: number;
+      /** performance.now() when it was received. */
+      readonly receivedAt: number;
+    }
+  | {
+      /** The message was dropped (live mode); only its peek and size are kept. */
+      readonly state: 'dropped';
+      /** What the receive loop learnt about it: the scan assembler counts it in its scan. */
+      readonly peek: MessagePeek;
+      /** Its size before it was dropped (no longer counted in the queue's bytes). */
+      readonly bytes: number;
+      /** performance.now() when it was received. */
+      readonly receivedAt: number;
+    };
 
+/** What a full queue does: 'block' stops receiving (PULL sockets), 'drop-oldest' drops the oldest data message (SUB sockets). */
 export type QueuePolicy = 'block' | 'drop-oldest';
 
+/** The byte-bounded queue between a ZeroMQ socket and the decoder; see QueuePolicy for what happens when it is full. */
 export class MessageQueue {
   /** Shifted entries are cleared to undefined (so they can be collected) until the array is compacted. */
   private items: (QueuedMessage | undefined)[] = [];
@@ -38,23 +63,29 @@ export class MessageQueue {
   peakBytes = 0;
   /** Messages pushed and shifted so far (tombstones included). */
   pushed = 0;
+  /** Messages shifted so far (tombstones included). */
   shifted = 0;
 
   constructor(
+    /** The bound in bytes (> 0) that decides when the queue is full. */
     readonly maxBytes: number,
+    /** What to do when full. */
     readonly policy: QueuePolicy,
   ) {
     if (!(maxBytes > 0)) throw new ConfigError('maxBytes', `MessageQueue: maxBytes must be > 0, got ${maxBytes}`);
   }
 
+  /** Bytes of the messages queued now (tombstones count 0). */
   get bytes(): number {
     return this.queuedBytes;
   }
 
+  /** Messages queued now, tombstones included. */
   get length(): number {
     return this.items.length - this.head;
   }
 
+  /** Whether the queued bytes reached maxBytes. */
   get full(): boolean {
     return this.queuedBytes >= this.maxBytes;
   }
@@ -62,6 +93,7 @@ export class MessageQueue {
   /** Resolves when the queue holds less than its bound (or is closed). */
   waitForSpace(): Promise<void> {
     if (!this.full || this.closed) return Promise.resolve();
+    /** Queues a message (no-op once closed); under 'drop-oldest', drops the oldest data messages until the queue fits its bound. */
     return new Promise((resolve) => this.spaceWaiters.push(resolve));
   }
 

@@ -18,11 +18,14 @@ import type { FrameEvent, MalformedReason, ScanMeta, SeriesStartEvent } from './
 
 /** A sealed scan: its accounting, the volume and the calibration frames. */
 export interface AssembledScan {
+  /** The scan's accounting. */
   readonly report: ScanReport;
   /** `[z, y, x]` volume of the projection/slice frames; null when no frame arrived, or the scan was
    * aborted as too large. */
   readonly volume: Volume | null;
+  /** The dark frames as a `[n, y, x]` stack in arrival order, or null when none arrived. */
   readonly darks: Volume | null;
+  /** The flat frames as a `[n, y, x]` stack in arrival order, or null when none arrived. */
   readonly flats: Volume | null;
   /** Angle of each volume slice (null where the frame had none or was missing). */
   readonly angles: readonly (number | null)[];

@@ -8,9 +8,12 @@ import type { StreamEvent } from './stream-event.js';
 /** The wire protocols voxelflow reads. */
 export type ProtocolName = 'simplon-v1' | 'array-1.0';
 
+/** Every ProtocolName, for validating the `protocol` option. */
 export const PROTOCOLS: readonly ProtocolName[] = ['simplon-v1', 'array-1.0'];
 
+/** A wire protocol's decoder: `peek` for the receive loop, `decode` for the assembler; never throws on bad input. */
 export interface ProtocolDecoder {
+  /** The protocol it decodes. */
   readonly name: ProtocolName;
   /** Classifies a message without decoding pixels; never throws. */
   peek(parts: readonly Buffer[]): MessagePeek;

@@ -21,6 +21,7 @@ export type Fate = 'control' | 'processed' | 'duplicates' | 'malformed' | 'dropp
 /** The receive queue bound the default scan bound assumes when none is given, bytes. */
 const DEFAULT_QUEUE_BYTES = 256 * 1024 * 1024;
 
+/** Where a ScanAssembler delivers scans and frames, and its memory bound. */
 export interface ScanAssemblerOptions {
   /** Receives every sealed scan, in order. */
   readonly onScan: (scan: AssembledScan) => void;
@@ -32,8 +33,11 @@ export interface ScanAssemblerOptions {
   readonly maxScanBytes?: number;
 }
 
+/** Files decoded events into scans, one series open at a time, and keeps every message in exactly one counter. */
 export class ScanAssembler {
+  /** Stream-wide counters. */
   readonly totals: StreamTotals = emptyTotals();
+  /** Memory one scan may hold, in bytes. */
   readonly maxScanBytes: number;
   private open: OpenScan | null = null;
   /** The series last aborted as too large: the rest of it is dropped, not 'unknown-series'. */
@@ -51,7 +55,14 @@ export class ScanAssembler {
   }
 
   /** The counters of the series being received so far (for live views such as the dashboard), or null. */
-  get openCounters(): { readonly series: string; readonly expected: number | null; readonly counters: Record<string, number> } | null {
+  get openCounters(): {
+    /** The open series' id. */
+    readonly series: string;
+    /** Frames its header announced, or null. */
+    readonly expected: number | null;
+    /** received, processed, waiting, duplicates, malformed, dropped, outOfOrder and heldBytes so far. */
+    readonly counters: Record<string, number>;
+  } | null {
     const o = this.open;
     if (o === null) return null;
     return { series: o.series, expected: o.expected, counters: { received: o.received, processed: o.processed, waiting: o.waiting, duplicates: o.duplicates, malformed: o.malformed, dropped: o.dropped, outOfOrder: o.outOfOrder, heldBytes: o.heldBytes } };

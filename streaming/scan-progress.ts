@@ -9,7 +9,9 @@
 
 /** The fields of a `scanUpdated` event. */
 export interface ScanProgress {
+  /** The scan's series id. */
   readonly scanId: string;
+  /** 'receiving' while frames arrive, then how the scan ended. */
   readonly status: 'receiving' | 'complete' | 'incomplete' | 'aborted';
   /** Frames the series header announced, or null when it did not say. */
   readonly expected: number | null;

@@ -8,6 +8,7 @@ import type { ImageRDD, Volume } from '../imaging/index.js';
 import type { AssembledScan } from './open-scan.js';
 import type { ScanReport } from './scan-report.js';
 
+/** A received scan as a stream's `scans().foreach` pipeline sees it: its report, volume, calibration frames and angles. */
 export class Scan {
   private image: ImageRDD | null = null;
 
@@ -16,10 +17,12 @@ export class Scan {
     private readonly assembled: AssembledScan,
   ) {}
 
+  /** The series id of the scan. */
   get series(): string {
     return this.assembled.report.series;
   }
 
+  /** The scan's accounting (received, processed, missing, why it was aborted). */
   get report(): ScanReport {
     return this.assembled.report;
   }
@@ -30,14 +33,17 @@ export class Scan {
     return this.assembled.volume;
   }
 
+  /** The dark frames as a `[n, y, x]` stack, or null when none arrived. */
   get darks(): Volume | null {
     return this.assembled.darks;
   }
 
+  /** The flat frames as a `[n, y, x]` stack, or null when none arrived. */
   get flats(): Volume | null {
     return this.assembled.flats;
   }
 
+  /** Angle in degrees of each volume slice (null where the frame had none or was missing). */
   get angles(): readonly (number | null)[] {
     return this.assembled.angles;
   }

@@ -19,7 +19,9 @@ const MAX_DETECTOR_PIXELS = 1 << 16;
 
 const DETAIL_PARTS = new Set(['dflatfield-1.0', 'dpixelmask-1.0', 'dcountrate_table-1.0']);
 
+/** Decodes DECTRIS SIMPLON v1 messages (EIGER/PILATUS4 `stream` interface): one series is one scan. */
 export class SimplonDecoder implements ProtocolDecoder {
+  /** 'simplon-v1'. */
   readonly name = 'simplon-v1' as const;
 
   peek(parts: readonly Buffer[]): MessagePeek {

@@ -21,18 +21,25 @@ export function simplonHeader(series: number, nimages: number | null, scan: Scan
   return parts;
 }
 
+/** One frame to encode as a SIMPLON dimage message. */
 export interface SimplonFrame {
+  /** Series id of the scan. */
   readonly series: number;
+  /** Frame number within the series, from 0. */
   readonly frame: number;
   /** `[y, x]`. */
   readonly shape: readonly [number, number];
+  /** Pixel type. */
   readonly dtype: DType;
   /** Little-endian pixel bytes. */
   readonly bytes: Uint8Array;
+  /** Blob encoding: raw, or an lz4 block. */
   readonly encoding: 'none' | 'lz4';
   /** The lz4 block of `bytes`, when the caller has it already (a simulator replaying a volume). */
   readonly lz4?: Buffer;
+  /** Sent in the image appendix, when given. */
   readonly frameType?: FrameType;
+  /** Rotation angle in degrees, sent in the image appendix when given. */
   readonly angle?: number;
 }
 

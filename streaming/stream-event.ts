@@ -6,12 +6,19 @@ import type { DType } from '../imaging/index.js';
 
 /** Tomography metadata from a series header's appendix (`{ "scan": { ... } }`). */
 export interface ScanMeta {
+  /** The scan's id in the facility's numbering. */
   readonly id?: string | number;
+  /** Projection frames the scan will send. */
   readonly nProjections?: number;
+  /** Angle of the first projection, in degrees. */
   readonly angleStart?: number;
+  /** Angle between consecutive projections, in degrees. */
   readonly angleStep?: number;
+  /** Dark frames (beam off) the scan will send. */
   readonly nDarks?: number;
+  /** Flat frames (beam on, no sample) the scan will send. */
   readonly nFlats?: number;
+  /** Detector pixel size in micrometres. */
   readonly pixelSizeUm?: number;
 }
 
@@ -30,6 +37,7 @@ export type MalformedReason =
   | 'shape-mismatch'
   | 'frame-out-of-range';
 
+/** A series header: a scan begins. */
 export interface SeriesStartEvent {
   readonly kind: 'series-start';
   readonly series: string;
@@ -40,25 +48,35 @@ export interface SeriesStartEvent {
   readonly frameShape: readonly [number, number] | null;
 }
 
+/** One decoded frame (or a stack of `depth` slices) of a series. */
 export interface FrameEvent {
+  /** Discriminant: 'frame'. */
   readonly kind: 'frame';
+  /** The series the frame belongs to. */
   readonly series: string;
+  /** Frame number within the series, from 0. */
   readonly frame: number;
   /** `[y, x]` of one slice; `depth` slices when the message carries several (array-1.0 `[z, y, x]`). */
   readonly shape: readonly [number, number];
+  /** Slices the message carries (1 for a single frame). */
   readonly depth: number;
+  /** Pixel type. */
   readonly dtype: DType;
   /** Decoded little-endian pixel bytes (may be a view into the received message). */
   readonly bytes: Uint8Array;
+  /** What the frame is (dark, flat, projection, slice), when its metadata says. */
   readonly frameType: FrameType | null;
+  /** Rotation angle in degrees of a projection, when its metadata says. */
   readonly angle: number | null;
 }
 
+/** A series end: the scan is sealed. */
 export interface SeriesEndEvent {
   readonly kind: 'series-end';
   readonly series: string;
 }
 
+/** A message that could not be used, and why. */
 export interface MalformedEvent {
   readonly kind: 'malformed';
   readonly reason: MalformedReason;
@@ -80,6 +98,7 @@ export interface ControlEvent {
   readonly kind: 'control';
 }
 
+/** What a protocol decoder makes of one message. */
 export type StreamEvent = SeriesStartEvent | FrameEvent | SeriesEndEvent | MalformedEvent | DroppedEvent | ControlEvent;
 
 /** Builds a malformed event. */

@@ -17,6 +17,7 @@ export interface StreamingContextOptions {
 export type StreamingState = 'initialized' | 'active' | 'stopped';
 
 export class StreamingContext {
+  /** Micro-batch interval in ms, as given in the options. */
   readonly batchIntervalMs: number;
   private readonly inputs: DStream<unknown>[] = [];
   private readonly outputs: ((time: number) => Promise<void>)[] = [];
@@ -33,6 +34,7 @@ export class StreamingContext {
   batchesRun = 0;
 
   constructor(
+    /** The context the batches' RDDs run on. */
     readonly ctx: Context,
     options: StreamingContextOptions,
   ) {
@@ -48,6 +50,7 @@ export class StreamingContext {
     this.terminated.catch(() => {}); // observed through awaitTermination()
   }
 
+  /** 'initialized' until start(), 'active' while batches run, then 'stopped'. */
   get state(): StreamingState {
     return this.stateNow;
   }

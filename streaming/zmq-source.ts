@@ -9,11 +9,14 @@ import { ConfigError } from '../core/index.js';
 import { MessageQueue } from './message-queue.js';
 import type { ProtocolDecoder } from './protocol-decoder.js';
 
+/** 'pull' (lossless: a slow pipeline pushes back on the sender) or 'sub' (live: the oldest frames are dropped). */
 export type SocketKind = 'pull' | 'sub';
 
+/** Where and how a detector stream receives. */
 export interface ZmqSourceOptions {
   /** Endpoint to connect to, e.g. `tcp://127.0.0.1:9999`. */
   readonly connect: string;
+  /** Socket type (default 'pull'), connecting to the detector's PUSH or PUB. */
   readonly socket?: SocketKind;
   /** Bound of the queue between the socket and the decoder, bytes (default 256 MiB). */
   readonly maxQueueBytes?: number;
@@ -21,8 +24,11 @@ export interface ZmqSourceOptions {
   readonly receiveHighWaterMark?: number;
 }
 
+/** A ZeroMQ PULL or SUB receiver feeding a byte-bounded MessageQueue. */
 export class ZmqSource {
+  /** The queue between the socket and the decoder ('block' for pull, 'drop-oldest' for sub). */
   readonly queue: MessageQueue;
+  /** The socket type in use. */
   readonly socketKind: SocketKind;
   private sock: Pull | Subscriber | null = null;
   private loop: Promise<void> | null = null;
