@@ -12,8 +12,11 @@ export class Accumulator<T extends number | unknown[] = number> {
   private current: T;
 
   constructor(
+    /** The context-wide id task updates are keyed by. */
     readonly id: number,
+    /** The starting value (0, or an empty list). */
     readonly zero: T,
+    /** How updates combine. */
     readonly kind: AccumulatorKind,
   ) {
     this.current = (Array.isArray(zero) ? zero.slice() : zero) as T;

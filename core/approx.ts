@@ -14,9 +14,13 @@ import type { StatCounter } from './stat-counter.js';
 
 /** An estimate with a confidence interval: the true value lies in [low, high] with `confidence`. */
 export interface Bounded {
+  /** The estimate. */
   readonly value: number;
+  /** Lower end of the interval. */
   readonly low: number;
+  /** Upper end of the interval. */
   readonly high: number;
+  /** Probability that the interval holds the true value, in (0, 1) (e.g. 0.95). */
   readonly confidence: number;
 }
 
@@ -259,7 +263,10 @@ function checkProgress(finishedParts: number, totalParts: number, confidence: nu
  * the exact `shape(true)` once the job is done. A job that fails before the timeout rejects; one that
  * fails after it rejects `final` only.
  */
-export function settleAtTimeout<T extends object>(job: Promise<unknown>, timeoutMs: number, shape: (isFinal: boolean) => T): Promise<T & { readonly final: Promise<T> }> {
+export function settleAtTimeout<T extends object>(job: Promise<unknown>, timeoutMs: number, shape: (isFinal: boolean) => T): Promise<T & {
+  /** The answer once the whole job is done (isFinal true). */
+  readonly final: Promise<T>;
+}> {
   const final = job.then(() => shape(true));
   final.catch(() => undefined);
   return new Promise((resolve, reject) => {

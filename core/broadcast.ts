@@ -18,7 +18,7 @@ export class Broadcast<T = unknown> {
   private local: T | undefined;
 
   // biome-ignore lint/complexity/noArguments: `new Broadcast(id, undefined)` holds the value undefined; `new Broadcast(id)` holds none.
-  constructor(readonly id: number, value?: T, hasValue = arguments.length > 1) {
+  constructor(/** The context-wide id workers find the value by. */ readonly id: number, value?: T, hasValue = arguments.length > 1) {
     this.local = value;
     this.hasValue = hasValue;
   }
@@ -40,6 +40,7 @@ export class Broadcast<T = unknown> {
     this.local = undefined;
   }
 
+  /** Whether destroy() was called. */
   get isDestroyed(): boolean {
     return this.destroyed;
   }

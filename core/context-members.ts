@@ -13,7 +13,15 @@
 import { Context } from './context.js';
 
 /** A getter (`ctx.images`) or a method (`ctx.readCsv(path)`); `this` is the context. */
-export type ContextMember = { readonly get: (this: Context) => unknown } | { readonly value: (this: Context, ...args: never[]) => unknown };
+export type ContextMember =
+  | {
+      /** Computes the property on each read (`ctx.images`). */
+      readonly get: (this: Context) => unknown;
+    }
+  | {
+      /** The method (`ctx.readCsv(path)`). */
+      readonly value: (this: Context, ...args: never[]) => unknown;
+    };
 
 /**
  * Adds `members` to Context.prototype, not enumerable. A name Context already has is left as it is,

@@ -9,28 +9,41 @@ import type { UserFn } from './user-fn.js';
 
 /** Combines values of one key: Spark's Aggregator. A missing createCombiner means identity. */
 export interface Aggregator {
+  /** Turns a key's first value into a combiner; null: the value is the combiner. */
   readonly createCombiner: UserFn | null;
+  /** Folds one more value into a combiner (map side). */
   readonly mergeValue: UserFn;
+  /** Merges two combiners of the same key (reduce side, and map side across spills). */
   readonly mergeCombiners: UserFn;
 }
 
 /** A child partition depends on the listed parent partitions. */
 export interface NarrowDependency {
+  /** Discriminant: 'narrow'. */
   readonly kind: 'narrow';
+  /** The parent RDD. */
   readonly rdd: RDD<unknown>;
+  /** The parent partitions child partition `partition` reads. */
   getParents(partition: number): readonly number[];
 }
 
 /** A child partition depends on one bucket of every map output of `rdd`. */
 export interface ShuffleDependency {
+  /** Discriminant: 'shuffle'. */
   readonly kind: 'shuffle';
+  /** The context-wide id of the shuffle (names its map outputs). */
   readonly shuffleId: number;
+  /** The parent RDD (of key-value pairs) whose output is shuffled. */
   readonly rdd: RDD<unknown>;
+  /** Decides the reduce partition of each key. */
   readonly partitioner: Partitioner;
+  /** How values of one key are combined, or null when they are only grouped by partition. */
   readonly aggregator: Aggregator | null;
+  /** Whether map tasks combine values of a key before writing (needs an aggregator). */
   readonly mapSideCombine: boolean;
 }
 
+/** How a child RDD depends on one parent: narrow (same stage) or shuffle (a stage boundary). */
 export type Dependency = NarrowDependency | ShuffleDependency;
 
 /** Partition i of the child reads partition i of the parent. */

@@ -21,14 +21,23 @@ import type { RemoteErrorData } from './error-data.js';
  * add theirs by declaration merging (`declare module '../core/errors.js' { interface VoxelflowErrorTags { ... } }`).
  */
 export interface VoxelflowErrorTags {
+  /** `isVoxelflowError(err, 'VoxelflowError')` narrows to VoxelflowError. */
   VoxelflowError: VoxelflowError;
+  /** `isVoxelflowError(err, 'ConfigError')` narrows to ConfigError. */
   ConfigError: ConfigError;
+  /** `isVoxelflowError(err, 'FreeVariableError')` narrows to FreeVariableError. */
   FreeVariableError: FreeVariableError;
+  /** `isVoxelflowError(err, 'SerializationError')` narrows to SerializationError. */
   SerializationError: SerializationError;
+  /** `isVoxelflowError(err, 'TaskFailedError')` narrows to TaskFailedError. */
   TaskFailedError: TaskFailedError;
+  /** `isVoxelflowError(err, 'JobAbortedError')` narrows to JobAbortedError. */
   JobAbortedError: JobAbortedError;
+  /** `isVoxelflowError(err, 'ExecutorWaitTimeoutError')` narrows to ExecutorWaitTimeoutError. */
   ExecutorWaitTimeoutError: ExecutorWaitTimeoutError;
+  /** `isVoxelflowError(err, 'FetchFailedError')` narrows to FetchFailedError. */
   FetchFailedError: FetchFailedError;
+  /** `isVoxelflowError(err, 'SpillDiskFullError')` narrows to SpillDiskFullError. */
   SpillDiskFullError: SpillDiskFullError;
 }
 
@@ -37,6 +46,7 @@ export type VoxelflowErrorTag = keyof VoxelflowErrorTags;
 
 /** Base class of every error voxelflow raises on purpose. */
 export class VoxelflowError extends Error {
+  /** The class's tag (its name): what `isVoxelflowError` and the driver's rebuild go by. */
   readonly _tag: VoxelflowErrorTag = 'VoxelflowError';
   /**
    * True for errors about the data a job reads (a CSV row that does not parse, a corrupt chunk):
@@ -105,22 +115,35 @@ export abstract class InputError extends VoxelflowError {
 
 /** A bad option or argument given by the caller (the TypeError of voxelflow). */
 export class ConfigError extends VoxelflowError {
+  /** 'ConfigError'. */
   override readonly _tag = 'ConfigError';
-  constructor(readonly option: string, message: string) {
+  constructor(
+    /** The option or argument at fault, e.g. `ui.port`. */
+    readonly option: string,
+    message: string,
+  ) {
     super(message);
   }
 }
 
 /** A user function cannot be shipped to workers because it reads variables it does not own. */
 export class FreeVariableError extends VoxelflowError {
+  /** 'FreeVariableError'. */
   override readonly _tag = 'FreeVariableError';
-  constructor(readonly operation: string, readonly variables: readonly string[], message: string) {
+  constructor(
+    /** The operation given the function (map, filter, ...). */
+    readonly operation: string,
+    /** The names it reads from outside itself; pass them in its `env` argument instead. */
+    readonly variables: readonly string[],
+    message: string,
+  ) {
     super(message);
   }
 }
 
 /** A function or value could not be serialized for a worker (native code, bound functions, syntax). */
 export class SerializationError extends VoxelflowError {
+  /** 'SerializationError'. */
   override readonly _tag = 'SerializationError';
 }
 
@@ -129,11 +152,16 @@ export class SerializationError extends VoxelflowError {
  * `remote` as its own class and fields (`rebuildError`).
  */
 export class TaskFailedError extends VoxelflowError {
+  /** 'TaskFailedError'. */
   override readonly _tag = 'TaskFailedError';
   constructor(
+    /** The stage the task belonged to. */
     readonly stageId: number,
+    /** The partition the task computed. */
     readonly partition: number,
+    /** How many times it was tried. */
     readonly attempts: number,
+    /** The last attempt's error as it came from the executor (name, message, stack, fields). */
     readonly remote: RemoteErrorData,
     cause: Error,
   ) {
@@ -155,13 +183,16 @@ function indent(text: string): string {
 
 /** A job was cancelled or its context stopped before it finished. */
 export class JobAbortedError extends VoxelflowError {
+  /** 'JobAbortedError'. */
   override readonly _tag = 'JobAbortedError';
 }
 
 /** Tasks waited longer than `executorWaitTimeout` with no executor to run them (every worker gone). */
 export class ExecutorWaitTimeoutError extends VoxelflowError {
+  /** 'ExecutorWaitTimeoutError'. */
   override readonly _tag = 'ExecutorWaitTimeoutError';
   constructor(
+    /** How long tasks waited, ms. */
     readonly waitedMs: number,
     /** When the last executor went away (ms since the epoch). */
     readonly since: number,
@@ -175,9 +206,12 @@ export class ExecutorWaitTimeoutError extends VoxelflowError {
 
 /** A shuffle block could not be read; the scheduler resubmits the map stage that wrote it. */
 export class FetchFailedError extends VoxelflowError {
+  /** 'FetchFailedError'. */
   override readonly _tag = 'FetchFailedError';
   constructor(
+    /** The shuffle whose block was lost. */
     readonly shuffleId: number,
+    /** The map task (partition of the map stage) that wrote it. */
     readonly mapIndex: number,
     message: string,
     /** The executor that held the block, when the block was remote: its other outputs are suspect too. */
@@ -192,6 +226,7 @@ export class FetchFailedError extends VoxelflowError {
  * quota (EDQUOT). The partial file is removed before this is thrown; the folder goes at `stop()`.
  */
 export class SpillDiskFullError extends VoxelflowError {
+  /** 'SpillDiskFullError'. */
   override readonly _tag = 'SpillDiskFullError';
   constructor(
     /** The block manager's spill folder (inside the `spillDir` the context was given). */

@@ -49,18 +49,32 @@ export interface VoxelflowEventMap {
   executorsWaiting: { readonly since: number; readonly registered: number };
 }
 
+/** The name of an event ('jobStart', 'taskEnd', ...). */
 export type EventType = keyof VoxelflowEventMap;
 
 /** One event as listeners receive it: its fields, its type and when it was posted. */
-type Stamped<K extends EventType> = { readonly type: K; readonly time: number } & VoxelflowEventMap[K];
+type Stamped<K extends EventType> = {
+  /** The event's name. */
+  readonly type: K;
+  /** When it was posted, ms since the epoch. */
+  readonly time: number;
+} & VoxelflowEventMap[K];
 /** Flattens an intersection, so that editors and errors show one object type. */
 type Flat<T> = { [P in keyof T]: T[P] };
 
 /** Any event, as listeners receive it: a union discriminated by `type`. */
 export type VoxelflowEvent = { [K in EventType]: Flat<Stamped<K>> }[EventType];
+/** The event of type `K`, as listeners receive it. */
 export type EventOf<K extends EventType> = Extract<VoxelflowEvent, { type: K }>;
 /** Events as posted, before the bus stamps the time. */
-export type EventInput = { [K in EventType]: Flat<{ readonly type: K } & VoxelflowEventMap[K]> }[EventType];
+export type EventInput = {
+  [K in EventType]: Flat<
+    {
+      /** The event's name. */
+      readonly type: K;
+    } & VoxelflowEventMap[K]
+  >;
+}[EventType];
 
 type Handler = (event: VoxelflowEvent) => void;
 
@@ -70,6 +84,7 @@ export class EventBus {
   /** Listeners whose throw was already reported: a listener that throws on every event warns once. */
   private readonly reported = new WeakSet<Handler>();
 
+  /** Calls `handler` for each event of `type` ('*': every event); returns the function that unsubscribes it. */
   on<K extends EventType | '*'>(type: K, handler: (event: K extends EventType ? EventOf<K> : VoxelflowEvent) => void): () => void {
     let set = this.handlers.get(type);
     if (set === undefined) this.handlers.set(type, (set = new Set()));
@@ -77,10 +92,12 @@ export class EventBus {
     return () => this.off(type, handler);
   }
 
+  /** Unsubscribes a handler given to `on` with the same type. */
   off<K extends EventType | '*'>(type: K, handler: (event: K extends EventType ? EventOf<K> : VoxelflowEvent) => void): void {
     this.handlers.get(type)?.delete(handler as Handler);
   }
 
+  /** Stamps the event with the time and calls its listeners, then the '*' ones, synchronously. */
   post(input: EventInput): void {
     const event = { ...input, time: Date.now() } as VoxelflowEvent;
     for (const key of [event.type, '*']) {

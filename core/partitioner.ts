@@ -7,25 +7,47 @@ import { compareKeys, hashKey, keysEqual } from './keys.js';
 
 /** Serializable description of a partitioner. */
 export type PartitionerSpec =
-  | { readonly kind: 'hash'; readonly numPartitions: number }
-  | { readonly kind: 'range'; readonly numPartitions: number; readonly bounds: readonly unknown[]; readonly ascending: boolean };
+  | {
+      /** A HashPartitioner. */
+      readonly kind: 'hash';
+      /** Partitions keys are spread over. */
+      readonly numPartitions: number;
+    }
+  | {
+      /** A RangePartitioner. */
+      readonly kind: 'range';
+      /** Partitions keys are spread over. */
+      readonly numPartitions: number;
+      /** Inclusive upper bounds of every partition but the last, sorted. */
+      readonly bounds: readonly unknown[];
+      /** False: partition 0 holds the largest keys. */
+      readonly ascending: boolean;
+    };
 
 /** Maps keys to partitions. */
 export interface Partitioner {
+  /** Partitions keys are spread over. */
   readonly numPartitions: number;
+  /** Its serializable description, what workers rebuild it from. */
   readonly spec: PartitionerSpec;
+  /** The partition of `key`, in [0, numPartitions). */
   getPartition(key: unknown): number;
 }
 
 /** Spark's HashPartitioner: structural hash modulo the partition count. */
 export class HashPartitioner implements Partitioner {
+  /** `{ kind: 'hash', numPartitions }`. */
   readonly spec: PartitionerSpec;
-  constructor(readonly numPartitions: number) {
+  constructor(
+    /** Partitions keys are spread over (a positive integer). */
+    readonly numPartitions: number,
+  ) {
     if (!Number.isInteger(numPartitions) || numPartitions < 1) {
       throw new ConfigError('numPartitions', `numPartitions must be a positive integer, got ${numPartitions}`);
     }
     this.spec = { kind: 'hash', numPartitions };
   }
+  /** The key's structural hash modulo numPartitions. */
   getPartition(key: unknown): number {
     return this.numPartitions === 1 ? 0 : hashKey(key) % this.numPartitions;
   }
@@ -36,15 +58,20 @@ export class HashPartitioner implements Partitioner {
  * chosen from a sample so partitions hold about the same number of keys.
  */
 export class RangePartitioner implements Partitioner {
+  /** `{ kind: 'range', numPartitions, bounds, ascending }`. */
   readonly spec: PartitionerSpec;
   constructor(
+    /** Partitions keys are spread over. */
     readonly numPartitions: number,
+    /** Inclusive upper bounds of every partition but the last, sorted (at most numPartitions - 1). */
     readonly bounds: readonly unknown[],
+    /** False: partition 0 holds the largest keys. */
     readonly ascending: boolean,
   ) {
     if (bounds.length > numPartitions - 1) throw new ConfigError('bounds', `a range partitioner over ${numPartitions} partitions takes at most ${numPartitions - 1} bounds`);
     this.spec = { kind: 'range', numPartitions, bounds, ascending };
   }
+  /** The first partition whose bound is >= key (binary search), counted from the end when descending. */
   getPartition(key: unknown): number {
     const bounds = this.bounds;
     let lo = 0;

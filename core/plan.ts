@@ -10,16 +10,23 @@ import type { StorageLevel } from './task-context.js';
 
 /** One lineage node as data. */
 export interface PlanNode {
+  /** The RDD's id (the worker's rebuilt RDD keeps it). */
   readonly id: number;
+  /** Registered operator name. */
   readonly op: string;
+  /** The node's parameters (serialized with the plan). */
   readonly params: unknown;
+  /** Ids of the parent nodes, in dependency order. */
   readonly parents: readonly number[];
+  /** The RDD's storage level (cached partitions are looked up before computing). */
   readonly storage: StorageLevel;
 }
 
 /** The nodes a stage needs, parents before children; `root` is the stage's RDD. */
 export interface Plan {
+  /** Every node the stage computes, parents first. */
   readonly nodes: readonly PlanNode[];
+  /** Id of the stage's RDD. */
   readonly root: number;
 }
 

@@ -19,11 +19,15 @@ export interface RddNode<T> {
   readonly params: unknown;
   /** Parent RDDs in dependency order. */
   readonly parents: readonly RDD<unknown>[];
+  /** How many partitions the node has. */
   numPartitions(): number;
+  /** One dependency per parent: narrow (same stage) or shuffle (a stage boundary). */
   dependencies(): readonly Dependency[];
   /** Pushes the records of `split` to `emit`, in order. */
   compute(split: number, tc: TaskContext, emit: Emit<T>): void;
+  /** How keys are placed in its partitions, when known (lets joins and reduceByKey skip a shuffle); else null. */
   readonly partitioner: Partitioner | null;
+  /** Spark's preferred locations of partition `split` (default none); informational: the scheduler places tasks by where their cached blocks are. */
   preferredLocations?(split: number): readonly string[];
   /** Driver-side work a node needs before planning (sampling for range partitions, counts). */
   prepare?(): Promise<void>;

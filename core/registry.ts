@@ -11,6 +11,7 @@ import { packageRoot } from './package-root.js';
 import type { RddNode } from './rdd-node.js';
 import type { RDD } from './rdd.js';
 
+/** Rebuilds a lineage node of one kind from its plan params and its rebuilt parents (on the driver and on workers). */
 export type NodeFactory = (params: never, parents: RDD<unknown>[]) => RddNode<unknown>;
 
 const nodes = new Map<string, { readonly factory: NodeFactory; readonly module: string }>();
@@ -22,6 +23,7 @@ export function registerNode(op: string, factory: NodeFactory, moduleUrl: string
   nodes.set(op, { factory, module: workerModuleUrl(moduleUrl) });
 }
 
+/** The factory and worker module of a node kind registered with registerNode, if any. */
 export function registeredNode(op: string): { readonly factory: NodeFactory; readonly module: string } | undefined {
   return nodes.get(op);
 }
@@ -29,6 +31,8 @@ export function registeredNode(op: string): { readonly factory: NodeFactory; rea
 /**
  * Marks `fn` to be shipped by name: workers load `moduleUrl` and use its registered function
  * instead of compiling source. Use it for functions that need imports.
+ *
+ * @typeParam F - The function's type; `fn` is returned as it is, marked.
  */
 export function namedFunction<F extends (...args: never[]) => unknown>(name: string, fn: F, moduleUrl: string): F {
   const module = workerModuleUrl(moduleUrl);

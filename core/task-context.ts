@@ -34,10 +34,15 @@ export class TaskContext {
   }
 
   constructor(
+    /** The stage the task belongs to. */
     readonly stageId: number,
+    /** The partition it computes. */
     readonly partitionId: number,
+    /** 0 for the first attempt of this partition, then 1, 2, ... for retries and speculative copies. */
     readonly attemptNumber: number,
+    /** The scheduler's task id, unique in the context. */
     readonly taskAttemptId: number,
+    /** Shuffle buckets and cached partitions the executor prepared for the task. */
     readonly blocks: BlockSource,
   ) {}
 

@@ -30,11 +30,17 @@ let nextVersion = 1;
 
 /** Counters for tests and the dashboard. */
 export interface BlockManagerStats {
+  /** Bytes of blocks held in memory. */
   readonly memoryUsed: number;
+  /** Bytes the store may hold in memory before it spills or drops blocks. */
   readonly memoryBudget: number;
+  /** Bytes spilled to disk so far. */
   readonly spilledBytes: number;
+  /** Blocks spilled to disk so far. */
   readonly spilledBlocks: number;
+  /** MEMORY_ONLY blocks dropped to make room so far (recomputed from lineage when needed). */
   readonly droppedBlocks: number;
+  /** Blocks the store knows now (in memory, on disk, or on a remote executor). */
   readonly blocks: number;
 }
 
