@@ -7,7 +7,7 @@
 import { namedFunction } from '../core/index.js';
 import { encodeStrings, fieldIndex, makeBatch, numericIndex, type Batch, type Column, type Field } from './batch.js';
 import { groupMoments, mergeMomentsFn, momentsOf, type GroupKey } from './moments.js';
-import { Table } from './table.js';
+import type { Table } from './table.js';
 import { TableError } from './table-error.js';
 
 /** Aggregates groupBy.agg knows. */
@@ -55,6 +55,8 @@ export class GroupedTable {
   constructor(
     private readonly table: Table,
     readonly by: string,
+    /** Table's constructor, passed in by table.groupBy (importing it here would be an import cycle). */
+    private readonly makeTable: (rdd: Table['rdd'], fields: Table['fields']) => Table,
   ) {
     fieldIndex(table.fields, by, 'groupBy');
   }
@@ -82,6 +84,6 @@ export class GroupedTable {
       .reduceByKey(mergeMomentsFn, { numPartitions: options.numPartitions ?? 1 })
       .mapPartitions(groupsToBatch, { key, aggs });
     const outFields: Field[] = [key, ...aggs.map((a): Field => ({ name: a.name, type: 'f64' }))];
-    return new Table(rdd, outFields);
+    return this.makeTable(rdd, outFields);
   }
 }

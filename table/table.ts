@@ -104,7 +104,7 @@ export class Table {
 
   /** Groups rows by the values of `column`; `.agg({ volume: 'mean' })` says what to compute. */
   groupBy(column: string): GroupedTable {
-    return new GroupedTable(this, column);
+    return new GroupedTable(this, column, (rdd, fields) => new Table(rdd, fields));
   }
 
   /** count, mean, std, min, quartiles, max of numeric columns (default: all), like pandas' describe(). */

@@ -14,11 +14,11 @@ function runScript(script: string): string {
   return run.stdout.trim();
 }
 
-function sourceFiles(dir: string): string[] {
+function sourceFiles(dir: string, ext = '.ts'): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sourceFiles(path);
-    return path.endsWith('.ts') ? [path] : [];
+    if (statSync(path).isDirectory()) return sourceFiles(path, ext);
+    return path.endsWith(ext) ? [path] : [];
   });
 }
 
@@ -89,5 +89,37 @@ describe('package wiring', () => {
       }
     }
     expect(outside).toEqual([]);
+  });
+
+  it('the built modules import each other without a cycle (a cycle makes load order decide what is undefined)', () => {
+    // Static value imports and re-exports of dist/ (type-only imports are gone from the JavaScript).
+    const root = join(ROOT, 'dist');
+    const files = sourceFiles(root, '.js').filter((f) => !relative(root, f).startsWith('benchmarks'));
+    const known = new Set(files);
+    const graph = new Map<string, string[]>();
+    for (const f of files) {
+      const deps: string[] = [];
+      for (const m of readFileSync(f, 'utf8').matchAll(/^(?:import|export)\s[^;]*?from\s+'(\.[^']+)'|^import\s+'(\.[^']+)'/gm)) {
+        const d = join(dirname(f), (m[1] ?? m[2]) as string);
+        if (known.has(d)) deps.push(d);
+      }
+      graph.set(f, deps);
+    }
+    const cycles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const stack: string[] = [];
+    const visit = (f: string): void => {
+      state.set(f, 'open');
+      stack.push(f);
+      for (const d of graph.get(f) ?? []) {
+        if (state.get(d) === 'open') cycles.push([...stack.slice(stack.indexOf(d)), d].map((p) => relative(root, p)).join(' -> '));
+        else if (!state.has(d)) visit(d);
+      }
+      stack.pop();
+      state.set(f, 'done');
+    };
+    for (const f of files) if (!state.has(f)) visit(f);
+    expect(files.length).toBeGreaterThan(100);
+    expect(cycles).toEqual([]);
   });
 });

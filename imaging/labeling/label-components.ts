@@ -274,7 +274,7 @@ export function labelComponents(img: ImageRDD, options: LabelOptions = {}): Labe
     throw new ConfigError('intensity', `labelComponents: intensity image ${intensity.shape.join('x')} must have the labeled image's shape ${img.shape.join('x')}`);
   }
   const meta: ImageMeta = { ...img.meta, dtype: 'u32' };
-  if ((options.method ?? 'blocks') === 'propagate') return labelByPropagation(img, connectivity, intensity, options);
+  if ((options.method ?? 'blocks') === 'propagate') return labelByPropagation(img, connectivity, intensity, options, (blocks, meta, summary, source) => new LabeledImage(blocks, meta, summary, source));
   if (options.method !== undefined && options.method !== 'blocks') {
     throw new ConfigError('method', `labelComponents: method must be 'blocks' or 'propagate', got '${String(options.method)}'`);
   }

@@ -13,11 +13,14 @@ import { DeferredNode } from '../nodes/deferred.js';
 import { reach } from './boundary.js';
 import { mergeRowsFn } from './steps.js';
 import { ShapeTable } from './shape-table.js';
-import { LabeledImage, type LabelOptions, type LabelSummary } from './label-components.js';
+import type { LabeledImage, LabelOptions, LabelSummary } from './label-components.js';
 
 type P = [number, number, number];
 
-export function labelByPropagation(img: ImageRDD, connectivity: number, intensity: ImageRDD | null, options: LabelOptions): LabeledImage {
+/** How label-components.ts builds its LabeledImage (passed in: importing the class here would be an import cycle). */
+export type MakeLabeled = (blocks: RDD<Block>, meta: ImageMeta, summary: () => Promise<LabelSummary>, intensity: ImageRDD | null) => LabeledImage;
+
+export function labelByPropagation(img: ImageRDD, connectivity: number, intensity: ImageRDD | null, options: LabelOptions, make: MakeLabeled): LabeledImage {
   const [Z, Y, X] = img.shape;
   const k = reach(connectivity);
   const offsets: P[] = [];
@@ -96,5 +99,5 @@ export function labelByPropagation(img: ImageRDD, connectivity: number, intensit
     })());
   const node = new DeferredNode({ meta, what: `label by propagation (connectivity ${connectivity})` }, null, async () => (await run()).blocks);
   const blocks = new RDD<Block>(img.context, node);
-  return new LabeledImage(blocks, meta, async () => (await run()).summary, intensity);
+  return make(blocks, meta, async () => (await run()).summary, intensity);
 }
