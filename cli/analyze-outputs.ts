@@ -5,7 +5,7 @@
  */
 import { accessSync, constants, lstatSync, realpathSync, type Stats } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { renameIntoPlace } from '../imaging/io/output-path.js';
+import { removeStaleTemporaries, renameIntoPlace } from '../imaging/io/output-path.js';
 import { isZarr, type Flags } from './analyze-flags.js';
 import { UsageError } from './usage-error.js';
 
@@ -22,7 +22,8 @@ export function moveIntoPlace(tmp: string, final: string, overwrite: boolean): v
  * is a symlink to a regular file is written through (its target replaced, the link kept); one that is
  * a folder, a device or a pipe is refused (outputs are written to a temporary name and renamed over
  * the target, which would replace /dev/stdout itself); two outputs naming the same file are refused
- * (except --labels and --filtered in one .zarr store).
+ * (except --labels and --filtered in one .zarr store). Once every output is accepted, the temporary
+ * files a killed run left beside them are removed (imaging/io/output-path.ts).
  */
 export function checkOutputs(a: Flags): void {
   const outputs = (['labels', 'filtered', 'stats', 'preview', 'out'] as const).filter((flag) => a[flag] !== null);
@@ -49,6 +50,8 @@ export function checkOutputs(a: Flags): void {
     checkOutputFolder(path);
     a[flag] = path;
   }
+  // Every output is accepted: what a killed run left beside them goes (nothing of a refused run changes).
+  for (const path of seen.keys()) removeStaleTemporaries(path);
 }
 
 function lstatOrNull(path: string): Stats | null {
@@ -78,7 +81,8 @@ function checkOutputFolder(path: string): void {
 }
 
 export async function writeTemp(final: string, write: (tmp: string) => Promise<void>): Promise<[string, string]> {
-  const tmp = join(dirname(final), `.${basename(final, extname(final))}.tmp-${process.pid}${extname(final)}`);
+  // `.NAME.tmp-PID.EXT`: the extension last (it picks the format), the name first (output-path.ts finds it after a kill).
+  const tmp = join(dirname(final), `.${basename(final)}.tmp-${process.pid}${extname(final)}`);
   await write(tmp);
   return [tmp, final];
 }

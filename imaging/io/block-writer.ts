@@ -17,7 +17,7 @@ import type { Shape3 } from '../volume.js';
 import { littleEndianBytes } from './byte-order.js';
 import { ImageFormatError } from './image-format-error.js';
 import { npyHeader } from './npy.js';
-import { refuseExisting, renameIntoPlace } from './output-path.js';
+import { refuseExisting, removeStaleTemporaries, renameIntoPlace } from './output-path.js';
 import { contiguousTiffHeader } from './tiff-write.js';
 
 /** Where the voxels of an output go: a C-order little-endian array at `dataOffset` of `file`. */
@@ -55,6 +55,7 @@ export function createContiguousOutput(output: string, format: 'npy' | 'raw' | '
   const path = resolve(output);
   const { spacing, overwrite } = options;
   refuseExisting(path, format, overwrite);
+  removeStaleTemporaries(path);
   // An uncompressed TIFF is laid out as headers and IFDs, then the voxels in C order (tiff-write.ts).
   const header = format === 'npy' ? npyHeader(shape, dtype) : format === 'tiff' ? contiguousTiffHeader({ shape, dtype, ...(spacing !== undefined ? { spacing } : {}) }, path).header : Buffer.alloc(0);
   const file = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.partial`);

@@ -3,8 +3,14 @@
  * replaced only with `overwrite`, the same default for every format), and `renameIntoPlace` when the
  * output is complete under its temporary name. Without `overwrite` the final rename does not replace
  * either: a file that appeared at the path while the output was computed is kept and the run fails.
+ * `removeStaleTemporaries` removes what a killed writer of the same output left beside it.
+ *
+ * Temporary names all start with `.NAME.` (NAME the output's file name) followed by the writing
+ * process's pid: `.NAME.PID.N.tmp` (writeImage), `.NAME.PID.HEX.partial` (task-side files),
+ * `.NAME.partial-PID-HEX` (Zarr stores), `.NAME.tmp-PID.EXT` (the CLI's outputs, which hold the
+ * library's own temporaries in turn: `..NAME.tmp-PID.EXT.PID.HEX.partial`).
  */
-import { existsSync, linkSync, lstatSync, renameSync, rmSync, unlinkSync } from 'node:fs';
+import { existsSync, linkSync, lstatSync, readdirSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ImageFormatError } from './image-format-error.js';
@@ -15,6 +21,43 @@ const OVERWRITE_FIX = 'pass --overwrite (overwrite: true) to replace it, or writ
 /** Throws `ImageFormatError` when `path` exists (a dangling symlink counts) and `overwrite` is not true. */
 export function refuseExisting(path: string, format: string, overwrite: boolean | undefined): void {
   if (overwrite !== true && pathExists(path)) throw alreadyExists(path, format);
+}
+
+/** A temporary of the output named `name` and the pid that wrote it (see the module comment); not `.NAME.old-…`, an old store moved aside. */
+function temporaryPid(entry: string, name: string): number | null {
+  const rest = entry.startsWith(`..${name}.`) ? entry.slice(name.length + 3) : entry.startsWith(`.${name}.`) ? entry.slice(name.length + 2) : null;
+  const m = rest === null ? null : /^(?:tmp-|partial-)?(\d+)(?:[.-]|$)/.exec(rest);
+  return m === null ? null : Number(m[1]);
+}
+
+/** Whether a process with this pid runs on this host (EPERM: it does, as another user). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporaries of `path` that a writer no longer running on this host left beside it (a
+ * killed run: SIGKILL leaves no chance to clean up). Those of running processes, this one included,
+ * are kept; so is anything else in the folder.
+ */
+export function removeStaleTemporaries(path: string): void {
+  const dir = dirname(path);
+  const name = basename(path);
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return; // a missing folder is reported by the write itself
+  }
+  for (const entry of entries) {
+    const pid = temporaryPid(entry, name);
+    if (pid !== null && pid !== process.pid && !isAlive(pid)) rmSync(join(dir, entry), { recursive: true, force: true });
+  }
 }
 
 /**

@@ -12,7 +12,7 @@ import { dtypeOf } from '../dtype.js';
 import type { Volume } from '../volume.js';
 import { ImageFormatError, isImageFormatError } from './image-format-error.js';
 import { writeNpy } from './npy.js';
-import { refuseExisting, renameIntoPlace } from './output-path.js';
+import { refuseExisting, removeStaleTemporaries, renameIntoPlace } from './output-path.js';
 import { writePng } from './png.js';
 import { writeRaw } from './raw.js';
 import { writeTiff, type TiffCompression } from './tiff-write.js';
@@ -57,6 +57,7 @@ export function writeImage(path: string, volume: Volume, options: WriteOptions =
     throw new ImageFormatError(path, format, `cannot write an empty volume (shape ${volume.shape.join('x')}) as ${format}`, 'write .npy for empty arrays');
   }
   refuseExisting(path, format, options.overwrite);
+  removeStaleTemporaries(path);
   atomicWrite(path, format, options.overwrite, (fd) => {
     if (format === 'npy') writeNpy(fd, volume);
     else if (format === 'raw') writeRaw(fd, volume);

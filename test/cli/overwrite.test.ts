@@ -89,6 +89,12 @@ describe('analyze and an existing output', () => {
     expect(oldBytes(join(folder, 'k.npy'))).toBe(true);
     expect(oldBytes(join(folder, 'k.csv'))).toBe(true);
     expect(readdirSync(folder).filter((f) => !f.startsWith('.'))).toEqual(['k.csv', 'k.npy']);
+    // What the killed run left under temporary names goes with the next run of the same outputs (and
+    // for certain: one a run killed in its write step leaves, its pid gone).
+    writeFileSync(join(folder, `.k.npy.tmp-${child.pid}.npy`), OLD);
+    const again = voxelflow('analyze', INPUT, '--above', '400', '--labels', join(folder, 'k.npy'), '--stats', join(folder, 'k.csv'), '--overwrite', '--quiet');
+    expect(again.code, again.err).toBe(0);
+    expect(readdirSync(folder)).toEqual(['k.csv', 'k.npy']);
   });
 });
 

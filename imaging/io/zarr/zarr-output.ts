@@ -12,7 +12,7 @@ import { ConfigError } from '../../../core/index.js';
 import type { ImageMeta } from '../../block.js';
 import type { Shape3 } from '../../volume.js';
 import { ImageFormatError } from '../image-format-error.js';
-import { refuseExisting, renameIntoPlace } from '../output-path.js';
+import { refuseExisting, removeStaleTemporaries, renameIntoPlace } from '../output-path.js';
 import type { WriteCodec } from './chunk-codecs.js';
 import type { DownsampleMethod } from './downsample.js';
 import { arrayJson, imageGroupJson, labelsGroupJson } from './ome-metadata.js';
@@ -55,6 +55,7 @@ export function createZarrOutput(path: string, meta: ImageMeta, options: ZarrWri
     throw new ImageFormatError(path, 'zarr', problem, fix, cause === undefined ? undefined : { cause });
   };
   refuseExisting(path, 'zarr', options.overwrite);
+  removeStaleTemporaries(path);
   const labelsOf = labelsGroupOf(path);
   const downsampleZ = meta.shape[0] > 1;
   checkPyramidBlocks(meta, levels);

@@ -3,6 +3,7 @@
  * (issue 14): refused before anything is computed, the old file byte-identical and no temporary file
  * left; and a file that appears at the path while a task-side output is written is not replaced.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,6 +75,21 @@ describe('ImageRDD.write and an existing file or store', () => {
     await expect(ctx.images.synthetic({ kind: 'blobs', shape: [4, 8, 8], seed: 1 }).write(join(folder, 'd.zarr'))).rejects.toThrow(REFUSED);
     expect(readdirSync(folder)).toEqual(['d.zarr']);
     expect(readFileSync(join(folder, 'd.zarr', 'zarr.json')).equals(OLD)).toBe(true);
+  });
+});
+
+describe('what a killed writer left beside the output', () => {
+  it('is removed by the next write of that output: the temporaries of dead processes, not those of live ones, an old store moved aside or other files', () => {
+    const folder = join(dir, 'leftovers');
+    mkdirSync(folder);
+    const dead = spawnSync('true').pid as number; // exited: no process has this pid now (pids are not reused at once)
+    const live = process.ppid;
+    const gone = [`.x.npy.${dead}.1.tmp`, `.x.npy.${dead}.ab12cd34.partial`, `.x.npy.tmp-${dead}.npy`, `..x.npy.tmp-${dead}.npy.${dead}.ab12cd34.partial`];
+    const kept = [`.x.npy.${live}.1.tmp`, `.x.npy.old-${dead}-ab12cd34`, `.y.npy.${dead}.1.tmp`, 'notes.txt'];
+    for (const f of [...gone, ...kept]) writeFileSync(join(folder, f), OLD);
+    mkdirSync(join(folder, `.x.npy.partial-${dead}-ab12cd34`));
+    writeImage(join(folder, 'x.npy'), makeVolume('u8', [1, 2, 2]));
+    expect(readdirSync(folder).sort()).toEqual([...kept, 'x.npy'].sort());
   });
 });
 
