@@ -15,10 +15,11 @@ export interface TomoAddon {
   tomoBackProject(lines: Float32Array, cos: Float64Array, sin: Float64Array, geometry: Float64Array, out: Float32Array): boolean;
   tomoRemoveStripes(sinogram: Float32Array, angles: number, cols: number, size: number, out: Float32Array): boolean;
   tomoPaganin(data: Float32Array, frames: number, rows: number, cols: number, coefficient: number, pixel: number, out: Float32Array): boolean;
+  tomoFft2(re: Float64Array, im: Float64Array, rows: number, cols: number, inverse: boolean): boolean;
 }
 
 /** The addon's export names of these kernels, checked when it loads. */
-export const TOMO_EXPORTS = ['tomoAverageFrames', 'tomoFlatField', 'tomoMinusLog', 'tomoDezinger', 'tomoFilterLines', 'tomoBackProject', 'tomoRemoveStripes', 'tomoPaganin'] as const;
+export const TOMO_EXPORTS = ['tomoAverageFrames', 'tomoFlatField', 'tomoMinusLog', 'tomoDezinger', 'tomoFilterLines', 'tomoBackProject', 'tomoRemoveStripes', 'tomoPaganin', 'tomoFft2'] as const;
 
 /** The tomography kernels, with tomo/kernels' signatures. */
 export interface TomoKernels {
@@ -30,6 +31,7 @@ export interface TomoKernels {
   readonly backProject: typeof ts.backProject;
   readonly removeStripes: typeof ts.removeStripes;
   readonly paganin: typeof ts.paganin;
+  readonly fft2: typeof ts.fft2;
 }
 
 /** The TypeScript twins. */
@@ -42,6 +44,7 @@ export const typescriptTomoKernels: TomoKernels = Object.freeze({
   backProject: ts.backProject,
   removeStripes: ts.removeStripes,
   paganin: ts.paganin,
+  fft2: ts.fft2,
 });
 
 const METHODS: ReadonlyMap<unknown, number> = new Map([['mean', 0], ['median', 1]]);
@@ -97,6 +100,10 @@ export function nativeTomoKernels(native: TomoAddon): TomoKernels {
       ts.checkPaganin(p);
       if (native.tomoPaganin(data, frames, rows, cols, ts.paganinCoefficient(p), p.pixelUm * 1e-6, out)) return;
       ts.paganin(data, frames, rows, cols, p, out);
+    },
+    fft2: (re, im, rows, cols, inverse = false) => {
+      if (native.tomoFft2(re, im, rows, cols, inverse)) return;
+      ts.fft2(re, im, rows, cols, inverse);
     },
   } satisfies TomoKernels);
 }

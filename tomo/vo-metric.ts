@@ -9,7 +9,8 @@
  * high frequencies nearly intact at fractional shifts (linear interpolation would bias the metric
  * towards whole-pixel shifts).
  */
-import { fft2, nextPowerOfTwo } from './kernels/index.js';
+import { kernels } from '../native/index.js';
+import { nextPowerOfTwo } from './kernels/index.js';
 
 /** A sinogram ready for the metric: `rows` evenly spaced angles over 180 degrees, `cols` columns. */
 export interface VoSinogram {
@@ -103,7 +104,7 @@ export function voMetric(s: VoSinogram, center: number): number {
       re[(rows + r) * pc + c] = v;
     }
   }
-  fft2(re, im, n, pc);
+  kernels.fft2(re, im, n, pc);
   let sum = 0;
   for (let i = 0; i < n; i++) {
     const row = (i + n / 2) % n;

@@ -2,6 +2,7 @@
 // sinogram lines. Sizes are powers of two; twiddles are computed once per plan. FFTW is GPL, and the
 // filter needs only one size per reconstruction, so a plan object is enough.
 #pragma once
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -68,5 +69,34 @@ class FftPlan {
   std::vector<double> cos_, sin_;
   std::vector<Swap> swap_;
 };
+
+/**
+ * 2D FFT in place of a `rows x cols` complex array in C order (both powers of two): rows first, then
+ * columns, eight columns at a time through a small transposed buffer (a column's values are a row
+ * apart). The twin of tomo/kernels/fft.ts's fft2.
+ */
+inline void Fft2(double* re, double* im, int64_t rows, int64_t cols, bool inverse) {
+  const FftPlan across(static_cast<size_t>(cols));
+  for (int64_t y = 0; y < rows; y++) across.Run(re + y * cols, im + y * cols, inverse);
+  const FftPlan down(static_cast<size_t>(rows));
+  constexpr int64_t kColumns = 8;
+  std::vector<double> cr(kColumns * rows), ci(kColumns * rows);
+  for (int64_t x0 = 0; x0 < cols; x0 += kColumns) {
+    const int64_t n = std::min(kColumns, cols - x0);
+    for (int64_t y = 0; y < rows; y++) {
+      for (int64_t k = 0; k < n; k++) {
+        cr[k * rows + y] = re[y * cols + x0 + k];
+        ci[k * rows + y] = im[y * cols + x0 + k];
+      }
+    }
+    for (int64_t k = 0; k < n; k++) down.Run(cr.data() + k * rows, ci.data() + k * rows, inverse);
+    for (int64_t y = 0; y < rows; y++) {
+      for (int64_t k = 0; k < n; k++) {
+        re[y * cols + x0 + k] = cr[k * rows + y];
+        im[y * cols + x0 + k] = ci[k * rows + y];
+      }
+    }
+  }
+}
 
 }  // namespace voxelflow

@@ -165,6 +165,20 @@ inline Napi::Value PaganinCall(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), true);
 }
 
+// tomoFft2(re, im, rows, cols, inverse); rows and cols powers of two.
+inline Napi::Value Fft2Call(const Napi::CallbackInfo& info) {
+  const int64_t rows = Count(info[2]), cols = Count(info[3]);
+  const auto no = Napi::Boolean::New(info.Env(), false);
+  const auto pow2 = [](int64_t v) { return v >= 1 && v <= (int64_t{1} << 26) && (v & (v - 1)) == 0; };
+  if (!pow2(rows) || !pow2(cols) || !info[4].IsBoolean()) return no;
+  const uint64_t n = static_cast<uint64_t>(rows) * cols;
+  double* re = Data<double>(info[0], kF64, n);
+  double* im = Data<double>(info[1], kF64, n);
+  if (re == nullptr || im == nullptr || info[0].As<Napi::TypedArray>().ElementLength() != n || info[1].As<Napi::TypedArray>().ElementLength() != n) return no;
+  Fft2(re, im, rows, cols, info[4].As<Napi::Boolean>().Value());
+  return Napi::Boolean::New(info.Env(), true);
+}
+
 }  // namespace tomo_napi
 
 /** Adds the tomography kernels to the addon's exports. */
@@ -177,6 +191,7 @@ inline void RegisterTomo(Napi::Env env, Napi::Object exports) {
   exports.Set("tomoPaganin", Napi::Function::New(env, tomo_napi::PaganinCall, "tomoPaganin"));
   exports.Set("tomoRemoveStripes", Napi::Function::New(env, tomo_napi::RemoveStripesCall, "tomoRemoveStripes"));
   exports.Set("tomoBackProject", Napi::Function::New(env, tomo_napi::BackProjectCall, "tomoBackProject"));
+  exports.Set("tomoFft2", Napi::Function::New(env, tomo_napi::Fft2Call, "tomoFft2"));
 }
 
 }  // namespace voxelflow
