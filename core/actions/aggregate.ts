@@ -1,28 +1,13 @@
 /** `aggregate` and `treeAggregate`: each partition folded with `seqOp`, the partials merged with `combOp`. */
 import { ConfigError } from '../errors.js';
 import type { RDD } from '../rdd.js';
-import type { TaskContext } from '../task-context.js';
 import type { UserFn } from '../user-fn.js';
 
 type AnyFn = (...args: unknown[]) => unknown;
 
-export interface AggregateOp {
-  readonly op: 'aggregate';
-  readonly zero: unknown;
-  readonly seqOp: UserFn;
-}
-
-/** The partition folded into a copy of `zero` with `seqOp`. */
-export function aggregatePartition(op: AggregateOp, rdd: RDD<unknown>, split: number, tc: TaskContext): unknown {
-  const f = op.seqOp.fn as AnyFn;
-  const env = op.seqOp.env;
-  let acc = structuredClone(op.zero);
-  rdd.iterate(split, tc, (x) => void (acc = f(acc, x, env, tc)));
-  return acc;
-}
-
 export async function aggregate<T, U>(rdd: RDD<T>, zero: U, seqOp: UserFn, combOp: UserFn): Promise<U> {
-  const parts = await rdd.context.runJob<U>(rdd as RDD<unknown>, { op: 'aggregate', zero, seqOp });
+  // Each partition is a fold into a copy of `zero` with seqOp (fold.ts's partition half); combOp merges them here.
+  const parts = await rdd.context.runJob<U>(rdd as RDD<unknown>, { op: 'fold', zero, f: seqOp });
   const fn = combOp.fn as AnyFn;
   return parts.reduce((acc, p) => fn(acc, p, combOp.env, null) as U, structuredClone(zero));
 }

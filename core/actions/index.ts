@@ -5,7 +5,6 @@
  */
 import type { RDD } from '../rdd.js';
 import type { TaskContext } from '../task-context.js';
-import { aggregatePartition, type AggregateOp } from './aggregate.js';
 import { collectPartition, type CollectOp } from './collect.js';
 import { countByValuePartition, type CountByValueOp } from './count-by-value.js';
 import { countPartition, type CountOp } from './count.js';
@@ -28,7 +27,6 @@ export type ResultOp =
   | TakeOp
   | FoldOp
   | ReduceOp
-  | AggregateOp
   | ForeachOp
   | ForeachPartitionOp
   | TakeOrderedOp
@@ -49,7 +47,6 @@ const PARTITION_RUNS: { readonly [K in ResultOp['op']]: PartitionRun<Extract<Res
   take: takePartition,
   fold: foldPartition,
   reduce: reducePartition,
-  aggregate: aggregatePartition,
   foreach: foreachRun,
   foreachPartition: foreachPartitionRun,
   takeOrdered: takeOrderedPartition,
