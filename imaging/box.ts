@@ -4,13 +4,18 @@
  */
 import type { TypedArray } from './dtype.js';
 
+/** A position or size in voxels, `[z, y, x]`. */
 export type Vec3 = [z: number, y: number, x: number];
 
+/** A box of voxels: `[origin, origin + shape)` on each axis. */
 export interface Box {
+  /** The first voxel `[z, y, x]`. */
   readonly origin: Vec3;
+  /** Voxels along each axis `[z, y, x]`. */
   readonly shape: Vec3;
 }
 
+/** Number of voxels in a box. */
 export function boxVoxels(b: Box): number {
   return b.shape[0] * b.shape[1] * b.shape[2];
 }
@@ -42,10 +47,12 @@ export function clip(b: Box, extent: Vec3): Box {
   return c ?? { origin: [...b.origin] as Vec3, shape: [0, 0, 0] };
 }
 
+/** The box moved by `by`. */
 export function translate(b: Box, by: Vec3): Box {
   return { origin: [b.origin[0] + by[0], b.origin[1] + by[1], b.origin[2] + by[2]], shape: [...b.shape] as Vec3 };
 }
 
+/** Whether two boxes have the same origin and shape. */
 export function sameBox(a: Box, b: Box): boolean {
   for (let i = 0; i < 3; i++) if (a.origin[i] !== b.origin[i] || a.shape[i] !== b.shape[i]) return false;
   return true;

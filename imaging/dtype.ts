@@ -3,9 +3,12 @@
  * TIFF's spellings are parsed by `parseDType`.
  */
 
+/** Every voxel type voxelflow handles. */
 export const DTYPES = ['u8', 'u16', 'i16', 'u32', 'i32', 'f32', 'f64'] as const;
+/** A voxel type: unsigned/signed integers of 8, 16 or 32 bits, or 32/64-bit floats. */
 export type DType = (typeof DTYPES)[number];
 
+/** The typed arrays that hold voxels, one per DType. */
 export type TypedArray = Uint8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array | Float64Array;
 
 /** Maps a dtype to its typed-array type. */

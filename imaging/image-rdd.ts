@@ -35,9 +35,15 @@ import { Preview, type DisplayWindow } from './preview/preview.js';
 /** A voxel in the key-value view: `[[x, y, z], value]`. */
 export type Voxel = [[number, number, number], number];
 
+/**
+ * An image as a lazy RDD of dense blocks (`ctx.images.read`, `fromArray`, `synthetic`): operators build
+ * new images, and only actions (`toArray`, `write`, `slice`, `histogram`, ...) run jobs.
+ */
 export class ImageRDD {
   constructor(
+    /** The blocks, one per partition, partition i = block i of the grid in raster order. */
     readonly blocks: RDD<Block>,
+    /** Shape, dtype, spacing and block shape, known without running a job. */
     readonly meta: ImageMeta,
   ) {}
 
@@ -45,12 +51,15 @@ export class ImageRDD {
   get shape(): Vec3 {
     return this.meta.shape;
   }
+  /** Voxel type. */
   get dtype(): DType {
     return this.meta.dtype;
   }
+  /** Physical voxel size `[z, y, x]` (1, 1, 1 unless the file or options say). */
   get spacing(): Vec3 {
     return this.meta.spacing;
   }
+  /** Size `[z, y, x]` of the blocks (the edge blocks may be smaller). */
   get blockShape(): Vec3 {
     return this.meta.blockShape;
   }
@@ -58,9 +67,11 @@ export class ImageRDD {
   get ndim(): 2 | 3 {
     return this.meta.shape[0] === 1 ? 2 : 3;
   }
+  /** Blocks in the grid: the RDD's partition count. */
   get numBlocks(): number {
     return numBlocks(this.meta);
   }
+  /** The context the image's jobs run on. */
   get context(): RDD<Block>['context'] {
     return this.blocks.context;
   }
@@ -148,17 +159,21 @@ export class ImageRDD {
 
   // ---- persistence and output ----------------------------------------------------------------
 
+  /** Keeps the blocks once computed (default 'MEMORY_AND_DISK': spilled to disk past the memory budget). */
   persist(level: StorageLevel = 'MEMORY_AND_DISK'): this {
     this.blocks.persist(level);
     return this;
   }
+  /** `persist('MEMORY_AND_DISK')` (unlike RDD.cache, blocks spill rather than being recomputed). */
   cache(): this {
     return this.persist('MEMORY_AND_DISK');
   }
+  /** Stops keeping the blocks and frees those kept. */
   unpersist(): this {
     this.blocks.unpersist();
     return this;
   }
+  /** Marks the blocks for checkpointing: the next job that computes them writes them to the context's checkpointDir. */
   checkpoint(): this {
     this.blocks.checkpoint();
     return this;
@@ -223,6 +238,7 @@ export class ImageRDD {
     }
   }
 
+  /** The lineage of the blocks, one RDD per line, indented at shuffle boundaries (like Spark's). */
   toDebugString(): string {
     return this.blocks.toDebugString();
   }
@@ -254,6 +270,7 @@ function checkVec3(v: readonly number[], what: string): void {
 }
 
 
+/** Index of the block that holds voxel `zyx`. */
 export function blockOf(meta: ImageMeta, zyx: Vec3): number {
   const g = makeGrid(meta.shape, meta.blockShape);
   return blockNumber(g, [Math.floor(zyx[0] / g.blockShape[0]), Math.floor(zyx[1] / g.blockShape[1]), Math.floor(zyx[2] / g.blockShape[2])]);

@@ -12,6 +12,7 @@ import { ArraySourceNode } from './nodes/array-source.js';
 import { FileSourceNode } from './nodes/file-source.js';
 import { SyntheticNode, type PhantomKind } from './nodes/synthetic.js';
 
+/** How an image is cut into blocks, and its voxel size. */
 export interface BlockOptions {
   /** Block shape `[z, y, x]`; default: a few MB per block. */
   readonly blockShape?: Vec3;
@@ -19,17 +20,22 @@ export interface BlockOptions {
   readonly spacing?: Vec3;
 }
 
+/** Options of `ctx.images.synthetic`. */
 export interface SyntheticOptions extends BlockOptions {
+  /** Which phantom: 'blobs', 'bone' or 'known'. */
   readonly kind: PhantomKind;
   /** `[z, y, x]`. */
   readonly shape: Vec3;
+  /** Seed of the generator (default 1): the same seed gives the same voxels. */
   readonly seed?: number;
+  /** Voxel type (default 'u16'). */
   readonly dtype?: DType;
 }
 
 /** The kinds `synthetic` makes. */
 export const PHANTOM_KINDS: readonly PhantomKind[] = ['blobs', 'bone', 'known'];
 
+/** `ctx.images`: opens image files, wraps arrays and generates phantoms as ImageRDDs. */
 export class Images {
   constructor(private readonly ctx: Context) {}
 

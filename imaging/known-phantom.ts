@@ -24,7 +24,9 @@ const ROD = 2;
 const NET = 4;
 const CUBE = 8;
 
+/** Value of the phantom's object voxels. */
 export const KNOWN_FOREGROUND = 1000;
+/** Value of the phantom's background voxels. */
 export const KNOWN_BACKGROUND = 100;
 
 function classOf(c: number): number {
@@ -43,6 +45,7 @@ function classes(origin: number, n: number): Uint8Array {
  * Fills `out` (C order, the box's shape) with the phantom over the box. Per row, the classes of y and
  * z decide which x classes are foreground, so the inner loop is one lookup and one test per voxel.
  */
+/** Fills `out` with the phantom's voxels of the box at `origin` of `shape` (`[z, y, x]`, C order). */
 export function knownRegion(origin: Vec3, shape: Vec3, out: { [i: number]: number; length: number }): void {
   const [sz, sy, sx] = shape;
   const cz = classes(origin[0], sz), cy = classes(origin[1], sy), cx = classes(origin[2], sx);
@@ -67,11 +70,15 @@ export function knownRegion(origin: Vec3, shape: Vec3, out: { [i: number]: numbe
 
 /** One component of the phantom as scipy.ndimage.label and shapeStats see it. */
 export interface KnownComponent {
+  /** Its label in scipy's numbering, from 1. */
   readonly label: number;
+  /** Voxels in the component. */
   readonly voxels: number;
   /** [x, y, z], voxel index coordinates. */
   readonly centroid: readonly [number, number, number];
+  /** Smallest `[x, y, z]` of its voxels. */
   readonly bboxMin: readonly [number, number, number];
+  /** Largest `[x, y, z]` of its voxels (inclusive). */
   readonly bboxMax: readonly [number, number, number];
 }
 

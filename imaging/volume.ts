@@ -7,9 +7,13 @@ import type { DType, TypedArray } from './dtype.js';
 /** Shape as `[z, y, x]`. */
 export type Shape3 = readonly [z: number, y: number, x: number];
 
+/** A dense image in memory: what readers return, writers take and `img.toArray()` gives back. */
 export interface Volume {
+  /** The voxels in C order `[z][y][x]`. */
   readonly data: TypedArray;
+  /** Size `[z, y, x]` in voxels; data.length is their product. */
   readonly shape: Shape3;
+  /** Voxel type, matching data's array type. */
   readonly dtype: DType;
   /** Physical voxel size `[z, y, x]`, when the file says. */
   readonly spacing?: readonly [number, number, number];

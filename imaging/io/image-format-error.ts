@@ -7,15 +7,19 @@ import { InputError, isVoxelflowError } from '../../core/index.js';
 
 declare module '../../core/errors.js' {
   interface VoxelflowErrorTags {
+    /** `isVoxelflowError(err, 'ImageFormatError')` narrows to ImageFormatError. */
     ImageFormatError: ImageFormatError;
   }
 }
 
 /** A file could not be read or written as an image; `problem` and `fix` are the message's two halves (`where` is `file`). */
 export class ImageFormatError extends InputError {
+  /** 'ImageFormatError'. */
   override readonly _tag = 'ImageFormatError';
   constructor(
+    /** The file (or store) at fault, as given. */
     readonly file: string,
+    /** The format it was read or written as (npy, tiff, nrrd, zarr, ...). */
     readonly format: string,
     problem: string,
     fix: string,

@@ -19,7 +19,9 @@ export interface ImageSource {
   readonly path: string;
   /** Format name, e.g. `npy`, `tiff`, `nrrd`. */
   readonly format: string;
+  /** Size `[z, y, x]` in voxels, from the header. */
   readonly shape: Shape3;
+  /** Voxel type, from the header. */
   readonly dtype: DType;
   /** Physical voxel size `[z, y, x]`, when the file says. */
   readonly spacing?: readonly [number, number, number];

@@ -38,9 +38,11 @@ import { labelByPropagation } from './propagate.js';
 import type { ResolveOptions } from './resolve.js';
 import { blockFirsts, layersOf, mergeStatsBatches, pairLayers, statsBatches } from './steps.js';
 
+/** Options of `img.labelComponents`. */
 export interface LabelOptions extends ResolveOptions {
   /** 6 | 18 | 26 in 3D, 4 | 8 in 2D (6 → 4 and 18/26 → 8 on 2D images). Default 26 (8 in 2D). */
   readonly connectivity?: 4 | 6 | 8 | 18 | 26;
+  /** 'blocks' (default): per-block labels joined across block faces, a fixed number of stages; 'propagate': the original key-value label propagation, a slow reference. */
   readonly method?: 'blocks' | 'propagate';
   /**
    * Image whose values give each component's mean intensity (same shape). Default: the image the

@@ -43,11 +43,15 @@ export function mergeRows(a: Float64Array, b: Float64Array): Float64Array {
 
 /** One row of the statistics table. */
 export interface ShapeRow {
+  /** The component's label, from 1. */
   readonly label: number;
+  /** Voxels in the component. */
   readonly voxels: number;
   /** [x, y, z] in voxel index coordinates. */
   readonly centroid: [number, number, number];
+  /** Smallest `[x, y, z]` of its voxels. */
   readonly bboxMin: [number, number, number];
+  /** Largest `[x, y, z]` of its voxels (inclusive). */
   readonly bboxMax: [number, number, number];
   /** Mean of the intensity image over the component (by default the image the mask was thresholded from). */
   readonly meanIntensity: number;

@@ -9,10 +9,13 @@ import { F, ROW, shapeRow, type ShapeRow } from './partials.js';
 
 /** Merged partial rows of labels lo..lo + rows.length / ROW - 1 (partials.ts F, row-major). */
 export interface StatsRows {
+  /** The first label of the batch. */
   readonly lo: number;
+  /** One merged partial row per label, row-major. */
   readonly rows: Float64Array;
 }
 
+/** The statistics of every component (labels 1..length), held as typed-array batches; rows become ShapeRow objects one at a time as they are read. */
 export class ShapeTable implements Iterable<ShapeRow> {
   readonly #batches: readonly StatsRows[];
   /** Number of labels: the rows are labels 1..length. */
@@ -46,10 +49,12 @@ export class ShapeTable implements Iterable<ShapeRow> {
     throw new ConfigError('label', `no label ${label} in a table of ${this.length} components`);
   }
 
+  /** The statistics of `label` as a ShapeRow; a ConfigError when there is no such label. */
   row(label: number): ShapeRow {
     return shapeRow(label, this.partial(label));
   }
 
+  /** Every row as a ShapeRow, in label order, one object at a time. */
   *[Symbol.iterator](): Iterator<ShapeRow> {
     for (const b of this.#batches) for (let i = 0; i * ROW < b.rows.length; i++) yield shapeRow(b.lo + i, b.rows.subarray(i * ROW, (i + 1) * ROW));
   }

@@ -12,10 +12,13 @@ import type { UnaryRegionNode } from './region-node.js';
 
 /** What every unary operator's parameters hold: the output's meta and the input's. */
 export interface UnaryParams {
+  /** Shape, dtype, spacing and block shape of the output image. */
   readonly meta: ImageMeta;
+  /** The same of the input image. */
   readonly input: ImageMeta;
 }
 
+/** An image operator of one input as a descriptor (threshold, roi, boxFilter): its name, option parsing and node; `img.apply(operator, options)` runs it. */
 export interface UnaryOperator<Options, Params extends UnaryParams> {
   /** The node's registered name, as plans carry it ('image.threshold'). */
   readonly op: string;

@@ -11,6 +11,7 @@
 import { ConfigError, namedFunction, type RDD } from '../../core/index.js';
 import type { Block } from '../block.js';
 
+/** Options of `img.histogram`. */
 export interface HistogramOptions {
   /** Number of bins (default 256). */
   readonly bins?: number;
@@ -18,9 +19,11 @@ export interface HistogramOptions {
   readonly range?: readonly [number, number];
 }
 
+/** What `img.histogram` returns: numpy.histogram's bins and counts, plus what fell in no bin. */
 export interface Histogram {
   /** `bins + 1` bin edges. */
   readonly edges: Float64Array;
+  /** Voxels per bin (`bins` of them). */
   readonly counts: Float64Array;
   /** Voxels that are NaN (never in a bin). */
   readonly nan: number;

@@ -11,10 +11,15 @@
 import { ConfigError } from '../../core/index.js';
 import type { Histogram } from './histogram.js';
 
+/** Options of the SVG plots. */
 export interface PlotOptions {
+  /** Title above the plot (default none; the size distribution's says how many components). */
   readonly title?: string;
+  /** Label under the x axis (default 'value', or the size distribution's). */
   readonly xLabel?: string;
+  /** Width of the SVG in pixels (default 640). */
   readonly width?: number;
+  /** Height of the SVG in pixels (default 360). */
   readonly height?: number;
   /** Counts on a log10 axis (bars of 0 stay empty). */
   readonly logY?: boolean;
@@ -87,7 +92,12 @@ export function histogramSvg(h: Histogram, options: PlotOptions = {}): string {
 }
 
 /** Component sizes in `bins` logarithmic bins from 1 voxel to the largest: edges are log10 of voxel counts. */
-export function sizeDistribution(sizes: readonly number[], bins = 20): { readonly log10Edges: Float64Array; readonly counts: Float64Array } {
+export function sizeDistribution(sizes: readonly number[], bins = 20): {
+  /** `bins + 1` edges, log10 of voxel counts, from 0 (1 voxel). */
+  readonly log10Edges: Float64Array;
+  /** Components per bin. */
+  readonly counts: Float64Array;
+} {
   if (!Number.isInteger(bins) || bins < 1) throw new ConfigError('bins', `bins must be a whole number >= 1, got ${bins}`);
   const largest = sizes.reduce((a, b) => Math.max(a, b), 1);
   const top = largest > 1 ? Math.log10(largest) : 1; // the last bin includes the largest

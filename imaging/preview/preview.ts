@@ -15,7 +15,20 @@ import { ConfigError } from '../../core/index.js';
 import type { TypedArray } from '../dtype.js';
 
 /** How values map to gray: `min` → black, `max` → white (or `level ± window / 2`). */
-export type DisplayWindow = { readonly min: number; readonly max: number } | { readonly window: number; readonly level: number } | 'auto';
+export type DisplayWindow =
+  | {
+      /** The value shown black (and below). */
+      readonly min: number;
+      /** The value shown white (and above). */
+      readonly max: number;
+    }
+  | {
+      /** Width of the range shown in gray levels. */
+      readonly window: number;
+      /** Centre of that range. */
+      readonly level: number;
+    }
+  | 'auto';
 
 /** A distinct, stable colour per label (golden-ratio hue walk). */
 export function labelColor(label: number): [number, number, number] {
@@ -41,17 +54,24 @@ export function windowRange(values: TypedArray, window: DisplayWindow): [number,
   return [finite[Math.floor(0.01 * (finite.length - 1))] as number, finite[Math.floor(0.99 * (finite.length - 1))] as number];
 }
 
+/** A 2D picture of an image (`img.slice`, `img.mip`) through a display window, optionally with labels painted over it; gives PNG bytes or a file. */
 export class Preview {
   /**
    * `data` is `height x width`, C-order; `labels` (same size, 0 = none) are painted with `alpha`.
    * Use `img.slice(...)` / `img.mip(...)` rather than this constructor.
    */
   constructor(
+    /** The plane's values, `height x width`, C order. */
     readonly data: TypedArray,
+    /** Columns in pixels. */
     readonly width: number,
+    /** Rows in pixels. */
     readonly height: number,
+    /** How values map to gray (default 'auto': 1st to 99th percentile of the finite values). */
     readonly window: DisplayWindow = 'auto',
+    /** Labels painted over the picture (same size, 0 = none), or null. */
     readonly labels: Uint32Array | null = null,
+    /** Opacity of the label colours, 0..1 (default 0.5). */
     readonly alpha = 0.5,
   ) {
     if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {

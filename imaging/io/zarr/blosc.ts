@@ -17,12 +17,14 @@ import { lz4DecodeBlock } from '../lz4-block.js';
 
 declare module '../../../core/errors.js' {
   interface VoxelflowErrorTags {
+    /** `isVoxelflowError(err, 'UnsupportedBloscError')` narrows to UnsupportedBloscError. */
     UnsupportedBloscError: UnsupportedBloscError;
   }
 }
 
 /** A valid Blosc buffer that uses a part of Blosc we do not decode (not a corrupt one). */
 export class UnsupportedBloscError extends VoxelflowError {
+  /** 'UnsupportedBloscError'. */
   override readonly _tag = 'UnsupportedBloscError';
   constructor(
     readonly what: string,
