@@ -15,7 +15,9 @@ export type ColumnType = 'f64' | 'f32' | 'string';
 
 /** A named, typed column. */
 export interface Field {
+  /** The column's name, as expressions and verbs refer to it. */
   readonly name: string;
+  /** Its value type. */
   readonly type: ColumnType;
 }
 
@@ -23,7 +25,9 @@ export interface Field {
 export type NumericColumn = Float64Array | Float32Array;
 /** A dictionary-encoded string column: row r holds `dict[codes[r]]`, or null when the code is -1. */
 export interface StringColumn {
+  /** One code per row: an index into `dict`, or -1 for missing. */
   readonly codes: Int32Array;
+  /** The distinct strings of the column. */
   readonly dict: readonly string[];
 }
 /** Any column, as `columnAt` returns it. */
@@ -31,7 +35,9 @@ export type Column = NumericColumn | StringColumn;
 
 /** A batch of rows, column-major. Column `i` is the property `c${i}` (and `d${i}` for a dictionary). */
 export interface Batch {
+  /** Rows in the batch. */
   readonly length: number;
+  /** The columns' names and types, in column order. */
   readonly fields: readonly Field[];
   readonly [column: `c${number}`]: NumericColumn | Int32Array;
   readonly [dictionary: `d${number}`]: readonly string[] | undefined;

@@ -10,7 +10,9 @@ import { TableError } from './table-error.js';
 
 /** A square matrix over named columns. */
 export interface ColumnMatrix {
+  /** The columns, in row (and column) order of the matrix. */
   readonly columns: string[];
+  /** `matrix[i][j]` relates columns[i] and columns[j]; symmetric. */
   readonly matrix: number[][];
   /** Rows used (complete cases). */
   readonly count: number;

@@ -10,18 +10,27 @@ import type { Table } from './table.js';
 
 /** The summary of one column. */
 export interface ColumnSummary {
+  /** The column's name. */
   readonly column: string;
+  /** Values that are not missing (NaN). */
   readonly count: number;
+  /** Mean of those values. */
   readonly mean: number;
+  /** Sample standard deviation (n − 1), as pandas gives it. */
   readonly std: number;
+  /** Smallest value. */
   readonly min: number;
+  /** First quartile (linear interpolation, numpy's default). */
   readonly q25: number;
+  /** Median. */
   readonly median: number;
+  /** Third quartile. */
   readonly q75: number;
+  /** Largest value. */
   readonly max: number;
 }
 
-/** Summaries of `columns` (default: every numeric column). */
+/** Summaries of `columns` (default: every numeric column): one moments pass and an exact distributed quantile search; no row is collected. */
 export async function describe(table: Table, columns: readonly string[] = table.numericColumns): Promise<ColumnSummary[]> {
   if (columns.length === 0) return [];
   const indices = columns.map((c) => numericIndex(table.fields, c, 'describe'));

@@ -14,35 +14,70 @@ type UnaryOp = (typeof UNARY)[number];
 
 /** The serializable form of an expression. */
 export type ExprNode =
-  | { readonly col: string }
-  | { readonly lit: number | string }
-  | { readonly op: BinaryOp | UnaryOp; readonly args: readonly ExprNode[] };
+  | {
+      /** A column, by name. */
+      readonly col: string;
+    }
+  | {
+      /** A constant. */
+      readonly lit: number | string;
+    }
+  | {
+      /** The operator applied to `args`. */
+      readonly op: BinaryOp | UnaryOp;
+      /** Its operands: one for a unary operator, two for a binary one. */
+      readonly args: readonly ExprNode[];
+    };
 
 type Operand = Expr | number | string;
 
 /** A column expression; build with `col(name)` and `lit(value)`. */
 export class Expr {
-  constructor(readonly node: ExprNode) {}
+  constructor(
+    /** The expression as data. */
+    readonly node: ExprNode,
+  ) {}
+  /** `this + o`. */
   add(o: Operand): Expr { return bin('add', this, o); }
+  /** `this - o`. */
   sub(o: Operand): Expr { return bin('sub', this, o); }
+  /** `this * o`. */
   mul(o: Operand): Expr { return bin('mul', this, o); }
+  /** `this / o` (IEEE: x / 0 is ±Infinity or NaN). */
   div(o: Operand): Expr { return bin('div', this, o); }
+  /** `this ** o`. */
   pow(o: Operand): Expr { return bin('pow', this, o); }
+  /** 1 where `this > o`, else 0 (0 where either is missing). */
   gt(o: Operand): Expr { return bin('gt', this, o); }
+  /** 1 where `this >= o`, else 0 (0 where either is missing). */
   ge(o: Operand): Expr { return bin('ge', this, o); }
+  /** 1 where `this < o`, else 0 (0 where either is missing). */
   lt(o: Operand): Expr { return bin('lt', this, o); }
+  /** 1 where `this <= o`, else 0 (0 where either is missing). */
   le(o: Operand): Expr { return bin('le', this, o); }
+  /** 1 where `this` equals `o` (numbers, or text against a string column), else 0. */
   eq(o: Operand): Expr { return bin('eq', this, o); }
+  /** 1 where `this` differs from `o`, else 0 (0 where either is missing). */
   ne(o: Operand): Expr { return bin('ne', this, o); }
+  /** 1 where both are non-zero and not missing, else 0. */
   and(o: Operand): Expr { return bin('and', this, o); }
+  /** 1 where either is non-zero and not missing, else 0. */
   or(o: Operand): Expr { return bin('or', this, o); }
+  /** `-this`. */
   neg(): Expr { return un('neg', this); }
+  /** 1 where `this` is 0, else 0. */
   not(): Expr { return un('not', this); }
+  /** `|this|`. */
   abs(): Expr { return un('abs', this); }
+  /** Square root (NaN below 0). */
   sqrt(): Expr { return un('sqrt', this); }
+  /** Natural logarithm. */
   log(): Expr { return un('log', this); }
+  /** `e ** this`. */
   exp(): Expr { return un('exp', this); }
+  /** 1 where the value is missing (NaN, or a missing text cell), else 0. */
   isNull(): Expr { return un('isNull', this); }
+  /** The serializable form (what travels to workers). */
   toJSON(): ExprNode { return this.node; }
 }
 

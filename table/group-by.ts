@@ -54,6 +54,7 @@ function compareKeys(a: GroupKey, b: GroupKey): number {
 export class GroupedTable {
   constructor(
     private readonly table: Table,
+    /** The column whose values form the groups. */
     readonly by: string,
     /** Table's constructor, passed in by table.groupBy (importing it here would be an import cycle). */
     private readonly makeTable: (rdd: Table['rdd'], fields: Table['fields']) => Table,

@@ -15,7 +15,9 @@ import type { Table } from './table.js';
 import { TableError } from './table-error.js';
 
 /** Options of `table.kmeans`. */
+/** Options of `table.kmeans`. */
 export interface KMeansOptions {
+  /** Number of clusters (at most the number of complete rows). */
   readonly k: number;
   /** Numeric columns to cluster on (default: all numeric columns). */
   readonly columns?: readonly string[];
@@ -23,7 +25,9 @@ export interface KMeansOptions {
   readonly maxIter?: number;
   /** Converged when no center moves farther than this (default 1e-4, MLlib's epsilon). */
   readonly tol?: number;
+  /** Seed of the initialization (default 1): the same seed and partitioning give the same centers. */
   readonly seed?: number;
+  /** 'k-means||' (default, MLlib's) or 'random' (k distinct rows). */
   readonly init?: 'k-means||' | 'random';
   /** k-means|| rounds (default 2, as MLlib). */
   readonly initSteps?: number;
@@ -31,15 +35,21 @@ export interface KMeansOptions {
 
 /** What kmeans returns; `assign` adds the cluster column to a table. */
 export interface KMeansModel {
+  /** The columns clustered on, in the order of each center's coordinates. */
   readonly columns: readonly string[];
+  /** Number of clusters. */
   readonly k: number;
+  /** The final centers, one array of coordinates per cluster. */
   readonly centers: number[][];
+  /** The centers the initialization chose, before the Lloyd iterations. */
   readonly initialCenters: number[][];
   /** Cost (sum of squared distances to the nearest center) of each iteration, before its update. */
   readonly costs: number[];
   /** Wall time of each Lloyd iteration, ms (a job each: one pass over the cached points). */
   readonly iterationMs: number[];
+  /** Lloyd iterations run. */
   readonly iterations: number;
+  /** Whether no center moved farther than `tol` before maxIter was reached. */
   readonly converged: boolean;
   /** Rows used (complete cases). */
   readonly count: number;

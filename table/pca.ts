@@ -13,8 +13,11 @@ import type { Table } from './table.js';
 import { TableError } from './table-error.js';
 
 /** Options of `table.pca`. */
+/** Options of `table.pca`. */
 export interface PcaOptions {
+  /** Number of components to keep (at most the number of columns). */
   readonly k: number;
+  /** Numeric columns to decompose (default: all numeric columns). */
   readonly columns?: readonly string[];
   /** Scale each column to unit variance before the decomposition (default false). */
   readonly standardize?: boolean;
@@ -22,6 +25,7 @@ export interface PcaOptions {
 
 /** What `table.pca` returns; `project` adds the component scores to a table. */
 export interface PcaModel {
+  /** The columns decomposed, in the order of each component's loadings. */
   readonly columns: readonly string[];
   /** components[i] is the i-th principal axis (length d, unit norm), in decreasing variance. */
   readonly components: number[][];
@@ -29,9 +33,11 @@ export interface PcaModel {
   readonly explainedVariance: number[];
   /** Share of the total variance along each component. */
   readonly explainedVarianceRatio: number[];
+  /** Mean of each column over the complete rows (subtracted before projecting). */
   readonly mean: number[];
   /** Per-column divisor applied after centring (the std with standardize, else 1). */
   readonly scale: number[];
+  /** Rows used (complete cases). */
   readonly count: number;
   /** `table` with columns `${prefix}1..${prefix}k`: the centred (and scaled) rows projected on the components. */
   project(table: Table, prefix?: string): Table;

@@ -67,12 +67,19 @@ export function tableFromColumns(ctx: Context, columns: Readonly<Record<string, 
 
 /** The rows `labels.shapeStats()` returns, as the ShapeRow interface of imaging declares them. */
 export interface ShapeStatsRow {
+  /** The component's label, from 1. */
   readonly label: number;
+  /** Voxels in the component. */
   readonly voxels: number;
+  /** Mean `[x, y, z]` of its voxels, in voxel index coordinates. */
   readonly centroid: readonly [number, number, number];
+  /** Smallest `[x, y, z]` of its voxels. */
   readonly bboxMin: readonly [number, number, number];
+  /** Largest `[x, y, z]` of its voxels (inclusive). */
   readonly bboxMax: readonly [number, number, number];
+  /** Mean intensity over the component; null (NaN in the table) without an intensity image. */
   readonly meanIntensity: number | null;
+  /** Standard deviations of its voxel coordinates along its principal axes, in voxels, largest first. */
   readonly extents: readonly [number, number, number];
 }
 

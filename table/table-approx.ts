@@ -34,20 +34,32 @@ export interface ApproxOptions {
 
 /** An estimate with its interval; `final` resolves with the exact value when the job ends. */
 export interface Estimate {
+  /** The estimate (the exact value once isFinal). */
   readonly value: number;
+  /** Lower end of the interval. */
   readonly low: number;
+  /** Upper end of the interval. */
   readonly high: number;
+  /** Coverage of the interval, as asked for (default 0.95). */
   readonly confidence: number;
+  /** True when every partition finished, so that value is exact. */
   readonly isFinal: boolean;
   /** Partitions whose rows the estimate saw, of all. */
   readonly partitionsDone: number;
+  /** Partitions of the job. */
   readonly partitions: number;
   /** Per sample (with `by`): its estimate, from the finished partitions. */
-  readonly strata?: readonly (Estimate & { readonly key: GroupKey })[];
+  readonly strata?: readonly (Estimate & {
+    /** The sample's value in the `by` column. */
+    readonly key: GroupKey;
+  })[];
 }
 
 /** The estimate at the timeout (or the exact value), with a promise of the exact value. */
-export type TableApprox = Estimate & { readonly final: Promise<Estimate> };
+export type TableApprox = Estimate & {
+  /** Resolves with the exact value when the whole job is done. */
+  readonly final: Promise<Estimate>;
+};
 
 /** Per partition: [n, sum, sum of squares] of the column, per stratum key (one null key without `by`). */
 export const approxPartial = namedFunction(

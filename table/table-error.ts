@@ -8,12 +8,14 @@ import { InputError, isVoxelflowError } from '../core/index.js';
 
 declare module '../core/errors.js' {
   interface VoxelflowErrorTags {
+    /** `isVoxelflowError(err, 'TableError')` narrows to TableError. */
     TableError: TableError;
   }
 }
 
 /** A table input or argument is wrong; `where` names the file (and line) or the column. */
 export class TableError extends InputError {
+  /** 'TableError'. */
   override readonly _tag = 'TableError';
 }
 

@@ -29,7 +29,9 @@ export type RowFn<R, E> = (row: Row, env: E) => R;
 /** A distributed table of record batches with a fixed schema (`fields`). */
 export class Table {
   constructor(
+    /** The record batches, one or more per partition. */
     readonly rdd: RDD<Batch>,
+    /** The schema: every column's name and type, in order. */
     readonly fields: readonly Field[],
   ) {}
 
@@ -43,6 +45,7 @@ export class Table {
     return numericNames(this.fields);
   }
 
+  /** Partitions of the underlying RDD. */
   get numPartitions(): number {
     return this.rdd.getNumPartitions();
   }
@@ -53,6 +56,7 @@ export class Table {
     return this;
   }
 
+  /** Stops keeping the batches and frees those kept. */
   unpersist(): this {
     this.rdd.unpersist();
     return this;
@@ -185,7 +189,22 @@ export class Table {
   }
 
   /** Count, mean, std (sample), min, max and sum of numeric column `name` in one pass. */
-  async stats(name: string): Promise<{ count: number; mean: number; std: number; variance: number; min: number; max: number; sum: number }> {
+  async stats(name: string): Promise<{
+    /** Values that are not missing. */
+    count: number;
+    /** Their mean (NaN for none). */
+    mean: number;
+    /** Sample standard deviation (n − 1; NaN below 2 values). */
+    std: number;
+    /** Sample variance (n − 1; NaN below 2 values). */
+    variance: number;
+    /** Smallest value (NaN for none). */
+    min: number;
+    /** Largest value (NaN for none). */
+    max: number;
+    /** Sum of the values. */
+    sum: number;
+  }> {
     const i = numericIndex(this.fields, name, 'stats');
     const m = await this.rdd.mapPartitions(partitionMoments, { indices: [i] }).reduce(mergeMomentsFn);
     return momentsOf(m, 0);

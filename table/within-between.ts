@@ -13,11 +13,17 @@ import { TableError } from './table-error.js';
 
 /** One column's comparison. */
 export interface WithinBetween {
+  /** The column compared. */
   readonly column: string;
+  /** Samples S with at least one value of the column. */
   readonly samples: number;
+  /** Values N used, over all those samples. */
   readonly count: number;
+  /** Pooled within-sample standard deviation, sqrt(Σ_s M2_s / (N − S)); NaN when N <= S. */
   readonly within: number;
+  /** Standard deviation of the S sample means (n − 1); NaN with fewer than 2 samples. */
   readonly between: number;
+  /** within / between: above 1, values of one sample differ more than samples do. */
   readonly ratio: number;
 }
 
