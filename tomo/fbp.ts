@@ -11,14 +11,19 @@ import { filterMargin, fourierFilter, paddedLength, type FilterName } from './ke
 export interface FbpOptions {
   /** The rotation axis in detector columns; N // 2 for a centred scan. */
   readonly center: number;
+  /** The filter window applied in Fourier space ('ramp' is the plain Ram-Lak filter). */
   readonly filter: FilterName;
 }
 
 /** A box of the slices, `[y0, y0 + rows) x [x0, x0 + cols)`. */
 export interface SliceBox {
+  /** First row of the box in the slice. */
   readonly y0: number;
+  /** First column of the box in the slice. */
   readonly x0: number;
+  /** Rows of the box. */
   readonly rows: number;
+  /** Columns of the box. */
   readonly cols: number;
 }
 

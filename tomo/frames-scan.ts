@@ -15,7 +15,9 @@ export interface ScanFrames {
   readonly name: string;
   /** Projections `[frame][row][column]`, frame k at angle `angles[k]`. */
   readonly projections: Volume;
+  /** Flat (open-beam) frames `[n][row][column]`, or null when none came. */
   readonly flats: Volume | null;
+  /** Dark (beam-off) frames `[n][row][column]`, or null when none came. */
   readonly darks: Volume | null;
   /** Degrees per projection; null where the frame had none or never came. */
   readonly angles: readonly (number | null)[];
@@ -23,8 +25,11 @@ export interface ScanFrames {
 
 /** The scan, the broadcasts to destroy when it is done, and the projections left out. */
 export interface FramesScan {
+  /** The scan, its projections kept in memory as broadcasts. */
   readonly scan: TomoScan;
+  /** The broadcasts that hold its frames: destroy them when the reconstruction is done. */
   readonly broadcasts: readonly Broadcast<unknown>[];
+  /** Projections left out because they had no angle or never came. */
   readonly missingProjections: number;
 }
 

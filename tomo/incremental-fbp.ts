@@ -28,20 +28,25 @@ const ROWS_PER_PASS = 4;
 export interface IncrementalFbpOptions {
   /** Detector rows (the volume's slices) and columns (each slice is columns x columns). */
   readonly rows: number;
+  /** Detector columns (each slice is cols x cols; at least 2). */
   readonly cols: number;
   /** The rotation axis, in columns, used for every projection. */
   readonly center: number;
+  /** The FBP filter window. */
   readonly filter: FilterName;
   /** The projections are transmission already: no dark/flat correction. */
   readonly noFlat: boolean;
 }
 
+/** A reconstruction built as a scan's frames arrive: darks and flats first, then projections, back-projected in batches of 32 so the volume is ready soon after the last frame. */
 export class IncrementalFbp {
   /** `[row][y][x]`, summed so far; scaled by `finish`. */
   readonly volume: Float32Array;
   /** Projections taken, and the darks and flats they were corrected with. */
   projections = 0;
+  /** Dark frames taken (`rows x cols` each). */
   readonly darks: Float32Array[] = [];
+  /** Flat frames taken (`rows x cols` each). */
   readonly flats: Float32Array[] = [];
   private dark: Float32Array | null = null;
   private flat: Float32Array | null = null;
@@ -53,7 +58,10 @@ export class IncrementalFbp {
   private readonly filterValues: Float64Array;
   private finished = false;
 
-  constructor(readonly options: IncrementalFbpOptions) {
+  constructor(
+    /** The frame shape and reconstruction settings. */
+    readonly options: IncrementalFbpOptions,
+  ) {
     const { rows, cols } = options;
     if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 2) throw new TypeError(`IncrementalFbp: rows and cols must be whole numbers >= 1 and >= 2, got ${rows} x ${cols}`);
     this.size = paddedLength(cols);

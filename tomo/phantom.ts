@@ -9,9 +9,13 @@
 
 /** One ellipsoid: its centre, semi-axes, rotation about z (degrees), and the value it adds. */
 export interface Ellipsoid {
+  /** Centre in pixels from the middle of the slice (x right, y up) and rows from the middle row (z). */
   readonly center: readonly [x: number, y: number, z: number];
+  /** Semi-axes in pixels: a along x and b along y before rotation, c along z. */
   readonly axes: readonly [a: number, b: number, c: number];
+  /** Rotation about z, in degrees. */
   readonly angle: number;
+  /** Attenuation it adds inside (ellipsoids that overlap add up). */
   readonly value: number;
 }
 

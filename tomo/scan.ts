@@ -13,16 +13,19 @@ export type StackFormat = 'npy' | 'tiff' | 'hdf5' | 'memory';
 export interface StackRef {
   /** The file, or for frames in memory a name for messages (e.g. the stream's series). */
   readonly path: string;
+  /** How the frames are stored (a file format, or memory). */
   readonly format: StackFormat;
   /** HDF5 only: the dataset's path inside the file, e.g. `/exchange/data`. */
   readonly dataset?: string;
   /** Memory only: the frames `[frame][row][column]`, broadcast once to each worker, and their shape. */
   readonly frames?: Broadcast<TypedArray>;
+  /** Memory only: `[frames, rows, columns]` of `frames`. */
   readonly shape?: readonly [number, number, number];
 }
 
 /** A scan: projections, optional flats (before, and after) and darks, and angles in degrees. */
 export interface TomoScan {
+  /** The projection frames `[frame][row][column]`, frame k at angles[k]. */
   readonly projections: StackRef;
   /** Open-beam frames; null only with `noFlat` (no correction: the projections are transmission already). */
   readonly flats: StackRef | null;

@@ -8,6 +8,7 @@ import { evenAngles } from './io/angles.js';
 import { projectPhantom, samplePhantom, type Ellipsoid } from './phantom.js';
 
 /** The size and the imperfections of a simulated scan. */
+/** Options of `simulateScan`. */
 export interface SimulateScanOptions {
   /** Detector columns (= the slices' width). */
   readonly size: number;
@@ -21,25 +22,35 @@ export interface SimulateScanOptions {
   readonly noise?: number;
   /** The beam's intensity at the last projection relative to the first (default 1: no drift). */
   readonly drift?: number;
+  /** Flat frames before the scan, and again after it (default 4). */
   readonly flats?: number;
+  /** Dark frames (default 3). */
   readonly darks?: number;
+  /** Seed of the noise (default 1). */
   readonly seed?: number;
 }
 
 /** Frames `[frame][row][column]` of counts, and what the scan truly is. */
 export interface SimulatedScan {
+  /** `[angles, rows, columns]` of the projections. */
   readonly shape: readonly [angles: number, rows: number, columns: number];
+  /** Projection counts, `[angle][row][column]`. */
   readonly projections: Float32Array;
+  /** Flat frames before the scan, `[frame][row][column]`. */
   readonly flats: Float32Array;
   /** Flats after the scan (the beam's final intensity). */
   readonly flatsAfter: Float32Array;
+  /** Dark frames, `[frame][row][column]`. */
   readonly darks: Float32Array;
+  /** Frames in `flats` (and in `flatsAfter`). */
   readonly flatCount: number;
+  /** Frames in `darks`. */
   readonly darkCount: number;
   /** Degrees, one per projection. */
   readonly angles: number[];
   /** The true axis, in columns. */
   readonly center: number;
+  /** The ellipsoids the scan images (the truth a reconstruction is compared with). */
   readonly phantom: Ellipsoid[];
   /** The exact line integrals `[angle][row][column]`. */
   readonly lineIntegrals: Float32Array;

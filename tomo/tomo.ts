@@ -39,14 +39,17 @@ export interface ReconstructOptions {
 export interface Reconstruction {
   /** float32 `[row][y][x]`, N x N slices for N detector columns. */
   readonly image: ImageRDD;
+  /** The rotation axis used, in detector columns (given, or found by 'auto'). */
   readonly center: number;
   /** How 'auto' found the centre; null when it was given. */
   readonly centerEstimate: CenterEstimate | null;
+  /** The scan reconstructed. */
   readonly scan: TomoScan;
 }
 
 const BLOCK_BYTES = 8 * 2 ** 20;
 
+/** `ctx.tomo`: reconstructs tomography scans (files, or scans described by hand) as lazy float32 ImageRDDs. */
 export class Tomo {
   constructor(private readonly ctx: Context) {}
 

@@ -9,9 +9,13 @@ import { fft2, nextPowerOfTwo } from './fft.js';
 
 /** The physics of the setup: `--paganin energy_keV,distance_mm,pixel_um,delta_over_beta`. */
 export interface PaganinParams {
+  /** X-ray energy in keV (sets the wavelength). */
   readonly energyKeV: number;
+  /** Propagation distance from sample to detector, in mm. */
   readonly distanceMm: number;
+  /** Detector pixel size in micrometres. */
   readonly pixelUm: number;
+  /** Ratio δ/β of the sample's refractive index decrement to its absorption index. */
   readonly deltaOverBeta: number;
 }
 
