@@ -2,6 +2,7 @@ import { isVoxelflowError, VoxelflowError } from '../core/index.js';
 
 declare module '../core/errors.js' {
   interface VoxelflowErrorTags {
+    /** `isVoxelflowError(err, 'BatchProjectError')` narrows to BatchProjectError. */
     BatchProjectError: BatchProjectError;
   }
 }

@@ -19,9 +19,11 @@ export interface MasterOptions {
   readonly host?: string;
   /** Port; default 7077, 0 for any free port. */
   readonly port?: number;
+  /** The cluster's shared secret: every request must prove it (HMAC; the secret never travels). */
   readonly secret: string;
   /** A worker silent for this long is declared lost; default 10 000 ms. */
   readonly workerTimeoutMs?: number;
+  /** Certificate and key to serve TLS (default plain gRPC). */
   readonly tls?: TlsFiles;
   /** Where log lines go; default stderr. */
   readonly log?: (line: string) => void;
@@ -52,8 +54,11 @@ export class Master {
 
   private constructor(
     private readonly server: grpc.Server,
+    /** The interface it listens on. */
     readonly host: string,
+    /** The port it listens on (the chosen one when asked for 0). */
     readonly port: number,
+    /** A worker silent for this long (ms) is declared lost. */
     readonly workerTimeoutMs: number,
     private readonly log: (line: string) => void,
   ) {}
@@ -90,6 +95,7 @@ export class Master {
     return [...this.workers.values()].map((w) => w.info);
   }
 
+  /** Stops the lost-worker check, ends the drivers' watch streams and shuts the server down once open calls finish. */
   async stop(): Promise<void> {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;

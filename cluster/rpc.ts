@@ -11,6 +11,7 @@ import { masterService } from './protocol.js';
 
 declare module '../core/errors.js' {
   interface VoxelflowErrorTags {
+    /** `isVoxelflowError(err, 'RpcError')` narrows to RpcError. */
     RpcError: RpcError;
   }
 }
@@ -28,8 +29,11 @@ export class RpcError extends VoxelflowError {
 
 /** Optional TLS: certificate and key of this process's server, CA that signed the peers' certificates. */
 export interface TlsFiles {
+  /** Path of this process's PEM certificate (`--tls-cert`); with `key`, its server speaks TLS. */
   readonly cert?: string | undefined;
+  /** Path of the PEM private key of `cert` (`--tls-key`). */
   readonly key?: string | undefined;
+  /** Path of the PEM CA certificate that signed the peers' certificates (`--tls-ca`); default the system CAs. */
   readonly ca?: string | undefined;
 }
 

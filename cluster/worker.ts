@@ -36,6 +36,7 @@ import { TaskRunner } from './task-runner.js';
 export interface WorkerOptions {
   /** The master's `host:port`. */
   readonly master: string;
+  /** The cluster's shared secret (the master's). */
   readonly secret: string;
   /** Interface the worker's own service listens on; default 127.0.0.1. */
   readonly host?: string;
@@ -47,6 +48,7 @@ export interface WorkerOptions {
   readonly cores?: number;
   /** Block-store budget in bytes per driver; default 4 GiB. */
   readonly memory?: number;
+  /** Name shown by the master and the dashboard (default `hostname-pid`); the master makes the worker id from it. */
   readonly name?: string;
   /** Give up after the master has been unreachable this long; default 60 000 ms. */
   readonly deathTimeoutMs?: number;
@@ -56,18 +58,25 @@ export interface WorkerOptions {
   readonly drainTimeoutMs?: number;
   /** Leave by itself after this long (batch wall-clock limits), earlier by up to `lifetimeStaggerMs`. */
   readonly lifetimeMs?: number;
+  /** Random spread subtracted from `lifetimeMs` so workers of one batch do not all leave at once (default 0). */
   readonly lifetimeStaggerMs?: number;
+  /** Certificate, key and CA for TLS to the master, drivers and peers (default plain gRPC). */
   readonly tls?: TlsFiles;
+  /** Where log lines go; default stderr. */
   readonly log?: (line: string) => void;
 }
 
 /** How a worker ended: 0 after a clean leave, 1 when it gave up on the master. */
 export interface WorkerExit {
+  /** The process exit code: 0 after a clean leave, 1 when it gave up on the master. */
   readonly code: number;
+  /** Why it ended, in one line. */
   readonly reason: string;
 }
 
+/** A worker process's service: runs tasks for drivers in a thread pool and stays registered with the master until it leaves or gives up. */
 export class Worker {
+  /** Its name (options.name or `hostname-pid`, with odd characters replaced). */
   readonly name: string;
   /** Resolves when the worker has ended (its server closed, threads stopped). */
   readonly finished: Promise<WorkerExit>;
@@ -142,6 +151,7 @@ export class Worker {
     return { executorId: this.link.workerId, address: this.address };
   }
 
+  /** The worker id the master assigned when it registered. */
   get id(): string {
     return this.link.workerId;
   }

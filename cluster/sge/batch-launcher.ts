@@ -39,6 +39,7 @@ export interface BatchLauncher {
 
 declare module '../../core/errors.js' {
   interface VoxelflowErrorTags {
+    /** `isVoxelflowError(err, 'BatchError')` narrows to BatchError. */
     BatchError: BatchError;
   }
 }

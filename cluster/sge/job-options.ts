@@ -17,9 +17,11 @@ export interface JobOptionsInput {
   readonly memory?: string;
   /** Wall-clock limit `HH:MM:SS` (`-l h_rt`); the soft limit `s_rt` comes `drain` earlier. Default none. */
   readonly walltime?: string;
+  /** Queue to submit to (`-q`); default the scheduler's choice. */
   readonly queue?: string;
   /** Parallel environment for `cores` > 1. Default `smp`. */
   readonly pe?: string;
+  /** Project to charge (`-P`); default none. */
   readonly project?: string;
   /** Extra resource requests, `-l SPEC` each (e.g. `gpu=1`). */
   readonly resources?: readonly string[];

@@ -62,11 +62,17 @@ declare module '../../core/context.js' {
 
 /** The fields of a `batchJobs` event: the worker jobs requested so far, and how many are in each state now. */
 export interface BatchJobCounts {
+  /** The launcher's kind (e.g. 'sge'). */
   readonly launcher: string;
+  /** Worker jobs (array tasks) requested so far. */
   readonly requested: number;
+  /** Waiting in the queue (or in an error state). */
   readonly pending: number;
+  /** Running. */
   readonly running: number;
+  /** Being deleted (state code with `d`): leaving, letting running tasks finish. */
   readonly draining: number;
+  /** Requested and no longer in the queue. */
   readonly finished: number;
 }
 
