@@ -70,7 +70,7 @@ export interface BatchJobCounts {
   readonly pending: number;
   /** Running. */
   readonly running: number;
-  /** Being deleted (state code with `d`): leaving, letting running tasks finish. */
+  /** Being deleted (a scheduler state code with `d`), on their way out. */
   readonly draining: number;
   /** Requested and no longer in the queue. */
   readonly finished: number;
