@@ -45,7 +45,6 @@ function classes(origin: number, n: number): Uint8Array {
  * Fills `out` (C order, the box's shape) with the phantom over the box. Per row, the classes of y and
  * z decide which x classes are foreground, so the inner loop is one lookup and one test per voxel.
  */
-/** Fills `out` with the phantom's voxels of the box at `origin` of `shape` (`[z, y, x]`, C order). */
 export function knownRegion(origin: Vec3, shape: Vec3, out: { [i: number]: number; length: number }): void {
   const [sz, sy, sx] = shape;
   const cz = classes(origin[0], sz), cy = classes(origin[1], sy), cx = classes(origin[2], sx);

@@ -93,10 +93,10 @@ export class MessageQueue {
   /** Resolves when the queue holds less than its bound (or is closed). */
   waitForSpace(): Promise<void> {
     if (!this.full || this.closed) return Promise.resolve();
-    /** Queues a message (no-op once closed); under 'drop-oldest', drops the oldest data messages until the queue fits its bound. */
     return new Promise((resolve) => this.spaceWaiters.push(resolve));
   }
 
+  /** Queues a message (no-op once closed); under 'drop-oldest', drops the oldest data messages until the queue fits its bound. */
   push(parts: readonly Buffer[], peek: MessagePeek): void {
     if (this.closed) return;
     let bytes = 0;

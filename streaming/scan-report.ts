@@ -24,7 +24,12 @@ export interface ScanReport {
   /** How the scan ended. */
   readonly status: ScanStatus;
   /** Why an aborted scan was cut short (`detail` in words, for the log line); null otherwise. */
-  readonly abort: { readonly reason: AbortReason; readonly detail: string } | null;
+  readonly abort: {
+    /** Why, as a code. */
+    readonly reason: AbortReason;
+    /** Why, in words. */
+    readonly detail: string;
+  } | null;
   /** Frames the header announced, or null when it did not say. */
   readonly expected: number | null;
   /** Frame messages attributed to the scan: processed + duplicates + malformed + dropped. */

@@ -15,7 +15,6 @@ import type { Table } from './table.js';
 import { TableError } from './table-error.js';
 
 /** Options of `table.kmeans`. */
-/** Options of `table.kmeans`. */
 export interface KMeansOptions {
   /** Number of clusters (at most the number of complete rows). */
   readonly k: number;

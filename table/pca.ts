@@ -13,7 +13,6 @@ import type { Table } from './table.js';
 import { TableError } from './table-error.js';
 
 /** Options of `table.pca`. */
-/** Options of `table.pca`. */
 export interface PcaOptions {
   /** Number of components to keep (at most the number of columns). */
   readonly k: number;

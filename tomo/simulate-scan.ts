@@ -8,7 +8,6 @@ import { evenAngles } from './io/angles.js';
 import { projectPhantom, samplePhantom, type Ellipsoid } from './phantom.js';
 
 /** The size and the imperfections of a simulated scan. */
-/** Options of `simulateScan`. */
 export interface SimulateScanOptions {
   /** Detector columns (= the slices' width). */
   readonly size: number;

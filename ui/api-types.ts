@@ -18,7 +18,7 @@ export interface TaskCounts {
 
 /** One job (one action on an RDD), as `/api/v1/jobs` lists it. */
 export interface JobRow {
-  /** The scheduler's job id, increasing from 0 per context. */
+  /** The scheduler's job id, unique in the context. */
   readonly jobId: number;
   /** Id of the RDD the action ran on. */
   readonly rddId: number;
