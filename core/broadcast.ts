@@ -17,8 +17,13 @@ export class Broadcast<T = unknown> {
   private hasValue: boolean;
   private local: T | undefined;
 
-  // biome-ignore lint/complexity/noArguments: `new Broadcast(id, undefined)` holds the value undefined; `new Broadcast(id)` holds none.
-  constructor(/** The context-wide id workers find the value by. */ readonly id: number, value?: T, hasValue = arguments.length > 1) {
+  constructor(
+    /** The context-wide id workers find the value by. */
+    readonly id: number,
+    value?: T,
+    // biome-ignore lint/complexity/noArguments: `new Broadcast(id, undefined)` holds the value undefined; `new Broadcast(id)` holds none.
+    hasValue = arguments.length > 1,
+  ) {
     this.local = value;
     this.hasValue = hasValue;
   }

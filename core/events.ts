@@ -65,7 +65,13 @@ type Flat<T> = { [P in keyof T]: T[P] };
 /** Any event, as listeners receive it: a union discriminated by `type`. */
 export type VoxelflowEvent = { [K in EventType]: Flat<Stamped<K>> }[EventType];
 /** The event of type `K`, as listeners receive it. */
-export type EventOf<K extends EventType> = Extract<VoxelflowEvent, { type: K }>;
+export type EventOf<K extends EventType> = Extract<
+  VoxelflowEvent,
+  {
+    /** The event's name. */
+    type: K;
+  }
+>;
 /** Events as posted, before the bus stamps the time. */
 export type EventInput = {
   [K in EventType]: Flat<
