@@ -11,9 +11,9 @@ import type { UserFn } from './user-fn.js';
 export interface Aggregator {
   /** Turns a key's first value into a combiner; null: the value is the combiner. */
   readonly createCombiner: UserFn | null;
-  /** Folds one more value into a combiner (map side). */
+  /** Folds one more value into a combiner: on the map side with mapSideCombine, else on the reduce side. */
   readonly mergeValue: UserFn;
-  /** Merges two combiners of the same key (reduce side, and map side across spills). */
+  /** Merges two combiners of the same key: on the reduce side, after a map-side combine. */
   readonly mergeCombiners: UserFn;
 }
 
