@@ -15,11 +15,12 @@ import { blockNumber, clampBlock, makeGrid } from './block-grid.js';
 import type { Vec3 } from './box.js';
 import { extname } from 'node:path';
 import { allocate, bytesPer, DTYPES, type DType, type TypedArray } from './dtype.js';
-import { gridOf, numBlocks } from './image-node.js';
+import { numBlocks } from './image-node.js';
 import { keyVoxelByBlock, voxelsToBlock } from './voxel-blocks.js';
 import { writeImage, type WriteOptions, type ZarrWriteOptions } from './io/index.js';
 import { createZarrOutput, writeZarrChunks } from './io/zarr/index.js';
-import { createContiguousOutput, writeBlocksAt } from './io/block-writer.js';
+import { createContiguousOutput } from './io/block-writer.js';
+import { BandWriteNode } from './nodes/band-write.js';
 import { refuseExisting } from './io/output-path.js';
 import { boxFilter } from './nodes/box-filter.js';
 import type { UnaryOperator, UnaryParams } from './nodes/operator.js';
@@ -226,11 +227,10 @@ export class ImageRDD {
     }
     const output = createContiguousOutput(path, format, this.meta.shape, this.meta.dtype, { spacing: this.meta.spacing, overwrite: options.overwrite });
     try {
-      // A row of blocks along x per task: each z plane of the row is one contiguous write.
-      const [cz, cy, cx] = gridOf(this.meta).counts;
-      const band = cx > 1;
-      const rows = band ? this.blocks.coalesce(cz * cy) : this.blocks;
-      await rows.mapPartitions(writeBlocksAt, { target: output.target, band }).setName(`write ${path}`).count();
+      // A band of blocks along x per task, computed into the task's scratch and written at once: each
+      // z plane of the band is one contiguous write (nodes/band-write.ts).
+      const bands = new RDD<number>(this.blocks.context, new BandWriteNode(this.blocks, { meta: this.meta, target: output.target }));
+      await bands.setName(`write ${path}`).count();
       output.commit();
     } catch (err) {
       output.abandon();

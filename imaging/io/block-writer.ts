@@ -10,7 +10,6 @@
 import { closeSync, fsyncSync, ftruncateSync, openSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { namedFunction } from '../../core/index.js';
 import type { Block } from '../block.js';
 import { bytesPer, type DType } from '../dtype.js';
 import type { Shape3 } from '../volume.js';
@@ -103,34 +102,22 @@ function writeError(path: string, format: string, err: unknown): ImageFormatErro
 }
 
 /**
- * Writes the partition's blocks into the target file at their offsets; yields the bytes written.
- * With `band`, the partition holds one row of blocks along x (the driver coalesced them:
- * ImageRDD.write): each z plane of the row is then one contiguous range of the file, assembled and
- * written with one call instead of one call per block row (a 1 GiB .npy in 128^3 blocks of a
- * 1024-wide image took 4 million 256-byte writes). Shipped by name: it runs in worker threads and on
- * cluster workers.
+ * Writes one band (the blocks of one z and y block position, in x order) into the target; returns the
+ * bytes written. The band writer node (nodes/band-write.ts) computes a band's blocks into per-thread
+ * scratch and calls this at once.
  */
-export const writeBlocksAt = namedFunction(
-  'imaging.writeBlocksAt',
-  (blocks: IterableIterator<Block>, env: { readonly target: ContiguousTarget; readonly band?: boolean }): number[] => {
-    const { file, dataOffset, shape, dtype } = env.target;
-    const fd = openSync(file, 'r+');
+export function writeBand(target: ContiguousTarget, row: readonly Block[]): number {
+  const { file, dataOffset, shape, dtype } = target;
+  const fd = openSync(file, 'r+');
+  try {
+    if (isFullWidthRow(row, shape)) return writeRow(fd, dataOffset, shape, bytesPer(dtype), row);
     let written = 0;
-    try {
-      if (env.band === true) {
-        const row = [...blocks];
-        if (isFullWidthRow(row, shape)) written += writeRow(fd, dataOffset, shape, bytesPer(dtype), row);
-        else for (const b of row) written += writeBlock(fd, dataOffset, shape, bytesPer(dtype), b);
-      } else {
-        for (const b of blocks) written += writeBlock(fd, dataOffset, shape, bytesPer(dtype), b);
-      }
-    } finally {
-      closeSync(fd);
-    }
-    return [written];
-  },
-  import.meta.url,
-);
+    for (const b of row) written += writeBlock(fd, dataOffset, shape, bytesPer(dtype), b);
+    return written;
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** Whether `row` (in x order) covers the image's whole width with blocks of one z and y extent. */
 function isFullWidthRow(row: readonly Block[], shape: Shape3): boolean {

@@ -21,7 +21,9 @@
  * one more exchange when shapeStats asks for them (no second scan of the image).
  */
 import { ConfigError, driverContext, RangePartitioner, RDD, type Dependency, type RddNode, type TaskContext } from '../../core/index.js';
-import { blockBox, blockIndex } from '../block-grid.js';
+import { blockBox, blockIndex, blocksIntersecting } from '../block-grid.js';
+import { boxVoxels, copyRegion, intersect, sameBox, type Box } from '../box.js';
+import type { TypedArray } from '../dtype.js';
 import type { Block, ImageMeta } from '../block.js';
 import { gridOf, numBlocks, readRegion } from '../image-node.js';
 import { ImageRDD } from '../image-rdd.js';
@@ -183,14 +185,40 @@ export class RelabelNode implements RddNode<Block> {
     return `label ${this.params.connectivity}-connected: relabel (raster order of first voxel)`;
   }
   compute(split: number, tc: TaskContext, emit: (b: Block) => void): void {
-    if (this.tables === null) throw new Error('relabel ran before its equivalences were resolved');
     const grid = gridOf(this.params.meta);
     const box = blockBox(grid, split);
+    emit({ index: blockIndex(grid, split), origin: box.origin, shape: box.shape, data: this.labelsOf(split, box, tc, null) });
+  }
+
+  /**
+   * The labels of `box`. A whole block goes into `into` when the caller gives one of its length (a
+   * consumer that writes it out at once, such as the band writer, so that a volume's labels never take
+   * fresh memory); any other box is assembled from the blocks it cuts.
+   */
+  region(box: Box, tc: TaskContext, into?: TypedArray): TypedArray {
+    const grid = gridOf(this.params.meta);
+    const blocks = blocksIntersecting(grid, box);
+    const only = blocks.length === 1 ? (blocks[0] as number) : -1;
+    if (only >= 0 && sameBox(blockBox(grid, only), box)) return this.labelsOf(only, box, tc, into instanceof Uint32Array ? into : null);
+    const out = new Uint32Array(boxVoxels(box));
+    for (const b of blocks) {
+      const bb = blockBox(grid, b);
+      const inter = intersect(bb, box);
+      if (inter !== null) copyRegion(this.labelsOf(b, bb, tc, null), bb, out, box, inter);
+    }
+    return out;
+  }
+
+  /** Block `split`'s labels (its box `box`), into `into` when it has the block's length, else a fresh array. */
+  private labelsOf(split: number, box: Box, tc: TaskContext, into: Uint32Array | null): Uint32Array {
+    if (this.tables === null) throw new Error('relabel ran before its equivalences were resolved');
     let table: Uint32Array | null = null;
     this.tables.iterate(split, tc, (t) => void (table = t));
     if (table === null) throw new Error(`relabel: no lookup table for block ${split}`);
-    const labels = new Uint32Array(box.shape[0] * box.shape[1] * box.shape[2]);
-    // A block without foreground (a table of background only) is its fresh, zeroed output.
+    const n = boxVoxels(box);
+    // The lookup skips background words, so a reused array is cleared first; a fresh one is zero.
+    const labels = into !== null && into.length === n ? into.fill(0) : new Uint32Array(n);
+    // A block without foreground (a table of background only) is its zeroed output.
     if ((table as Uint32Array).length > 1) {
       let kept: BlockLabels['labels'];
       this.local?.iterate(split, tc, (r) => void (kept = r.labels));
@@ -201,7 +229,7 @@ export class RelabelNode implements RddNode<Block> {
         relabel(mask, table, labels);
       }
     }
-    emit({ index: blockIndex(grid, split), origin: box.origin, shape: box.shape, data: labels });
+    return labels;
   }
 }
 

@@ -8,6 +8,7 @@ import type { Block } from '../block.js';
 import { RelabelNode, type RelabelParams } from '../labeling/label-components.js';
 import { LocalLabelNode, type BlockLabels, type LocalLabelParams } from '../labeling/local-labels.js';
 import { ArraySourceNode, type ArraySourceParams } from './array-source.js';
+import { BAND_WRITE_OP, BandWriteNode, type BandWriteParams } from './band-write.js';
 import { boxFilter } from './box-filter.js';
 import { DeferredNode, type DeferredParams } from './deferred.js';
 import { FileSourceNode, type FileSourceParams } from './file-source.js';
@@ -34,6 +35,7 @@ const factories: Record<string, NodeFactory> = {
   'image.labelLocal': (p: LocalLabelParams, parents) => new LocalLabelNode(blocks(parents, 0), optional<Block>(parents, 1), p),
   'image.relabel': (p: RelabelParams, parents) => new RelabelNode(blocks(parents, 0), optional<Uint32Array>(parents, 1), p, null, optional<BlockLabels>(parents, 2)),
   'image.deferred': (p: DeferredParams, parents) => new DeferredNode(p, optional<Block>(parents, 0), null),
+  [BAND_WRITE_OP]: (p: BandWriteParams, parents) => new BandWriteNode(blocks(parents, 0), p),
 };
 factories[threshold.op] = unaryFactory(threshold);
 factories[roi.op] = unaryFactory(roi);
