@@ -43,7 +43,15 @@ export interface ContextOptions {
   /** Shared secret of a cluster (default: the VOXELFLOW_SECRET environment variable). Unused by local masters. */
   readonly secret?: string;
   /** TLS to a cluster: PEM files of the CA that signed its certificates, and this driver's own if it must show one. */
-  readonly tls?: { readonly ca?: string; readonly cert?: string; readonly key?: string };
+  readonly tls?: {
+    /** PEM file of the CA that signed the cluster's certificates. */
+    readonly ca?: string;
+    /** PEM file of this driver's certificate. */
+    readonly cert?: string;
+    /** PEM file of this driver's private key. */
+    readonly key?: string;
+  };
+  /** Shown by the master and the dashboard; default 'voxelflow'. */
   readonly appName?: string;
   /** Memory budget for cached partitions and shuffle outputs, e.g. '2g'. Beyond it blocks spill to disk. */
   readonly memory?: string | number;
@@ -55,7 +63,9 @@ export interface ContextOptions {
   readonly maxTaskFailures?: number;
   /** Launch copies of straggling tasks (default false). */
   readonly speculation?: boolean;
+  /** With speculation: a task is a straggler when it runs longer than this times the median of the finished ones (default 1.5). */
   readonly speculationMultiplier?: number;
+  /** With speculation: the fraction of a stage's tasks that must have finished before stragglers are copied (default 0.75). */
   readonly speculationQuantile?: number;
   /** Minimum run time before a task counts as a straggler, in ms (default 100). */
   readonly speculationMinMs?: number;

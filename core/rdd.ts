@@ -35,10 +35,15 @@ import { checkPartitions, shuffleOpts } from './shuffle-options.js';
 export interface RddContext {
   /** True unless the master is inline `local`: functions are shipped as source and checked. */
   readonly serializesFunctions: boolean;
+  /** Partitions for sources that are not told. */
   readonly defaultParallelism: number;
+  /** Where checkpoints go, or null. */
   readonly checkpointDir: string | null;
+  /** The next RDD id. */
   newRddId(): number;
+  /** The next shuffle id. */
   newShuffleId(): number;
+  /** Runs the partition half of an action over `rdd` and returns one result per partition. */
   runJob<R>(rdd: RDD<unknown>, op: ResultOp, options?: RunJobOptions<R>): Promise<R[]>;
   /** Drops the kept partitions and stops keeping them. */
   unpersist(rddId: number): void;
@@ -46,24 +51,34 @@ export interface RddContext {
 
 /** Options of a job: a subset of partitions, and a hook called as each partition's result lands. */
 export interface RunJobOptions<R> {
+  /** Only these partitions (default: all). */
   readonly partitions?: readonly number[];
+  /** Called as each partition's result arrives, with its index in `partitions`. */
   readonly onResult?: (index: number, result: R) => void;
-  readonly signal?: AbortSignal;
 }
 
 /** Options of the shuffle operations (reduceByKey, groupByKey, join, ...). */
 export interface ShuffleOptions<E = unknown> {
+  /** Output partitions (hash-partitioned); default: Spark's rule (a parent's hash partitioner, else the most partitions among the parents). */
   readonly numPartitions?: number;
+  /** Or the partitioner itself. */
   readonly partitioner?: Partitioner;
   /** Values the functions read through their `env` argument. */
   readonly env?: E;
 }
 
+/** A function of one element: with the `env` values it was given and the task context. Shipped as source. */
 export type Fn1<A, R, E> = (a: A, env: E, tc: TaskContext) => R;
+/** A function of two elements (reduce, fold, comparators): with `env` and the task context. Shipped as source. */
 export type Fn2<A, B, R, E> = (a: A, b: B, env: E, tc: TaskContext) => R;
 
 type Pair<K, V> = [K, V];
 
+/**
+ * A resilient distributed dataset: an immutable, partitioned collection computed lazily from its
+ * lineage. Transformations return new RDDs; actions run jobs and return Promises. Lost partitions
+ * are recomputed from lineage.
+ */
 export class RDD<T> {
   /** Set by the plan reviver on workers; assigned by the context on the driver. */
   id: number;
@@ -75,7 +90,9 @@ export class RDD<T> {
   checkpointState: 'none' | 'marked' | 'local' | 'done' = 'none';
 
   constructor(
+    /** The context (or, on a worker, its stand-in) the RDD belongs to. */
     readonly context: RddContext,
+    /** The lineage node that computes the partitions. */
     public node: RddNode<T>,
     id?: number,
   ) {
@@ -366,6 +383,7 @@ export class RDD<T> {
   cache(): this {
     return this.persist('MEMORY_ONLY');
   }
+  /** Drops the kept partitions and stops keeping them. */
   unpersist(): this {
     this.storageLevel = 'NONE';
     this.context.unpersist(this.id);

@@ -8,11 +8,27 @@ import type { PartitionStats } from './stats.js';
 
 /** What an approximate action resolves with at its timeout; `final` resolves when the job ends. */
 export type ApproxResult<N extends 'count' | 'sum' | 'mean'> = { readonly [P in N]: number } & {
+  /** Lower bound of the interval at `confidence`. */
   readonly low: number;
+  /** Upper bound of the interval at `confidence`. */
   readonly high: number;
+  /** The interval's confidence (1 when exact). */
   readonly confidence: number;
+  /** True when every partition had finished: the value is exact. */
   readonly isFinal: boolean;
-  readonly final: Promise<{ readonly [P in N]: number } & { readonly low: number; readonly high: number; readonly confidence: number; readonly isFinal: true }>;
+  /** Resolves with the exact value when the job ends. */
+  readonly final: Promise<
+    { readonly [P in N]: number } & {
+      /** Equal to the value. */
+      readonly low: number;
+      /** Equal to the value. */
+      readonly high: number;
+      /** 1. */
+      readonly confidence: number;
+      /** Always true. */
+      readonly isFinal: true;
+    }
+  >;
 };
 
 type Bounds = { value: number; low: number; high: number; confidence: number };

@@ -20,7 +20,12 @@ export interface ExecutorHost {
   /** The executor is gone: it gets no tasks, and its blocks are forgotten (recomputed from lineage when read). */
   removeExecutor(executorId: string, reason: string): void;
   /** Tasks waiting for a slot, and running tasks per executor id (for adaptive scaling). */
-  load(): { readonly waitingTasks: number; readonly running: ReadonlyMap<string, number> };
+  load(): {
+    /** Tasks that wait for a slot. */
+    readonly waitingTasks: number;
+    /** Running tasks per executor id. */
+    readonly running: ReadonlyMap<string, number>;
+  };
   /** Posts an event on the context's bus (e.g. the state of batch worker jobs). */
   post(event: EventInput): void;
 }
