@@ -53,6 +53,7 @@ export function makeBatch(fields: readonly Field[], columns: readonly Column[], 
       b[`d${i}`] = c.dict;
     } else b[`c${i}`] = c;
   }
+  // A Batch's columns are the fields c0, d0, c1, ... that this loop names; the type cannot list them.
   return b as unknown as Batch;
 }
 

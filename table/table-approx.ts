@@ -192,8 +192,7 @@ function run(table: Table, env: { col: number; by: number }, options: ApproxOpti
     const strata = 'strata' in e && e.strata !== undefined ? e.strata.map((s) => ({ ...s, isFinal, partitionsDone: parts.length, partitions: total })) : undefined;
     return { value: e.value, low: e.low, high: e.high, confidence: e.confidence, isFinal, partitionsDone: parts.length, partitions: total, ...(strata === undefined ? {} : { strata }) };
   };
-  const runJob = rdd.context.runJob.bind(rdd.context) as unknown as (r: RDD<unknown>, op: { op: 'collect' }, o: { partitions: number[]; onResult: (i: number, res: unknown) => void }) => Promise<unknown[]>;
-  const job = runJob(rdd as RDD<unknown>, { op: 'collect' }, { partitions: order, onResult: (_i, res) => void parts.push(res as Partial) });
+  const job = rdd.context.runJob<Partial>(rdd as RDD<unknown>, { op: 'collect' }, { partitions: order, onResult: (_i, res) => void parts.push(res) });
   return settleAtTimeout(job, timeoutMs, shape);
 }
 

@@ -8,6 +8,7 @@
  * the same frames, `correctedRows` for the correction) float for float with the native kernels: the
  * same lines share an FFT (angles 2k and 2k + 1 of a row), and each pixel's angles are summed in order.
  */
+import { ConfigError } from '../core/index.js';
 import { kernels } from '../native/index.js';
 import { backProjectScale, filterMargin, fourierFilter, paddedLength, type FilterName } from './kernels/index.js';
 import { trig } from './fbp.js';
@@ -63,7 +64,7 @@ export class IncrementalFbp {
     readonly options: IncrementalFbpOptions,
   ) {
     const { rows, cols } = options;
-    if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 2) throw new TypeError(`IncrementalFbp: rows and cols must be whole numbers >= 1 and >= 2, got ${rows} x ${cols}`);
+    if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 2) throw new ConfigError('rows', `IncrementalFbp: rows and cols must be whole numbers >= 1 and >= 2, got ${rows} x ${cols}`);
     this.size = paddedLength(cols);
     this.width = this.size - cols;
     this.filterValues = fourierFilter(this.size, options.filter);

@@ -3,7 +3,7 @@
  * with flats, darks and angles), finds the centre unless given, and returns an ImageRDD whose blocks
  * are slabs of detector rows, reconstructed by the tasks that read those rows.
  */
-import { RDD, type Context } from '../core/index.js';
+import { ConfigError, RDD, type Context } from '../core/index.js';
 import type { Block, ImageMeta } from '../imaging/block.js';
 import { ImageRDD } from '../imaging/index.js';
 import { findCenter, type CenterEstimate } from './find-center.js';
@@ -61,21 +61,21 @@ export class Tomo {
   /** Reconstructs a scan opened with `openScan` (or described by hand). */
   async fromScan(scan: TomoScan, options: ReconstructOptions = {}): Promise<Reconstruction> {
     const filter = options.filter ?? 'ramp';
-    if (!FILTER_NAMES.includes(filter)) throw new TypeError(`filter must be one of ${FILTER_NAMES.join(', ')}, got '${String(filter)}'`);
+    if (!FILTER_NAMES.includes(filter)) throw new ConfigError('filter', `filter must be one of ${FILTER_NAMES.join(', ')}, got '${String(filter)}'`);
     const average = options.average ?? 'mean';
-    if (!FRAME_AVERAGES.includes(average)) throw new TypeError(`average must be 'mean' or 'median', got '${String(average)}'`);
+    if (!FRAME_AVERAGES.includes(average)) throw new ConfigError('average', `average must be 'mean' or 'median', got '${String(average)}'`);
     const dezinger = options.dezinger ?? null;
-    if (dezinger !== null && !(dezinger > 0)) throw new TypeError(`dezinger must be a positive threshold or null, got ${dezinger}`);
+    if (dezinger !== null && !(dezinger > 0)) throw new ConfigError('dezinger', `dezinger must be a positive threshold or null, got ${dezinger}`);
     const [, height, cols] = scan.shape;
     const [r0, r1] = options.rows ?? [0, height];
     if (!Number.isInteger(r0) || !Number.isInteger(r1) || r0 < 0 || r1 > height || r1 <= r0) {
-      throw new TypeError(`rows must be [r0, r1) with 0 <= r0 < r1 <= ${height} (the detector's rows), got [${r0}, ${r1})`);
+      throw new ConfigError('rows', `rows must be [r0, r1) with 0 <= r0 < r1 <= ${height} (the detector's rows), got [${r0}, ${r1})`);
     }
     const paganin = options.paganin ?? null;
     if (paganin !== null) checkPaganin(paganin);
     const preprocess = { average, dezinger, paganin };
     const rings = options.rings ?? null;
-    if (rings !== null && (!Number.isInteger(rings) || rings < 1 || rings % 2 === 0 || rings > cols)) throw new TypeError(`rings must be an odd window of at most ${cols} columns, or null; got ${rings}`);
+    if (rings !== null && (!Number.isInteger(rings) || rings < 1 || rings % 2 === 0 || rings > cols)) throw new ConfigError('rings', `rings must be an odd window of at most ${cols} columns, or null; got ${rings}`);
     let centerEstimate: CenterEstimate | null = null;
     let center: number;
     if (options.center === undefined || options.center === 'auto') {
@@ -84,14 +84,14 @@ export class Tomo {
       center = centerEstimate.center;
     } else {
       center = options.center;
-      if (!Number.isFinite(center) || center < 0 || center > cols - 1) throw new TypeError(`center must be a column in [0, ${cols - 1}] or 'auto', got ${center}`);
+      if (!Number.isFinite(center) || center < 0 || center > cols - 1) throw new ConfigError('center', `center must be a column in [0, ${cols - 1}] or 'auto', got ${center}`);
     }
     const rowsPerBlock = options.rowsPerBlock ?? Math.max(1, Math.floor(BLOCK_BYTES / (cols * cols * 4)));
-    if (!Number.isInteger(rowsPerBlock) || rowsPerBlock < 1) throw new TypeError(`rowsPerBlock must be a whole number >= 1, got ${rowsPerBlock}`);
+    if (!Number.isInteger(rowsPerBlock) || rowsPerBlock < 1) throw new ConfigError('rowsPerBlock', `rowsPerBlock must be a whole number >= 1, got ${rowsPerBlock}`);
     const meta: ImageMeta = { shape: [r1 - r0, cols, cols], dtype: 'f32', spacing: [1, 1, 1], blockShape: [Math.min(rowsPerBlock, r1 - r0), cols, cols] };
     const node = new ReconstructNode({ meta, scan, firstRow: r0, preprocess, fbp: { center, filter }, rings });
     if (node.op === RECONSTRUCT_HDF5_OP) await import('./nodes/register-hdf5.js');
-    const image = new ImageRDD(new RDD<Block>(this.ctx, node as unknown as RDD<Block>['node']), meta);
+    const image = new ImageRDD(new RDD<Block>(this.ctx, node), meta);
     return { image, center, centerEstimate, scan };
   }
 }

@@ -86,5 +86,6 @@ function approx<N extends 'count' | 'sum' | 'mean', R>(
       finished++;
     },
   });
+  // shape's object has the computed key `name` (N), which TypeScript widens to a string index.
   return settleAtTimeout(job, timeoutMs, shape) as unknown as Promise<ApproxResult<N>>;
 }

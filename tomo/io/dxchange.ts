@@ -6,7 +6,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { ImageFormatError } from '../../imaging/io/index.js';
 import type { StackRef } from '../scan.js';
-import { loadHdf5 } from './hdf5.js';
+import { isNumberArray, loadHdf5 } from './hdf5.js';
 
 /** What a DXchange file holds, before it is checked against the user's options. */
 export interface DxchangeContents {
@@ -42,10 +42,10 @@ export async function openDxchange(path: string): Promise<DxchangeContents> {
       const shape = theta.shape ?? [];
       if (shape.length !== 1 || shape[0]! > 1_000_000) throw new ImageFormatError(path, 'hdf5', `/exchange/theta has shape (${shape.join(', ')}); it is one angle per projection`, 'store a 1D array of degrees');
       const values = theta.value as unknown;
-      if (!ArrayBuffer.isView(values) || values instanceof DataView || values instanceof BigInt64Array || values instanceof BigUint64Array) {
+      if (!isNumberArray(values)) {
         throw new ImageFormatError(path, 'hdf5', '/exchange/theta does not hold numbers', 'store a 1D array of degrees');
       }
-      angles = Array.from(values as unknown as ArrayLike<number>);
+      angles = Array.from(values);
     }
     return { projections: { path, format: 'hdf5', dataset: '/exchange/data' }, flats: ref('/exchange/data_white'), darks: ref('/exchange/data_dark'), angles };
   } finally {

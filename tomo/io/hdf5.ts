@@ -14,6 +14,7 @@ let loaded: Hdf5 | null = null;
 /** Loads h5wasm once per thread. */
 export async function loadHdf5(): Promise<Hdf5> {
   if (loaded === null) {
+    // h5wasm/node's own typings describe a default export; the module namespace is what we call.
     const module = (await import('h5wasm/node')) as unknown as Hdf5;
     await module.ready;
     loaded = module;
@@ -25,4 +26,9 @@ export async function loadHdf5(): Promise<Hdf5> {
 export function hdf5(): Hdf5 {
   if (loaded === null) throw new Error('h5wasm is not loaded in this thread: await loadHdf5() first (tomo/io/hdf5.ts)');
   return loaded;
+}
+
+/** Whether an HDF5 dataset's value is an array of numbers (a typed array that is neither a DataView nor 64-bit integers). */
+export function isNumberArray(v: unknown): v is ArrayLike<number> & ArrayBufferView {
+  return ArrayBuffer.isView(v) && !(v instanceof DataView) && !(v instanceof BigInt64Array) && !(v instanceof BigUint64Array);
 }

@@ -6,7 +6,7 @@
 import { statSync } from 'node:fs';
 import { ImageFormatError, openImage, type ImageSource } from '../../imaging/io/index.js';
 import { describeStack, type StackRef } from '../scan.js';
-import { hdf5 } from './hdf5.js';
+import { hdf5, isNumberArray } from './hdf5.js';
 
 /** An open stack. */
 export interface Stack {
@@ -101,10 +101,10 @@ function openHdf5Stack(ref: StackRef): Stack {
     readRows(f0, frames, r0, rows) {
       checkRead(ref, shape, f0, frames, r0, rows);
       const data = dataset.slice([[f0, f0 + frames], [r0, r0 + rows], [0, shape[2]]]) as unknown;
-      if (!ArrayBuffer.isView(data) || data instanceof DataView || data instanceof BigInt64Array || data instanceof BigUint64Array) {
+      if (!isNumberArray(data)) {
         throw new ImageFormatError(ref.path, 'hdf5', `${name} holds ${String(dataset.dtype)} values, not numbers voxelflow reads`, 'store the frames as integers or floats');
       }
-      return data instanceof Float32Array ? data : Float32Array.from(data as unknown as ArrayLike<number>);
+      return data instanceof Float32Array ? data : Float32Array.from(data);
     },
   };
 }

@@ -5,6 +5,7 @@
  * frequency (the mean transmission is kept). Frames are padded to powers of two at least twice their
  * size, edges replicated (numpy's `pad(mode='edge')`), so the filter does not wrap around.
  */
+import { ConfigError } from '../../core/index.js';
 import { fft2, nextPowerOfTwo } from './fft.js';
 
 /** The physics of the setup: `--paganin energy_keV,distance_mm,pixel_um,delta_over_beta`. */
@@ -75,6 +76,6 @@ export function paganin(data: Float32Array, frames: number, rows: number, cols: 
 /** Throws a TypeError naming the field unless every parameter is a positive finite number. */
 export function checkPaganin(p: PaganinParams): void {
   for (const [name, v] of Object.entries(p)) {
-    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new TypeError(`paganin: ${name} must be a positive number, got ${String(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new ConfigError(name, `paganin: ${name} must be a positive number, got ${String(v)}`);
   }
 }

@@ -1,5 +1,5 @@
 /** Registers the reconstruction node kind with core, so workers can rebuild it from a plan. */
-import { registerNode, type NodeFactory } from '../../core/index.js';
+import { registerNode } from '../../core/index.js';
 import { RECONSTRUCT_OP, ReconstructNode, type ReconstructParams } from './reconstruct-node.js';
 
-registerNode(RECONSTRUCT_OP, ((p: ReconstructParams) => new ReconstructNode(p)) as unknown as NodeFactory, import.meta.url);
+registerNode(RECONSTRUCT_OP, (p: ReconstructParams) => new ReconstructNode(p), import.meta.url);
