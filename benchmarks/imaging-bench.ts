@@ -23,7 +23,7 @@ import type { Vec3 } from '../imaging/box.js';
 import type { PhantomKind } from '../imaging/nodes/synthetic.js';
 import { writeImage } from '../imaging/io/index.js';
 import { shapeFromPartials } from '../imaging/kernels/index.js';
-import { kernels as loaderKernels, typescriptKernels } from '../native/index.js';
+import { kernels as loaderKernels, typescriptKernels } from '../imaging/kernels/dispatch.js';
 import { median, type BenchRow } from './harness.js';
 import { labelingStepRows } from './labeling-bench.js';
 import { zarrWriteRows } from './zarr-bench.js';

@@ -8,7 +8,9 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { backends, nativeStatus } from '../native/index.js';
+import { backends as imagingBackends } from '../imaging/kernels/dispatch.js';
+import { nativeStatus } from '../native/index.js';
+import { backends as tomoBackends } from '../tomo/kernels/dispatch.js';
 import { parseCommandLine } from './flags.js';
 
 const HELP = `usage: voxelflow doctor
@@ -43,7 +45,7 @@ const presence = (name: string, present: boolean, detail: string): string => `${
 
 function kernelLines(): string[] {
   const status = nativeStatus();
-  return Object.entries(backends()).map(([kernel, backend]) => {
+  return Object.entries({ ...imagingBackends(), ...tomoBackends() }).map(([kernel, backend]) => {
     const why =
       backend === 'native' ? 'C++ addon' : status.state === 'loaded' ? 'no native version yet' : `native ${status.state}: ${status.reason}`;
     return `kernel ${kernel}: ${backend} (${why})`;

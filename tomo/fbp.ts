@@ -4,7 +4,7 @@
  * N x N slice. Slice `z` equals `iradon(sinogram_z.T, theta=angles, filter_name=filter, circle=True)`
  * when the centre is N // 2.
  */
-import { kernels } from '../native/index.js';
+import { kernels } from './kernels/dispatch.js';
 import { filterMargin, fourierFilter, paddedLength, type FilterName } from './kernels/index.js';
 
 /** What FBP needs besides the data. */

@@ -9,7 +9,7 @@
  * same lines share an FFT (angles 2k and 2k + 1 of a row), and each pixel's angles are summed in order.
  */
 import { ConfigError } from '../core/index.js';
-import { kernels } from '../native/index.js';
+import { kernels } from './kernels/dispatch.js';
 import { backProjectScale, filterMargin, fourierFilter, paddedLength, type FilterName } from './kernels/index.js';
 import { trig } from './fbp.js';
 

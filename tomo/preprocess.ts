@@ -5,7 +5,7 @@
  * finding for a band of rows or a few frames. Rows are independent, except for dezinger's 3x3 median,
  * which reads one row of halo, and Paganin's 2D filter, which reads whole frames.
  */
-import { kernels } from '../native/index.js';
+import { kernels } from './kernels/dispatch.js';
 import type { FrameAverage, PaganinParams } from './kernels/index.js';
 import { openStack } from './io/stack.js';
 import type { StackRef, TomoScan } from './scan.js';

@@ -9,7 +9,7 @@
  * high frequencies nearly intact at fractional shifts (linear interpolation would bias the metric
  * towards whole-pixel shifts).
  */
-import { kernels } from '../native/index.js';
+import { kernels } from './kernels/dispatch.js';
 import { nextPowerOfTwo } from './kernels/index.js';
 
 /** A sinogram ready for the metric: `rows` evenly spaced angles over 180 degrees, `cols` columns. */

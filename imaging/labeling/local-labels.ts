@@ -14,7 +14,7 @@ import type { Block, ImageMeta } from '../block.js';
 import type { Vec3 } from '../box.js';
 import { gridOf, numBlocks, readRegion } from '../image-node.js';
 import { labelScratchLength } from '../kernels/index.js';
-import { kernels } from '../../native/index.js';
+import { kernels } from '../kernels/dispatch.js';
 import { regionDependency } from '../nodes/region-dependency.js';
 import { ThresholdNode } from '../nodes/threshold.js';
 import { scratchOf } from '../thread-scratch.js';

@@ -13,7 +13,7 @@ import type { ImageMeta } from '../block.js';
 import { clip, grow, type Box } from '../box.js';
 import type { TypedArray } from '../dtype.js';
 import { boxFilterScratchLength, type BoxFilterMode } from '../kernels/index.js';
-import { backends, kernels } from '../../native/index.js';
+import { backends, kernels } from '../kernels/dispatch.js';
 import type { UnaryOperator } from './operator.js';
 import { UnaryRegionNode } from './region-node.js';
 import { scratchOf } from '../thread-scratch.js';

@@ -4,7 +4,7 @@ import type { ImageMeta } from '../block.js';
 import type { Box } from '../box.js';
 import { allocate, type TypedArray } from '../dtype.js';
 import { SourceRegionNode } from './region-node.js';
-import { kernels } from '../../native/index.js';
+import { kernels } from '../kernels/dispatch.js';
 import { knownRegion } from '../known-phantom.js';
 
 export type PhantomKind = 'blobs' | 'bone' | 'known';

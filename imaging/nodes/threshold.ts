@@ -3,7 +3,7 @@ import { ConfigError, type RDD, type TaskContext } from '../../core/index.js';
 import type { Block, ImageMeta } from '../block.js';
 import type { Box } from '../box.js';
 import type { TypedArray } from '../dtype.js';
-import { kernels } from '../../native/index.js';
+import { kernels } from '../kernels/dispatch.js';
 import type { UnaryOperator } from './operator.js';
 import { UnaryRegionNode } from './region-node.js';
 

@@ -7,7 +7,10 @@ import { describe, expect, it } from 'vitest';
 
 import { nativeStatus } from '../../native/index.js';
 
-const entry = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'native', 'index.js')).href;
+const dist = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist');
+const entry = pathToFileURL(join(dist, 'native', 'index.js')).href;
+/** The two dispatchers: imaging's and tomography's kernels, each choosing the addon or its twins. */
+const dispatchers = ['imaging', 'tomo'].map((f) => pathToFileURL(join(dist, f, 'kernels', 'dispatch.js')).href);
 
 interface Probe {
   readonly backends: Record<string, string>;
@@ -16,12 +19,13 @@ interface Probe {
   readonly twins: string[];
 }
 
-/** Imports dist/native/index.js in a child node with `env` and returns its backends(), status and twins. */
+/** Imports the loader and both dispatchers in a child node with `env`; returns their backends, the status and the twins. */
 function probe(env: Record<string, string>): Probe {
   const script =
-    `const m = await import(${JSON.stringify(entry)}); ` +
-    'const twins = Object.keys(m.kernels).filter((k) => m.kernels[k] === m.typescriptKernels[k]); ' +
-    'console.log(JSON.stringify({ backends: m.backends(), status: m.nativeStatus(), twins }));';
+    `const n = await import(${JSON.stringify(entry)}); const ds = await Promise.all(${JSON.stringify(dispatchers)}.map((u) => import(u))); ` +
+    'const twins = ds.flatMap((m) => Object.keys(m.kernels).filter((k) => m.kernels[k] === m.typescriptKernels[k])); ' +
+    'const backends = Object.assign({}, ...ds.map((m) => m.backends())); ' +
+    'console.log(JSON.stringify({ backends, status: n.nativeStatus(), twins }));';
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 });
   expect(r.status, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as Probe;
@@ -49,7 +53,7 @@ describe('native loader', () => {
   });
 
   it('worker threads, where pipelines run kernels, load the addon like the main thread', async () => {
-    const script = `import(${JSON.stringify(entry)}).then((m) => require('node:worker_threads').parentPort.postMessage(m.backends()));`;
+    const script = `Promise.all(${JSON.stringify(dispatchers)}.map((u) => import(u))).then((ds) => require('node:worker_threads').parentPort.postMessage(Object.assign({}, ...ds.map((m) => m.backends()))));`;
     const worker = new Worker(script, { eval: true });
     const got = await new Promise((resolve, reject) => {
       worker.once('message', resolve);

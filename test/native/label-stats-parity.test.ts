@@ -10,7 +10,7 @@ import { ConfigError } from '../../core/index.js';
 import { DTYPES } from '../../imaging/dtype.js';
 import type { Connectivity, LabelPartials } from '../../imaging/kernels/index.js';
 import { type Shape3, voxelCount } from '../../imaging/volume.js';
-import { backends, kernels, typescriptKernels as ts } from '../../native/index.js';
+import { backends, kernels, typescriptKernels as ts } from '../../imaging/kernels/dispatch.js';
 import { randomMask } from '../imaging/kernels/fixtures.js';
 import { expectSameBits, itNative, oddShape, sharedCopy, spreadVolume, volumeWithNaN } from './native-fixtures.js';
 

@@ -10,7 +10,7 @@ import { ConfigError } from '../../core/index.js';
 import { allocate, DTYPES } from '../../imaging/dtype.js';
 import { type Connectivity, labelScratchLength } from '../../imaging/kernels/index.js';
 import { type Shape3, voxelCount } from '../../imaging/volume.js';
-import { backends, kernels, typescriptKernels as ts } from '../../native/index.js';
+import { backends, kernels, typescriptKernels as ts } from '../../imaging/kernels/dispatch.js';
 import { randomMask, randomVolume } from '../imaging/kernels/fixtures.js';
 import { itNative, oddShape, sharedCopy, volumeWithNaN } from './native-fixtures.js';
 

@@ -11,7 +11,7 @@ import { allocate, DTYPES, type DType, type TypedArray } from '../../imaging/dty
 import type { HashedPhantom } from '../../imaging/kernels/phantom-region.js';
 import { blobsAt, boneAt } from '../../imaging/phantoms.js';
 import type { Shape3 } from '../../imaging/volume.js';
-import { backends, kernels, typescriptKernels as ts } from '../../native/index.js';
+import { backends, kernels, typescriptKernels as ts } from '../../imaging/kernels/dispatch.js';
 import { itNative } from './native-fixtures.js';
 import { expectSameVoxels } from '../imaging/helpers.js';
 

@@ -4,7 +4,7 @@
  * (the native ones accumulate in float32 and use FMA, the twins in float64).
  */
 import { describe, expect } from 'vitest';
-import { kernels, typescriptKernels as ts } from '../../native/index.js';
+import { kernels, typescriptKernels as ts } from '../../tomo/kernels/dispatch.js';
 import { filterMargin, fourierFilter, paddedLength, FILTER_NAMES } from '../../tomo/kernels/index.js';
 import { itNative } from '../native/native-fixtures.js';
 import { seededRandom as rng } from '../../tomo/simulate-scan.js';

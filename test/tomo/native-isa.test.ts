@@ -15,7 +15,8 @@ const loaded = nativeStatus().state === 'loaded';
 
 const SCRIPT = `
 const D = ${JSON.stringify(DIST)};
-const { kernels, typescriptKernels: ts, nativeStatus } = await import(D + '/native/index.js');
+const { nativeStatus } = await import(D + '/native/index.js');
+const { kernels, typescriptKernels: ts } = await import(D + '/tomo/kernels/dispatch.js');
 const { filterMargin, fourierFilter, paddedLength } = await import(D + '/tomo/kernels/index.js');
 const { IncrementalFbp, simulateScan, correctedRows, reconstructSlices } = await import(D + '/tomo/index.js');
 const { seededRandom } = await import(D + '/tomo/simulate-scan.js');

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readImage, writeImage } from '../../imaging/io/index.js';
-import { kernels, typescriptKernels } from '../../native/index.js';
+import { kernels, typescriptKernels } from '../../tomo/kernels/dispatch.js';
 import type { PaganinParams } from '../../tomo/index.js';
 import { seededRandom } from '../../tomo/simulate-scan.js';
 import { findPython, PYTHONS } from '../helpers/python.js';

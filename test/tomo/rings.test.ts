@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Context } from '../../core/index.js';
 import '../../imaging/index.js';
 import { readImage, writeImage } from '../../imaging/io/index.js';
-import { kernels } from '../../native/index.js';
+import { kernels } from '../../tomo/kernels/dispatch.js';
 import { rasterizePhantom } from '../../tomo/index.js';
 import { seededRandom } from '../../tomo/simulate-scan.js';
 import { findPython, PYTHONS } from '../helpers/python.js';

@@ -10,7 +10,7 @@ import type { ImageMeta } from '../../imaging/block.js';
 import type { Box } from '../../imaging/box.js';
 import type { TypedArray } from '../../imaging/dtype.js';
 import { SourceRegionNode } from '../../imaging/nodes/region-node.js';
-import { kernels } from '../../native/index.js';
+import { kernels } from '../kernels/dispatch.js';
 import { reconstructProjections, reconstructSlices, type FbpOptions } from '../fbp.js';
 import { correctedRows, toSinograms, type PreprocessOptions } from '../preprocess.js';
 import type { TomoScan } from '../scan.js';
