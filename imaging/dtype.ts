@@ -43,8 +43,7 @@ export function bytesPer(dtype: DType): number {
 
 /** A zeroed array of `length` voxels; `shared` puts it in a SharedArrayBuffer. */
 export function allocate<D extends DType>(dtype: D, length: number, shared = false): ArrayOf<D> {
-  // TypeScript cannot tie CTORS[dtype]'s union of constructors to ArrayOf<D> for a generic D.
-  const Ctor = CTORS[dtype] as unknown as new (buf: ArrayBufferLike) => ArrayOf<D>;
+  const Ctor = ctorOf(dtype);
   const bytes = length * bytesPer(dtype);
   return new Ctor(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
 }
@@ -56,8 +55,7 @@ export function isArrayOf<D extends DType>(dtype: D, array: unknown): array is A
 
 /** A typed-array view of `dtype` over bytes (must be aligned; copy first if not). */
 export function viewAs<D extends DType>(dtype: D, buffer: ArrayBufferLike, byteOffset: number, length: number): ArrayOf<D> {
-  // As in allocate: the constructor for a generic D.
-  const Ctor = CTORS[dtype] as unknown as new (buf: ArrayBufferLike, off: number, len: number) => ArrayOf<D>;
+  const Ctor = ctorOf(dtype);
   return new Ctor(buffer, byteOffset, length);
 }
 
@@ -91,4 +89,10 @@ export function parseDType(name: string): DType | null {
 /** True for the floating-point dtypes. */
 export function isFloat(dtype: DType): boolean {
   return dtype === 'f32' || dtype === 'f64';
+}
+
+/** The typed-array constructor of `dtype`. */
+function ctorOf<D extends DType>(dtype: D): new (buffer: ArrayBufferLike, byteOffset?: number, length?: number) => ArrayOf<D> {
+  // TypeScript cannot tie CTORS[dtype]'s union of constructors to ArrayOf<D> for a generic D.
+  return CTORS[dtype] as unknown as new (buffer: ArrayBufferLike, byteOffset?: number, length?: number) => ArrayOf<D>;
 }
