@@ -1,5 +1,9 @@
 /** Scans for the tomography tests: simulated scans (tomo/simulate-scan.ts) written as .npy stacks. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { Context } from '../../core/index.js';
 import { writeImage } from '../../imaging/io/index.js';
 import { simulateScan, type Ellipsoid, type SimulateScanOptions } from '../../tomo/index.js';
 
@@ -45,4 +49,32 @@ export function rmsInCircle(a: ArrayLike<number>, b: ArrayLike<number>, slices: 
     }
   }
   return { rms: Math.sqrt(se / n), relative: Math.sqrt(se / sr) };
+}
+
+/** A local[2] context and a temporary folder for the tests around the call: made before them, stopped and removed after. */
+export interface TestSession {
+  /** The context (valid inside the tests). */
+  readonly ctx: Context;
+  /** The folder, removed after the tests. */
+  readonly dir: string;
+}
+
+/** Registers the hooks that make and end a TestSession; call it at the top of a file or describe block. */
+export function testSession(prefix: string): TestSession {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  let ctx: Context | null = null;
+  beforeAll(async () => {
+    ctx = await Context.create({ master: 'local[2]' });
+  });
+  afterAll(async () => {
+    await ctx?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    get ctx(): Context {
+      if (ctx === null) throw new Error('the test session has no context outside its tests');
+      return ctx;
+    },
+    dir,
+  };
 }

@@ -3,36 +3,25 @@
  * on worker threads (which load h5wasm before the tasks run) exactly as the same scan from .npy stacks;
  * a file without /exchange/data is refused with the fix.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Context } from '../../core/index.js';
+import { describe, expect, it } from 'vitest';
 import '../../imaging/index.js';
 import '../../tomo/index.js';
 import { loadHdf5 } from '../../tomo/io/hdf5.js';
 import { simulateScan, writeDxchange } from '../../tomo/index.js';
-import { writeScan } from './fixtures.js';
-
-const dir = mkdtempSync(join(tmpdir(), 'voxelflow-h5-'));
+import { testSession, writeScan } from './fixtures.js';
 
 describe('DXchange HDF5 scans', () => {
-  let ctx: Context;
-  beforeAll(async () => {
-    ctx = await Context.create({ master: 'local[2]' });
-  });
-  afterAll(async () => {
-    await ctx.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const session = testSession('voxelflow-h5-');
+  const dir = session.dir;
 
   it('reconstruct exactly as the same scan from .npy stacks, angles from /exchange/theta', async () => {
     const options = { size: 40, rows: 4, angles: 48, shift: 1.5 };
     const scan = writeScan(dir, options);
     const h5 = join(dir, 'scan.h5');
     await writeDxchange(h5, simulateScan(options));
-    const fromH5 = await ctx.tomo.read(h5, { rowsPerBlock: 1 });
-    const fromNpy = await ctx.tomo.read(scan.projections, { flats: scan.flats, darks: scan.darks, theta: scan.angles, rowsPerBlock: 1 });
+    const fromH5 = await session.ctx.tomo.read(h5, { rowsPerBlock: 1 });
+    const fromNpy = await session.ctx.tomo.read(scan.projections, { flats: scan.flats, darks: scan.darks, theta: scan.angles, rowsPerBlock: 1 });
     expect(fromH5.center).toBe(fromNpy.center);
     expect(Math.abs(fromH5.center - scan.center)).toBeLessThan(0.25);
     expect(Array.from((await fromH5.image.toArray()).data)).toEqual(Array.from((await fromNpy.image.toArray()).data));
@@ -44,6 +33,6 @@ describe('DXchange HDF5 scans', () => {
     const file = new hdf5.File(h5, 'w');
     file.create_group('exchange').create_dataset({ name: 'theta', data: new Float64Array([0, 90]), shape: [2], dtype: '<d' });
     file.close();
-    await expect(ctx.tomo.read(h5)).rejects.toThrow(/nodata\.h5: has no \/exchange\/data dataset; write the projections there/);
+    await expect(session.ctx.tomo.read(h5)).rejects.toThrow(/nodata\.h5: has no \/exchange\/data dataset; write the projections there/);
   });
 });

@@ -3,26 +3,15 @@
  * of the same frames: float for float with the native kernels, to float rounding with the TypeScript
  * twins (which sum each block in double); calibration frames after a projection are refused.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Context } from '../../core/index.js';
+import { describe, expect, it } from 'vitest';
 import '../../imaging/index.js';
 import { nativeStatus } from '../../native/index.js';
 import { IncrementalFbp, simulateScan } from '../../tomo/index.js';
-import { writeScan } from './fixtures.js';
+import { testSession, writeScan } from './fixtures.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'voxelflow-incremental-'));
 const native = nativeStatus().state === 'loaded';
-let ctx: Context;
-beforeAll(async () => {
-  ctx = await Context.create({ master: 'local[2]' });
-});
-afterAll(async () => {
-  await ctx.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const session = testSession('voxelflow-incremental-');
+const dir = session.dir;
 
 describe('IncrementalFbp', () => {
   // 45 projections: five whole blocks of eight and an odd last one (its last line filtered alone).
@@ -39,7 +28,7 @@ describe('IncrementalFbp', () => {
     for (let k = 0; k < scan.flatCount; k++) fbp.addCalibration('flat', scan.flats.slice(k * frame, (k + 1) * frame));
     for (let k = 0; k < count; k++) fbp.addProjection(scan.projections.slice(k * frame, (k + 1) * frame), scan.angles[k]!);
     const volume = fbp.finish();
-    const rec = await ctx.tomo.read(written.projections, { flats: written.flats, darks: written.darks, angles: [0, 180], center, filter: 'hann', rowsPerBlock: 2 });
+    const rec = await session.ctx.tomo.read(written.projections, { flats: written.flats, darks: written.darks, angles: [0, 180], center, filter: 'hann', rowsPerBlock: 2 });
     const file = (await rec.image.toArray()).data as Float32Array;
     expect(volume.length).toBe(file.length);
     if (native) {

@@ -6,17 +6,14 @@
  * that imports skimage (.ci/run makes a venv with it; VOXELFLOW_SKIMAGE_PYTHON names another).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Context } from '../../core/index.js';
+import { describe, expect, it } from 'vitest';
 import { readImage } from '../../imaging/io/index.js';
 import '../../imaging/index.js';
 import '../../tomo/index.js';
 import { findPython, PYTHONS } from '../helpers/python.js';
 import { skipName } from '../helpers/skip.js';
-import { rmsInCircle, writeScan } from './fixtures.js';
+import { rmsInCircle, testSession, writeScan } from './fixtures.js';
 
 const python = findPython('numpy', 'skimage');
 const missing = python === null ? `no Python with scikit-image among ${PYTHONS.join(', ')} (bash .ci/run makes the venv; or set VOXELFLOW_SKIMAGE_PYTHON)` : null;
@@ -37,15 +34,8 @@ for f in sys.argv[2:]:
 `;
 
 describe.skipIf(missing !== null)(skipName('reconstruction against scikit-image iradon', missing), () => {
-  const dir = mkdtempSync(join(tmpdir(), 'voxelflow-skimage-'));
-  let ctx: Context;
-  beforeAll(async () => {
-    ctx = await Context.create({ master: 'local[2]' });
-  });
-  afterAll(async () => {
-    await ctx.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const session = testSession('voxelflow-skimage-');
+  const dir = session.dir;
 
   it('matches iradon within 1e-3 relative RMS inside the circle, for every filter', async () => {
     const size = 64;
@@ -54,7 +44,7 @@ describe.skipIf(missing !== null)(skipName('reconstruction against scikit-image 
     const r = spawnSync(python!, ['-c', SCRIPT, dir, ...FILTERS], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     for (const filter of FILTERS) {
-      const rec = await ctx.tomo.read(scan.projections, { flats: scan.flats, darks: scan.darks, angles: [0, 180], center: size / 2, filter });
+      const rec = await session.ctx.tomo.read(scan.projections, { flats: scan.flats, darks: scan.darks, angles: [0, 180], center: size / 2, filter });
       const got = await rec.image.toArray();
       const want = readImage(join(dir, `iradon-${filter}.npy`)).data as Float64Array;
       const { relative } = rmsInCircle(got.data as Float32Array, want, rows, size, size / 2);
