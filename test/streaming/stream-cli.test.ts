@@ -108,12 +108,25 @@ describe('voxelflow stream and outputs that exist', () => {
 describe('voxelflow stream interrupted', () => {
   it('SIGINT finishes the scan in hand, then exits 0', async () => {
     const port = await freePort();
-    const stream = voxelflow(['stream', '--connect', `tcp://127.0.0.1:${port}`, ...analysis, '--json', '--master', 'local[2]']);
-    const sim = voxelflow(['simulate-beamline', '--bind', `tcp://127.0.0.1:${port}`, '--scans', '3', '--shape', '24,20,16', '--rate', '40']);
-    await sim.line(/sent scan 1:/, 40_000).catch((err: Error) => {
-      throw new Error(`${err.message}; stream stderr: ${stream.stderr}`);
-    });
-    await new Promise((r) => setTimeout(r, 60)); // a few frames into scan 2 (16 frames at 40 Hz: 400 ms)
+    const uiPort = await freePort();
+    const stream = voxelflow(['stream', '--connect', `tcp://127.0.0.1:${port}`, ...analysis, '--json', '--master', 'local[2]', '--ui-port', String(uiPort)]);
+    // 16 frames at 10 Hz: each scan takes 1.6 s to send.
+    const sim = voxelflow(['simulate-beamline', '--bind', `tcp://127.0.0.1:${port}`, '--scans', '3', '--shape', '24,20,16', '--rate', '10']);
+    // SIGINT once the stream itself is receiving scan 2 (its dashboard's scans), not at a time guessed
+    // from the sender's progress: on a loaded machine the receiver lags the sender by more than a frame.
+    const inScan2 = async (): Promise<boolean> => {
+      try {
+        const scans = (await (await fetch(`http://127.0.0.1:${uiPort}/api/v1/scans`)).json()) as { scanId: string; status: string }[];
+        return scans.some((r) => r.scanId === '2' && r.status === 'receiving');
+      } catch {
+        return false; // the dashboard is not up yet
+      }
+    };
+    const deadline = Date.now() + 40_000;
+    while (!(await inScan2())) {
+      if (Date.now() > deadline) throw new Error(`the stream never reported scan 2 as receiving; stdout: ${stream.stdout} stderr: ${stream.stderr} sender: ${sim.stdout}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
     stream.proc.kill('SIGINT');
     const code = await Promise.race([stream.exited, new Promise((r) => setTimeout(() => r('timeout'), 40_000))]);
     expect(code, `stdout: ${stream.stdout}\nstderr: ${stream.stderr}`).toBe(0);
