@@ -1,12 +1,23 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Two groups. `unit`: in-process tests (core, imaging, native, tables, tomography kernels, batch
- * internals), files two at a time. `integration`: tests that start processes, servers, schedulers
- * and browsers (cluster, Grid Engine, the CLI, streams, the dashboard, the README and examples), one
- * file at a time after the unit group: they share fixed ports (the README's 7077), the Grid Engine
- * queue and timing margins that a second heavy file on two cores would eat.
+ * Three projects. `unit`: in-process tests (core, imaging, native, tables, tomography kernels, batch
+ * internals), files two at a time. Then two lanes of tests that start processes, servers, schedulers
+ * and browsers, each one file at a time: `grid-engine` (the files that submit to the real Grid Engine
+ * queue or listen on the README's fixed port 7077, which share that queue and port, plus the
+ * executor-loss and cluster-jobs files, which mostly wait on heartbeats and timeouts) and `integration`
+ * (the rest: cluster, CLI, streams, dashboard, examples). `npm test` (scripts/test.mjs) runs the two
+ * lanes at the same time as two vitest processes; a plain `vitest run` runs them one after the other.
+ * A lane's files stay serial because of the timing margins a second heavy file on two cores would eat.
  */
+const GRID_ENGINE = [
+  'test/cluster/sge/**/*.test.ts',
+  'test/cli/batch-sge.test.ts',
+  'test/examples/readme.test.ts',
+  'test/cluster/executor-loss.test.ts',
+  'test/cluster/cluster-jobs.test.ts',
+];
+
 const INTEGRATION = [
   'test/cluster/**/*.test.ts',
   'test/cli/**/*.test.ts',
@@ -33,11 +44,15 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: INTEGRATION, fileParallelism: true, maxWorkers: 2, sequence: { groupOrder: 0 } },
+        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...INTEGRATION, ...GRID_ENGINE], fileParallelism: true, maxWorkers: 2, sequence: { groupOrder: 0 } },
       },
       {
         extends: true,
-        test: { name: 'integration', include: INTEGRATION, fileParallelism: false, sequence: { groupOrder: 1 } },
+        test: { name: 'integration', include: INTEGRATION, exclude: GRID_ENGINE, fileParallelism: false, sequence: { groupOrder: 1 } },
+      },
+      {
+        extends: true,
+        test: { name: 'grid-engine', include: GRID_ENGINE, fileParallelism: false, sequence: { groupOrder: 1 } },
       },
     ],
   },

@@ -2,7 +2,14 @@
  * Benchmark plumbing: medians of repeated runs, the machine, and a table of ratios against a
  * baseline measured in the same process on the same data. Never used by `npm test`.
  */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** bin/voxelflow.js of this checkout (the harness runs from dist/benchmarks/). */
+export const voxelflowBin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'voxelflow.js');
 
 /** One row of the table. */
 export interface BenchRow {
@@ -59,4 +66,42 @@ export function table(rows: readonly BenchRow[]): string {
 function fmt(ms: number): string {
   if (!Number.isFinite(ms)) return '—';
   return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`;
+}
+
+/** What a fresh `voxelflow` process did: exit status, output, wall time and peak RSS (VmHWM). */
+export interface VoxelflowRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly ms: number;
+  readonly peakRssBytes: number;
+}
+
+/**
+ * Runs `voxelflow ARGS` as a fresh process, as a user runs it, sampling its peak RSS every 100 ms
+ * (VmHWM covers its worker threads too).
+ */
+export function runVoxelflow(args: readonly string[], cwd?: string): Promise<VoxelflowRun> {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, [voxelflowBin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd });
+    let stdout = '';
+    let stderr = '';
+    let peak = 0;
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const sample = (): void => {
+      try {
+        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (m !== null) peak = Math.max(peak, Number(m[1]) * 1024);
+      } catch {
+        // the process has just exited
+      }
+    };
+    const timer = setInterval(sample, 100);
+    child.on('close', (code) => {
+      clearInterval(timer);
+      resolve({ code, stdout, stderr, ms: performance.now() - t0, peakRssBytes: peak });
+    });
+  });
 }

@@ -17,7 +17,7 @@ import { tableBenchmarks } from './table-bench.js';
 import { streamingBenchmarks } from './streaming-bench.js';
 import { scaleBenchmarks } from './scale-bench.js';
 import { batchBenchmarks } from './batch-bench.js';
-import { tomoBenchmarks } from './tomo-bench.js';
+import { tomcatBenchmarks, tomoBenchmarks } from './tomo-bench.js';
 import { machine, table, type BenchRow } from './harness.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -29,14 +29,14 @@ async function main(): Promise<void> {
   const out = values.out === undefined ? join(benchDir, 'results') : resolve(values.out);
   const m = machine();
   console.log(`machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, node ${m.node}`);
-  const suites: Record<string, (log: (l: string) => void) => Promise<BenchRow[]>> = { core: coreBenchmarks, imaging: imagingBenchmarks, native: nativeBenchmarks, cluster: clusterBenchmarks, table: tableBenchmarks, streaming: streamingBenchmarks, batch: batchBenchmarks, tomo: tomoBenchmarks, scale: scaleBenchmarks };
+  const suites: Record<string, (log: (l: string) => void) => Promise<BenchRow[]>> = { core: coreBenchmarks, imaging: imagingBenchmarks, native: nativeBenchmarks, cluster: clusterBenchmarks, table: tableBenchmarks, streaming: streamingBenchmarks, batch: batchBenchmarks, tomo: tomoBenchmarks, scale: scaleBenchmarks, tomcat: tomcatBenchmarks };
   if (only !== undefined && !(only in suites)) throw new Error(`unknown suite '${only}'; the suites are ${Object.keys(suites).join(', ')}`);
   const rows: BenchRow[] = [];
   for (const [name, run] of Object.entries(suites)) {
     if (only !== undefined && only !== name) continue;
-    // The scale suite writes a 28 GB file and runs for minutes: only when asked for by name.
-    if (only === undefined && name === 'scale') {
-      console.log("  (scale suite skipped: run 'npm run bench -- scale'; it needs ~30 GB free)");
+    // The scale and tomcat suites write 28 GB and 47 GB and run for minutes: only when asked for by name.
+    if (only === undefined && (name === 'scale' || name === 'tomcat')) {
+      console.log(`  (${name} suite skipped: run 'npm run bench -- ${name}'; it needs ${name === 'scale' ? '~30' : '~50'} GB free)`);
       continue;
     }
     const suiteRows = await run((line) => console.log(`  ${line}`));

@@ -9,50 +9,13 @@
  * VOXELFLOW_SCALE_DIR (default: the OS temp dir) holds the data; VOXELFLOW_SCALE_SHAPE=XxYxZ changes the
  * size. The raw file is kept for the next run (delete it to free the disk); outputs are removed.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Context, knownComponents, type KnownComponent } from '../index.js';
-import { median, type BenchRow } from './harness.js';
+import { median, runVoxelflow as voxelflow, type BenchRow, type VoxelflowRun as Run } from './harness.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const bin = join(root, 'bin', 'voxelflow.js');
 const GiB = 1024 ** 3;
-
-/** What a fresh `voxelflow` process did: exit status, output, wall time and peak RSS (VmHWM). */
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly ms: number;
-  readonly peakRssBytes: number;
-}
-
-/** Runs `voxelflow ARGS`, sampling the process's peak RSS (VmHWM covers its worker threads too). */
-function voxelflow(args: readonly string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    const t0 = performance.now();
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '', peak = 0;
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const sample = (): void => {
-      try {
-        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (m !== null) peak = Math.max(peak, Number(m[1]) * 1024);
-      } catch {
-        // the process has just exited
-      }
-    };
-    const timer = setInterval(sample, 100);
-    child.on('close', (code) => {
-      clearInterval(timer);
-      resolve({ code, stdout, stderr, ms: performance.now() - t0, peakRssBytes: peak });
-    });
-  });
-}
 
 function shapeFromEnv(): [number, number, number] {
   const text = process.env['VOXELFLOW_SCALE_SHAPE'] ?? '2560x2560x2160';

@@ -79,3 +79,24 @@ export function autoBlockShape(imageShape: Vec3, dtype: DType): Vec3 {
 export function clampBlock(block: Vec3, shape: Vec3): Vec3 {
   return [Math.min(block[0], shape[0]), Math.min(block[1], shape[1]), Math.min(block[2], shape[2])];
 }
+
+/**
+ * The default block shape of a file stored in tiles of `chunk` (a Zarr array's chunks): whole tiles,
+ * so that every task decodes each tile it reads once and no tile is decoded by several tasks (with
+ * cubic blocks over 1 x 2048 x 2048 chunks, each chunk would be decoded by 256 tasks). A tile larger
+ * than TARGET_BLOCK_BYTES is one block; smaller tiles are grouped, doubling the count along the axis
+ * whose block is shortest (so blocks stay near cubic), while the block holds at most the target.
+ */
+export function chunkAlignedBlockShape(imageShape: Vec3, dtype: DType, chunk: Vec3): Vec3 {
+  const bytes = Math.max(bytesPer(dtype), 4);
+  const block = clampBlock(chunk, imageShape);
+  for (;;) {
+    const axes = [0, 1, 2].filter((a) => (block[a] as number) < (imageShape[a] as number));
+    if (axes.length === 0) break;
+    const a = axes.reduce((best, x) => ((block[x] as number) < (block[best] as number) ? x : best));
+    const grown = Math.min(imageShape[a] as number, (block[a] as number) * 2);
+    if ((block[0] * block[1] * block[2] * grown * bytes) / (block[a] as number) > TARGET_BLOCK_BYTES) break;
+    block[a] = grown;
+  }
+  return block;
+}

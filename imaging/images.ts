@@ -2,7 +2,7 @@
  * `ctx.images`: where images come from — files, arrays in memory, and seeded phantoms.
  */
 import { ConfigError, RDD, type Context } from '../core/index.js';
-import { autoBlockShape } from './block-grid.js';
+import { autoBlockShape, chunkAlignedBlockShape } from './block-grid.js';
 import type { Block, ImageMeta } from './block.js';
 import type { Vec3 } from './box.js';
 import { dtypeOf, type DType, type TypedArray } from './dtype.js';
@@ -46,7 +46,9 @@ export class Images {
   read(path: string, options: OpenOptions & BlockOptions = {}): ImageRDD {
     const { blockShape, spacing, ...open } = options;
     const src = openImage(path, open);
-    const meta = makeMeta([...src.shape] as Vec3, src.dtype, blockShape, spacing ?? src.spacing);
+    const shape = [...src.shape] as Vec3;
+    const tiles = blockShape ?? (src.chunkShape === undefined ? undefined : chunkAlignedBlockShape(shape, src.dtype, [...src.chunkShape] as Vec3));
+    const meta = makeMeta(shape, src.dtype, tiles, spacing ?? src.spacing);
     return this.image(new FileSourceNode({ meta, path, options: open }), meta);
   }
 

@@ -26,6 +26,11 @@ export interface ImageSource {
   /** Physical voxel size `[z, y, x]`, when the file says. */
   readonly spacing?: readonly [number, number, number];
   /**
+   * The tile the file is stored in, `[z, y, x]` (a Zarr array's chunk), when it has one: a box of
+   * whole tiles is read without decoding any tile twice, so default blocks are made of whole tiles.
+   */
+  readonly chunkShape?: Shape3;
+  /**
    * The voxels of the box at `origin` of `size` (both `[z, y, x]`), C order, in a new host-endian
    * array of the image's dtype. Throws `ConfigError` for a box outside the image. `into`, a scratch
    * array the caller owns (of the image's dtype and the box's length), may be filled and returned

@@ -36,6 +36,11 @@ export class ZarrSource implements ImageSource {
     if (spacing !== undefined) this.spacing = spacing;
   }
 
+  /** The array's chunk (a sharded array's inner chunk): default blocks are whole chunks. */
+  get chunkShape(): Shape3 {
+    return this.meta.chunkShape;
+  }
+
   readRegion(origin: Triple, size: Triple): TypedArray {
     checkRegion(this.shape, origin, size);
     const out = allocate(this.dtype, size[0] * size[1] * size[2]);
