@@ -48,10 +48,15 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 qconf -ss 2>/dev/null | grep -qx "$host" || qconf -as "$host" >/dev/null
 
-if qconf -sconf global | grep -Eq '^min_uid +[1-9]'; then
+# min_uid/min_gid 0: root may run jobs. load_report_time 2 s: a task that exits 99 (requeue) cannot run
+# again "until clean up of a previous run has finished", which the execution daemon reports with its
+# load report: every 40 s by default, so each requeue stalled the whole array job for up to 40 s.
+if qconf -sconf global | grep -Eq '^min_uid +[1-9]' || ! qconf -sconf global | grep -Eq '^load_report_time +00:00:02$'; then
   # -Mconf takes the config's name from the file's name: it must be called `global`.
-  qconf -sconf global | sed -E 's/^min_uid .*/min_uid                      0/; s/^min_gid .*/min_gid                      0/' > "$tmp/global"
+  qconf -sconf global | sed -E 's/^min_uid .*/min_uid                      0/; s/^min_gid .*/min_gid                      0/; s/^load_report_time .*/load_report_time             00:00:02/' > "$tmp/global"
   qconf -Mconf "$tmp/global" >/dev/null
+  # A running execution daemon keeps the configuration it started with: restart it (step 5 starts it).
+  if pgrep -x sge_execd >/dev/null; then pkill -x sge_execd; for _ in $(seq 1 20); do pgrep -x sge_execd >/dev/null || break; sleep 0.25; done; fi
 fi
 
 if ! qconf -ssconf | grep -Eq '^schedule_interval +0:0:1$'; then

@@ -4,9 +4,9 @@
  * runs vitest's projects (vitest.config.ts) in the order that keeps them apart and the wall time short:
  *
  * 1. `unit`, files two at a time (in-process tests: they use both cores);
- * 2. `integration` and `grid-engine` at the same time, each one file at a time. Both lanes mostly wait
- *    (processes starting, heartbeats, Grid Engine's scheduling interval), and what each file shares —
- *    the README's fixed port 7077, the Grid Engine queue — lies in one lane only. vitest runs projects of
+ * 2. `integration` and `cluster` at the same time, each one file at a time. Both lanes mostly wait
+ *    (processes starting, heartbeats, Grid Engine's scheduling interval), and what files share — the
+ *    README's fixed port 7077, the Grid Engine queue — lies in the `cluster` lane only. vitest runs projects of
  *    one group in one pool, one file at a time when they run one at a time, so the two lanes are two
  *    vitest processes; the second lane's report is printed when the first's ends (never interleaved).
  *
@@ -53,8 +53,8 @@ step([vitest, 'run', '--project', 'unit']);
 const buffered = [];
 const [first, second] = await Promise.all([
   lane(['--project', 'integration'], (d) => process.stdout.write(d)),
-  lane(['--project', 'grid-engine'], (d) => buffered.push(d)),
+  lane(['--project', 'cluster'], (d) => buffered.push(d)),
 ]);
-process.stdout.write('\n── grid-engine lane (ran beside the integration lane) ──\n');
+process.stdout.write('\n── cluster lane (ran beside the integration lane) ──\n');
 for (const d of buffered) process.stdout.write(d);
 process.exit(first !== 0 ? first : second);
