@@ -235,7 +235,7 @@ async function analyzeScan(ctx: Context, scan: Scan, a: Flags, ui: Dashboard | n
     if (a.preview !== null) {
       // The latest scan's middle slice, replaced atomically, for a monitor or a web page to show.
       const z = Math.floor(img.shape[0] / 2);
-      ((await (filtered ?? img).slice(z)).withLabels(await labels.slice(z))).writePng(a.preview);
+      ((await (filtered ?? img).slice(z)).withLabels(await labels.slice(z))).writePng(a.preview, { overwrite: true }); // refused at start without --overwrite; then replaced every scan
     }
     if (a.statsDir !== null) {
       const file = join(a.statsDir, `${safeName(r.series)}.csv`);

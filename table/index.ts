@@ -73,3 +73,4 @@ export type { WithinBetween } from './within-between.js';
 export type { KMeansModel, KMeansOptions } from './kmeans.js';
 export type { PcaModel, PcaOptions } from './pca.js';
 export type { ApproxOptions, Estimate, TableApprox } from './table-approx.js';
+export type { WriteTableOptions } from './write-table.js';

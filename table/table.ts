@@ -14,7 +14,7 @@ import { GroupedTable } from './group-by.js';
 import { kmeans, type KMeansModel, type KMeansOptions } from './kmeans.js';
 import { pca, type PcaModel, type PcaOptions } from './pca.js';
 import { countApprox, meanApprox, type ApproxOptions, type TableApprox } from './table-approx.js';
-import { writeTable } from './write-table.js';
+import { writeTable, type WriteTableOptions } from './write-table.js';
 import { withinBetween, type WithinBetween } from './within-between.js';
 import { partitionMoments, mergeMomentsFn, momentsOf } from './moments.js';
 import { applyMask, attachValues, batchLengths, filterByExpr, rowMask, rowValues, selectColumns, withColumnExpr } from './table-fns.js';
@@ -151,9 +151,12 @@ export class Table {
     return countApprox(this, options);
   }
 
-  /** Writes the table: one CSV file for `*.csv`, one Arrow IPC file for `*.arrow` / `*.feather`. */
-  write(path: string): Promise<void> {
-    return writeTable(this, path);
+  /**
+   * Writes the table: one CSV file for `*.csv`, one Arrow IPC file for `*.arrow` / `*.feather`. An
+   * existing file is replaced only with `{ overwrite: true }`.
+   */
+  write(path: string, options: WriteTableOptions = {}): Promise<void> {
+    return writeTable(this, path, options);
   }
 
   /** Number of rows. */

@@ -44,7 +44,7 @@ export { correctedRows, type PreprocessOptions } from './preprocess.js';
 export { reconstructSlices, type FbpOptions, type SliceBox } from './fbp.js';
 export { IncrementalFbp, type IncrementalFbpOptions } from './incremental-fbp.js';
 export { simulateScan, type SimulateScanOptions, type SimulatedScan } from './simulate-scan.js';
-export { writeDxchange, type DxchangeScan } from './io/write-dxchange.js';
+export { writeDxchange, type DxchangeScan, type WriteDxchangeOptions } from './io/write-dxchange.js';
 export { projectPhantom, rasterizePhantom, samplePhantom, type Ellipsoid } from './phantom.js';
 export type { StackFormat, StackRef, TomoScan } from './scan.js';
 export { FILTER_NAMES, FRAME_AVERAGES, type FilterName, type FrameAverage, type PaganinParams } from './kernels/index.js';

@@ -9,10 +9,12 @@
  *   const p = await img.slice(32, { window: { min: 100, max: 1200 } });
  *   p.withLabels(await labels.slice(32)).writePng('slice-32.png');
  */
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import pngjs from 'pngjs';
 import { ConfigError } from '../../core/index.js';
 import type { TypedArray } from '../dtype.js';
+import { refuseExisting, renameIntoPlace } from '../io/output-path.js';
 
 /** How values map to gray: `min` → black, `max` → white (or `level ± window / 2`). */
 export type DisplayWindow =
@@ -132,15 +134,23 @@ export class Preview {
     return pngjs.PNG.sync.write(img, { colorType: 2 });
   }
 
-  /** Writes the PNG to `path` atomically (a temporary name, then a rename). */
-  writePng(path: string): void {
-    const tmp = `${path}.tmp-${process.pid}`;
+  /**
+   * Writes the PNG to `path` atomically (a temporary name, then a rename). An existing file is
+   * replaced only with `{ overwrite: true }` (ImageFormatError otherwise), as every output is.
+   */
+  writePng(path: string, options: { readonly overwrite?: boolean } = {}): void {
+    refuseExisting(path, 'png', options.overwrite);
+    const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
     try {
       writeFileSync(tmp, this.png());
-      renameSync(tmp, path);
     } catch (err) {
       rmSync(tmp, { force: true });
       throw new Error(`cannot write ${path}: ${(err as Error).message.split('\n')[0]}`);
+    }
+    try {
+      renameIntoPlace(tmp, path, 'png', options.overwrite);
+    } finally {
+      rmSync(tmp, { force: true });
     }
   }
 }

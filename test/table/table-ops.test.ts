@@ -4,6 +4,7 @@
  * take, collect to Arrow, write/read round trips in CSV and Arrow IPC, tables from driver columns
  * and from labeled images' shape statistics.
  */
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { col, isTableError, lit, type Context } from '../../index.js';
 import { forMasters } from '../helpers/model.js';
@@ -84,6 +85,12 @@ forMasters((ctx) => {
       const back = ctx().readArrow(arrow);
       expect(back.fields).toEqual(t.fields);
       expect(await back.take(10)).toEqual(rows);
+      // An existing file is refused without overwrite (and left as it was), replaced with it.
+      await expect(t.write(csv)).rejects.toThrow(/out-.*\.csv: already exists; pass \{ overwrite: true \}/);
+      expect(await ctx().readCsv(csv).take(10)).toEqual(rows);
+      await t.select('sample').write(csv, { overwrite: true });
+      expect((await ctx().readCsv(csv).take(1))[0]).toEqual({ sample: rows[0]?.['sample'] });
+      expect(readdirSync(files.dir).filter((f) => f.includes('.partial-'))).toEqual([]);
     });
 
     it('rejects unknown columns on the driver with the columns there are', () => {

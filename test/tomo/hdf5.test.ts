@@ -3,6 +3,7 @@
  * on worker threads (which load h5wasm before the tasks run) exactly as the same scan from .npy stacks;
  * a file without /exchange/data is refused with the fix.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import '../../imaging/index.js';
@@ -25,6 +26,13 @@ describe('DXchange HDF5 scans', () => {
     expect(fromH5.center).toBe(fromNpy.center);
     expect(Math.abs(fromH5.center - scan.center)).toBeLessThan(0.25);
     expect(Array.from((await fromH5.image.toArray()).data)).toEqual(Array.from((await fromNpy.image.toArray()).data));
+    // Written again: refused without overwrite, the file untouched; replaced with it, no temporary left.
+    const before = readFileSync(h5);
+    await expect(writeDxchange(h5, simulateScan({ ...options, angles: 12 }))).rejects.toThrow(/scan\.h5.*already exists.*overwrite/);
+    expect(readFileSync(h5).equals(before)).toBe(true);
+    await writeDxchange(h5, simulateScan({ ...options, angles: 12 }), { overwrite: true });
+    expect((await session.ctx.tomo.read(h5)).image.shape[0]).toBe(options.rows);
+    expect(readdirSync(dir).filter((f) => f.includes('scan.h5.'))).toEqual([]);
   });
 
   it('refuse a file without /exchange/data, naming it and the layout', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pngjs from 'pngjs';
@@ -69,6 +69,17 @@ describe('Preview', () => {
     expect(readFileSync(file).subarray(1, 4).toString()).toBe('PNG');
     expect(readdirSync(dir)).toEqual(['p.png']);
     expect(() => p.writePng(join(dir, 'missing', 'p.png'))).toThrow(/cannot write .*missing\/p.png/);
+  });
+
+  it('writePng refuses an existing file unless overwrite is given, and leaves it as it was', () => {
+    const file = join(dir, 'keep.png');
+    writeFileSync(file, 'mine');
+    const p = new Preview(new Uint8Array([1, 2, 3, 4]), 2, 2);
+    expect(() => p.writePng(file)).toThrow(/keep\.png.*already exists.*overwrite/);
+    expect(readFileSync(file, 'utf8')).toBe('mine');
+    p.writePng(file, { overwrite: true });
+    expect(readFileSync(file).subarray(1, 4).toString()).toBe('PNG');
+    expect(readdirSync(dir).filter((f) => f.includes('keep'))).toEqual(['keep.png']);
   });
 
   it('slices of a labeled image overlay the image slice (end to end)', async () => {
