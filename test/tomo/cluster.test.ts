@@ -32,7 +32,7 @@ async function reconstructions(ctx: Context): Promise<{ centers: number[]; volum
   const npy = writeScan(dir, options);
   const h5 = join(dir, 'scan.h5');
   const sim = simulateScan(options);
-  await writeDxchange(h5, sim);
+  await writeDxchange(h5, sim, { overwrite: true }); // each context's run writes the same scan again
   const [count, rows, cols] = sim.shape;
   const frames = scanFromFrames(ctx, {
     name: 'series 1',
