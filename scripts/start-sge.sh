@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs (from Debian's archive) and starts a single-host Grid Engine, idempotently: run it as root on a
-# Debian machine without systemd. Each step and why it is needed: ../shared/sge-notes.md. After it,
+# Debian machine without systemd. Each step says why it is needed. After it,
 # `qsub`, `qstat` and `qdel` work for root with a 1 s scheduling interval, a queue `all.q` (4 slots) and a
 # parallel environment `smp`.
 #

@@ -1,6 +1,6 @@
 /**
  * The SGE job script of a voxelflow worker, built from options and printable (`voxelflow sge script`)
- * exactly as `qsub` receives it. Facts it relies on (../shared/sge-notes.md): jobs get neither PATH nor
+ * exactly as `qsub` receives it. Grid Engine facts it relies on: jobs get neither PATH nor
  * TMPDIR, so node and voxelflow are absolute paths; `exec` makes node the job's process so it receives
  * s_rt's SIGUSR1 and `qdel -notify`'s SIGUSR2 (both mean: drain and leave); `-l s_rt` comes before
  * `h_rt` so that there is time to drain. The secret is never in the script: the worker reads it from a
