@@ -17,6 +17,7 @@ import { MASTER_MESSAGE_LIMIT, masterService, type ClusterEvent, type WorkerInfo
 import { RemoteExecutor } from './remote-executor.js';
 import { channelCredentials, clientFor, describeRpcError, serverStream } from './rpc.js';
 
+/** How long a driver waits for its master by default (ContextOptions.connectTimeout). */
 const CONNECT_TIMEOUT_MS = 10_000;
 
 export class ClusterBackend implements SchedulerBackend {
@@ -57,7 +58,7 @@ export class ClusterBackend implements SchedulerBackend {
     const first = serverStream(client, masterService, 'WatchCluster', request, { secret, waitForReady: true });
     let initial: WorkerInfo[];
     try {
-      initial = await snapshotOf(first, url);
+      initial = await snapshotOf(first, url, options.connectTimeout ?? CONNECT_TIMEOUT_MS);
     } catch (err) {
       first.cancel();
       client.close();
@@ -147,13 +148,13 @@ export class ClusterBackend implements SchedulerBackend {
 }
 
 /** Reads ADDED events up to SYNCED; rejects with a clear reason when the master refuses or is unreachable. */
-function snapshotOf(stream: grpc.ClientReadableStream<unknown>, url: string): Promise<WorkerInfo[]> {
+function snapshotOf(stream: grpc.ClientReadableStream<unknown>, url: string, timeoutMs: number): Promise<WorkerInfo[]> {
   return new Promise((resolve, reject) => {
     const workers = new Map<string, WorkerInfo>();
     const timer = setTimeout(() => {
       cleanup();
-      reject(new ConfigError('master', `cannot reach the master at ${url} within ${CONNECT_TIMEOUT_MS / 1000} s; is 'voxelflow master' running there?`));
-    }, CONNECT_TIMEOUT_MS);
+      reject(new ConfigError('master', `cannot reach the master at ${url} within ${timeoutMs / 1000} s; is 'voxelflow master' running there? (connectTimeout waits longer)`));
+    }, timeoutMs);
     const onData = (e: ClusterEvent): void => {
       if (e.kind === 'ADDED' && e.worker !== null) workers.set(e.worker.workerId, e.worker);
       else if (e.kind === 'REMOVED' && e.worker !== null) workers.delete(e.worker.workerId);

@@ -49,6 +49,12 @@ export interface ContextOptions {
    * forever). While they wait, an `executorsWaiting` event says since when.
    */
   readonly executorWaitTimeout?: number;
+  /**
+   * How long, in ms, a `voxelflow://` driver waits for its master to answer when the context is
+   * created (default 10000): a master started at the same moment, by the same script or batch job,
+   * may not listen yet. A script that knows its master is up can fail faster with a smaller value.
+   */
+  readonly connectTimeout?: number;
 }
 
 /** How long tasks may wait with no executor registered, by default (five minutes). */
@@ -79,6 +85,7 @@ export function checkOptions(options: ContextOptions): number | 'cluster' {
     ['speculationQuantile', options.speculationQuantile, (v) => v > 0 && v <= 1, 'a number in (0, 1]'],
     ['speculationMinMs', options.speculationMinMs, (v) => Number.isFinite(v) && v >= 0, 'a number of milliseconds >= 0'],
     ['executorWaitTimeout', options.executorWaitTimeout, (v) => Number.isFinite(v) && v >= 0, 'a number of milliseconds >= 0 (0 waits forever)'],
+    ['connectTimeout', options.connectTimeout, (v) => Number.isFinite(v) && v > 0, 'a positive number of milliseconds'],
   ];
   for (const [name, v, ok, expected] of numeric) {
     if (v !== undefined && !ok(v)) throw new ConfigError(name, `${name} must be ${expected}, got ${String(v)}`);

@@ -205,10 +205,15 @@ describe('cluster jobs (master + 2 worker processes)', () => {
     }
   });
 
-  it('says clearly when no master answers', async () => {
-    await expect(Context.create({ master: 'voxelflow://127.0.0.1:9', secret: SECRET })).rejects.toThrow(
-      /cannot reach the master at voxelflow:\/\/127\.0\.0\.1:9 .*; is 'voxelflow master' running there\?/,
+  it('says clearly when no master answers, after connectTimeout', async () => {
+    const t0 = Date.now();
+    await expect(Context.create({ master: 'voxelflow://127.0.0.1:9', secret: SECRET, connectTimeout: 1_500 })).rejects.toThrow(
+      /cannot reach the master at voxelflow:\/\/127\.0\.0\.1:9 within 1\.5 s; is 'voxelflow master' running there\?/,
     );
+    // It waited for the master (a refused connection is retried), not the default 10 s.
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1_400);
+    expect(Date.now() - t0).toBeLessThan(9_000);
+    await expect(Context.create({ master: 'voxelflow://127.0.0.1:9', secret: SECRET, connectTimeout: 0 })).rejects.toMatchObject({ option: 'connectTimeout' });
   });
 
   it('gives a worker that joins while a job runs tasks at once', async () => {
