@@ -17,7 +17,8 @@ import { tableBenchmarks } from './table-bench.js';
 import { streamingBenchmarks } from './streaming-bench.js';
 import { scaleBenchmarks } from './scale-bench.js';
 import { batchBenchmarks } from './batch-bench.js';
-import { tomcatBenchmarks, tomoBenchmarks } from './tomo-bench.js';
+import { tomcatBenchmarks } from './tomcat-bench.js';
+import { tomoBenchmarks } from './tomo-bench.js';
 import { machine, table, type BenchRow } from './harness.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
