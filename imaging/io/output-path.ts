@@ -10,9 +10,9 @@
  * `.NAME.partial-PID-HEX` (Zarr stores), `.NAME.tmp-PID.EXT` (the CLI's outputs, which hold the
  * library's own temporaries in turn: `..NAME.tmp-PID.EXT.PID.HEX.partial`).
  */
-import { existsSync, linkSync, lstatSync, readdirSync, renameSync, rmSync, unlinkSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { pathExists, placeOutput } from '../../core/place-output.js';
 import { ImageFormatError } from './image-format-error.js';
 
 /** The fix half of the refusal: the library's option and the CLI's flag. */
@@ -61,63 +61,13 @@ export function removeStaleTemporaries(path: string): void {
 }
 
 /**
- * Renames the finished `temp` (a file or a store folder) to `final`. With `overwrite`, an existing
- * `final` is replaced: a file by one rename, a folder moved aside first and removed after. Without it,
- * a file is linked into place (link(2) fails on an existing name: no window in which a file that
- * appeared meanwhile is replaced) and its temporary name removed.
+ * Renames the finished `temp` (a file or a store folder) to `final` (core/place-output.ts says how);
+ * ImageFormatError when `final` exists and `overwrite` is not true.
  */
 export function renameIntoPlace(temp: string, final: string, format: string, overwrite: boolean | undefined): void {
-  if (overwrite === true) {
-    replace(temp, final);
-    return;
-  }
-  if (lstatSync(temp).isDirectory()) {
-    // No link(2) for folders; a non-empty folder in the way makes the rename fail anyway (ENOTEMPTY).
-    if (pathExists(final)) throw alreadyExists(final, format);
-    renameSync(temp, final);
-    return;
-  }
-  try {
-    linkSync(temp, final);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw alreadyExists(final, format);
-    // File systems without hard links (some FUSE and SMB mounts): check, then rename.
-    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EOPNOTSUPP') throw err;
-    if (pathExists(final)) throw alreadyExists(final, format);
-    renameSync(temp, final);
-    return;
-  }
-  unlinkSync(temp);
-}
-
-function replace(from: string, to: string): void {
-  let old: string | null = null;
-  if (lstatOrNull(to)?.isDirectory() === true) {
-    old = join(dirname(to), `.${basename(to)}.old-${process.pid}-${randomBytes(4).toString('hex')}`);
-    renameSync(to, old);
-  }
-  try {
-    renameSync(from, to);
-  } catch (err) {
-    if (old !== null) renameSync(old, to);
-    throw err;
-  }
-  if (old !== null) rmSync(old, { recursive: true, force: true });
+  if (!placeOutput(temp, final, overwrite)) throw alreadyExists(final, format);
 }
 
 function alreadyExists(path: string, format: string): ImageFormatError {
   return new ImageFormatError(path, format, 'already exists', OVERWRITE_FIX);
-}
-
-function pathExists(path: string): boolean {
-  return existsSync(path) || lstatOrNull(path) !== null;
-}
-
-function lstatOrNull(path: string): ReturnType<typeof lstatSync> | null {
-  try {
-    return lstatSync(path);
-  } catch {
-    return null;
-  }
 }
