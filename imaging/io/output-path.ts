@@ -68,6 +68,24 @@ export function renameIntoPlace(temp: string, final: string, format: string, ove
   if (!placeOutput(temp, final, overwrite)) throw alreadyExists(final, format);
 }
 
+/** Temporaries of whole-file outputs written by this process so far (names them apart). */
+let temporaries = 0;
+
+/**
+ * Writes a whole-file output with `write(temp)` under a temporary name beside `path`
+ * (`.NAME.PID.N.tmp`), then puts it in place with `renameIntoPlace`; the temporary never outlives the
+ * call. Callers refuse an existing output (`refuseExisting`) before they start the work.
+ */
+export function writeBeside(path: string, format: string, overwrite: boolean | undefined, write: (temp: string) => void): void {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${++temporaries}.tmp`);
+  try {
+    write(temp);
+    renameIntoPlace(temp, path, format, overwrite);
+  } finally {
+    rmSync(temp, { force: true });
+  }
+}
+
 function alreadyExists(path: string, format: string): ImageFormatError {
   return new ImageFormatError(path, format, 'already exists', OVERWRITE_FIX);
 }

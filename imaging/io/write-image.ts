@@ -4,15 +4,15 @@
  * On any error the temporary file is removed, so no partial image is ever left behind. An existing
  * file is replaced only with `overwrite: true` (as for Zarr stores).
  */
-import { closeSync, fsyncSync, openSync, unlinkSync } from 'node:fs';
-import { basename, dirname, extname, join } from 'node:path';
+import { closeSync, fsyncSync, openSync } from 'node:fs';
+import { extname } from 'node:path';
 
 import { ConfigError } from '../../core/index.js';
 import { dtypeOf } from '../dtype.js';
 import type { Volume } from '../volume.js';
 import { ImageFormatError, isImageFormatError } from './image-format-error.js';
 import { writeNpy } from './npy.js';
-import { refuseExisting, removeStaleTemporaries, renameIntoPlace } from './output-path.js';
+import { refuseExisting, removeStaleTemporaries, writeBeside } from './output-path.js';
 import { writePng } from './png.js';
 import { writeRaw } from './raw.js';
 import { writeTiff, type TiffCompression } from './tiff-write.js';
@@ -34,8 +34,6 @@ const EXTENSIONS: Readonly<Record<string, WriteFormat>> = {
   '.npy': 'npy', '.tif': 'tiff', '.tiff': 'tiff', '.raw': 'raw', '.bin': 'raw', '.png': 'png',
 };
 const COMPRESSIONS: readonly TiffCompression[] = ['none', 'lzw', 'deflate', 'packbits'];
-
-let counter = 0;
 
 /** Writes `volume` to `path` (npy, multi-page TIFF, raw little endian, or 2D PNG). */
 export function writeImage(path: string, volume: Volume, options: WriteOptions = {}): void {
@@ -75,24 +73,19 @@ function checkVolume(volume: Volume): void {
   }
 }
 
-/** Runs `write` on a temporary file next to `path` and renames it into place once it is complete. */
+/** Runs `write` on a temporary file next to `path`, synced, and renames it into place once it is complete. */
 function atomicWrite(path: string, format: string, overwrite: boolean | undefined, write: (fd: number) => void): void {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${++counter}.tmp`);
-  let fd: number | null = null;
   try {
-    fd = openSync(temp, 'wx');
-    write(fd);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = null;
-    renameIntoPlace(temp, path, format, overwrite);
+    writeBeside(path, format, overwrite, (temp) => {
+      const fd = openSync(temp, 'wx');
+      try {
+        write(fd);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    });
   } catch (err) {
-    if (fd !== null) closeSync(fd);
-    try {
-      unlinkSync(temp);
-    } catch {
-      // The temporary file was never created, or is already gone.
-    }
     if (isImageFormatError(err)) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new ImageFormatError(path, format, `cannot write: ${code ?? (err as Error).message}`, 'check that the directory exists, is writable and has space', { cause: err });

@@ -9,12 +9,11 @@
  *   const p = await img.slice(32, { window: { min: 100, max: 1200 } });
  *   p.withLabels(await labels.slice(32)).writePng('slice-32.png');
  */
-import { rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import pngjs from 'pngjs';
 import { ConfigError } from '../../core/index.js';
 import type { TypedArray } from '../dtype.js';
-import { refuseExisting, renameIntoPlace } from '../io/output-path.js';
+import { refuseExisting, writeBeside } from '../io/output-path.js';
 
 /** How values map to gray: `min` → black, `max` → white (or `level ± window / 2`). */
 export type DisplayWindow =
@@ -140,18 +139,13 @@ export class Preview {
    */
   writePng(path: string, options: { readonly overwrite?: boolean } = {}): void {
     refuseExisting(path, 'png', options.overwrite);
-    const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-    try {
-      writeFileSync(tmp, this.png());
-    } catch (err) {
-      rmSync(tmp, { force: true });
-      throw new Error(`cannot write ${path}: ${(err as Error).message.split('\n')[0]}`);
-    }
-    try {
-      renameIntoPlace(tmp, path, 'png', options.overwrite);
-    } finally {
-      rmSync(tmp, { force: true });
-    }
+    writeBeside(path, 'png', options.overwrite, (temp) => {
+      try {
+        writeFileSync(temp, this.png());
+      } catch (err) {
+        throw new Error(`cannot write ${path}: ${(err as Error).message.split('\n')[0]}`);
+      }
+    });
   }
 }
 

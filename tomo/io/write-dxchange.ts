@@ -1,7 +1,5 @@
 /** Writing a scan as DXchange HDF5 (`/exchange/data`, `data_white`, `data_dark`, `theta`), with h5wasm. */
-import { rmSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { refuseExisting, renameIntoPlace } from '../../imaging/io/output-path.js';
+import { refuseExisting, writeBeside } from '../../imaging/io/output-path.js';
 import type { SimulatedScan } from '../simulate-scan.js';
 import { loadHdf5 } from './hdf5.js';
 
@@ -23,10 +21,9 @@ export interface WriteDxchangeOptions {
 export async function writeDxchange(path: string, scan: DxchangeScan, options: WriteDxchangeOptions = {}): Promise<void> {
   refuseExisting(path, 'hdf5', options.overwrite);
   const h5 = await loadHdf5();
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   const [, rows, cols] = scan.shape;
-  try {
-    const file = new h5.File(tmp, 'w');
+  writeBeside(path, 'hdf5', options.overwrite, (temp) => {
+    const file = new h5.File(temp, 'w');
     try {
       const group = file.create_group('exchange');
       const put = (name: string, data: Float32Array): void => {
@@ -39,8 +36,5 @@ export async function writeDxchange(path: string, scan: DxchangeScan, options: W
     } finally {
       file.close();
     }
-    renameIntoPlace(tmp, path, 'hdf5', options.overwrite);
-  } finally {
-    rmSync(tmp, { force: true });
-  }
+  });
 }
