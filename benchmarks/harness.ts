@@ -3,7 +3,7 @@
  * baseline measured in the same process on the same data. Never used by `npm test`.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -104,4 +104,11 @@ export function runVoxelflow(args: readonly string[], cwd?: string): Promise<Vox
       resolve({ code, stdout, stderr, ms: performance.now() - t0, peakRssBytes: peak });
     });
   });
+}
+
+/** Bytes of every file under `dir` (a Zarr store's size on disk). */
+export function storeBytes(dir: string): number {
+  let n = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) n += statSync(join(e.parentPath, e.name)).size;
+  return n;
 }

@@ -7,14 +7,14 @@
  *   against `--rows`.
  * The stacks are simulated once (a 32-row band of simulateScan) and kept in the folder for later runs.
  */
-import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statfsSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, renameSync, rmSync, statfsSync, statSync, writeSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { Context } from '../core/index.js';
 import { npyHeader } from '../imaging/io/npy.js';
 import { simulateScan } from '../tomo/index.js';
-import { median, runVoxelflow, voxelflowBin, type BenchRow } from './harness.js';
+import { median, runVoxelflow, storeBytes, voxelflowBin, type BenchRow } from './harness.js';
 
 /** The TOMCAT-size scan: 1500 projections of 2048 x 2048, of which --rows reconstructs 32. */
 const TOMCAT = { angles: 1500, size: 2048, rows: 32, firstRow: 1008 } as const;
@@ -161,15 +161,6 @@ export async function tomcatVolumeRow(dir: string, log: (line: string) => void):
     target: `${target} (4 GiB)`, met: rssGiB <= 4 && same.startsWith('rows'),
     note: `peak RSS ${rssGiB.toFixed(2)} GiB; store ${(stored / GiB).toFixed(1)} GiB on disk; ${same}; ${parts}; load ${load0.toFixed(2)} at the start, ${loadavg()[0]!.toFixed(2)} at the end`,
   };
-}
-
-/** Bytes of the files under `dir`. */
-function storeBytes(dir: string): number {
-  let total = 0;
-  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) total += statSync(join(entry.parentPath, entry.name)).size;
-  }
-  return total;
 }
 
 /**

@@ -8,22 +8,15 @@
  * a dense, noisy one (`v > 130`: a quarter of the voxels in thousands of small components, every chunk
  * written). Medians of 3 runs after a warm-up; the load average is in the note.
  */
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Context } from '../core/index.js';
 import '../imaging/index.js';
-import { median, type BenchRow } from './harness.js';
+import { median, storeBytes, type BenchRow } from './harness.js';
 
 const TARGET_MBS = 400;
 const RUNS = 3;
-
-/** Bytes of every file under `dir`. */
-function storeBytes(dir: string): number {
-  let n = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) n += statSync(join(e.parentPath, e.name)).size;
-  return n;
-}
 
 /** The OME-Zarr label write rows. */
 export async function zarrWriteRows(log: (line: string) => void): Promise<BenchRow[]> {
