@@ -5,7 +5,10 @@
       "target_name": "voxelflow_native",
       "sources": ["src/addon.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
-      "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      # NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS: a kernel whose thread is terminated mid-call (an aborted
+      # task: piscina terminates its thread) fails its last N-API call; without it node-addon-api makes that
+      # a fatal error, and SIGABRT took a whole cluster worker down mid-job (test/cluster/executor-loss).
+      "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS"],
       "cflags": ["-O3", "-fno-exceptions", "-ffp-contract=off"],
       "cflags_cc": ["-std=c++17", "-O3", "-fno-exceptions", "-ffp-contract=off"],
       "cflags_cc!": ["-std=gnu++17", "-std=gnu++14", "-std=gnu++1y"],
