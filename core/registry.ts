@@ -7,6 +7,7 @@
  */
 import { isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { moduleUrlToImport } from './bundle.js';
 import { packageRoot } from './package-root.js';
 import type { RddNode } from './rdd-node.js';
 import type { RDD } from './rdd.js';
@@ -68,7 +69,7 @@ const loaded = new Set<string>();
 export async function loadModules(urls: readonly string[]): Promise<void> {
   for (const url of urls) {
     if (loaded.has(url)) continue;
-    await import(url);
+    await import(moduleUrlToImport(url));
     loaded.add(url);
   }
 }

@@ -2,14 +2,12 @@
  * The `local[N]` master's executor: a piscina pool of N worker threads. Each task carries the stage's
  * encoded work (a SharedArrayBuffer, so posting it costs nothing) and refs to the blocks it reads.
  */
-import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { decode } from '../codec.js';
 import { errorToData } from '../error-data.js';
-import { packageRoot } from '../package-root.js';
 import { registeredModules } from '../registry.js';
+import { adoptThreadPool, startThreadPool } from './thread-pool.js';
 import type { Executor, TaskDescription, TaskInputs, TaskOutcome } from './executor.js';
 
 /** What crosses to a worker thread. */
@@ -38,14 +36,8 @@ export class ThreadExecutor implements Executor {
     readonly id: string,
     readonly cores: number,
   ) {
-    this.pool = new Piscina({
-      filename: workerScript(),
-      workerData: { preload: registeredModules() },
-      minThreads: cores,
-      maxThreads: cores,
-      concurrentTasksPerWorker: 1,
-      idleTimeout: 2 ** 30,
-    });
+    // A pool the command started before loading the driver's modules (thread-pool.ts), else a new one.
+    this.pool = adoptThreadPool(cores) ?? startThreadPool(cores, registeredModules());
     // piscina reports a result for a task it no longer tracks (one whose pool was destroyed, or that
     // was aborted, while its thread was posting) as an 'error' event, which throws on the driver when
     // nobody listens. Such a result belongs to a task the scheduler already gave up on: drop it.
@@ -96,12 +88,4 @@ export function decodeReply(reply: WorkerTaskReply): TaskOutcome {
   if (reply.status === 'failed') return reply;
   const { result, accumulators, metrics } = decode<{ result: unknown; accumulators: [number, unknown][]; metrics: [string, number][] }>(reply.payload);
   return { status: 'success', result, accumulators, shuffleOutput: reply.shuffleOutput, cachePuts: reply.cachePuts, records: reply.records, metrics };
-}
-
-/** The compiled worker entry. Sources run under vitest still use the built file. */
-function workerScript(): string {
-  const root = packageRoot();
-  const script = join(root, 'dist', 'core', 'executor', 'worker-entry.cjs');
-  if (!existsSync(script)) throw new Error(`worker script ${script} is missing; run 'npm run build' in ${root}`);
-  return script;
 }

@@ -8,7 +8,9 @@
  * seen once in a full test run. Here require() loads only this file, and worker-main is imported
  * asynchronously, starting at once so that its preloading still overlaps the driver's planning.
  */
-const main = import('./worker-main.js');
+// A pool started from the command line's bundle names the bundle's worker-main (core/bundle.ts).
+const bundled = (require('node:worker_threads') as typeof import('node:worker_threads')).workerData as { main?: string } | null;
+const main: Promise<typeof import('./worker-main.js')> = import(bundled?.main ?? './worker-main.js');
 
 module.exports = async function runTask(msg: Parameters<Awaited<typeof main>['default']>[0]): ReturnType<Awaited<typeof main>['default']> {
   return (await main).default(msg);
