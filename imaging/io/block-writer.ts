@@ -17,6 +17,7 @@ import { littleEndianBytes } from './byte-order.js';
 import { ImageFormatError } from './image-format-error.js';
 import { npyHeader } from './npy.js';
 import { refuseExisting, removeStaleTemporaries, renameIntoPlace } from './output-path.js';
+import { startWriteback } from './start-writeback.js';
 import { contiguousTiffHeader } from './tiff-write.js';
 
 /** Where the voxels of an output go: a C-order little-endian array at `dataOffset` of `file`. */
@@ -150,6 +151,9 @@ function writeRow(fd: number, dataOffset: number, shape: Shape3, bpe: number, ro
     });
     writeAt(fd, band, dataOffset + ((z0 + z) * Y + y0) * X * bpe);
   }
+  // The band's planes span this range (with other bands' rows between them, written or not).
+  const first = dataOffset + (z0 * Y + y0) * X * bpe;
+  startWriteback(fd, first, dataOffset + ((z0 + bz - 1) * Y + y0) * X * bpe + planeBytes - first);
   return bz * planeBytes;
 }
 
@@ -177,6 +181,8 @@ function writeBlock(fd: number, dataOffset: number, shape: Shape3, bpe: number, 
     const at = dataOffset + (((z0 + z) * Y + (y0 + y)) * X + x0) * bpe;
     writeAt(fd, bytes.subarray(r * run, (r + 1) * run), at);
   }
+  const first = dataOffset + ((z0 * Y + y0) * X + x0) * bpe;
+  startWriteback(fd, first, dataOffset + (((z0 + bz - 1) * Y + (y0 + by - 1)) * X + x0 + bx) * bpe - first);
   return bytes.length;
 }
 

@@ -20,7 +20,7 @@
  * so building the pipeline stays lazy. Statistics stay on the executors, merged by final label in
  * one more exchange when shapeStats asks for them (no second scan of the image).
  */
-import { ConfigError, driverContext, RangePartitioner, RDD, type Dependency, type RddNode, type TaskContext } from '../../core/index.js';
+import { cacheableArray, ConfigError, driverContext, RangePartitioner, RDD, type Dependency, type RddNode, type TaskContext } from '../../core/index.js';
 import { blockBox, blockIndex, blocksIntersecting } from '../block-grid.js';
 import { boxVoxels, copyRegion, intersect, sameBox, type Box } from '../box.js';
 import type { TypedArray } from '../dtype.js';
@@ -217,7 +217,8 @@ export class RelabelNode implements RddNode<Block> {
     if (table === null) throw new Error(`relabel: no lookup table for block ${split}`);
     const n = boxVoxels(box);
     // The lookup skips background words, so a reused array is cleared first; a fresh one is zero.
-    const labels = into !== null && into.length === n ? into.fill(0) : new Uint32Array(n);
+    // A fresh block is made cacheable: caching the labels then keeps them where they are (no copy).
+    const labels = into !== null && into.length === n ? into.fill(0) : cacheableArray(Uint32Array, n);
     // A block without foreground (a table of background only) is its zeroed output.
     if ((table as Uint32Array).length > 1) {
       let kept: BlockLabels['labels'];

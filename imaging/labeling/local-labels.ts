@@ -8,7 +8,7 @@
  * pipeline at 256^3-512^3; recomputing is what lets a volume far past the budget through without
  * spilling a label array to disk.
  */
-import type { Dependency, RDD, RddNode, TaskContext } from '../../core/index.js';
+import { cacheableArray, type Dependency, type RDD, type RddNode, type TaskContext } from '../../core/index.js';
 import { blockBox, blockIndex } from '../block-grid.js';
 import type { Block, ImageMeta } from '../block.js';
 import type { Vec3 } from '../box.js';
@@ -80,7 +80,7 @@ export class LocalLabelNode implements RddNode<BlockLabels> {
     const n = labelMask(src, box.shape, this.params.connectivity, labels);
     const partials = kernels.labelStats(labels, n, box.shape, box.origin, meta.shape, intensity).data;
     const layers = blockLayers(labels, n, box.shape, split, blockIndex(grid, split), grid.counts, this.params.dirs);
-    emit(this.params.keep === true ? { block: split, n, partials, layers, labels: compactLabels(labels, n) } : { block: split, n, partials, layers });
+    emit(this.params.keep === true ? { block: split, n, partials, layers, labels: compactLabels(labels, n, recordRoom(partials, layers)) } : { block: split, n, partials, layers });
   }
 
   /**
@@ -104,11 +104,24 @@ export class LocalLabelNode implements RddNode<BlockLabels> {
   }
 }
 
-/** A copy of `labels` (labels up to `n`) in the narrowest type that holds them. */
-export function compactLabels(labels: Uint32Array, n: number): LayerLabels {
-  const out = labelArray(n, labels.length);
+/**
+ * A copy of `labels` (labels up to `n`) in the narrowest type that holds them. With `room`, the copy
+ * is a cacheableArray with that many bytes before it, so that persisting the block's record (whose
+ * last array it is) writes the rest of the record there instead of copying the labels again.
+ */
+export function compactLabels(labels: Uint32Array, n: number, room?: number): LayerLabels {
+  const len = labels.length;
+  const out: LayerLabels =
+    room === undefined ? labelArray(n, len) : n < 2 ** 8 ? cacheableArray(Uint8Array, len, room) : n < 2 ** 16 ? cacheableArray(Uint16Array, len, room) : cacheableArray(Uint32Array, len, room);
   out.set(labels);
   return out;
+}
+
+/** Room for a BlockLabels record's header and its other arrays: the partials, and the layers (msgpack'd in the header). */
+function recordRoom(partials: Float64Array, layers: BlockLabels['layers']): number {
+  let bytes = 4096 + partials.byteLength;
+  for (const [, layer] of layers) bytes += layer.labels.byteLength + 64;
+  return bytes;
 }
 
 /** The foreground (non-zero) of a block of any dtype as a u8 mask: the block itself when it is u8. */

@@ -6,8 +6,12 @@
 // out the data pointer without copying.
 #include <napi.h>
 
+#include <cerrno>
 #include <cstdint>
 #include <vector>
+#if defined(__linux__)
+#include <fcntl.h>
+#endif
 
 #include "box_filter.h"
 #include "label_block.h"
@@ -269,12 +273,30 @@ Napi::Value PhantomRegion(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(env, true);
 }
 
+// startWriteback(fd, offset, length) -> 0, or the errno of sync_file_range; -1 where the system has none.
+// Starts writing the range's dirty pages to disk without waiting (SYNC_FILE_RANGE_WRITE), so that a
+// later fsync of a large output finds most of it written: a task calls it after writing its band.
+Napi::Value StartWriteback(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 3 || !info[0].IsNumber() || !info[1].IsNumber() || !info[2].IsNumber()) return Napi::Number::New(env, EINVAL);
+  const int fd = info[0].As<Napi::Number>().Int32Value();
+  const int64_t offset = info[1].As<Napi::Number>().Int64Value();
+  const int64_t length = info[2].As<Napi::Number>().Int64Value();
+  if (fd < 0 || offset < 0 || length < 0) return Napi::Number::New(env, EINVAL);
+#if defined(__linux__)
+  return Napi::Number::New(env, sync_file_range(fd, offset, length, SYNC_FILE_RANGE_WRITE) == 0 ? 0 : errno);
+#else
+  return Napi::Number::New(env, -1);
+#endif
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("threshold", Napi::Function::New(env, Threshold, "threshold"));
   exports.Set("labelBlock", Napi::Function::New(env, LabelBlock, "labelBlock"));
   exports.Set("boxFilter", Napi::Function::New(env, BoxFilter, "boxFilter"));
   exports.Set("labelStats", Napi::Function::New(env, LabelStats, "labelStats"));
   exports.Set("phantomRegion", Napi::Function::New(env, PhantomRegion, "phantomRegion"));
+  exports.Set("startWriteback", Napi::Function::New(env, StartWriteback, "startWriteback"));
   voxelflow::RegisterTomo(env, exports);
   return exports;
 }
