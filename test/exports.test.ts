@@ -70,6 +70,7 @@ describe('public API', () => {
         "VoxelflowError",
         "approxCount",
         "approxMean",
+        "cacheableArray",
         "col",
         "compareKeys",
         "correctedRows",
