@@ -8,7 +8,7 @@
  *   import { backends, kernels } from './dispatch.js';
  *   const mask = new Uint8Array(4);
  *   kernels.threshold(new Float32Array([0, 5, 10, NaN]), 1, null, mask); // 2, mask = [0, 1, 1, 0]
- *   console.log(backends()); // { threshold: 'native', labelBlock: 'native', boxFilter: 'native', labelStats: 'native', phantomRegion: 'native' }
+ *   console.log(backends()); // { threshold: 'native', labelBlock: 'native', ..., mapLabels: 'native' }
  */
 import { type Backend, type ImagingAddon, nativeAddon } from '../../native/index.js';
 import type { Shape3 } from '../volume.js';
@@ -17,12 +17,12 @@ import type { Connectivity } from './index.js';
 import { phantomRegion } from './phantom-region.js';
 
 /** The kernels this dispatcher chooses a backend for. */
-export type KernelName = 'threshold' | 'labelBlock' | 'boxFilter' | 'labelStats' | 'phantomRegion';
+export type KernelName = 'threshold' | 'labelBlock' | 'boxFilter' | 'labelStats' | 'phantomRegion' | 'mapLabels';
 
 /** The backend each imaging kernel runs on in this thread. */
 export function backends(): Record<KernelName, Backend> {
   const b: Backend = nativeAddon !== null ? 'native' : 'typescript';
-  return { threshold: b, labelBlock: b, boxFilter: b, labelStats: b, phantomRegion: b };
+  return { threshold: b, labelBlock: b, boxFilter: b, labelStats: b, phantomRegion: b, mapLabels: b };
 }
 
 const isBound = (v: unknown): boolean => v === null || typeof v === 'number';
@@ -129,6 +129,11 @@ function nativePhantomRegion(native: ImagingAddon): typeof phantomRegion {
   };
 }
 
+/** `mapLabels` of imaging/kernels, run natively; a call the addon rejects goes to the twin, which throws. */
+function nativeMapLabels(native: ImagingAddon): typeof ts.mapLabels {
+  return (src, table, out) => (native.mapLabels(src, table, out) ? out : ts.mapLabels(src, table, out));
+}
+
 /** The kernels, each on its backend (see `backends()`); signatures are those of imaging/kernels. */
 export const kernels: {
   readonly threshold: typeof ts.threshold;
@@ -136,12 +141,14 @@ export const kernels: {
   readonly boxFilter: typeof ts.boxFilter;
   readonly labelStats: typeof ts.labelStats;
   readonly phantomRegion: typeof phantomRegion;
+  readonly mapLabels: typeof ts.mapLabels;
 } = Object.freeze({
   threshold: nativeAddon !== null ? nativeThreshold(nativeAddon) : ts.threshold,
   labelBlock: nativeAddon !== null ? nativeLabelBlock(nativeAddon) : ts.labelBlock,
   boxFilter: nativeAddon !== null ? nativeBoxFilter(nativeAddon) : ts.boxFilter,
   labelStats: nativeAddon !== null ? nativeLabelStats(nativeAddon) : ts.labelStats,
   phantomRegion: nativeAddon !== null ? nativePhantomRegion(nativeAddon) : phantomRegion,
+  mapLabels: nativeAddon !== null ? nativeMapLabels(nativeAddon) : ts.mapLabels,
 });
 
 /** The TypeScript twins, whatever the backend: for parity tests and benchmarks. */
@@ -151,4 +158,5 @@ export const typescriptKernels: typeof kernels = Object.freeze({
   boxFilter: ts.boxFilter,
   labelStats: ts.labelStats,
   phantomRegion,
+  mapLabels: ts.mapLabels,
 });

@@ -35,3 +35,4 @@ export {
   type SerializedPartials,
 } from './label-stats.js';
 export { shapeFromPartials, symmetricEigenvalues3, type ShapeRow, type XYZ } from './shape-stats.js';
+export { mapLabels, type LabelArray } from './map-labels.js';

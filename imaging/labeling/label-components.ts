@@ -27,6 +27,7 @@ import type { TypedArray } from '../dtype.js';
 import type { Block, ImageMeta } from '../block.js';
 import { gridOf, numBlocks, readRegion } from '../image-node.js';
 import { ImageRDD } from '../image-rdd.js';
+import { kernels } from '../kernels/dispatch.js';
 import { normalizeConnectivity } from '../kernels/index.js';
 import { regionDependency } from '../nodes/region-dependency.js';
 import { RoiNode } from '../nodes/roi.js';
@@ -139,7 +140,7 @@ function intensitySums(labels: ImageRDD, intensity: ImageRDD): Promise<Map<numbe
 }
 
 /**
- * The relabel node: block k of the output = lookup(table k, local labels of block k). The local labels
+ * The relabel node: block k of the output = table k applied to the local labels of block k. The local labels
  * are the ones the block pass kept (`local`, when they fit the budget: local-labels.ts), else they are
  * recomputed from the mask (deterministic).
  */
@@ -223,7 +224,8 @@ export class RelabelNode implements RddNode<Block> {
     if ((table as Uint32Array).length > 1) {
       let kept: BlockLabels['labels'];
       this.local?.iterate(split, tc, (r) => void (kept = r.labels));
-      if (kept !== undefined) lookup(kept, table, labels);
+      // The kept local labels through the block's table (background skipped: empty pages stay untouched).
+      if (kept !== undefined) kernels.mapLabels(kept, table, labels);
       else {
         const mask = asMask(readRegion(this.mask, this.params.mask, box, tc));
         labelMask(mask, box.shape, this.params.connectivity, labels);
@@ -232,39 +234,6 @@ export class RelabelNode implements RddNode<Block> {
     }
     return labels;
   }
-}
-
-/**
- * out[i] = table[local[i]]: the kept local labels through the block's table. `out` must be zeroed:
- * background (local label 0) is skipped a 32-bit word of labels at a time, so the pages of a block's
- * empty regions are never written. One loop per label type keeps each loop monomorphic.
- */
-export function lookup(local: Uint8Array | Uint16Array | Uint32Array, table: Uint32Array, out: Uint32Array): Uint32Array {
-  if (local instanceof Uint8Array) return lookupWords(local, 4, table, out);
-  if (local instanceof Uint16Array) return lookupWords(local, 2, table, out);
-  return lookup32(local, table, out);
-}
-
-function lookupWords(local: Uint8Array | Uint16Array, per: 2 | 4, table: Uint32Array, out: Uint32Array): Uint32Array {
-  let i = 0;
-  if (local.byteOffset % 4 === 0) {
-    const words = new Uint32Array(local.buffer, local.byteOffset, (local.length / per) | 0);
-    for (let w = 0; w < words.length; w++) {
-      if (words[w] === 0) continue;
-      for (let j = per * w; j < per * w + per; j++) out[j] = table[local[j] as number] as number;
-    }
-    i = per * words.length;
-  }
-  for (; i < local.length; i++) out[i] = table[local[i] as number] as number;
-  return out;
-}
-
-function lookup32(local: Uint32Array, table: Uint32Array, out: Uint32Array): Uint32Array {
-  for (let i = 0; i < local.length; i++) {
-    const l = local[i] as number;
-    if (l !== 0) out[i] = table[l] as number;
-  }
-  return out;
 }
 
 /**

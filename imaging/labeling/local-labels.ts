@@ -113,8 +113,8 @@ export function compactLabels(labels: Uint32Array, n: number, room?: number): La
   const len = labels.length;
   const out: LayerLabels =
     room === undefined ? labelArray(n, len) : n < 2 ** 8 ? cacheableArray(Uint8Array, len, room) : n < 2 ** 16 ? cacheableArray(Uint16Array, len, room) : cacheableArray(Uint32Array, len, room);
-  out.set(labels);
-  return out;
+  // Into fresh (zero) memory, writing foreground only: a block's empty pages are never touched.
+  return kernels.mapLabels(labels, null, out);
 }
 
 /** Room for a BlockLabels record's header and its other arrays: the partials, and the layers (msgpack'd in the header). */

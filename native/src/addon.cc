@@ -16,6 +16,7 @@
 #include "box_filter.h"
 #include "label_block.h"
 #include "label_stats.h"
+#include "map_labels.h"
 #include "phantom_blobs.h"
 #include "phantom_bone.h"
 #include "threshold.h"
@@ -273,6 +274,41 @@ Napi::Value PhantomRegion(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(env, true);
 }
 
+template <typename S>
+bool MapLabelsFrom(const View& src, const uint32_t* table, size_t table_length, const View& out) {
+  const S* s = static_cast<const S*>(src.data);
+  switch (out.type) {
+    case napi_uint8_array: return voxelflow::MapLabels(s, src.length, table, table_length, static_cast<uint8_t*>(out.data));
+    case napi_uint16_array: return voxelflow::MapLabels(s, src.length, table, table_length, static_cast<uint16_t*>(out.data));
+    case napi_uint32_array: return voxelflow::MapLabels(s, src.length, table, table_length, static_cast<uint32_t*>(out.data));
+    default: return false;
+  }
+}
+
+// mapLabels(src, table | null, out): true, or false when the twin must run (it throws): out[i] =
+// table[src[i]] (src[i] without a table) where src[i] != 0; `out` must be zeroed. src, out: u8, u16
+// or u32, out at least as long as src; a label past the table is refused.
+Napi::Value MapLabels(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const Napi::Boolean rejected = Napi::Boolean::New(env, false);
+  if (info.Length() < 3 || !info[0].IsTypedArray() || !info[2].IsTypedArray()) return rejected;
+  View src, out, table{napi_uint32_array, 0, nullptr};
+  if (!GetView(env, info[0], "src", &src) || !GetView(env, info[2], "out", &out)) return env.Undefined();
+  if (!info[1].IsNull()) {
+    if (!info[1].IsTypedArray() || !GetView(env, info[1], "table", &table) || table.type != napi_uint32_array) return rejected;
+  }
+  if (out.length < src.length) return rejected;
+  const uint32_t* t = info[1].IsNull() ? nullptr : static_cast<const uint32_t*>(table.data);
+  bool ok;
+  switch (src.type) {
+    case napi_uint8_array: ok = MapLabelsFrom<uint8_t>(src, t, table.length, out); break;
+    case napi_uint16_array: ok = MapLabelsFrom<uint16_t>(src, t, table.length, out); break;
+    case napi_uint32_array: ok = MapLabelsFrom<uint32_t>(src, t, table.length, out); break;
+    default: ok = false;
+  }
+  return Napi::Boolean::New(env, ok);
+}
+
 // startWriteback(fd, offset, length) -> 0, or the errno of sync_file_range; -1 where the system has none.
 // Starts writing the range's dirty pages to disk without waiting (SYNC_FILE_RANGE_WRITE), so that a
 // later fsync of a large output finds most of it written: a task calls it after writing its band.
@@ -296,6 +332,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("boxFilter", Napi::Function::New(env, BoxFilter, "boxFilter"));
   exports.Set("labelStats", Napi::Function::New(env, LabelStats, "labelStats"));
   exports.Set("phantomRegion", Napi::Function::New(env, PhantomRegion, "phantomRegion"));
+  exports.Set("mapLabels", Napi::Function::New(env, MapLabels, "mapLabels"));
   exports.Set("startWriteback", Napi::Function::New(env, StartWriteback, "startWriteback"));
   voxelflow::RegisterTomo(env, exports);
   return exports;
