@@ -36,6 +36,7 @@ export interface ImagingAddon {
   labelStats(labels: Uint32Array, geometry: Float64Array, intensity: NumericArray | null, n: number, data: Float64Array): boolean;
   phantomRegion(kind: number, geometry: Float64Array, seed: number, out: NumericArray): boolean;
   mapLabels(src: Uint8Array | Uint16Array | Uint32Array, table: Uint32Array | null, out: Uint8Array | Uint16Array | Uint32Array): boolean;
+  facePairs(a: Uint8Array | Uint16Array | Uint32Array, n: Uint8Array | Uint16Array | Uint32Array, sz: number, sy: number, sx: number, offsets: Int32Array): Uint32Array | undefined;
   /**
    * Starts writing a file range's dirty pages to disk without waiting (Linux sync_file_range); 0, an
    * errno, or -1 where the system has no such call. Optional: an addon built before it still loads.
@@ -70,7 +71,7 @@ function findAddon(): { path: string } | { reason: string } {
   }
 }
 
-const KERNEL_EXPORTS = ['threshold', 'labelBlock', 'boxFilter', 'labelStats', 'phantomRegion', 'mapLabels', ...TOMO_EXPORTS] as const;
+const KERNEL_EXPORTS = ['threshold', 'labelBlock', 'boxFilter', 'labelStats', 'phantomRegion', 'mapLabels', 'facePairs', ...TOMO_EXPORTS] as const;
 
 function load(): { addon: NativeAddon | null; status: NativeStatus } {
   if (process.env['VOXELFLOW_NATIVE'] === '0') {

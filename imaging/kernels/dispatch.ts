@@ -17,12 +17,12 @@ import type { Connectivity } from './index.js';
 import { phantomRegion } from './phantom-region.js';
 
 /** The kernels this dispatcher chooses a backend for. */
-export type KernelName = 'threshold' | 'labelBlock' | 'boxFilter' | 'labelStats' | 'phantomRegion' | 'mapLabels';
+export type KernelName = 'threshold' | 'labelBlock' | 'boxFilter' | 'labelStats' | 'phantomRegion' | 'mapLabels' | 'facePairs';
 
 /** The backend each imaging kernel runs on in this thread. */
 export function backends(): Record<KernelName, Backend> {
   const b: Backend = nativeAddon !== null ? 'native' : 'typescript';
-  return { threshold: b, labelBlock: b, boxFilter: b, labelStats: b, phantomRegion: b, mapLabels: b };
+  return { threshold: b, labelBlock: b, boxFilter: b, labelStats: b, phantomRegion: b, mapLabels: b, facePairs: b };
 }
 
 const isBound = (v: unknown): boolean => v === null || typeof v === 'number';
@@ -134,6 +134,11 @@ function nativeMapLabels(native: ImagingAddon): typeof ts.mapLabels {
   return (src, table, out) => (native.mapLabels(src, table, out) ? out : ts.mapLabels(src, table, out));
 }
 
+/** `facePairs` of imaging/kernels, run natively; a call the addon rejects goes to the twin, which throws. */
+function nativeFacePairs(native: ImagingAddon): typeof ts.facePairs {
+  return (a, n, shape, offsets) => native.facePairs(a, n, shape[0], shape[1], shape[2], offsets) ?? ts.facePairs(a, n, shape, offsets);
+}
+
 /** The kernels, each on its backend (see `backends()`); signatures are those of imaging/kernels. */
 export const kernels: {
   readonly threshold: typeof ts.threshold;
@@ -142,6 +147,7 @@ export const kernels: {
   readonly labelStats: typeof ts.labelStats;
   readonly phantomRegion: typeof phantomRegion;
   readonly mapLabels: typeof ts.mapLabels;
+  readonly facePairs: typeof ts.facePairs;
 } = Object.freeze({
   threshold: nativeAddon !== null ? nativeThreshold(nativeAddon) : ts.threshold,
   labelBlock: nativeAddon !== null ? nativeLabelBlock(nativeAddon) : ts.labelBlock,
@@ -149,6 +155,7 @@ export const kernels: {
   labelStats: nativeAddon !== null ? nativeLabelStats(nativeAddon) : ts.labelStats,
   phantomRegion: nativeAddon !== null ? nativePhantomRegion(nativeAddon) : phantomRegion,
   mapLabels: nativeAddon !== null ? nativeMapLabels(nativeAddon) : ts.mapLabels,
+  facePairs: nativeAddon !== null ? nativeFacePairs(nativeAddon) : ts.facePairs,
 });
 
 /** The TypeScript twins, whatever the backend: for parity tests and benchmarks. */
@@ -159,4 +166,5 @@ export const typescriptKernels: typeof kernels = Object.freeze({
   labelStats: ts.labelStats,
   phantomRegion,
   mapLabels: ts.mapLabels,
+  facePairs: ts.facePairs,
 });

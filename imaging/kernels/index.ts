@@ -36,3 +36,4 @@ export {
 } from './label-stats.js';
 export { shapeFromPartials, symmetricEigenvalues3, type ShapeRow, type XYZ } from './shape-stats.js';
 export { mapLabels, type LabelArray } from './map-labels.js';
+export { facePairs } from './face-pairs.js';

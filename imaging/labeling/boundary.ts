@@ -7,6 +7,7 @@
  * voxel; the pairs come back as one Uint32Array per block pair.
  */
 import type { Vec3 } from '../box.js';
+import { kernels } from '../kernels/dispatch.js';
 import { CONNECTIVITY_REACH, type Connectivity } from '../kernels/index.js';
 
 /** Directions d with first non-zero component positive, at most `k` non-zero components. */
@@ -82,119 +83,25 @@ export function blockLayers(labels: Uint32Array, n: number, blockShape: Vec3, bl
   return out;
 }
 
-/** Offsets within a layer under which two voxels across direction d touch, for reach `k`. */
-function layerOffsets(d: Vec3, k: number): Vec3[] {
+/** Offsets within a layer under which two voxels across direction d touch, for reach `k`, as flat [oz, oy, ox] triples. */
+function layerOffsets(d: Vec3, k: number): Int32Array {
   const budget = k - d.filter((c) => c !== 0).length;
-  const offsets: Vec3[] = [];
+  const offsets: number[] = [];
   for (let oz = -1; oz <= 1; oz++)
     for (let oy = -1; oy <= 1; oy++)
       for (let ox = -1; ox <= 1; ox++) {
         const o: Vec3 = [oz, oy, ox];
         if (o.some((c, i) => c !== 0 && d[i] !== 0)) continue;
         if (o.filter((c) => c !== 0).length > budget) continue;
-        offsets.push(o);
+        offsets.push(oz, oy, ox);
       }
-  return offsets;
-}
-
-/** The labels as a Uint32Array (a copy unless they are one already). */
-function wide(labels: LayerLabels): Uint32Array {
-  if (labels instanceof Uint32Array) return labels;
-  const out = new Uint32Array(labels.length);
-  out.set(labels);
-  return out;
-}
-
-/** Entries of layerPairs' cache of recent pairs (a power of two). */
-const RECENT = 256;
-
-/** The largest label in a layer. */
-function maxLabel(labels: Uint32Array): number {
-  let max = 0;
-  for (let i = 0; i < labels.length; i++) if ((labels[i] as number) > max) max = labels[i] as number;
-  return max;
+  return Int32Array.from(offsets);
 }
 
 /**
  * Distinct pairs (label in A, label in N) of foreground voxels that touch across direction d, as
- * [a0, n0, a1, n1, ...] sorted by a then n. A pair is packed into one
- * float64 key a * base + n (base = largest label in N + 1), exact while below 2^53: blocks of over
- * 2^26 labels on both sides, which no block of a few MB reaches, take a slower exact path.
+ * [a0, n0, a1, n1, ...] sorted by a then n (kernels.facePairs).
  */
 export function layerPairs(a: Layer, n: Layer, d: Vec3, k: number): Uint32Array {
-  const [sz, sy, sx] = a.shape;
-  // One element type in the loop below: reading u8, u16 and u32 layers at one site made it 2x slower.
-  const la = wide(a.labels);
-  const ln = wide(n.labels);
-  const base = maxLabel(ln) + 1;
-  if ((maxLabel(la) + 1) * base > Number.MAX_SAFE_INTEGER) return layerPairsUnpacked(la, ln, a.shape, layerOffsets(d, k));
-  const offsets = layerOffsets(d, k);
-  const no = offsets.length;
-  const oz = Int32Array.from(offsets, (o) => o[0]);
-  const oy = Int32Array.from(offsets, (o) => o[1]);
-  const ox = Int32Array.from(offsets, (o) => o[2]);
-  const od = Int32Array.from(offsets, (o) => (o[0] * sy + o[1]) * sx + o[2]);
-  let keys = new Float64Array(64);
-  let m = 0;
-  // The voxels of one component crossing a face repeat one pair thousands of times: a small
-  // direct-mapped cache of recent keys drops repeats before they are stored and sorted.
-  const recent = new Float64Array(RECENT).fill(-1);
-  // Foreground is sparse on most faces: one sweep finds A's foreground, then each such voxel
-  // looks at its few neighbours in N.
-  const plane = sy * sx;
-  for (let i = 0; i < la.length; i++) {
-    const ia = la[i] as number;
-    if (ia === 0) continue;
-    const z = Math.floor(i / plane);
-    const y = Math.floor((i - z * plane) / sx);
-    const x = i - z * plane - y * sx;
-    for (let o = 0; o < no; o++) {
-      const qz = z + (oz[o] as number), qy = y + (oy[o] as number), qx = x + (ox[o] as number);
-      if (qz < 0 || qy < 0 || qx < 0 || qz >= sz || qy >= sy || qx >= sx) continue;
-      const ib = ln[i + (od[o] as number)] as number;
-      if (ib === 0) continue;
-      const key = ia * base + ib;
-      const h = ((ia * 31) ^ ib) & (RECENT - 1);
-      if (recent[h] === key) continue;
-      recent[h] = key;
-      if (m === keys.length) {
-        const grown = new Float64Array(2 * m);
-        grown.set(keys);
-        keys = grown;
-      }
-      keys[m++] = key;
-    }
-  }
-  const sorted = keys.subarray(0, m).sort();
-  let distinct = 0;
-  for (let i = 0; i < m; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[distinct++] = sorted[i] as number;
-  const out = new Uint32Array(2 * distinct);
-  for (let i = 0; i < distinct; i++) {
-    const key = sorted[i] as number;
-    const hi = Math.floor(key / base);
-    out[2 * i] = hi;
-    out[2 * i + 1] = key - hi * base;
-  }
-  return out;
-}
-
-/** layerPairs without packing: pairs deduplicated per label of A. */
-function layerPairsUnpacked(la: Uint32Array, ln: Uint32Array, shape: Vec3, offsets: readonly Vec3[]): Uint32Array {
-  const [sz, sy, sx] = shape;
-  const seen = new Map<number, Set<number>>();
-  for (const [oz, oy, ox] of offsets)
-    for (let z = Math.max(0, -oz); z < Math.min(sz, sz - oz); z++)
-      for (let y = Math.max(0, -oy); y < Math.min(sy, sy - oy); y++)
-        for (let x = Math.max(0, -ox); x < Math.min(sx, sx - ox); x++) {
-          const i = (z * sy + y) * sx + x;
-          const ia = la[i] as number;
-          const ib = ln[i + (oz * sy + oy) * sx + ox] as number;
-          if (ia === 0 || ib === 0) continue;
-          let s = seen.get(ia);
-          if (s === undefined) seen.set(ia, (s = new Set()));
-          s.add(ib);
-        }
-  const pairs: number[] = [];
-  for (const ia of [...seen.keys()].sort((p, q) => p - q)) for (const ib of [...(seen.get(ia) as Set<number>)].sort((p, q) => p - q)) pairs.push(ia, ib);
-  return Uint32Array.from(pairs);
+  return kernels.facePairs(a.labels, n.labels, a.shape, layerOffsets(d, k));
 }

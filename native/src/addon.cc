@@ -16,6 +16,7 @@
 #include "box_filter.h"
 #include "label_block.h"
 #include "label_stats.h"
+#include "face_pairs.h"
 #include "map_labels.h"
 #include "phantom_blobs.h"
 #include "phantom_bone.h"
@@ -309,6 +310,51 @@ Napi::Value MapLabels(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(env, ok);
 }
 
+template <typename A>
+std::vector<uint64_t> FacePairsFrom(const View& a, const View& n, int64_t sz, int64_t sy, int64_t sx, const int32_t* offsets, size_t no) {
+  const A* la = static_cast<const A*>(a.data);
+  switch (n.type) {
+    case napi_uint8_array: return voxelflow::FacePairs(la, static_cast<const uint8_t*>(n.data), sz, sy, sx, offsets, no);
+    case napi_uint16_array: return voxelflow::FacePairs(la, static_cast<const uint16_t*>(n.data), sz, sy, sx, offsets, no);
+    default: return voxelflow::FacePairs(la, static_cast<const uint32_t*>(n.data), sz, sy, sx, offsets, no);
+  }
+}
+
+bool IsLabelArray(const View& v) {
+  return v.type == napi_uint8_array || v.type == napi_uint16_array || v.type == napi_uint32_array;
+}
+
+// facePairs(a, n, sz, sy, sx, offsets): a Uint32Array of sorted distinct pairs, or undefined when the
+// twin must run (it throws). a, n: u8, u16 or u32 layers of sz*sy*sx voxels; offsets: an Int32Array of
+// [oz, oy, ox] triples in -1..1.
+Napi::Value FacePairs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 6 || !info[0].IsTypedArray() || !info[1].IsTypedArray() || !info[5].IsTypedArray()) return env.Undefined();
+  if (!info[2].IsNumber() || !info[3].IsNumber() || !info[4].IsNumber()) return env.Undefined();
+  View a, n, off;
+  if (!GetView(env, info[0], "a", &a) || !GetView(env, info[1], "n", &n) || !GetView(env, info[5], "offsets", &off)) return env.Undefined();
+  const int64_t sz = info[2].As<Napi::Number>().Int64Value(), sy = info[3].As<Napi::Number>().Int64Value(), sx = info[4].As<Napi::Number>().Int64Value();
+  if (!IsLabelArray(a) || !IsLabelArray(n) || off.type != napi_int32_array || off.length % 3 != 0) return env.Undefined();
+  if (sz < 1 || sy < 1 || sx < 1 || sz > (1 << 20) || sy > (1 << 20) || sx > (1 << 20)) return env.Undefined();
+  const uint64_t count = static_cast<uint64_t>(sz) * sy * sx;
+  if (a.length < count || n.length < count) return env.Undefined();
+  const int32_t* offsets = static_cast<const int32_t*>(off.data);
+  for (size_t i = 0; i < off.length; i++) if (offsets[i] < -1 || offsets[i] > 1) return env.Undefined();
+  const size_t no = off.length / 3;
+  std::vector<uint64_t> keys;
+  switch (a.type) {
+    case napi_uint8_array: keys = FacePairsFrom<uint8_t>(a, n, sz, sy, sx, offsets, no); break;
+    case napi_uint16_array: keys = FacePairsFrom<uint16_t>(a, n, sz, sy, sx, offsets, no); break;
+    default: keys = FacePairsFrom<uint32_t>(a, n, sz, sy, sx, offsets, no); break;
+  }
+  Napi::Uint32Array out = Napi::Uint32Array::New(env, 2 * keys.size());
+  for (size_t i = 0; i < keys.size(); i++) {
+    out[2 * i] = static_cast<uint32_t>(keys[i] >> 32);
+    out[2 * i + 1] = static_cast<uint32_t>(keys[i]);
+  }
+  return out;
+}
+
 // startWriteback(fd, offset, length) -> 0, or the errno of sync_file_range; -1 where the system has none.
 // Starts writing the range's dirty pages to disk without waiting (SYNC_FILE_RANGE_WRITE), so that a
 // later fsync of a large output finds most of it written: a task calls it after writing its band.
@@ -333,6 +379,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("labelStats", Napi::Function::New(env, LabelStats, "labelStats"));
   exports.Set("phantomRegion", Napi::Function::New(env, PhantomRegion, "phantomRegion"));
   exports.Set("mapLabels", Napi::Function::New(env, MapLabels, "mapLabels"));
+  exports.Set("facePairs", Napi::Function::New(env, FacePairs, "facePairs"));
   exports.Set("startWriteback", Napi::Function::New(env, StartWriteback, "startWriteback"));
   voxelflow::RegisterTomo(env, exports);
   return exports;

@@ -13,7 +13,7 @@ function doctor(env: Record<string, string> = {}, ...args: string[]): { code: nu
   return { code: r.status, lines: r.stdout.trim().split('\n'), err: r.stderr };
 }
 
-const KERNELS = ['threshold', 'labelBlock', 'boxFilter', 'labelStats', 'phantomRegion', 'mapLabels', 'averageFrames', 'flatField', 'minusLog', 'dezinger', 'filterLines', 'backProject', 'removeStripes', 'paganin', 'fft2'];
+const KERNELS = ['threshold', 'labelBlock', 'boxFilter', 'labelStats', 'phantomRegion', 'mapLabels', 'facePairs', 'averageFrames', 'flatField', 'minusLog', 'dezinger', 'filterLines', 'backProject', 'removeStripes', 'paganin', 'fft2'];
 
 describe('voxelflow doctor', () => {
   it('prints one name: value line for every kernel, version and optional part, and exits 0', () => {

@@ -7,14 +7,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import type { Vec3 } from '../../imaging/box.js';
+import { typescriptKernels } from '../../imaging/kernels/dispatch.js';
 import { layerPairs, positiveDirections, type Layer } from '../../imaging/labeling/boundary.js';
 import { check } from '../helpers/model.js';
 import { rng } from './helpers.js';
 
-/** A layer of `shape` with labels in 1..max at density 0.4 (0 elsewhere). */
+/** A layer of `shape` with labels in 1..max at density 0.4 (0 elsewhere), u8, u16 or u32 (u32 for big labels). */
 function randomLayer(shape: Vec3, side: 0 | 1, seed: number, max: number, big: boolean): Layer {
   const next = rng(seed);
-  const labels = new Uint32Array(shape[0] * shape[1] * shape[2]);
+  const voxels = shape[0] * shape[1] * shape[2];
+  // Every label type the block pass keeps (a and n get different ones: their seeds differ by one).
+  const labels = big ? new Uint32Array(voxels) : seed % 3 === 0 ? new Uint8Array(voxels) : seed % 3 === 1 ? new Uint16Array(voxels) : new Uint32Array(voxels);
   for (let i = 0; i < labels.length; i++) if (next() < 0.4) labels[i] = (big ? 2 ** 31 : 0) + 1 + Math.floor(next() * max);
   return { side, block: side, shape, labels };
 }
@@ -47,6 +50,20 @@ function bruteForce(a: Layer, n: Layer, d: Vec3, k: number): number[] {
 
 const dirs = positiveDirections(3, false);
 
+/** The offsets across direction d for reach k, written out here from the definition: in-layer moves that keep d's axes fixed, with at most k - |d| non-zero steps. */
+function layerOffsetsOf(d: Vec3, k: number): number[] {
+  const out: number[] = [];
+  const budget = k - d.filter((c) => c !== 0).length;
+  for (let oz = -1; oz <= 1; oz++)
+    for (let oy = -1; oy <= 1; oy++)
+      for (let ox = -1; ox <= 1; ox++) {
+        const o = [oz, oy, ox];
+        if (o.some((c, i) => c !== 0 && d[i] !== 0) || o.filter((c) => c !== 0).length > budget) continue;
+        out.push(oz, oy, ox);
+      }
+  return out;
+}
+
 describe('layerPairs', () => {
   it('gives the distinct touching label pairs, sorted, for every direction and reach, packed or not', () =>
     check(
@@ -63,7 +80,11 @@ describe('layerPairs', () => {
           const shape = d.map((c, i) => (c === 0 ? extent[i] : 1)) as Vec3;
           const a = randomLayer(shape, 0, seed, max, big);
           const n = randomLayer(shape, 1, seed + 1, max, big);
-          expect(Array.from(layerPairs(a, n, d, k))).toEqual(bruteForce(a, n, d, k));
+          const want = bruteForce(a, n, d, k);
+          expect(Array.from(layerPairs(a, n, d, k))).toEqual(want);
+          // The TypeScript twin too, whichever backend layerPairs ran on.
+          const offsets = Int32Array.from(layerOffsetsOf(d, k));
+          expect(Array.from(typescriptKernels.facePairs(a.labels, n.labels, a.shape, offsets))).toEqual(want);
         },
       ),
       200,

@@ -31,7 +31,7 @@ function probe(env: Record<string, string>): Probe {
   return JSON.parse(r.stdout) as Probe;
 }
 
-const KERNELS = ['averageFrames', 'backProject', 'boxFilter', 'dezinger', 'fft2', 'filterLines', 'flatField', 'labelBlock', 'labelStats', 'mapLabels', 'minusLog', 'paganin', 'phantomRegion', 'removeStripes', 'threshold'];
+const KERNELS = ['averageFrames', 'backProject', 'boxFilter', 'dezinger', 'facePairs', 'fft2', 'filterLines', 'flatField', 'labelBlock', 'labelStats', 'mapLabels', 'minusLog', 'paganin', 'phantomRegion', 'removeStripes', 'threshold'];
 const everyKernel = (backend: string): Record<string, string> => Object.fromEntries(KERNELS.map((k) => [k, backend]));
 
 describe('native loader', () => {
