@@ -20,6 +20,7 @@ import { showAnalysis } from './dashboard-previews.js';
 import { writeStatsCsv } from './stats-csv.js';
 import { Progress } from './progress.js';
 import { UsageError } from './usage-error.js';
+import { thousands } from '../core/thousands.js';
 
 export async function runAnalyze(argv: string[]): Promise<number> {
   const a = parseFlags(argv);
@@ -258,9 +259,9 @@ function report(json: boolean, img: ImageRDD, components: number | null, foregro
   console.log(`image        ${x} x ${y} x ${z} (x, y, z) ${img.dtype}`);
   for (const [k, v] of Object.entries(facts)) console.log(`${k.padEnd(12)} ${typeof v === 'number' ? Math.round(v * 1000) / 1000 : v}`);
   if (components !== null) {
-    console.log(`foreground   ${foreground.toLocaleString('en-US')} voxels in ${components.toLocaleString('en-US')} components`);
+    console.log(`foreground   ${thousands(foreground)} voxels in ${thousands(components)} components`);
     const biggest = table.largest(3);
-    for (const r of biggest) console.log(`  label ${r.label}: ${r.voxels.toLocaleString('en-US')} voxels at (${r.centroid.map((c) => c.toFixed(1)).join(', ')})`);
+    for (const r of biggest) console.log(`  label ${r.label}: ${thousands(r.voxels)} voxels at (${r.centroid.map((c) => c.toFixed(1)).join(', ')})`);
   }
   console.log(`time         ${Object.entries(ms).map(([k, v]) => `${k} ${v} ms`).join(', ')}`);
   console.log(`memory       peak RSS ${peakRssMiB()} MiB (driver and worker threads)`);

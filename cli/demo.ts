@@ -15,6 +15,7 @@ import { statsCsv } from './stats-csv.js';
 import { demoTableFiles, writeDemoTable } from './demo-table.js';
 import { Progress } from './progress.js';
 import { integerFlag, parseCommandLine, UsageError } from './flags.js';
+import { thousands } from '../core/thousands.js';
 
 const HELP = `usage: voxelflow demo [--size 256] [--master local[*]] [--out voxelflow-demo] [--overwrite]
 
@@ -116,7 +117,7 @@ async function runDemoTable(dir: string, size: number, master: string): Promise<
 }
 
 function printSummary(size: number, ctx: Context, count: number, rows: readonly ShapeRow[], seconds: number, out: string): void {
-  const fmt = (n: number) => n.toLocaleString('en-US');
+  const fmt = thousands;
   const total = size ** 3;
   const poreVoxels = rows.reduce((n, r) => n + r.voxels, 0);
   console.log(`voxelflow demo: porous-bone phantom ${size}^3 (${fmt(total)} voxels) on ${ctx.master}, ${ctx.defaultParallelism} thread(s)`);

@@ -15,6 +15,7 @@
  *   }
  */
 import type { RemoteErrorData } from './error-data.js';
+import { thousands } from './thousands.js';
 
 /**
  * Tag -> class of every voxelflow error, for `isVoxelflowError`'s narrowing. Folders outside core
@@ -260,7 +261,7 @@ export function isSpillDiskFullError(err: unknown): err is SpillDiskFullError {
 }
 
 function bytes(n: number): string {
-  return `${n.toLocaleString('en-US')} bytes`;
+  return `${thousands(n)} bytes`;
 }
 
 const errorClasses = new Map<string, ErrorClass>([

@@ -32,6 +32,7 @@ import type { Volume } from './volume.js';
 import { histogram, type Histogram, type HistogramOptions } from './preview/histogram.js';
 import { plane, type Axis } from './preview/planes.js';
 import { Preview, type DisplayWindow } from './preview/preview.js';
+import { thousands } from '../core/thousands.js';
 
 /** A voxel in the key-value view: `[[x, y, z], value]`. */
 export type Voxel = [[number, number, number], number];
@@ -186,7 +187,7 @@ export class ImageRDD {
     if (voxels > MAX_ARRAY_ELEMENTS) {
       throw new ConfigError(
         'toArray',
-        `toArray: the image has ${voxels.toLocaleString('en-US')} voxels (${formatBytes(voxels * bytesPer(this.meta.dtype))}), more than one typed array holds (${MAX_ARRAY_ELEMENTS.toLocaleString('en-US')} elements); ` +
+        `toArray: the image has ${thousands(voxels)} voxels (${formatBytes(voxels * bytesPer(this.meta.dtype))}), more than one typed array holds (${thousands(MAX_ARRAY_ELEMENTS)} elements); ` +
           "write it to a file with img.write('out.npy') (each task writes its own blocks), or take a region with img.roi(...)",
       );
     }
