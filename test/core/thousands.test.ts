@@ -4,7 +4,11 @@ import { thousands } from '../../core/thousands.js';
 
 describe('thousands', () => {
   it("writes integers as toLocaleString('en-US') does", () => {
-    fc.assert(fc.property(fc.oneof(fc.integer(), fc.maxSafeInteger(), fc.maxSafeNat().map((v) => (v === 0 ? 0 : -v))), (n) => expect(thousands(n)).toBe(n.toLocaleString('en-US'))));
+    fc.assert(
+      fc.property(fc.oneof(fc.integer(), fc.maxSafeInteger(), fc.maxSafeNat().map((v) => (v === 0 ? 0 : -v))), (n) => {
+        expect(thousands(n)).toBe(n.toLocaleString('en-US'));
+      }),
+    );
     expect(thousands(0)).toBe('0');
     expect(thousands(999)).toBe('999');
     expect(thousands(1000)).toBe('1,000');
