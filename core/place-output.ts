@@ -55,7 +55,8 @@ function replace(from: string, to: string): void {
   // A replaced file is freed (its blocks and page cache) when its last name and descriptor go: held open
   // over the rename, that happens at the close, on the thread pool, instead of inside the rename on
   // this thread (90 ms for a 512 MB output, measured).
-  const held = was?.isFile() === true ? openOrNull(to) : null;
+  // Linux only: elsewhere a file held open may refuse to be replaced.
+  const held = was?.isFile() === true && process.platform === 'linux' ? openOrNull(to) : null;
   try {
     renameSync(from, to);
   } catch (err) {
