@@ -5,9 +5,10 @@ import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import pngjs from 'pngjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Context, writeImage } from '../../index.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type Context, writeImage } from '../../index.js';
 import { Progress, type StepProgress } from '../../cli/progress.js';
+import { contextPerFile } from '../helpers/context.js';
 
 /** A stream that records what is written; `tty` makes it look like a terminal. */
 function sink(tty: boolean): { stream: NodeJS.WriteStream; text: () => string } {
@@ -20,10 +21,7 @@ function sink(tty: boolean): { stream: NodeJS.WriteStream; text: () => string } 
 }
 
 let ctx: Context;
-beforeAll(async () => {
-  ctx = await Context.create({ master: 'local[2]' });
-});
-afterAll(async () => ctx.stop());
+contextPerFile({ master: 'local[2]' }, (c) => (ctx = c));
 
 describe('Progress', () => {
   it('json mode ends every step with a done line carrying tasks, stages and voxels/s', async () => {

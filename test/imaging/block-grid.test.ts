@@ -4,19 +4,15 @@
  * tasks; a given block shape always wins.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Context } from '../../index.js';
+import { describe, expect, it } from 'vitest';
+import type { Context } from '../../index.js';
 import { chunkAlignedBlockShape } from '../../imaging/block-grid.js';
 import { expectArrayEqual, tempDir } from './io/helpers.js';
+import { contextPerFile } from '../helpers/context.js';
 
 const dir = tempDir();
 let ctx: Context;
-beforeAll(async () => {
-  ctx = await Context.create({ master: 'local[2]' });
-});
-afterAll(async () => {
-  await ctx.stop();
-});
+contextPerFile({ master: 'local[2]' }, (c) => (ctx = c));
 
 describe('default blocks of a Zarr store are whole chunks', () => {
   it('groups small chunks into near-cubic blocks of about 8 MB, and keeps a large chunk one block', () => {

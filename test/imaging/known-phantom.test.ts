@@ -3,14 +3,12 @@
  * connectivity and for block shapes that cut objects anywhere (and along block edges), and its
  * counts agree with a brute-force scan of the generated voxels.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Context, KNOWN_FOREGROUND, knownComponents, type ShapeRow } from '../../index.js';
+import { describe, expect, it } from 'vitest';
+import { type Context, KNOWN_FOREGROUND, knownComponents, type ShapeRow } from '../../index.js';
+import { contextPerFile } from '../helpers/context.js';
 
 let ctx: Context;
-beforeAll(async () => {
-  ctx = await Context.create({ master: 'local[2]' });
-});
-afterAll(async () => ctx.stop());
+contextPerFile({ master: 'local[2]' }, (c) => (ctx = c));
 
 function close(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((v, i) => Math.abs(v - (b[i] as number)) < 1e-9 * Math.max(1, Math.abs(v)));

@@ -1,12 +1,10 @@
 /** What shapeStats measures when no intensity image is given. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Context } from '../../index.js';
+import { describe, expect, it } from 'vitest';
+import type { Context } from '../../index.js';
+import { contextPerFile } from '../helpers/context.js';
 
 let ctx: Context;
-beforeAll(async () => {
-  ctx = await Context.create({ master: 'local[2]' });
-});
-afterAll(async () => ctx.stop());
+contextPerFile({ master: 'local[2]' }, (c) => (ctx = c));
 
 describe('shapeStats without an intensity image', () => {
   for (const method of ['blocks', 'propagate'] as const) {

@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, Context } from '../../index.js';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, type Context } from '../../index.js';
 import { StreamingContext, type PushInputDStream } from '../../streaming/index.js';
+import { contextPerFile } from '../helpers/context.js';
 
 let ctx: Context;
-beforeAll(async () => {
-  ctx = await Context.create({ master: 'local' });
-});
-afterAll(async () => {
-  await ctx.stop();
-});
+contextPerFile({ master: 'local' }, (c) => (ctx = c));
 
 /** Pushes `batches[k]` before the k-th tick and collects what the output saw at each time. */
 async function run<T>(build: (input: PushInputDStream<number>) => (out: [number, T[]][]) => void, batches: number[][]): Promise<[number, T[]][]> {

@@ -5,10 +5,11 @@
  * evaluator is run on the same trials to show why partitions are treated as clusters. Then the
  * actions: an estimate at the timeout, the exact value in `final`, and per-sample estimates.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Context, StatCounter, approxMean } from '../../index.js';
+import { describe, expect, it } from 'vitest';
+import { type Context, StatCounter, approxMean } from '../../index.js';
 import { estimateCount, estimateMean, partitionOrder, type ClusterPartial } from '../../table/table-approx.js';
 import { normal, rng } from './helpers.js';
+import { contextPerFile } from '../helpers/context.js';
 
 /** 60 partitions, each a sample with its own mean (between-sample spread) and size. */
 function partitions(seed: number): { parts: ClusterPartial[]; values: number[][] } {
@@ -91,12 +92,7 @@ describe('estimators', () => {
 
 describe('meanApprox and countApprox', () => {
   let ctx: Context;
-  beforeAll(async () => {
-    ctx = await Context.create({ master: 'local[2]' });
-  });
-  afterAll(async () => {
-    await ctx.stop();
-  });
+  contextPerFile({ master: 'local[2]' }, (c) => (ctx = c));
 
   const table = () => {
     const rand = rng(3);

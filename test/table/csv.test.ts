@@ -4,21 +4,17 @@
  * bad row). The inline number parser must give exactly what Number() gives.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Context, isTableError } from '../../index.js';
+import { describe, expect, it } from 'vitest';
+import { type Context, isTableError } from '../../index.js';
 import { csvPlan } from '../../table/read-csv.js';
 import { parseCsv } from '../../table/csv-parse.js';
 import { columnAt } from '../../table/batch.js';
 import { tempFiles } from './helpers.js';
+import { contextPerFile } from '../helpers/context.js';
 
 const files = tempFiles();
 let ctx: Context;
-beforeAll(async () => {
-  ctx = await Context.create({ master: 'local[2]' });
-});
-afterAll(async () => {
-  await ctx.stop();
-});
+contextPerFile({ master: 'local[2]' }, (c) => (ctx = c));
 
 describe('readCsv', () => {
   it('reads quoted fields with delimiters, newlines and doubled quotes', async () => {

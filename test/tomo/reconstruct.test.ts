@@ -6,21 +6,19 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Context } from '../../core/index.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Context } from '../../core/index.js';
 import '../../imaging/index.js';
 import { correctedRows, findCenter, openScan, rasterizePhantom } from '../../tomo/index.js';
 import { rmsInCircle, writeScan } from './fixtures.js';
+import { contextPerFile } from '../helpers/context.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'voxelflow-tomo-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('reconstruction of analytic projections', () => {
   let ctx: Context;
-  beforeAll(async () => {
-    ctx = await Context.create({ master: 'local[2]' });
-  });
-  afterAll(async () => ctx.stop());
+  contextPerFile({ master: 'local[2]' }, (c) => (ctx = c));
 
   it('reproduces the ellipsoid phantom within 4% of its range (RMS, 256 angles) on worker threads', async () => {
     const size = 96;

@@ -8,8 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Context } from '../../core/index.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Context } from '../../core/index.js';
 import '../../imaging/index.js';
 import { readImage, writeImage } from '../../imaging/io/index.js';
 import { kernels } from '../../tomo/kernels/dispatch.js';
@@ -37,6 +37,7 @@ out = np.zeros_like(sino)
 np.put_along_axis(out, index, s, axis=0)
 np.save(sys.argv[2], out[None])
 `;
+import { contextPerFile } from '../helpers/context.js';
 
 describe.skipIf(missing !== null)(skipName('ring removal against numpy/scipy', missing), () => {
   it("equals algotom's sorting-based stripe removal", () => {
@@ -59,10 +60,7 @@ describe.skipIf(missing !== null)(skipName('ring removal against numpy/scipy', m
 
 describe('ring removal in a reconstruction', () => {
   let ctx: Context;
-  beforeAll(async () => {
-    ctx = await Context.create({ master: 'local[2]' });
-  });
-  afterAll(async () => ctx.stop());
+  contextPerFile({ master: 'local[2]' }, (c) => (ctx = c));
 
   it('removes most of the ring of a column the flats do not correct', async () => {
     const size = 64;

@@ -6,10 +6,11 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Context, ImageFormatError, readImage, writeImage } from '../../../index.js';
+import { describe, expect, it } from 'vitest';
+import { type Context, ImageFormatError, readImage, writeImage } from '../../../index.js';
 import { createContiguousOutput } from '../../../imaging/io/block-writer.js';
 import { makeVolume, tempDir } from './helpers.js';
+import { contextPerFile } from '../../helpers/context.js';
 
 const dir = tempDir();
 const OLD = Buffer.from('the previous output, not an image');
@@ -42,12 +43,7 @@ describe('writeImage and an existing file', () => {
 
 describe('ImageRDD.write and an existing file or store', () => {
   let ctx: Context;
-  beforeAll(async () => {
-    ctx = await Context.create({ master: 'local[2]' });
-  });
-  afterAll(async () => {
-    await ctx.stop();
-  });
+  contextPerFile({ master: 'local[2]' }, (c) => (ctx = c));
 
   // .npy, .raw and uncompressed .tif are written by the tasks; LZW TIFF and PNG through the driver.
   for (const [name, options] of [['b.npy', {}], ['b.raw', {}], ['b.tif', {}], ['c.tif', { compression: 'lzw' }], ['b.png', {}]] as const) {

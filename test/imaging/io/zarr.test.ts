@@ -7,21 +7,17 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { FileSystemStore } from '@zarrita/storage';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import Zstd from 'numcodecs/zstd';
 import * as zarr from 'zarrita';
-import { Context, ImageFormatError, ImageRDD, openImage, readImage } from '../../../index.js';
+import { type Context, ImageFormatError, ImageRDD, openImage, readImage } from '../../../index.js';
 import type { TypedArray } from '../../../imaging/dtype.js';
 import { ALL_DTYPES, expectArrayEqual, expectVolumeEqual, makeVolume, sliceBox, tempDir } from './helpers.js';
+import { contextPerFile } from '../../helpers/context.js';
 
 const dir = tempDir();
 let ctx: Context;
-beforeAll(async () => {
-  ctx = await Context.create({ master: 'local[2]' });
-});
-afterAll(async () => {
-  await ctx.stop();
-});
+contextPerFile({ master: 'local[2]' }, (c) => (ctx = c));
 
 /** Level `path` of the store at `root`, read whole by zarrita. */
 async function zarritaRead(root: string, path: string): Promise<{ data: TypedArray; shape: number[] }> {
