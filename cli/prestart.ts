@@ -6,8 +6,8 @@
  * a pool that `discardThreadPool` stops. This module reads the flags it needs itself (the command's
  * own parser, loaded later, still checks every flag).
  */
-import { availableParallelism } from 'node:os';
 import { prestartThreadPool } from '../core/executor/thread-pool.js';
+import { localMasterThreads } from '../core/local-master.js';
 
 export { discardThreadPool } from '../core/executor/thread-pool.js';
 
@@ -31,11 +31,9 @@ export function masterFlag(argv: readonly string[]): string {
   return master;
 }
 
-/** Worker threads of a `local[N]` / `local[*]` master, or 0 for any other. */
+/** Worker threads of a `local[N]` / `local[*]` master, or 0 for any other (`local` runs inline: no pool). */
 export function localThreads(master: string): number {
-  const m = /^local\[(\*|\d+)\]$/.exec(master);
-  if (m === null) return 0;
-  return m[1] === '*' ? availableParallelism() : Number(m[1]);
+  return localMasterThreads(master) ?? 0;
 }
 
 /** Starts the worker pool `argv` (the whole command line after `voxelflow`) will ask for, if it runs a pipeline locally. */

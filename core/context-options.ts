@@ -2,8 +2,8 @@
  * What Context.create is given, checked once: the options, the master URL (an inline or threaded local
  * master, or a registered cluster scheme), and the backend a cluster master connects to.
  */
-import { availableParallelism } from 'node:os';
 import { ConfigError } from './errors.js';
+import { localMasterThreads } from './local-master.js';
 import { masterSchemeFactory, type SchedulerBackend } from './executor/scheduler-backend.js';
 import { parseSize } from './sizes.js';
 
@@ -59,17 +59,16 @@ export interface ContextOptions {
 
 /** How long tasks may wait with no executor registered, by default (five minutes). */
 export const DEFAULT_EXECUTOR_WAIT_MS = 5 * 60 * 1000;
-const MASTER = /^local(?:\[(\*|\d+)\])?$/;
 const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//;
 
 /** Checks the options; returns the number of worker threads (0 for the inline `local` master) or 'cluster'. */
 export function checkOptions(options: ContextOptions): number | 'cluster' {
   const master = options.master ?? 'local[*]';
-  const m = MASTER.exec(master);
+  const local = localMasterThreads(master);
   let threads: number | 'cluster';
-  if (m !== null) {
-    threads = m[1] === undefined ? 0 : m[1] === '*' ? availableParallelism() : Number(m[1]);
-    if (m[1] !== undefined && threads < 1) throw new ConfigError('master', `local[N] needs N >= 1, got '${master}'`);
+  if (local !== null) {
+    threads = local;
+    if (master !== 'local' && threads < 1) throw new ConfigError('master', `local[N] needs N >= 1, got '${master}'`);
   } else if (SCHEME.test(master) || masterSchemeFactory(master) !== undefined) {
     threads = 'cluster';
   } else {

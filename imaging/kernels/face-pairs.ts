@@ -12,7 +12,7 @@
  *   // Uint32Array [1, 5, 2, 6]
  */
 import type { Shape3 } from '../volume.js';
-import type { LabelArray } from './map-labels.js';
+import { maxLabel, type LabelArray } from './map-labels.js';
 
 /** Entries of the cache of recent pairs (a power of two). */
 const RECENT = 256;
@@ -81,13 +81,6 @@ function wide(labels: LabelArray): Uint32Array {
   const out = new Uint32Array(labels.length);
   out.set(labels);
   return out;
-}
-
-/** The largest label in a layer. */
-function maxLabel(labels: Uint32Array): number {
-  let max = 0;
-  for (let i = 0; i < labels.length; i++) if ((labels[i] as number) > max) max = labels[i] as number;
-  return max;
 }
 
 /** facePairs without packing: pairs deduplicated per label of A. */

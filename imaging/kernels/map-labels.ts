@@ -48,7 +48,8 @@ function mapWords(src: Uint8Array | Uint16Array, per: 2 | 4, table: Uint32Array 
   return out;
 }
 
-function maxLabel(src: LabelArray): number {
+/** The largest label in `src` (0 when empty). */
+export function maxLabel(src: LabelArray): number {
   let max = 0;
   for (let i = 0; i < src.length; i++) if ((src[i] as number) > max) max = src[i] as number;
   return max;
